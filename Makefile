@@ -1,0 +1,79 @@
+# Chorus: `make run` serves the demo; `make test` runs every check CI runs.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/chorus
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install lint types migrations-check deploy-check test-sqlite test-postgres test-e2e lock bench clean
+
+$(BIN)/activate:
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt | $(BIN)/activate
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/base.txt -r requirements/dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	@mkdir -p var/mail
+	$(MANAGE) migrate --noinput
+	$(MANAGE) sync_roles
+	$(MANAGE) load_demo
+	@$(MANAGE) demo_staff
+	@echo "Starting the task worker and scheduler beside the web server (Ctrl-C stops all three)."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(MANAGE) db_worker --interval 0.5 & \
+	$(MANAGE) run_scheduler & \
+	echo "Chorus is at http://127.0.0.1:8000/  (staff: http://127.0.0.1:8000/admin/; mail: var/mail/)"; \
+	$(MANAGE) runserver 127.0.0.1:8000 --noreload
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(BIN)/mypy chorus config
+
+migrations-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+
+# Production settings with dummy values must pass Django's deployment checks.
+deploy-check: install
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	SECRET_KEY=dummy-$$(printf '%060d' 0)-not-used DEBUG=false ALLOWED_HOSTS=chorus.example.org \
+	SITE_URL=https://chorus.example.org DATABASE_URL=postgres://chorus@127.0.0.1:5432/chorus \
+	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_HOST=smtp.example.org \
+	CHORUS_ENCRYPTION_KEYS=k1:$$(printf 'k%.0s' $$(seq 43)) \
+	CHORUS_BLIND_INDEX_KEY=$$(printf 'b%.0s' $$(seq 40)) CHORUS_IP_HASH_KEY=$$(printf 'i%.0s' $$(seq 40)) \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+test-sqlite: install
+	$(BIN)/pytest -n 2 -q chorus
+
+# The same suite on PostgreSQL whenever one is reachable (CI always has one).
+test-postgres: install
+	@if $(PY) scripts/pg_reachable.py "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -n 2 -q chorus; \
+	else echo "PostgreSQL is not reachable at $(PG_TEST_URL): skipping the PostgreSQL run."; fi
+
+test-e2e: install
+	@if [ ! -x /usr/bin/chromium ]; then echo "Browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)."; exit 1; fi
+	$(BIN)/pytest -q e2e
+
+test: lint types migrations-check deploy-check test-sqlite test-postgres test-e2e
+	@echo "All checks passed."
+
+lock:
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile --quiet --python-version 3.12 requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile --quiet --python-version 3.12 requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,63 @@
+"""Staff roles, defined in code and synced to groups by ``manage.py sync_roles``.
+
+Each app lists the permissions its screens need in ``<app>.permissions.ROLE_PERMISSIONS``
+(role name -> permission strings); this module gathers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    description: str
+    sees_personal_data: bool  # such roles must use two-factor sign-in
+
+
+EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.", False)
+CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.", True)
+CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for support.", True)
+GRANTS_OFFICER = Role("Grants officer", "Runs funding rounds, reviews and decisions.", True)
+ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.", True)
+
+ROLES = [EDITOR, CAMPAIGNER, CASEWORKER, GRANTS_OFFICER, ADMINISTRATOR]
+ROLES_BY_NAME = {role.name: role for role in ROLES}
+
+# Every role can reach the Wagtail admin.
+BASE_PERMISSIONS = ["wagtailadmin.access_admin"]
+
+
+def permissions_for(role: Role) -> set[str]:
+    """All "app_label.codename" permissions the apps grant to a role."""
+    granted = set(BASE_PERMISSIONS)
+    for config in apps.get_app_configs():
+        if not config.name.startswith("chorus."):
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.permissions":
+                raise
+            continue
+        granted.update(getattr(module, "ROLE_PERMISSIONS", {}).get(role.name, []))
+    return granted
+
+
+def user_has_role(user: object, role: Role) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user.groups.filter(name=role.name).exists())  # type: ignore[attr-defined]
+
+
+def user_sees_personal_data(user: object) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+    return any(ROLES_BY_NAME[name].sees_personal_data for name in names if name in ROLES_BY_NAME)

@@ -1,0 +1,37 @@
+"""Writes for staff accounts and roles."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page
+
+from chorus.accounts.roles import EDITOR, ROLES, permissions_for
+from chorus.core.audit import log_action
+
+# Editors may do everything to pages; publishing is theirs too (a small team).
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page"]
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".", 1)
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+@transaction.atomic
+def roles_sync() -> dict[str, int]:
+    """Make each role's group hold exactly the permissions defined in code."""
+    counts = {}
+    root = Page.get_first_root_node()
+    for role in ROLES:
+        group, _ = Group.objects.get_or_create(name=role.name)
+        wanted = [_permission(dotted) for dotted in sorted(permissions_for(role))]
+        group.permissions.set(wanted)
+        counts[role.name] = len(wanted)
+        if root is not None and role == EDITOR:
+            for codename in EDITOR_PAGE_PERMISSIONS:
+                GroupPagePermission.objects.get_or_create(
+                    group=group, page=root, permission=Permission.objects.get(codename=codename)
+                )
+    log_action("accounts.roles.synced", data=counts, screen="manage.py sync_roles")
+    return counts

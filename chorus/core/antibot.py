@@ -1,0 +1,37 @@
+"""Bot checks that need no third party and no tracking: a honeypot and a minimum fill time."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+_SALT = "chorus.core.antibot.started"
+
+
+class AntiBotFormMixin(forms.Form):
+    """Add to any public form. ``is_probably_bot`` is checked by the view or service;
+    a bot is shown the same answer as a person, so it learns nothing."""
+
+    # A field people never see (hidden with CSS and from assistive technology).
+    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    form_started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["form_started"] = signing.dumps(time.time(), salt=_SALT)
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def is_probably_bot(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        if data.get("website"):
+            return True
+        try:
+            started = float(signing.loads(data.get("form_started") or "", salt=_SALT, max_age=86400))
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        return time.time() - started < settings.CHORUS_MIN_FORM_FILL_SECONDS

@@ -1,0 +1,133 @@
+"""Encryption of personal data at rest, and keyed blind indexes for lookups.
+
+Ciphertexts look like ``v1.<key id>.<base64(nonce || ciphertext+tag)>`` so that a
+value always names the key that sealed it; keys can be rotated by adding a new
+key first in ``CHORUS_ENCRYPTION_KEYS`` and running ``manage.py rotate_keys``.
+Keys reach the process from the environment (or a ``_FILE``), never the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+CIPHERTEXT_PREFIX = "v1"
+_NONCE_BYTES = 12
+
+
+class DecryptionError(Exception):
+    """A stored value could not be opened with any configured key."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    current_id: str
+    keys: dict[str, bytes]
+
+
+def parse_key_ring(raw: str) -> KeyRing:
+    """Parse ``id:base64key,id:base64key``; the first key is the one used to encrypt."""
+    keys: dict[str, bytes] = {}
+    current_id = ""
+    for part in [item.strip() for item in raw.split(",") if item.strip()]:
+        key_id, sep, encoded = part.partition(":")
+        if not sep or not key_id.isalnum():
+            raise ImproperlyConfigured("CHORUS_ENCRYPTION_KEYS entries must look like 'k1:<base64 key>'.")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured(f"Encryption key {key_id!r} is not valid base64.") from error
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"Encryption key {key_id!r} must be 32 bytes (AES-256).")
+        if key == bytes(32):
+            raise ImproperlyConfigured(f"Encryption key {key_id!r} is all zeros.")
+        keys[key_id] = key
+        current_id = current_id or key_id
+    if not keys:
+        raise ImproperlyConfigured("CHORUS_ENCRYPTION_KEYS is empty.")
+    return KeyRing(current_id=current_id, keys=keys)
+
+
+@lru_cache(maxsize=4)
+def _ring(raw: str) -> KeyRing:
+    return parse_key_ring(raw)
+
+
+def key_ring() -> KeyRing:
+    return _ring(settings.CHORUS_ENCRYPTION_KEYS)
+
+
+def generate_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+
+
+def encrypt(plaintext: str) -> str:
+    ring = key_ring()
+    nonce = os.urandom(_NONCE_BYTES)
+    sealed = AESGCM(ring.keys[ring.current_id]).encrypt(nonce, plaintext.encode("utf-8"), ring.current_id.encode())
+    return f"{CIPHERTEXT_PREFIX}.{ring.current_id}.{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+
+
+def key_id_of(token: str) -> str | None:
+    parts = token.split(".", 2)
+    if len(parts) != 3 or parts[0] != CIPHERTEXT_PREFIX:
+        return None
+    return parts[1]
+
+
+def decrypt(token: str) -> str:
+    parts = token.split(".", 2)
+    if len(parts) != 3 or parts[0] != CIPHERTEXT_PREFIX:
+        raise DecryptionError("Not a Chorus ciphertext.")
+    _, key_id, body = parts
+    key = key_ring().keys.get(key_id)
+    if key is None:
+        raise DecryptionError(f"No key {key_id!r} is configured.")
+    try:
+        raw = base64.urlsafe_b64decode(body)
+        plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], key_id.encode())
+    except Exception as error:  # InvalidTag, binascii.Error: both mean "not ours"
+        raise DecryptionError("The value could not be decrypted.") from error
+    return plain.decode("utf-8")
+
+
+def is_current(token: str) -> bool:
+    return key_id_of(token) == key_ring().current_id
+
+
+# Providers whose mailboxes ignore dots in the local part; +tags are folded for all.
+DOT_INSENSITIVE_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+
+
+def canonical_email(email: str) -> str:
+    """The form two spellings of one mailbox share: see docs/data-protection.md."""
+    cleaned = email.strip().lower()
+    local, sep, domain = cleaned.rpartition("@")
+    if not sep or not local or not domain:
+        return cleaned
+    domain = domain.rstrip(".")
+    domain = DOMAIN_ALIASES.get(domain, domain)
+    local = local.split("+", 1)[0] or local
+    if domain in DOT_INSENSITIVE_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed HMAC of a value, separate per purpose, for lookups without decrypting."""
+    key = settings.CHORUS_BLIND_INDEX_KEY.encode()
+    return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def email_index(email: str) -> str:
+    return blind_index(canonical_email(email), purpose="email")

@@ -1,0 +1,66 @@
+"""People who support or contact the network, and what they agreed to.
+
+Every personal field is encrypted (core.fields.EncryptedTextField); a person is found
+by the blind index of their canonical email, never by the plain address.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from chorus.core.fields import EncryptedTextField
+
+
+class Person(models.Model):
+    """One supporter or member, however many times they have signed or written."""
+
+    email = EncryptedTextField(blank=True)
+    email_index = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, help_text="Keyed hash of the canonical email."
+    )
+    name = EncryptedTextField(blank=True)
+    postcode = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return f"Person #{self.pk}"
+
+
+class ConsentPurpose(models.TextChoices):
+    BULLETIN = "bulletin", "Send me the weekly members' bulletin"
+    CAMPAIGN_UPDATES = "campaign_updates", "Send me updates on this campaign"
+    PUBLISH_NAME = "publish_name", "Show my name on the public list"
+    CONTACT_ABOUT_REQUEST = "contact_about_request", "Contact me about what I sent"
+
+
+class ConsentRecord(models.Model):
+    """One agreement, with the exact words shown. Withdrawal is recorded, never deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=40, choices=ConsentPurpose.choices)
+    scope = models.CharField(
+        max_length=100, blank=True, help_text="What it applies to, e.g. 'campaigns.petition:12'; blank for all."
+    )
+    wording = models.TextField(help_text="The exact words the person agreed to.")
+    wording_version = models.CharField(max_length=20)
+    source = models.CharField(max_length=200, help_text="The form or page where it was given.")
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_via = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        indexes = [models.Index(fields=["person", "purpose", "scope"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} ({'withdrawn' if self.withdrawn_at else 'active'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

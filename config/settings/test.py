@@ -1,0 +1,31 @@
+"""Settings for the test suite. DATABASE_URL picks SQLite (default) or PostgreSQL."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret-7d1e4b9c2a6f5e3d8b0a")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("AXES_ENABLED", "false")
+os.environ.setdefault("CHORUS_MIN_FORM_FILL_SECONDS", "1")
+# Fixed, public test keys: never valid outside the test suite.
+os.environ.setdefault("CHORUS_ENCRYPTION_KEYS", "test1:dGVzdC1vbmx5LWtleS0wMDAwMDAwMDAwMDAwMDAwMDA")
+os.environ.setdefault("CHORUS_BLIND_INDEX_KEY", "test-only-blind-index-key-000000000000000000")
+os.environ.setdefault("CHORUS_IP_HASH_KEY", "test-only-ip-hash-key-11111111111111111111111")
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import DATABASES, VAR_DIR
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "test-media"
+# WhiteNoise reads STATIC_ROOT at start-up; tests serve static files through finders.
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,91 @@
+"""Real-browser fixtures: the system Chromium driven by Playwright, axe-core on every page.
+
+Every page a test opens is watched: a request to anything but the test server fails
+the test (no third-party requests, ever), and ``assert_accessible`` runs axe-core
+with the WCAG 2.2 A and AA rules.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+_axe = Axe()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def outside_requests() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, outside_requests: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def watch(request: Any) -> None:
+        host = urlsplit(request.url).hostname
+        if request.url.startswith(("data:", "blob:", "about:")):
+            return
+        if host not in LOCAL_HOSTS:
+            outside_requests.append(request.url)
+
+    context.on("request", watch)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+    assert not outside_requests, f"Pages requested outside addresses: {outside_requests}"
+
+
+def assert_accessible(page: Page, *, context: Any = None) -> None:
+    """Run axe-core (WCAG 2.2 A and AA rules) on the current page; fail on any violation."""
+    results = _axe.run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"{page.url}: {len(violations)} accessibility violation(s)"]
+        for violation in violations:
+            targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+            lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+        raise AssertionError("\n".join(lines))
+
+
+def tab_to(page: Page, selector: str, *, max_presses: int = 80) -> None:
+    """Press Tab until the element matching the selector has focus, as a keyboard user would."""
+    target = page.locator(selector).first
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Could not reach {selector} with the Tab key")
