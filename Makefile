@@ -24,8 +24,8 @@ install: $(VENV)/.installed
 run: install
 	@mkdir -p var/mail
 	$(MANAGE) migrate --noinput
-	$(MANAGE) sync_roles
 	$(MANAGE) load_demo
+	$(MANAGE) sync_roles
 	@$(MANAGE) demo_staff
 	@echo "Starting the task worker and scheduler beside the web server (Ctrl-C stops all three)."
 	@trap 'kill 0' EXIT INT TERM; \

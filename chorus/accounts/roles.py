@@ -48,6 +48,24 @@ def permissions_for(role: Role) -> set[str]:
     return granted
 
 
+def page_permissions_for(role: Role) -> dict[str, list[str]]:
+    """Page-tree permissions per page type ("app_label.ModelName" -> codenames) the apps
+    grant a role in ``ROLE_PAGE_PERMISSIONS``; they apply on every page of that type."""
+    granted: dict[str, list[str]] = {}
+    for config in apps.get_app_configs():
+        if not config.name.startswith("chorus."):
+            continue
+        try:
+            module = import_module(f"{config.name}.permissions")
+        except ModuleNotFoundError as error:
+            if error.name != f"{config.name}.permissions":
+                raise
+            continue
+        for model_label, codenames in getattr(module, "ROLE_PAGE_PERMISSIONS", {}).get(role.name, {}).items():
+            granted.setdefault(model_label, []).extend(codenames)
+    return granted
+
+
 def user_has_role(user: object, role: Role) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page
 
-from chorus.accounts.roles import EDITOR, ROLES, permissions_for
+from chorus.accounts.roles import EDITOR, ROLES, page_permissions_for, permissions_for
 from chorus.core.audit import log_action
 
 # Editors may do everything to pages; publishing is theirs too (a small team).
@@ -20,7 +21,11 @@ def _permission(dotted: str) -> Permission:
 
 @transaction.atomic
 def roles_sync() -> dict[str, int]:
-    """Make each role's group hold exactly the permissions defined in code."""
+    """Make each role's group hold the permissions defined in code.
+
+    Page-type grants (e.g. Campaigners on campaign index pages) apply to the pages that
+    exist now: run it again after adding such a page.
+    """
     counts = {}
     root = Page.get_first_root_node()
     for role in ROLES:
@@ -33,5 +38,11 @@ def roles_sync() -> dict[str, int]:
                 GroupPagePermission.objects.get_or_create(
                     group=group, page=root, permission=Permission.objects.get(codename=codename)
                 )
+        for model_label, codenames in page_permissions_for(role).items():
+            for page in apps.get_model(model_label).objects.all():
+                for codename in codenames:
+                    GroupPagePermission.objects.get_or_create(
+                        group=group, page=page, permission=Permission.objects.get(codename=codename)
+                    )
     log_action("accounts.roles.synced", data=counts, screen="manage.py sync_roles")
     return counts

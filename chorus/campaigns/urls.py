@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, re_path
+
+from chorus.campaigns import views
 
 app_name = "campaigns"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else is a 404.
+    re_path(r"^campaigns/confirm/(?P<token>[A-Za-z0-9_-]{20,100})/$", views.confirm, name="confirm"),
+    re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/count\.json$", views.count_json, name="count_json"),
+    # The sign form is the busiest page in a surge: one indexed lookup instead of walking
+    # the page tree. The page's own route (ActionPage.sign) answers under any other prefix.
+    re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/sign/$", views.sign_direct, name="sign"),
+]

@@ -42,8 +42,8 @@ class ErasureReport:
 def privacy_modules() -> list[ModuleType]:
     modules = []
     for config in apps.get_app_configs():
-        if not config.name.startswith("chorus."):
-            continue
+        if not config.name.startswith("chorus.") or config.name == "chorus.core":
+            continue  # core.privacy is this protocol itself, not an app's data
         dotted = f"{config.name}.privacy"
         try:
             modules.append(import_module(dotted))

@@ -1,12 +1,27 @@
-"""Reading age of article text, using textstat's readability formulas."""
+"""Reading age of article text: the Flesch-Kincaid grade, counted offline.
+
+textstat's own ``flesch_kincaid_grade`` looks English words up in NLTK's CMU
+dictionary and downloads it on first use. Chorus makes no outgoing requests and must
+work offline, so we count words with textstat and syllables with Pyphen's bundled
+hyphenation dictionary (textstat's own fallback), and apply the same formula.
+See docs/decisions/reading-age-offline.md.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import pyphen  # type: ignore[import-untyped]
 import textstat
 from django.utils.html import strip_tags
+
+# Sentence ends, and line breaks between blocks (headings and list items have no full stop).
+SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n+")
+VOWEL_GROUP = re.compile(r"[aeiouy]+")
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 # Plain-language guidance for public information aims at a reading age of 9 to 11.
 TARGET_READING_AGE = 11
@@ -31,8 +46,35 @@ def reading_age(text: str) -> ReadingAge | None:
     words = textstat.lexicon_count(text)
     if words == 0:
         return None
-    grade = textstat.flesch_kincaid_grade(text)
+    grade = flesch_kincaid_grade(text)
     return ReadingAge(years=max(5, round(grade + 5)), words=words)
+
+
+@cache
+def _hyphenator() -> Any:
+    return pyphen.Pyphen(lang="en_GB")
+
+
+def syllables(word: str) -> int:
+    """Hyphenation points undercount ("peo-ple" is one point, two syllables), so take
+    the larger of that and a count of vowel groups less a silent final e."""
+    word = word.lower()
+    by_hyphenation = len(_hyphenator().positions(word)) + 1
+    vowel_groups = len(VOWEL_GROUP.findall(word))
+    if word.endswith("e") and not word.endswith(("le", "ee", "ye")) and vowel_groups > 1:
+        vowel_groups -= 1
+    return max(1, by_hyphenation, vowel_groups)
+
+
+def flesch_kincaid_grade(text: str) -> float:
+    """0.39 × words per sentence + 11.8 × syllables per word − 15.59."""
+    sentences = [part for part in SENTENCE_BREAK.split(text) if WORD.search(part)]
+    words = WORD.findall(text)
+    if not words:
+        return 0.0
+    per_sentence = len(words) / max(1, len(sentences))
+    per_word = sum(syllables(word) for word in words) / len(words)
+    return 0.39 * per_sentence + 11.8 * per_word - 15.59
 
 
 def stream_text(stream: Any) -> str:

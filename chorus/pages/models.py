@@ -44,12 +44,15 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from chorus.news.models import ArticleIndexPage
         from chorus.news.selectors import latest_articles
 
         context = super().get_context(request, *args, **kwargs)
         context["priority_areas"] = PriorityAreaPage.objects.live().public().order_by("path")
         context["coalitions"] = Coalition.objects.all()
         context["latest_articles"] = latest_articles(limit=4)
+        context["article_index"] = ArticleIndexPage.objects.live().public().first()
+        context["coalition_index"] = CoalitionIndexPage.objects.live().public().first()
         spotlight = self.spotlight_page
         context["spotlight"] = spotlight.specific if spotlight is not None and spotlight.live else None
         return context

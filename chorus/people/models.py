@@ -21,6 +21,9 @@ class Person(models.Model):
     name = EncryptedTextField(blank=True)
     postcode = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
+    access_needs = EncryptedTextField(
+        blank=True, help_text="How the person asked us to communicate, in their words (e.g. Easy Read, BSL)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(null=True, blank=True)
@@ -64,3 +67,33 @@ class ConsentRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class PrivacyLink(models.Model):
+    """A single-use link emailed to someone who asked to see their data.
+
+    Only a hash of the token is stored, so a copy of the database cannot be used to
+    open anyone's privacy page.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Privacy link #{self.pk}"
+
+
+class PrivacyGrant(models.Model):
+    """Short access to one person's privacy page after they confirmed a link; no cookie."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Privacy access #{self.pk}"

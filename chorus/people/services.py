@@ -1,15 +1,32 @@
-"""Writes for people and consent. Other apps call these; they never write Person directly."""
+"""Writes for people, consent, retention and the self-service privacy page.
+
+Other apps call these; they never write Person directly.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import ForeignObjectRel, Max, Q
 from django.utils import timezone
 
+from chorus.core import crypto
+from chorus.core.audit import log_action
 from chorus.core.crypto import email_index
-from chorus.people.models import ConsentPurpose, ConsentRecord, Person
+from chorus.core.privacy import ErasureReport
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
 
 
-def person_get_or_create(*, email: str, name: str = "", postcode: str = "", phone: str = "") -> tuple[Person, bool]:
+def person_get_or_create(
+    *, email: str, name: str = "", postcode: str = "", phone: str = "", access_needs: str = ""
+) -> tuple[Person, bool]:
     """Find the person for an email by its blind index, or create them; never duplicates."""
     index = email_index(email)
     person = Person.objects.filter(email_index=index).first()
@@ -18,11 +35,17 @@ def person_get_or_create(*, email: str, name: str = "", postcode: str = "", phon
     try:
         with transaction.atomic():
             person = Person.objects.create(
-                email=email.strip(), email_index=index, name=name, postcode=postcode, phone=phone
+                email=email.strip(),
+                email_index=index,
+                name=name,
+                postcode=postcode,
+                phone=phone,
+                access_needs=access_needs,
             )
     except IntegrityError:
         # Another request created the same person a moment ago.
         return Person.objects.get(email_index=index), False
+    log_action("people.person.created", obj=person)
     return person, True
 
 
@@ -30,6 +53,7 @@ def person_find_by_email(*, email: str) -> Person | None:
     return Person.objects.filter(email_index=email_index(email)).first()
 
 
+@transaction.atomic
 def consent_give(
     *, person: Person, purpose: ConsentPurpose, wording: str, wording_version: str, source: str, scope: str = ""
 ) -> ConsentRecord:
@@ -39,7 +63,7 @@ def consent_give(
     ).first()
     if existing is not None and existing.wording_version == wording_version:
         return existing
-    return ConsentRecord.objects.create(
+    record = ConsentRecord.objects.create(
         person=person,
         purpose=purpose,
         scope=scope,
@@ -48,16 +72,235 @@ def consent_give(
         source=source,
         given_at=timezone.now(),
     )
+    log_action(
+        "people.consent.given",
+        obj=record,
+        data={"person_id": person.pk, "purpose": str(purpose), "scope": scope, "wording_version": wording_version},
+    )
+    return record
 
 
+@transaction.atomic
 def consent_withdraw(*, person: Person, purpose: ConsentPurpose, scope: str = "", via: str) -> int:
     """Withdraw every active agreement for a purpose; returns how many were withdrawn."""
-    return ConsentRecord.objects.filter(person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True).update(
-        withdrawn_at=timezone.now(), withdrawn_via=via
-    )
+    withdrawn = ConsentRecord.objects.filter(
+        person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now(), withdrawn_via=via)
+    if withdrawn:
+        log_action(
+            "people.consent.withdrawn",
+            object_type="people.person",
+            object_id=person.pk,
+            data={"purpose": str(purpose), "scope": scope, "count": withdrawn, "via": via},
+        )
+    return withdrawn
 
 
 def consent_is_active(*, person: Person, purpose: ConsentPurpose, scope: str = "") -> bool:
     return ConsentRecord.objects.filter(
         person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True
     ).exists()
+
+
+@transaction.atomic
+def consent_withdraw_one(*, person: Person, consent_id: int, via: str) -> bool:
+    """Withdraw one of this person's agreements by id; False if it is not theirs or already withdrawn."""
+    withdrawn = ConsentRecord.objects.filter(pk=consent_id, person=person, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_via=via
+    )
+    if withdrawn:
+        log_action(
+            "people.consent.withdrawn",
+            object_type="people.consentrecord",
+            object_id=consent_id,
+            data={"person_id": person.pk, "count": 1, "via": via},
+        )
+    return bool(withdrawn)
+
+
+def _anonymise(person: Person, *, via: str) -> None:
+    """Blank every personal field; the row stays so consent records keep their history."""
+    now = timezone.now()
+    ConsentRecord.objects.filter(person=person, withdrawn_at__isnull=True).update(withdrawn_at=now, withdrawn_via=via)
+    person.email = person.name = person.postcode = person.phone = person.access_needs = ""
+    person.email_index = None
+    person.erased_at = now
+    person.save()
+
+
+# --- retention ------------------------------------------------------------------
+
+
+def _referenced_elsewhere() -> Q:
+    """Rows in other apps that point at a person keep them: those apps own that data's retention."""
+    own = {ConsentRecord, PrivacyLink, PrivacyGrant}
+    condition = Q()
+    # include_hidden: a relation named "+" still points at the person.
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, ForeignObjectRel) or relation.related_model in own:
+            continue
+        model = relation.related_model
+        field_name = relation.field.name
+        ids = model._base_manager.filter(**{f"{field_name}__isnull": False}).values(field_name)
+        condition |= Q(pk__in=ids)
+    return condition
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    people_anonymised: int
+    links_deleted: int
+    grants_deleted: int
+
+
+@transaction.atomic
+def people_retention_apply(*, now: datetime | None = None) -> RetentionResult:
+    """Anonymise people with no purpose left, and delete old privacy links; audited with counts."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.CHORUS_RETENTION_PERSON_DAYS)
+    candidates = (
+        Person.objects.filter(erased_at__isnull=True, created_at__lt=cutoff)
+        .exclude(pk__in=ConsentRecord.objects.filter(withdrawn_at__isnull=True).values("person_id"))
+        .annotate(last_withdrawn=Max("consents__withdrawn_at"))
+        .filter(Q(last_withdrawn__isnull=True) | Q(last_withdrawn__lt=cutoff))
+    )
+    referenced = _referenced_elsewhere()
+    if referenced:
+        candidates = candidates.exclude(referenced)
+    # Ids first: writing to rows while a cursor over them is still open is unsafe on SQLite.
+    ids = list(candidates.values_list("pk", flat=True))
+    anonymised = 0
+    for start in range(0, len(ids), 500):
+        for person in Person.objects.filter(pk__in=ids[start : start + 500]):
+            _anonymise(person, via="retention")
+            anonymised += 1
+    link_cutoff = now - timedelta(days=settings.CHORUS_RETENTION_PRIVACY_LINK_DAYS)
+    links_deleted, _ = PrivacyLink.objects.filter(expires_at__lt=link_cutoff).delete()
+    grants_deleted, _ = PrivacyGrant.objects.filter(expires_at__lt=link_cutoff).delete()
+    result = RetentionResult(anonymised, links_deleted, grants_deleted)
+    log_action(
+        "people.retention.applied",
+        data={"people_anonymised": anonymised, "links_deleted": links_deleted, "grants_deleted": grants_deleted},
+        screen="task people_retention_run",
+    )
+    return result
+
+
+# --- the self-service privacy page ---------------------------------------------------
+
+
+class PrivacyTokenError(Exception):
+    """A privacy link or access that cannot be used; ``reason`` says why, for the page shown."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "unknown", "expired" or "used"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+MAX_TOKEN_LENGTH = 64
+
+
+@transaction.atomic
+def privacy_link_request(*, email: str, requested_by: Any = None) -> bool:
+    """Email a one-hour, single-use link if we hold data for the address. The caller shows the
+    same answer either way; the return value is for tests and the audit log only."""
+    from chorus.people.tasks import send_privacy_link
+
+    person = person_find_by_email(email=email)
+    if person is None or person.erased_at is not None:
+        log_action("people.privacy_link.requested", actor=requested_by, data={"sent": 0})
+        return False
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    link = PrivacyLink.objects.create(
+        person=person,
+        token_hash=_token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_LINK_MINUTES),
+    )
+    log_action("people.privacy_link.requested", actor=requested_by, obj=link, data={"sent": 1, "person_id": person.pk})
+    # The task queue stores its arguments; the token travels sealed so a database copy can't use it.
+    sealed = crypto.encrypt(token)
+    transaction.on_commit(lambda: send_privacy_link.enqueue(link_id=link.pk, sealed_token=sealed))
+    return True
+
+
+def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLink:
+    """The link for a token if it can still be used; raises PrivacyTokenError otherwise."""
+    now = now or timezone.now()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise PrivacyTokenError("unknown")
+    link = PrivacyLink.objects.select_related("person").filter(token_hash=_token_hash(token)).first()
+    if link is None or link.person.erased_at is not None:
+        raise PrivacyTokenError("unknown")
+    if link.used_at is not None:
+        raise PrivacyTokenError("used")
+    if link.expires_at <= now:
+        raise PrivacyTokenError("expired")
+    return link
+
+
+@transaction.atomic
+def privacy_link_confirm(*, token: str) -> str:
+    """Use up a link and open short access to the privacy page; returns the access token."""
+    link = privacy_link_check(token=token)
+    now = timezone.now()
+    # A conditional update, so two clicks racing each other cannot both succeed.
+    if not PrivacyLink.objects.filter(pk=link.pk, used_at__isnull=True).update(used_at=now):
+        raise PrivacyTokenError("used")
+    access = secrets.token_urlsafe(32)
+    grant = PrivacyGrant.objects.create(
+        person=link.person,
+        token_hash=_token_hash(access),
+        created_at=now,
+        expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_GRANT_MINUTES),
+    )
+    log_action("people.privacy_link.confirmed", obj=grant, data={"person_id": link.person_id, "link_id": link.pk})
+    return access
+
+
+def privacy_grant_check(*, token: str, now: datetime | None = None) -> PrivacyGrant:
+    """The access for a token if it is still open; raises PrivacyTokenError otherwise."""
+    now = now or timezone.now()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise PrivacyTokenError("unknown")
+    grant = PrivacyGrant.objects.select_related("person").filter(token_hash=_token_hash(token)).first()
+    if grant is None or grant.person.erased_at is not None:
+        raise PrivacyTokenError("unknown")
+    if grant.ended_at is not None:
+        raise PrivacyTokenError("used")
+    if grant.expires_at <= now:
+        raise PrivacyTokenError("expired")
+    return grant
+
+
+def _modules_people_last() -> list[ModuleType]:
+    # Other apps erase their rows first, while the person record still exists to find them by.
+    from chorus.people.selectors import person_privacy_modules
+
+    return list(reversed(person_privacy_modules()))
+
+
+@transaction.atomic
+def person_erase(*, person: Person, via: str) -> list[ErasureReport]:
+    """Erase everything every app holds about a person; returns what each app did and kept."""
+    reports = [module.erase(person) for module in _modules_people_last()]
+    PrivacyGrant.objects.filter(person=person, ended_at__isnull=True).update(ended_at=timezone.now())
+    log_action(
+        "people.person.erased",
+        obj=person,
+        data={"records": sum(report.erased for report in reports), "via": via},
+    )
+    return reports
+
+
+def people_erase_personal_fields(*, person: Person, via: str) -> int:
+    """Blank the person's own fields and withdraw their agreements (people.privacy.erase)."""
+    if person.erased_at is not None:
+        return 0
+    _anonymise(person, via=via)
+    return 1

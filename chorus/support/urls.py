@@ -1,4 +1,12 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from chorus.support import views
+from chorus.support.models import RequestKind
 
 app_name = "support"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("support/policy-issue/", views.support_form, {"kind": RequestKind.ALERT}, name="alert"),
+    path("support/campaign/", views.support_form, {"kind": RequestKind.CAMPAIGN}, name="campaign"),
+    path("support/request/<str:token>/", views.private, name="private"),
+    path("support/request/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+]

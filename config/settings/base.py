@@ -242,11 +242,94 @@ CHORUS_MIN_FORM_FILL_SECONDS = env_int("CHORUS_MIN_FORM_FILL_SECONDS", 3)
 CHORUS_PERIODIC_JOBS: list[dict[str, object]] = []
 
 # --- people and privacy (issue 3) ---
+# Retention, in days (docs/data-protection.md). A person with no agreement left and
+# nothing else held about them is anonymised this long after their last purpose ended.
+CHORUS_RETENTION_PERSON_DAYS = env_int("CHORUS_RETENTION_PERSON_DAYS", 30)
+# Used or expired privacy links and access grants are deleted after this long.
+CHORUS_RETENTION_PRIVACY_LINK_DAYS = env_int("CHORUS_RETENTION_PRIVACY_LINK_DAYS", 7)
+# The emailed privacy link works once, for this long; the access it opens lasts this long.
+CHORUS_PRIVACY_LINK_MINUTES = env_int("CHORUS_PRIVACY_LINK_MINUTES", 60)
+CHORUS_PRIVACY_GRANT_MINUTES = env_int("CHORUS_PRIVACY_GRANT_MINUTES", 30)
+CHORUS_PERIODIC_JOBS.append(
+    {"name": "people.retention", "task": "chorus.people.tasks.people_retention_run", "every_seconds": 3600}
+)
+# Staff whose role sees personal data must pass a TOTP second factor before any admin page.
+MIDDLEWARE.append("chorus.accounts.middleware.RequireTwoFactorMiddleware")
+OTP_TOTP_ISSUER = "Chorus"
+
 
 # --- campaigns (issue 4) ---
+# Signing limits per hashed client address; the surge benchmark raises them.
+CHORUS_CAMPAIGNS_SIGN_BURST = env_int("CHORUS_CAMPAIGNS_SIGN_BURST", 10)  # per minute
+CHORUS_CAMPAIGNS_SIGN_SUSTAINED = env_int("CHORUS_CAMPAIGNS_SIGN_SUSTAINED", 60)  # per day
+# A confirmation link works for this many days; unconfirmed signatures go after the retention period.
+CHORUS_CAMPAIGNS_CONFIRM_DAYS = env_int("CHORUS_CAMPAIGNS_CONFIRM_DAYS", 7)
+# Signers' personal data is anonymised this many days after an action closes.
+CHORUS_CAMPAIGNS_RETENTION_DAYS = env_int("CHORUS_CAMPAIGNS_RETENTION_DAYS", 180)
+# Hashed client addresses on signatures are cleared after this many days.
+CHORUS_CAMPAIGNS_IP_HASH_DAYS = env_int("CHORUS_CAMPAIGNS_IP_HASH_DAYS", 7)
+# The hourly trend check alerts campaigners when one address or domain signs more than this in an hour.
+CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 50)
+# How long browsers and shared caches may keep campaign pages and count.json.
+CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
+CHORUS_PERIODIC_JOBS += [
+    {"name": "campaigns.refresh_counts", "task": "chorus.campaigns.tasks.refresh_counts", "every_seconds": 5},
+    {"name": "campaigns.recount_all", "task": "chorus.campaigns.tasks.recount_all", "every_seconds": 86400},
+    {"name": "campaigns.trend_check", "task": "chorus.campaigns.tasks.trend_check", "every_seconds": 3600},
+    {"name": "campaigns.retention", "task": "chorus.campaigns.tasks.apply_retention", "every_seconds": 86400},
+]
 
 # --- support desk (issue 5) ---
+# Working-day targets for the triage desk's clocks ("waiting on member" pauses them).
+CHORUS_SUPPORT_FIRST_RESPONSE_DAYS = env_int("CHORUS_SUPPORT_FIRST_RESPONSE_DAYS", 2)
+CHORUS_SUPPORT_RESOLUTION_DAYS = env_int("CHORUS_SUPPORT_RESOLUTION_DAYS", 20)
+# A member's reply within this many days of closing reopens the request; later ones are refused.
+CHORUS_SUPPORT_REOPEN_DAYS = env_int("CHORUS_SUPPORT_REOPEN_DAYS", 30)
+# The content of closed requests is anonymised this many days after closing (counts survive).
+CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
+CHORUS_PERIODIC_JOBS.append(
+    {"name": "support-retention", "task": "chorus.support.tasks.support_retention_run", "every_seconds": 6 * 60 * 60}
+)
 
 # --- bulletin (issue 6) ---
+# Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.
+# A source whose app is not installed yet is skipped with a warning.
+BULLETIN_DRAFT_SOURCES = [
+    "chorus.news.selectors.bulletin_items",
+    "chorus.campaigns.selectors.bulletin_items",
+    "chorus.tracker.selectors.bulletin_items",
+]
+# Sending: rows claimed per batch, batches in flight at once per issue, and an overall rate.
+BULLETIN_BATCH_SIZE = env_int("BULLETIN_BATCH_SIZE", 100)
+BULLETIN_CONCURRENCY = env_int("BULLETIN_CONCURRENCY", 4)
+BULLETIN_MESSAGES_PER_SECOND = env_int("BULLETIN_MESSAGES_PER_SECOND", 600)
+# A claim older than this (no heartbeat) means its worker died: its batch goes to reconciliation.
+BULLETIN_CLAIM_TIMEOUT_SECONDS = env_int("BULLETIN_CLAIM_TIMEOUT_SECONDS", 300)
+# Pause a send by itself when this share (percent) of at least BULLETIN_ERROR_MIN_ATTEMPTS fails.
+BULLETIN_ERROR_THRESHOLD_PERCENT = env_int("BULLETIN_ERROR_THRESHOLD_PERCENT", 10)
+BULLETIN_ERROR_MIN_ATTEMPTS = env_int("BULLETIN_ERROR_MIN_ATTEMPTS", 50)
+# Suspend an address after this many hard (or soft) bounces in a row.
+BULLETIN_HARD_BOUNCE_LIMIT = env_int("BULLETIN_HARD_BOUNCE_LIMIT", 2)
+BULLETIN_SOFT_BOUNCE_LIMIT = env_int("BULLETIN_SOFT_BOUNCE_LIMIT", 5)
+# Which MAILERS alias sends bulletins (a separate SMTP relay may be configured as "bulletin").
+BULLETIN_MAILER = env_str("BULLETIN_MAILER", "default")
+CHORUS_PERIODIC_JOBS += [
+    {"name": "bulletin-draft", "task": "chorus.bulletin.tasks.assemble_weekly_draft", "every_seconds": 3600},
+    {"name": "bulletin-scheduled", "task": "chorus.bulletin.tasks.start_scheduled_issues", "every_seconds": 60},
+    {"name": "bulletin-stale-claims", "task": "chorus.bulletin.tasks.recover_stale_claims", "every_seconds": 60},
+    {"name": "bulletin-pending-cleanup", "task": "chorus.bulletin.tasks.remove_unconfirmed", "every_seconds": 86400},
+]
 
 # --- tracker (issue 7) ---
+# Importers filter upstream data by these search terms (comma-separated).
+TRACKER_SEARCH_TERMS = env_list("TRACKER_SEARCH_TERMS", ["mental health", "Mental Health Act", "data sharing"])
+TRACKER_BILLS_API_URL = env_str("TRACKER_BILLS_API_URL", "https://bills-api.parliament.uk")
+TRACKER_COMMITTEES_API_URL = env_str("TRACKER_COMMITTEES_API_URL", "https://committees-api.parliament.uk")
+TRACKER_GOVUK_API_URL = env_str("TRACKER_GOVUK_API_URL", "https://www.gov.uk")
+TRACKER_IMPORT_TIMEOUT_SECONDS = env_int("TRACKER_IMPORT_TIMEOUT_SECONDS", 20)
+# Response owners are reminded this many working days (England and Wales) before a window closes.
+TRACKER_REMINDER_WORKING_DAYS = env_int("TRACKER_REMINDER_WORKING_DAYS", 5)
+CHORUS_PERIODIC_JOBS += [
+    {"name": "tracker-import", "task": "chorus.tracker.tasks.import_all_sources", "every_seconds": 86400},
+    {"name": "tracker-reminders", "task": "chorus.tracker.tasks.send_response_reminders", "every_seconds": 86400},
+]

@@ -91,6 +91,8 @@ def test_home_page_shows_areas_coalitions_and_latest_news(client: Client, site_t
     assert "Rights and dignity" in html
     assert "Data Justice Alliance" in html
     assert "Our response to the data plan" in html
+    assert 'href="/news/">All news and briefings</a>' in html
+    assert 'href="/coalitions/">What we do in each coalition</a>' in html
 
 
 def test_priority_area_lists_its_articles(client: Client, site_tree: dict[str, Any]) -> None:
@@ -151,3 +153,14 @@ def test_unknown_page_uses_the_site_design(client: Client, site_tree: dict[str, 
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_a_call_to_action_without_a_link_shows_no_empty_link(client: Client, site_tree: dict[str, Any]) -> None:
+    page = StandardPageFactory(
+        parent=site_tree["home"],
+        slug="help",
+        body=[("call_to_action", {"heading": "Get help", "text": "Ask us.", "link_text": "Ask"})],
+    )
+    html = client.get(page.url).content.decode()
+    assert "Get help" in html
+    assert 'href=""' not in html

@@ -1,0 +1,585 @@
+#!/usr/bin/env python
+"""Benchmark a signing surge: many people sign and confirm while a crowd refreshes the page.
+
+    .venv/bin/python bench/sign_surge.py            # the full measurement
+    .venv/bin/python bench/sign_surge.py --quick    # a few seconds, to check it works
+
+It creates a fresh PostgreSQL database (chorus_bench_surge), migrates it and loads the
+campaigns demo, then starts, all on 127.0.0.1:
+  * gunicorn with production-like settings (config.settings.bench: DEBUG off, Redis cache,
+    full middleware) and several workers, serving this module's WSGI application: the
+    site plus one extra URL, a bare Django view that inserts one row (the baseline);
+  * task workers (django-tasks-db) that send the confirmation emails, and the scheduler
+    that enqueues the 5-second count refresh;
+  * an SMTP sink (aiosmtpd) that hands each emailed confirmation link to its client.
+Client processes (asyncio + httpx) then run, for a fixed time, signers doing the whole
+flow (GET the form, POST the signature, wait for the email, POST the confirmation; one in
+twenty submits again to exercise the "already signed" path) and readers refreshing the
+campaign page and count.json. Then the bare insert view is loaded with the same number of
+connections. It prints signatures/second, p50/p99 per step and the ratio to the bare view,
+and checks that the refreshed count equals the distinct confirmed signers and that every
+confirmation a client saw is in the database (nothing lost).
+
+Rate limits and the minimum form-fill time are raised through their settings
+(CHORUS_CAMPAIGNS_SIGN_BURST, CHORUS_CAMPAIGNS_SIGN_SUSTAINED, CHORUS_MIN_FORM_FILL_SECONDS):
+every client comes from 127.0.0.1. It is a script, not a test: run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import email
+import multiprocessing
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST = "127.0.0.1"  # never anything else
+ACTION_SLUG = "cameras-off-our-wards"
+ACTION_PATH = f"/campaigns/{ACTION_SLUG}/"
+CONFIRM_LINK = re.compile(r"/campaigns/confirm/([A-Za-z0-9_-]+)/")
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+STARTED_FIELD = re.compile(r'name="form_started" value="([^"]+)"')
+MAX_DURATION_SECONDS = 120.0
+EMAIL_WAIT_SECONDS = 60.0
+STEPS = ["GET form", "POST signature", "POST confirm", "repeat POST", "GET page", "GET count.json"]
+
+
+# --- server side: gunicorn imports this module with SIGN_SURGE_SERVER=1 ------------------
+
+urlpatterns: list[Any] = []
+
+
+def bare_insert(request: Any) -> Any:
+    """The baseline: one row inserted through the same middleware stack, nothing else."""
+    from django.db import connection
+    from django.http import HttpResponse
+
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare_insert (created_at, payload) VALUES (now(), %s)", ["x"])
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _server_application() -> Any:
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    from django.conf import settings
+    from django.urls import path
+    from django.views.decorators.cache import never_cache
+    from django.views.decorators.csrf import csrf_exempt
+
+    from config.bench_urls import urlpatterns as site_urlpatterns
+
+    urlpatterns[:] = [path("bench/bare-insert/", csrf_exempt(never_cache(bare_insert))), *site_urlpatterns]
+    settings.ROOT_URLCONF = __name__  # set before the first request; only in the bench server
+    return application
+
+
+if os.environ.get("SIGN_SURGE_SERVER") == "1":
+    application = _server_application()
+
+
+# --- orchestration -----------------------------------------------------------------------
+
+
+def bench_env(args: argparse.Namespace) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.bench",
+        DATABASE_URL=f"postgres://postgres@{HOST}:5432/{args.database}",
+        REDIS_URL=f"redis://{HOST}:6379/{args.redis_db}",
+        CHORUS_VAR_DIR=str(args.var_dir),
+        STATIC_ROOT=str(args.var_dir / "static"),
+        EMAIL_HOST=HOST,
+        EMAIL_PORT=str(args.smtp_port),
+        EMAIL_USE_TLS="false",
+        CHORUS_CAMPAIGNS_SIGN_BURST="100000000",
+        CHORUS_CAMPAIGNS_SIGN_SUSTAINED="100000000",
+        CHORUS_MIN_FORM_FILL_SECONDS="0",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env: dict[str, str], *command: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _admin_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def db_query(args: argparse.Namespace, sql: str, params: tuple[Any, ...] = ()) -> Any:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/{args.database}", autocommit=True) as conn:
+        return conn.execute(sql, params).fetchone()
+
+
+def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
+        raise SystemExit(f"Unsafe database name: {args.database!r}")
+    print(f"Creating database {args.database} and loading the campaigns demo…", flush=True)
+    _admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+    _admin_sql(f"CREATE DATABASE {args.database}")
+    manage(env, "migrate", "--noinput")
+    manage(env, "collectstatic", "--noinput")
+    manage(env, "shell", "-c", "from chorus.campaigns import demo; demo.load()")
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/{args.database}", autocommit=True) as conn:
+        conn.execute("CREATE TABLE bench_bare_insert (id bigserial PRIMARY KEY, created_at timestamptz, payload text)")
+    flush_cache(args.redis_db)
+
+
+def flush_cache(redis_db: int) -> None:
+    import redis
+
+    redis.Redis(host=HOST, port=6379, db=redis_db).flushdb()
+
+
+def start(command: list[str], env: dict[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start_services(args: argparse.Namespace, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
+    import httpx
+
+    server_env = {**env, "SIGN_SURGE_SERVER": "1"}
+    gunicorn = [
+        str(Path(PYTHON).parent / "gunicorn"),
+        "bench.sign_surge:application",
+        "--bind",
+        f"{HOST}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        "sync",
+        "--keep-alive",
+        "5",
+        "--backlog",
+        "4096",
+        "--log-level",
+        "warning",
+    ]
+    processes = [start(gunicorn, server_env)]
+    for n in range(args.task_workers):
+        worker = [PYTHON, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay", "--worker-id", f"w{n}"]
+        processes.append(start(worker, env, quiet=True))
+    processes.append(start([PYTHON, "manage.py", "run_scheduler", "--interval", "1"], env, quiet=True))
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{HOST}:{args.port}/healthz/", timeout=1).status_code == 200:
+                for _ in range(5 * args.workers):  # warm up every worker: templates, connections
+                    for path in (ACTION_PATH, ACTION_PATH + "sign/", f"/campaigns/{ACTION_SLUG}/count.json"):
+                        httpx.get(f"http://{HOST}:{args.port}{path}", timeout=10)
+                return processes
+        except httpx.HTTPError:
+            pass
+        if processes[0].poll() is not None:
+            break
+        time.sleep(0.2)
+    for process in processes:
+        stop(process)
+    raise SystemExit("gunicorn did not answer /healthz/ in time")
+
+
+class SinkHandler:
+    """Receives every email; routes a confirmation link to the client process that signed."""
+
+    def __init__(self, routes: list[Any]) -> None:
+        self.routes = routes
+        self.received = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.received += 1
+        message = email.message_from_bytes(envelope.content)
+        text = ""
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                payload = part.get_payload(decode=True)
+                text += payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        match = CONFIRM_LINK.search(text)
+        recipient = envelope.rcpt_tos[0]
+        route = re.match(r"surge-p(\d+)-", recipient)
+        if match and route:
+            self.routes[int(route.group(1))].put((recipient.lower(), match.group(1)))
+        return "250 OK"
+
+
+# --- clients -----------------------------------------------------------------------------
+
+
+@dataclass
+class ClientResult:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    submitted: int = 0
+    confirmed: int = 0
+    emails_missing: int = 0
+    elapsed: float = 0.0
+
+
+async def _client(proc: int, args: argparse.Namespace, tokens: Any) -> ClientResult:
+    """Signers sign without waiting; confirmers press the button as each email arrives,
+    as people do. Signing stops at the deadline; outstanding emails are then confirmed."""
+    import httpx
+
+    base = f"http://{HOST}:{args.port}"
+    result = ClientResult()
+    # address -> (CSRF form token, CSRF cookie, the form data for a repeat submission)
+    pending: dict[str, tuple[str, str, dict[str, str]]] = {}
+    arrived: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+    loop = asyncio.get_running_loop()
+
+    def pump() -> None:
+        while True:
+            item = tokens.get()
+            if item is None:
+                return
+            loop.call_soon_threadsafe(arrived.put_nowait, item)
+
+    threading.Thread(target=pump, daemon=True).start()
+    confirmers = max(1, args.signers // 2)
+    connections = args.signers + args.readers + confirmers
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    began = time.perf_counter()
+    deadline = began + args.duration
+    signing_done = asyncio.Event()
+
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def timed(step: str, method: str, url: str, **kwargs: Any) -> httpx.Response | None:
+            started = time.perf_counter()
+            try:
+                response = await client.request(method, url, **kwargs)
+            except httpx.HTTPError:
+                result.errors[step] += 1
+                return None
+            finally:
+                client.cookies.clear()  # each signer is a different browser
+            result.latencies[step].append(time.perf_counter() - started)
+            return response
+
+        async def signer(n: int) -> None:
+            k = 0
+            while time.perf_counter() < deadline:
+                k += 1
+                address = f"surge-p{proc}-{n}-{k}@example.org"
+                form = await timed("GET form", "GET", ACTION_PATH + "sign/")
+                if form is None or form.status_code != 200:
+                    result.errors["GET form"] += 1
+                    continue
+                csrf_cookie = form.cookies.get("csrftoken", "")
+                csrf = CSRF_FIELD.search(form.text)
+                started_value = STARTED_FIELD.search(form.text)
+                if not (csrf and started_value and csrf_cookie):
+                    result.errors["GET form"] += 1
+                    continue
+                data = {
+                    "csrfmiddlewaretoken": csrf.group(1),
+                    "form_started": started_value.group(1),
+                    "website": "",
+                    "kind": "individual",
+                    "name": f"Surge Signer {n} {k}",
+                    "email": address,
+                }
+                pending[address] = (csrf.group(1), csrf_cookie, data)
+                headers = {"Cookie": f"csrftoken={csrf_cookie}"}
+                posted = await timed("POST signature", "POST", ACTION_PATH + "sign/", data=data, headers=headers)
+                if posted is None or posted.status_code != 302:
+                    result.errors["POST signature"] += 1
+                    pending.pop(address, None)
+                    continue
+                result.submitted += 1
+
+        async def confirmer() -> None:
+            while True:
+                if signing_done.is_set() and not pending:
+                    return
+                try:
+                    item = await asyncio.wait_for(arrived.get(), 0.5)
+                except TimeoutError:
+                    continue
+                if item is None:
+                    return
+                address, token = item
+                known = pending.pop(address, None)
+                if known is None:
+                    continue
+                csrf, cookie, data = known
+                headers = {"Cookie": f"csrftoken={cookie}"}
+                confirmed = await timed(
+                    "POST confirm", "POST", f"/campaigns/confirm/{token}/", data={"csrfmiddlewaretoken": csrf},
+                    headers=headers,
+                )  # fmt: skip
+                if confirmed is not None and confirmed.status_code == 200 and "is confirmed" in confirmed.text:
+                    result.confirmed += 1
+                else:
+                    result.errors["POST confirm"] += 1
+                if result.confirmed % 20 == 0 and time.perf_counter() < deadline:
+                    # A repeat signer: the same screen, an email, never counted twice.
+                    again = await timed("repeat POST", "POST", ACTION_PATH + "sign/", data=data, headers=headers)
+                    if again is None or again.status_code != 302:
+                        result.errors["repeat POST"] += 1
+
+        async def reader() -> None:
+            while time.perf_counter() < deadline:
+                for step, url in (
+                    ("GET page", ACTION_PATH),
+                    ("GET count.json", f"/campaigns/{ACTION_SLUG}/count.json"),
+                ):
+                    response = await timed(step, "GET", url)
+                    if response is not None and response.status_code != 200:
+                        result.errors[step] += 1
+
+        async def signing() -> None:
+            await asyncio.gather(*(signer(n) for n in range(args.signers)), *(reader() for _ in range(args.readers)))
+            result.elapsed = time.perf_counter() - began
+            signing_done.set()
+
+        async def give_up_waiting() -> None:
+            await signing_done.wait()
+            await asyncio.sleep(EMAIL_WAIT_SECONDS)
+            result.emails_missing = len(pending)
+            pending.clear()
+            for _ in range(confirmers):
+                arrived.put_nowait(None)
+
+        waiter = asyncio.ensure_future(give_up_waiting())
+        await asyncio.gather(signing(), *(confirmer() for _ in range(confirmers)))
+        result.emails_missing = result.emails_missing or len(pending)
+        waiter.cancel()
+    return result
+
+
+def _client_process(proc: int, args: argparse.Namespace, tokens: Any, results: Any) -> None:
+    outcome = asyncio.run(_client(proc, args, tokens))
+    results.put(
+        (proc, dict(outcome.latencies), dict(outcome.errors), outcome.submitted, outcome.confirmed,
+         outcome.emails_missing, outcome.elapsed)
+    )  # fmt: skip
+
+
+async def _bare_load(args: argparse.Namespace) -> tuple[list[float], int, float]:
+    import httpx
+
+    connections = args.signers + args.readers
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    began = time.perf_counter()
+    deadline = began + args.duration
+    async with httpx.AsyncClient(base_url=f"http://{HOST}:{args.port}", limits=limits, timeout=30) as client:
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                try:
+                    response = await client.post("/bench/bare-insert/", data={"n": "1"})
+                    if response.status_code == 200:
+                        latencies.append(time.perf_counter() - started)
+                    else:
+                        errors += 1
+                except httpx.HTTPError:
+                    errors += 1
+
+        await asyncio.gather(*(worker() for _ in range(connections)))
+    return latencies, errors, time.perf_counter() - began
+
+
+def _bare_process(args: argparse.Namespace, results: Any) -> None:
+    results.put(asyncio.run(_bare_load(args)))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] * 1000
+
+
+COUNTED_SQL = (
+    "SELECT count(*) FROM campaigns_signature WHERE action_id = %s AND status = 'confirmed' "
+    "AND NOT (kind = 'organisation' AND moderation IN ('pending', 'rejected'))"
+)
+
+
+def run(args: argparse.Namespace) -> None:
+    import httpx
+    from aiosmtpd.controller import Controller
+
+    env = bench_env(args)
+    prepare(args, env)
+    context = multiprocessing.get_context("spawn")
+    routes = [context.Queue() for _ in range(args.clients)]
+    sink = SinkHandler(routes)
+    controller = Controller(sink, hostname=HOST, port=args.smtp_port)
+    controller.start()
+    processes = start_services(args, env)
+    try:
+        action_id = httpx.get(f"http://{HOST}:{args.port}/campaigns/{ACTION_SLUG}/count.json").json()["id"]
+        before = db_query(args, COUNTED_SQL, (action_id,))[0]
+        print(
+            f"Surge: {args.clients} client process(es) × ({args.signers} signers + {args.readers} readers) "
+            f"for {args.duration:g} s against {args.workers} gunicorn workers and {args.task_workers} task workers…",
+            flush=True,
+        )
+        results = context.Queue()
+        clients = [
+            context.Process(target=_client_process, args=(proc, args, routes[proc], results))
+            for proc in range(args.clients)
+        ]
+        for process in clients:
+            process.start()
+        parts = [results.get() for _ in clients]
+        for process in clients:
+            process.join()
+        for route in routes:
+            route.put(None)
+
+        print("Bare insert view, same server and connections…", flush=True)
+        bare_results = context.Queue()
+        bare_procs = [context.Process(target=_bare_process, args=(args, bare_results)) for _ in range(args.clients)]
+        for process in bare_procs:
+            process.start()
+        bare_parts = [bare_results.get() for _ in bare_procs]
+        for process in bare_procs:
+            process.join()
+
+        # The 5-second refresh must catch up with no help: poll the public count.
+        after = db_query(args, COUNTED_SQL, (action_id,))[0]
+        public_total = -1
+        wait_until = time.monotonic() + 45
+        while time.monotonic() < wait_until:
+            public_total = httpx.get(
+                f"http://{HOST}:{args.port}/campaigns/{ACTION_SLUG}/count.json", params={"t": time.time()}
+            ).json()["total"]
+            if public_total == after:
+                break
+            time.sleep(1)
+        distinct_people = db_query(
+            args, COUNTED_SQL.replace("count(*)", "count(DISTINCT person_id), count(*)"), (action_id,)
+        )
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        controller.stop()
+        flush_cache(args.redis_db)
+        if not args.keep_db:
+            _admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    submitted = confirmed = missing = 0
+    elapsed = 0.0
+    for _, part_latencies, part_errors, part_submitted, part_confirmed, part_missing, part_elapsed in parts:
+        for step, values in part_latencies.items():
+            latencies[step] += values
+        for step, count in part_errors.items():
+            errors[step] += count
+        submitted += part_submitted
+        confirmed += part_confirmed
+        missing += part_missing
+        elapsed = max(elapsed, part_elapsed)
+    bare_latencies = [value for part, _, _ in bare_parts for value in part]
+    bare_errors = sum(part_errors for _, part_errors, _ in bare_parts)
+    bare_elapsed = max(part_elapsed for _, _, part_elapsed in bare_parts)
+    bare_rps = len(bare_latencies) / bare_elapsed if bare_elapsed else float("nan")
+    submit_rate = len(latencies["POST signature"]) / elapsed if elapsed else 0.0
+    all_requests = sum(len(values) for values in latencies.values())
+
+    print()
+    print(
+        f"gunicorn {args.workers} sync workers; {args.task_workers} task workers; {args.clients} client process(es); "
+        f"{args.signers} signers + {args.readers} readers each; {elapsed:.1f} s; all on {HOST}"
+    )
+    print(f"{'step':<16} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for step in STEPS:
+        values = latencies.get(step, [])
+        rate = len(values) / elapsed if elapsed else 0.0
+        print(
+            f"{step:<16} {len(values):>9} {rate:>8.1f} {percentile(values, 0.5):>8.1f} "
+            f"{percentile(values, 0.99):>8.1f} {errors.get(step, 0):>7}"
+        )
+    print(
+        f"{'bare insert':<16} {len(bare_latencies):>9} {bare_rps:>8.1f} {percentile(bare_latencies, 0.5):>8.1f} "
+        f"{percentile(bare_latencies, 0.99):>8.1f} {bare_errors:>7}"
+    )
+    print()
+    print(f"Signature submissions: {submit_rate:.1f}/s ({submit_rate / bare_rps:.0%} of the bare insert view)")
+    print(f"Confirmed signatures:  {confirmed / elapsed if elapsed else 0:.1f}/s ({confirmed} in all)")
+    print(
+        f"All surge requests:    {all_requests / elapsed if elapsed else 0:.1f}/s "
+        f"({all_requests / elapsed / bare_rps if elapsed else 0:.0%} of bare)"
+    )
+    print(f"Emails received by the sink: {sink.received}; confirmation emails that never came: {missing}")
+    print()
+    lost = (after - before) - confirmed
+    checks = [
+        ("public count equals distinct confirmed signers", public_total == after == distinct_people[0]),
+        ("every confirmation a client saw is stored (nothing lost)", lost == 0),
+        ("no one counted twice", distinct_people[0] == distinct_people[1]),
+        ("no confirmation email went missing", missing == 0),
+    ]
+    print(f"Count: public {public_total}, counted in database {after}, distinct confirmed people {distinct_people[0]}")
+    for label, ok in checks:
+        print(f"  [{'ok' if ok else 'FAIL'}] {label}")
+    if not all(ok for _, ok in checks):
+        raise SystemExit(1)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="A few seconds, small numbers: proves the script works.")
+    parser.add_argument("--duration", type=float, default=30.0, help="Seconds of surge (max 120).")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--task-workers", type=int, default=2, help="Task worker processes sending email.")
+    parser.add_argument("--clients", type=int, default=2, help="Client processes.")
+    parser.add_argument("--signers", type=int, default=24, help="Concurrent signers per client process.")
+    parser.add_argument("--readers", type=int, default=8, help="Concurrent page refreshers per client process.")
+    parser.add_argument("--port", type=int, default=8092)
+    parser.add_argument("--smtp-port", type=int, default=8025)
+    parser.add_argument("--database", default="chorus_bench_surge")
+    parser.add_argument("--redis-db", type=int, default=4)
+    parser.add_argument("--keep-db", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.workers, args.task_workers, args.clients, args.signers, args.readers = 3.0, 2, 1, 1, 4, 2
+    args.duration = min(max(args.duration, 1.0), MAX_DURATION_SECONDS)
+    args.clients = max(1, min(args.clients, 8))
+    args.var_dir = ROOT / "var" / "bench-surge"
+    return args
+
+
+if __name__ == "__main__":
+    # Importable by gunicorn as bench.sign_surge (ROOT on sys.path); run as a script here.
+    run(parse_args())

@@ -1,0 +1,102 @@
+"""Roles are defined in code and synced to groups: each group holds exactly its permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from chorus.accounts.models import User
+from chorus.accounts.roles import EDITOR, ROLES, permissions_for
+from chorus.accounts.services import roles_sync
+from chorus.core.models import AuditEvent
+from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
+from chorus.pages.tests.factories import make_site
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def group_permissions(name: str) -> set[str]:
+    group = Group.objects.get(name=name)
+    return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
+
+
+def test_each_role_has_a_group_with_exactly_its_permissions() -> None:
+    roles_sync()
+    for role in ROLES:
+        assert group_permissions(role.name) == permissions_for(role), role.name
+        assert "wagtailadmin.access_admin" in group_permissions(role.name)
+
+
+def test_editor_may_manage_coalitions_and_documents() -> None:
+    roles_sync()
+    editor_permissions = group_permissions(EDITOR.name)
+    assert {"pages.change_coalition", "wagtaildocs.add_document", "wagtailimages.choose_image"} <= editor_permissions
+
+
+def test_sync_removes_permissions_added_by_hand_and_is_repeatable() -> None:
+    roles_sync()
+    group = Group.objects.get(name=EDITOR.name)
+    group.permissions.add(Permission.objects.get(codename="delete_user"))
+    first = roles_sync()
+    assert "accounts.delete_user" not in group_permissions(EDITOR.name)
+    assert roles_sync() == first
+    assert Group.objects.filter(name__in=[role.name for role in ROLES]).count() == len(ROLES)
+
+
+def test_sync_is_audited() -> None:
+    roles_sync()
+    assert AuditEvent.objects.filter(action="accounts.roles.synced").exists()
+
+
+def test_editor_can_publish_pages(editor: User) -> None:
+    home = make_site()
+    news = ArticleIndexPageFactory(parent=home)
+    article = ArticlePageFactory(parent=news)
+    permissions = article.permissions_for_user(editor)
+    assert permissions.can_edit()
+    assert permissions.can_publish()
+    assert news.permissions_for_user(editor).can_add_subpage()
+
+
+def test_other_roles_cannot_publish_pages(campaigner: User, caseworker: User) -> None:
+    home = make_site()
+    for user in (campaigner, caseworker):
+        assert not home.permissions_for_user(user).can_publish()
+
+
+def test_editor_can_reach_the_admin(editor: User) -> None:
+    response = client_for(editor).get("/admin/")
+    assert response.status_code == 200
+
+
+def test_editor_can_open_the_page_editor(editor: User) -> None:
+    home = make_site()
+    response = client_for(editor).get(f"/admin/pages/{home.pk}/edit/")
+    assert response.status_code == 200
+
+
+def test_anonymous_visitor_is_sent_to_the_admin_login(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_user_without_a_role_cannot_reach_the_admin() -> None:
+    user = User.objects.create_user(username="nobody", password="correct-horse-battery")
+    response = client_for(user).get("/admin/")
+    assert response.status_code in {302, 403}
+    assert "/admin/login/" in response.get("Location", "/admin/login/")
+
+
+def test_campaigners_may_write_and_publish_actions_under_a_campaigns_index(campaigner: User) -> None:
+    from chorus.campaigns.tests.factories import CampaignIndexPageFactory
+
+    home = make_site()
+    index = CampaignIndexPageFactory(parent=home)
+    news = ArticleIndexPageFactory(parent=home)
+    roles_sync()  # page-type grants apply to the index pages that exist
+    campaigns_permissions = index.permissions_for_user(campaigner)
+    assert campaigns_permissions.can_add_subpage()
+    assert campaigns_permissions.can_publish()
+    assert not news.permissions_for_user(campaigner).can_add_subpage()

@@ -1,0 +1,156 @@
+"""Staff screens for the bulletin inside the Wagtail admin: issues, progress, preview, reconciliation.
+
+Wagtail's ``require_admin_access`` sends anonymous visitors to the login page; each view
+answers 403 to staff without the bulletin permission.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from chorus.bulletin import selectors, services
+from chorus.bulletin.emails import issue_sections, personalise, render_issue
+from chorus.bulletin.models import BulletinIssue, IssueStatus
+from chorus.core.audit import log_action
+
+SEND_PERMISSION = "bulletin.send_bulletin"
+RECONCILE_PERMISSION = "bulletin.reconcile_delivery"
+
+
+def _denied(request: HttpRequest, permission: str) -> HttpResponse | None:
+    if request.user.has_perm(permission):
+        return None
+    return HttpResponseForbidden(render_to_string("403.html", request=request))
+
+
+@never_cache
+def issues(request: HttpRequest) -> HttpResponse:
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    rows = [(issue, selectors.issue_progress(issue_id=issue.pk)) for issue in selectors.staff_issues()[:100]]
+    return render(request, "bulletin/admin/issues.html", {"rows": rows})
+
+
+@never_cache
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    progress = selectors.issue_progress(issue_id=issue.pk)
+    return render(
+        request,
+        "bulletin/admin/issue_detail.html",
+        {
+            "issue": issue,
+            "progress": progress,
+            "can_reconcile": request.user.has_perm(RECONCILE_PERMISSION),
+            "recipients_now": services.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
+        },
+    )
+
+
+@require_POST
+def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "send":
+            count = services.issue_send(issue=issue, actor=request.user)
+            messages.success(request, f"Sending to {count} subscribers.")
+        elif action == "schedule":
+            when = _parse_when(request.POST.get("when", ""))
+            if when is None:
+                messages.error(request, "Enter a date and time in the future, like 2026-12-01 09:00.")
+            else:
+                services.issue_schedule(issue=issue, when=when, actor=request.user)
+                messages.success(request, f"Scheduled for {timezone.localtime(when):%-d %B %Y at %H:%M}.")
+        elif action == "pause":
+            services.issue_pause(issue=issue, actor=request.user)
+            messages.success(request, "Paused. Messages in flight finish; nothing new starts.")
+        elif action == "resume":
+            services.issue_resume(issue=issue, actor=request.user)
+            messages.success(request, "Sending again.")
+        else:
+            messages.error(request, "Unknown action.")
+    except services.IssueStateError as error:
+        messages.error(request, str(error))
+    return redirect("bulletin_admin:detail", pk=issue.pk)
+
+
+def _parse_when(raw: str) -> datetime | None:
+    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
+        try:
+            when = timezone.make_aware(datetime.strptime(raw.strip(), fmt))
+        except ValueError:
+            continue
+        return when if when > timezone.now() else None
+    return None
+
+
+@never_cache
+def progress_json(request: HttpRequest, pk: int) -> HttpResponse:
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    data = selectors.issue_progress(issue_id=issue.pk).as_dict()
+    return JsonResponse(
+        {
+            **data,
+            "status": issue.status,
+            "status_label": issue.get_status_display(),
+            "paused_reason": issue.paused_reason,
+        }
+    )
+
+
+@never_cache
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The email as a subscriber sees it, HTML and plain text, at phone width; latest draft content."""
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    draft = issue.get_latest_revision_as_object()
+    rendered = render_issue(draft)
+    message = personalise(rendered, to="subscriber@example.org", name="Alex", subscription_id=0)
+    return render(
+        request,
+        "bulletin/admin/preview.html",
+        {
+            "issue": issue,
+            "draft": draft,
+            "sections": issue_sections(draft),
+            "subject": message.subject,
+            "text": message.body,
+            "size_kb": round(len(message.message().as_bytes()) / 1024, 1),
+        },
+    )
+
+
+@never_cache
+def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
+    if (denied := _denied(request, RECONCILE_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+        outcome = request.POST.get("outcome", "")
+        if outcome in {"sent", "resend"} and ids:
+            count = services.deliveries_reconcile(issue=issue, delivery_ids=ids, outcome=outcome, actor=request.user)
+            messages.success(request, f"{count} deliveries updated.")
+        else:
+            messages.error(request, "Choose at least one delivery and what happened to it.")
+        return redirect("bulletin_admin:reconciliation", pk=issue.pk)
+    rows = list(selectors.in_doubt_deliveries(issue_id=issue.pk)[:1000])
+    # Staff are shown addresses: personal data, so the view is logged.
+    log_action("bulletin.delivery.viewed_in_doubt", obj=issue, data={"count": len(rows)}, request=request)
+    return render(request, "bulletin/admin/reconciliation.html", {"issue": issue, "rows": rows})

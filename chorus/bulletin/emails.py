@@ -1,0 +1,198 @@
+"""Render bulletin emails: the issue once, then a cheap personalisation per recipient.
+
+Rendering Django templates for every recipient would dominate send time, so the
+issue is rendered once with placeholders and each message fills them in. No
+tracking pixels, no link rewriting: links go straight to their pages.
+"""
+
+from __future__ import annotations
+
+import binascii
+import uuid
+from dataclasses import dataclass
+from email.header import Header
+from email.utils import formatdate, make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+
+from chorus.bulletin.models import BulletinIssue
+from chorus.bulletin.tokens import manage_token
+
+GREETING = "@@CHORUS_GREETING@@"
+PREFERENCES_URL = "@@CHORUS_PREFERENCES_URL@@"
+UNSUBSCRIBE_URL = "@@CHORUS_UNSUBSCRIBE_URL@@"
+TEMPLATE = "bulletin/email/issue"
+
+
+def absolute(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + "/" + url.lstrip("/")
+
+
+def issue_sections(issue: BulletinIssue) -> list[dict[str, Any]]:
+    """The StreamField as plain data both the web page and the emails render."""
+    sections: list[dict[str, Any]] = []
+    for block in issue.sections:
+        value = block.value
+        if block.block_type == "section":
+            sections.append(
+                {
+                    "kind": "section",
+                    "heading": value["heading"],
+                    "intro": value.get("intro", ""),
+                    "items": [
+                        {"title": item["title"], "url": absolute(item["url"]), "summary": item.get("summary", "")}
+                        for item in value["items"]
+                    ],
+                }
+            )
+        else:
+            paragraphs = [part.strip() for part in str(value["text"]).split("\n\n") if part.strip()]
+            sections.append({"kind": "message", "heading": value.get("heading", ""), "paragraphs": paragraphs})
+    return sections
+
+
+def unsubscribe_url(subscription_id: int, token: str | None = None) -> str:
+    return absolute(reverse("bulletin:unsubscribe", args=[token or manage_token(subscription_id)]))
+
+
+def preferences_url(subscription_id: int, token: str | None = None) -> str:
+    return absolute(reverse("bulletin:preferences", args=[token or manage_token(subscription_id)]))
+
+
+@dataclass(frozen=True)
+class RenderedIssue:
+    subject: str
+    text: str
+    html: str
+
+
+def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssue:
+    """Render once; with ``personal`` the greeting and links are placeholders to fill per recipient."""
+    context = {
+        "site_url": settings.SITE_URL,
+        "issue": issue,
+        "sections": issue_sections(issue),
+        "web_url": absolute(issue.url or "") if issue.url else "",
+        "greeting": GREETING if personal else "Hello,",
+        "preferences_url": PREFERENCES_URL if personal else "",
+        "unsubscribe_url": UNSUBSCRIBE_URL if personal else "",
+    }
+    subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
+    return RenderedIssue(
+        subject=subject,
+        text=render_to_string(f"{TEMPLATE}_body.txt", context),
+        html=render_to_string(f"{TEMPLATE}_body.html", context),
+    )
+
+
+def _clean_name(name: str) -> str:
+    # Names are typed by the public: keep them to one printable line.
+    return " ".join("".join(ch for ch in name if ch.isprintable()).split())[:100]
+
+
+@dataclass(frozen=True)
+class Personal:
+    text: str
+    html: str
+    unsubscribe: str
+    headers: dict[str, str]
+
+
+def _personal(rendered: RenderedIssue, *, name: str, subscription_id: int) -> Personal:
+    name = _clean_name(name)
+    greeting = f"Hello {name}," if name else "Hello,"
+    token = manage_token(subscription_id)
+    unsubscribe = unsubscribe_url(subscription_id, token)
+    preferences = preferences_url(subscription_id, token)
+    text = (
+        rendered.text.replace(GREETING, greeting)
+        .replace(PREFERENCES_URL, preferences)
+        .replace(UNSUBSCRIBE_URL, unsubscribe)
+    )
+    html = (
+        rendered.html.replace(GREETING, escape(greeting))
+        .replace(PREFERENCES_URL, escape(preferences))
+        .replace(UNSUBSCRIBE_URL, escape(unsubscribe))
+    )
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"Chorus members' bulletin <bulletin.{_list_host()}>",
+        "Auto-Submitted": "auto-generated",
+        "Precedence": "bulk",
+    }
+    return Personal(text=text, html=html, unsubscribe=unsubscribe, headers=headers)
+
+
+def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> EmailMultiAlternatives:
+    """One recipient's message: greeting, preferences link, RFC 8058 one-click unsubscribe."""
+    personal = _personal(rendered, name=name, subscription_id=subscription_id)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=personal.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=personal.headers,
+    )
+    message.attach_alternative(personal.html, "text/html")
+    return message
+
+
+def _header_text(value: str) -> str:
+    if value.isascii():
+        return value
+    return Header(value, "utf-8").encode()
+
+
+def _qp(text: str) -> bytes:
+    # binascii's quoted-printable is C code: per-message MIME stays cheap at 20,000 recipients.
+    crlf = "\r\n".join(text.splitlines()) + "\r\n"
+    return binascii.b2a_qp(crlf.encode("utf-8"), istext=True)
+
+
+def message_bytes(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> bytes:
+    """The same message as ``personalise`` as ready-to-send MIME bytes, without the email package.
+
+    Building each message with Python's email package costs several milliseconds, which
+    caps a worker far below the target rate; this writes the same multipart/alternative
+    structure directly. Only used for ASCII addresses (the caller falls back otherwise).
+    """
+    personal = _personal(rendered, name=name, subscription_id=subscription_id)
+    boundary = f"=_chorus_{uuid.uuid4().hex}"
+    headers = [
+        f"From: {_header_text(settings.DEFAULT_FROM_EMAIL)}",
+        f"To: {to}",
+        f"Subject: {_header_text(rendered.subject)}",
+        f"Date: {formatdate(localtime=False)}",
+        f"Message-ID: {make_msgid(domain=_list_host())}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        *(f"{key}: {value}" for key, value in personal.headers.items()),
+    ]
+    head = ("\r\n".join(headers) + "\r\n\r\n").encode("ascii")
+    part = (
+        '--{boundary}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    )
+    return b"".join(
+        [
+            head,
+            part.format(boundary=boundary, kind="plain").encode("ascii"),
+            _qp(personal.text),
+            part.format(boundary=boundary, kind="html").encode("ascii"),
+            _qp(personal.html),
+            f"--{boundary}--\r\n".encode("ascii"),
+        ]
+    )
+
+
+def _list_host() -> str:
+    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return host or "chorus.localhost"

@@ -1,0 +1,444 @@
+"""Writes for the bulletin: subscriptions, bounces, composing and the life of an issue."""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from chorus.bulletin.models import (
+    Bounce,
+    BounceKind,
+    BulletinIndexPage,
+    BulletinIssue,
+    Delivery,
+    DeliveryStatus,
+    IssueStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+from chorus.core.audit import log_action
+from chorus.core.digest import DigestItem
+from chorus.core.ratelimit import Limit, within_limits
+from chorus.pages.models import PriorityAreaPage
+from chorus.people.models import ConsentPurpose
+from chorus.people.services import consent_give, consent_withdraw, person_find_by_email, person_get_or_create
+
+logger = logging.getLogger(__name__)
+
+# The exact words beside the subscribe button; stored with each consent record.
+CONSENT_WORDING = (
+    "Send me the weekly members' bulletin by email. I can change my topics, pause it or "
+    "unsubscribe at any time with the link in every bulletin."
+)
+CONSENT_WORDING_VERSION = "2026-11"
+# No one can use the form to flood an address with confirmation emails.
+ADDRESS_LIMITS = [Limit(3, 3600), Limit(6, 86400)]
+SENDABLE = (SubscriptionStatus.ACTIVE,)
+
+
+class IssueStateError(Exception):
+    """The issue is not in a state that allows this action."""
+
+
+def _set_status(subscription: Subscription, status: str) -> None:
+    subscription.status = status
+    subscription.status_changed_at = timezone.now()
+
+
+# --- subscribing -------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_request(
+    *, email: str, name: str = "", topic_ids: Iterable[int] = (), source: str = "bulletin subscribe form"
+) -> Subscription:
+    """Start a double opt-in; the screen always says "check your email", whatever the state."""
+    from chorus.bulletin import tasks
+
+    # The name is used only for a new person: an anonymous form never edits someone's record.
+    person, _ = person_get_or_create(email=email, name=name)
+    subscription, created = Subscription.objects.select_for_update().get_or_create(person=person)
+    already_active = subscription.status in {SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED}
+    if not already_active:
+        # Topics only change for an address that is not yet receiving, so a stranger
+        # cannot rearrange someone else's live subscription from the public form.
+        if subscription.status != SubscriptionStatus.SUSPENDED:
+            _set_status(subscription, SubscriptionStatus.PENDING)
+        subscription.topics.set(PriorityAreaPage.objects.filter(pk__in=list(topic_ids)))
+    subscription.confirmation_sent_at = timezone.now()
+    subscription.save()
+    log_action(
+        "bulletin.subscription.requested",
+        obj=subscription,
+        data={"created": created, "status": subscription.status},
+        screen=source[:200],
+    )
+    if within_limits("bulletin-address", person.email_index or str(person.pk), ADDRESS_LIMITS):
+        if already_active:
+            transaction.on_commit(lambda: tasks.send_already_subscribed_email.enqueue(subscription.pk))
+        else:
+            transaction.on_commit(lambda: tasks.send_confirmation_email.enqueue(subscription.pk))
+    return subscription
+
+
+@transaction.atomic
+def subscription_confirm(*, subscription: Subscription, source: str = "bulletin confirmation page") -> Subscription:
+    """Activate after the person pressed the button in the confirmation page; records consent."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.status in {SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED}:
+        return subscription
+    _set_status(subscription, SubscriptionStatus.ACTIVE)
+    subscription.confirmed_at = timezone.now()
+    subscription.hard_bounces = subscription.soft_bounces = 0
+    subscription.save()
+    consent_give(
+        person=subscription.person,
+        purpose=ConsentPurpose.BULLETIN,
+        wording=CONSENT_WORDING,
+        wording_version=CONSENT_WORDING_VERSION,
+        source=source,
+    )
+    log_action("bulletin.subscription.confirmed", obj=subscription, screen=source[:200])
+    return subscription
+
+
+@transaction.atomic
+def subscription_unsubscribe(*, subscription: Subscription, via: str) -> Subscription:
+    """Stop every bulletin to this person and withdraw their consent; safe to repeat."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+        return subscription
+    _set_status(subscription, SubscriptionStatus.UNSUBSCRIBED)
+    subscription.save()
+    consent_withdraw(person=subscription.person, purpose=ConsentPurpose.BULLETIN, via=via[:200])
+    log_action("bulletin.subscription.unsubscribed", obj=subscription, data={"via": via[:50]})
+    return subscription
+
+
+@transaction.atomic
+def subscription_update(*, subscription: Subscription, topic_ids: Iterable[int], paused: bool) -> Subscription:
+    """Save topics and pause/resume from the preferences page."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    subscription.topics.set(PriorityAreaPage.objects.filter(pk__in=list(topic_ids)))
+    if paused and subscription.status == SubscriptionStatus.ACTIVE:
+        _set_status(subscription, SubscriptionStatus.PAUSED)
+    elif not paused and subscription.status == SubscriptionStatus.PAUSED:
+        _set_status(subscription, SubscriptionStatus.ACTIVE)
+    subscription.save()
+    log_action(
+        "bulletin.subscription.updated",
+        obj=subscription,
+        data={"status": subscription.status, "topics": subscription.topics.count()},
+    )
+    return subscription
+
+
+@transaction.atomic
+def subscription_resubscribe(*, subscription: Subscription) -> Subscription:
+    """Come back from the preferences page after unsubscribing or being suspended for bounces.
+
+    The link came to their inbox, so it proves the address works and is theirs.
+    """
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.status not in {SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.SUSPENDED}:
+        return subscription
+    previous = subscription.status
+    subscription.status = SubscriptionStatus.PENDING  # subscription_confirm activates and records consent
+    subscription.save()
+    subscription = subscription_confirm(subscription=subscription, source="bulletin preferences page")
+    log_action("bulletin.subscription.reactivated", obj=subscription, data={"from": previous})
+    return subscription
+
+
+@transaction.atomic
+def bounce_record(*, email: str, kind: str, diagnostic: str = "", issue_id: int | None = None) -> Bounce | None:
+    """Record a bounce; repeated bounces suspend the address. Unknown addresses are ignored."""
+    person = person_find_by_email(email=email)
+    subscription = (
+        Subscription.objects.select_for_update().filter(person=person).first() if person is not None else None
+    )
+    if subscription is None:
+        return None
+    issue = BulletinIssue.objects.filter(pk=issue_id).first() if issue_id else None
+    bounce = Bounce.objects.create(
+        subscription=subscription, issue=issue, kind=BounceKind(kind), diagnostic=diagnostic[:2000]
+    )
+    if kind == BounceKind.HARD:
+        subscription.hard_bounces += 1
+    else:
+        subscription.soft_bounces += 1
+    subscription.last_bounce_at = timezone.now()
+    suspend = (
+        subscription.hard_bounces >= settings.BULLETIN_HARD_BOUNCE_LIMIT
+        or subscription.soft_bounces >= settings.BULLETIN_SOFT_BOUNCE_LIMIT
+    )
+    if suspend and subscription.status in (*SENDABLE, SubscriptionStatus.PAUSED):
+        _set_status(subscription, SubscriptionStatus.SUSPENDED)
+        log_action("bulletin.subscription.suspended", obj=subscription, data={"bounce_id": bounce.pk})
+    subscription.save()
+    log_action("bulletin.bounce.recorded", obj=bounce, data={"kind": kind, "subscription_id": subscription.pk})
+    return bounce
+
+
+@transaction.atomic
+def subscriptions_remove_unconfirmed(*, older_than: timedelta = timedelta(days=14)) -> int:
+    """Forget addresses that never confirmed: we have no consent to keep them."""
+    cutoff = timezone.now() - older_than
+    stale = Subscription.objects.filter(
+        status=SubscriptionStatus.PENDING, confirmed_at__isnull=True, created_at__lt=cutoff
+    )
+    # The Person stays: other apps may hold records for them, and people's retention job decides.
+    count, _ = stale.delete()
+    if count:
+        log_action("bulletin.subscription.unconfirmed_removed", data={"count": count}, screen="scheduled job")
+    return count
+
+
+# --- composing ---------------------------------------------------------------------
+
+
+def draft_sources() -> list[Callable[..., list[DigestItem]]]:
+    sources = []
+    for dotted in settings.BULLETIN_DRAFT_SOURCES:
+        try:
+            sources.append(import_string(dotted))
+        except ImportError:
+            logger.warning("Bulletin draft source %s cannot be imported yet; skipping it.", dotted)
+    return sources
+
+
+def draft_items(*, since: datetime, until: datetime) -> list[DigestItem]:
+    items: list[DigestItem] = []
+    for source in draft_sources():
+        try:
+            items.extend(source(since=since, until=until))
+        except Exception:
+            # One broken source must not stop the draft; editors see what came through.
+            logger.exception("Bulletin draft source %s failed", getattr(source, "__qualname__", source))
+    return items
+
+
+def draft_sections(*, items: list[DigestItem]) -> list[tuple[str, dict[str, Any]]]:
+    """Group items under their first priority area, then everything else by section name."""
+    areas = {area.pk: area.title for area in PriorityAreaPage.objects.live().order_by("path")}
+    groups: OrderedDict[str, list[DigestItem]] = OrderedDict((title, []) for title in areas.values())
+    for item in items:
+        area_ids = [pk for pk in item.priority_area_ids if pk in areas]
+        key = areas[area_ids[0]] if area_ids else item.section
+        groups.setdefault(key, []).append(item)
+    blocks = []
+    for heading, group in groups.items():
+        if not group:
+            continue
+        blocks.append(
+            (
+                "section",
+                {
+                    "heading": heading,
+                    "intro": "",
+                    "items": [
+                        {"title": item.title[:200], "url": item.url[:500], "summary": item.summary} for item in group
+                    ],
+                },
+            )
+        )
+    return blocks
+
+
+@transaction.atomic
+def issue_draft_assemble(*, now: datetime | None = None) -> BulletinIssue | None:
+    """Make this week's draft from every source, once per week; None if it exists or no index page."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    week_start = (local - timedelta(days=local.weekday())).date()
+    if BulletinIssue.objects.filter(assembled_for=week_start).exists():
+        return None
+    index = BulletinIndexPage.objects.first()
+    if index is None:
+        logger.warning("No bulletin index page: the weekly draft was not assembled.")
+        return None
+    last = BulletinIssue.objects.filter(send_started_at__isnull=False).order_by("-send_started_at").first()
+    since = last.send_started_at if last is not None and last.send_started_at else now - timedelta(days=7)
+    items = draft_items(since=since, until=now)
+    issue = BulletinIssue(
+        title=f"Members' bulletin, {local:%-d %B %Y}",
+        slug=f"bulletin-{week_start:%Y-%m-%d}",
+        intro="",
+        sections=draft_sections(items=items),
+        period_start=since,
+        period_end=now,
+        assembled_for=week_start,
+        live=False,
+    )
+    index.add_child(instance=issue)
+    issue.save_revision()
+    area_ids = {pk for item in items for pk in item.priority_area_ids}
+    issue.topics.set(PriorityAreaPage.objects.filter(pk__in=area_ids))
+    issue.save()
+    log_action("bulletin.issue.assembled", obj=issue, data={"items": len(items)}, screen="scheduled job")
+    return issue
+
+
+# --- the life of an issue ----------------------------------------------------------
+
+
+def _lock_issue(issue: BulletinIssue) -> BulletinIssue:
+    locked: BulletinIssue = BulletinIssue.objects.select_for_update().get(pk=issue.pk)
+    return locked
+
+
+def _save_state(issue: BulletinIssue) -> None:
+    # Only send-state columns: never touch the editor's content or revisions.
+    BulletinIssue.objects.filter(pk=issue.pk).update(
+        **{name: getattr(issue, name) for name in BulletinIssue.SEND_STATE_FIELDS if name != "assembled_for"}
+    )
+
+
+def recipients_for(issue: BulletinIssue) -> Any:
+    """Active subscriptions that want this issue: no topics chosen, or a topic it covers."""
+    subscriptions = Subscription.objects.filter(status__in=SENDABLE)
+    topic_ids = list(issue.topics.values_list("pk", flat=True))
+    if topic_ids:
+        subscriptions = subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=topic_ids)).distinct()
+    return subscriptions
+
+
+def deliveries_freeze(*, issue: BulletinIssue, chunk_size: int = 5000) -> int:
+    """Write one queued delivery per recipient, in chunks; repeating it adds nobody twice."""
+    ids = recipients_for(issue).order_by("pk").values_list("pk", flat=True)
+    created = 0
+    chunk: list[Delivery] = []
+    for subscription_id in ids.iterator(chunk_size=chunk_size):
+        chunk.append(Delivery(issue_id=issue.pk, subscription_id=subscription_id))
+        if len(chunk) >= chunk_size:
+            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+            created += len(chunk)
+            chunk = []
+    if chunk:
+        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+        created += len(chunk)
+    return created
+
+
+@transaction.atomic
+def issue_schedule(*, issue: BulletinIssue, when: datetime, actor: Any) -> BulletinIssue:
+    """Send automatically at a set time (the scheduler starts it)."""
+    issue = _lock_issue(issue)
+    if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
+        raise IssueStateError("Only a draft can be scheduled.")
+    if not issue.live:
+        raise IssueStateError("Publish the issue before scheduling it.")
+    issue.status = IssueStatus.SCHEDULED
+    issue.scheduled_for = when
+    _save_state(issue)
+    log_action("bulletin.issue.scheduled", actor=actor, obj=issue, data={"when": when.isoformat()})
+    return issue
+
+
+@transaction.atomic
+def issue_send(*, issue: BulletinIssue, actor: Any = None) -> int:
+    """Freeze the recipient list and start sending; returns how many recipients."""
+    from chorus.bulletin import tasks
+
+    issue = _lock_issue(issue)
+    if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
+        raise IssueStateError("This issue has already been sent or is sending.")
+    if not issue.live:
+        raise IssueStateError("Publish the issue before sending it.")
+    count = deliveries_freeze(issue=issue)
+    issue.status = IssueStatus.SENDING
+    issue.send_started_at = timezone.now()
+    issue.paused_reason = ""
+    _save_state(issue)
+    log_action("bulletin.issue.sending", actor=actor, obj=issue, data={"recipients": count})
+    transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
+    return count
+
+
+@transaction.atomic
+def issue_pause(*, issue: BulletinIssue, actor: Any = None, reason: str = "Paused by staff") -> BulletinIssue:
+    """Stop claiming new batches; batches in flight finish their current message and stop."""
+    issue = _lock_issue(issue)
+    if issue.status != IssueStatus.SENDING:
+        raise IssueStateError("Only a sending issue can be paused.")
+    issue.status = IssueStatus.PAUSED
+    issue.paused_reason = reason[:200]
+    _save_state(issue)
+    log_action("bulletin.issue.paused", actor=actor, obj=issue, data={"reason": reason[:200]})
+    return issue
+
+
+@transaction.atomic
+def issue_resume(*, issue: BulletinIssue, actor: Any = None, retry_failed: bool = True) -> BulletinIssue:
+    """Carry on sending; failed deliveries (refused by the server) are queued again."""
+    from chorus.bulletin import tasks
+
+    issue = _lock_issue(issue)
+    if issue.status != IssueStatus.PAUSED:
+        raise IssueStateError("Only a paused issue can be resumed.")
+    requeued = 0
+    if retry_failed:
+        requeued = Delivery.objects.filter(issue=issue, status=DeliveryStatus.FAILED).update(
+            status=DeliveryStatus.QUEUED, error=""
+        )
+    issue.status = IssueStatus.SENDING
+    issue.paused_reason = ""
+    _save_state(issue)
+    log_action("bulletin.issue.resumed", actor=actor, obj=issue, data={"requeued": requeued})
+    transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
+    return issue
+
+
+@transaction.atomic
+def issue_finish_if_done(*, issue_id: int) -> bool:
+    """Mark an issue sent once nothing is queued or claimed; in-doubt rows wait for staff."""
+    issue = BulletinIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None or issue.status != IssueStatus.SENDING:
+        return False
+    open_rows = Delivery.objects.filter(
+        issue_id=issue_id, status__in=[DeliveryStatus.QUEUED, DeliveryStatus.CLAIMED]
+    ).exists()
+    if open_rows:
+        return False
+    issue.status = IssueStatus.SENT
+    issue.send_finished_at = timezone.now()
+    _save_state(issue)
+    log_action("bulletin.issue.sent", obj=issue, data=delivery_counts(issue_id=issue_id))
+    return True
+
+
+def delivery_counts(*, issue_id: int) -> dict[str, int]:
+    from chorus.bulletin.selectors import issue_progress
+
+    return issue_progress(issue_id=issue_id).as_dict()
+
+
+@transaction.atomic
+def deliveries_reconcile(*, issue: BulletinIssue, delivery_ids: list[int], outcome: str, actor: Any) -> int:
+    """Staff decide what happened to deliveries in doubt: they were sent, or send them again."""
+    if outcome not in {"sent", "resend"}:
+        raise ValueError("outcome must be 'sent' or 'resend'")
+    rows = Delivery.objects.filter(issue=issue, pk__in=delivery_ids, status=DeliveryStatus.IN_DOUBT)
+    if outcome == "sent":
+        count = rows.update(status=DeliveryStatus.SENT, error="confirmed sent by staff")
+    else:
+        count = rows.update(status=DeliveryStatus.QUEUED, claimed_by="", claimed_at=None, error="")
+    log_action("bulletin.delivery.reconciled", actor=actor, obj=issue, data={"outcome": outcome, "count": count})
+    if outcome == "resend" and count:
+        from chorus.bulletin import tasks
+
+        locked = _lock_issue(issue)
+        if locked.status == IssueStatus.SENT:
+            locked.status = IssueStatus.SENDING
+            _save_state(locked)
+        transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
+    return count

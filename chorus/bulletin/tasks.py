@@ -1,0 +1,75 @@
+"""Background work for the bulletin. Tasks take ids and call services."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from chorus.bulletin import services
+from chorus.bulletin.models import BulletinIssue, IssueStatus, Subscription, SubscriptionStatus
+from chorus.bulletin.tokens import confirm_token, manage_token
+from chorus.core.mail import send_templated_email
+
+
+@task
+def send_confirmation_email(subscription_id: int) -> None:
+    subscription = Subscription.objects.select_related("person").filter(pk=subscription_id).first()
+    if subscription is None or not subscription.person.email:
+        return
+    if subscription.status not in {SubscriptionStatus.PENDING, SubscriptionStatus.SUSPENDED}:
+        return
+    send_templated_email(
+        to=subscription.person.email,
+        template="bulletin/email/confirm",
+        context={"name": subscription.person.name, "token": confirm_token(subscription.pk)},
+    )
+
+
+@task
+def send_already_subscribed_email(subscription_id: int) -> None:
+    # Someone asked to subscribe an address that already gets the bulletin: tell its
+    # owner by email, never on screen, so the form reveals nothing about who subscribes.
+    subscription = Subscription.objects.select_related("person").filter(pk=subscription_id).first()
+    if subscription is None or not subscription.person.email:
+        return
+    send_templated_email(
+        to=subscription.person.email,
+        template="bulletin/email/already_subscribed",
+        context={"name": subscription.person.name, "token": manage_token(subscription.pk)},
+    )
+
+
+@task
+def send_issue(issue_id: int) -> None:
+    """Send batches until the issue has nothing left to claim (dedicated workers may help)."""
+    from chorus.bulletin.sending import run_worker
+
+    run_worker(issue_id=issue_id, until_idle=True)
+
+
+@task
+def assemble_weekly_draft() -> None:
+    services.issue_draft_assemble()
+
+
+@task
+def start_scheduled_issues() -> None:
+    from django.utils import timezone
+
+    due = BulletinIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=timezone.now())
+    for issue in due:
+        try:
+            services.issue_send(issue=issue)
+        except services.IssueStateError:
+            continue  # another scheduler started it a moment ago
+
+
+@task
+def recover_stale_claims() -> None:
+    from chorus.bulletin.sending import deliveries_recover_stale
+
+    deliveries_recover_stale()
+
+
+@task
+def remove_unconfirmed() -> None:
+    services.subscriptions_remove_unconfirmed()

@@ -1,0 +1,43 @@
+"""A real SMTP server on localhost (aiosmtpd) that counts what it accepted per recipient."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import socket
+import threading
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+
+class CountingHandler:
+    def __init__(self) -> None:
+        self.received: collections.Counter[str] = collections.Counter()
+        self.total = 0
+        self.samples: list[bytes] = []  # the first few messages, to parse in tests
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            for address in envelope.rcpt_tos:
+                self.received[address.lower()] += 1
+            self.total += 1
+            if len(self.samples) < 3:
+                self.samples.append(bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server() -> tuple[Controller, CountingHandler, int]:
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command otherwise
+    handler = CountingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, handler, port

@@ -1,0 +1,75 @@
+"""The bulletin email itself: MIME structure, RFC 8058 headers, personalisation, no tracking."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+
+from chorus.bulletin.emails import message_bytes, personalise, render_issue
+from chorus.bulletin.tests.factories import make_index, make_issue
+from chorus.bulletin.tokens import read_manage_token
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rendered() -> Any:
+    return render_issue(make_issue(make_index()))
+
+
+def _parse(data: bytes) -> EmailMessage:
+    parsed = email.message_from_bytes(data, policy=policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def _bodies(parsed: EmailMessage) -> tuple[str, str]:
+    text = parsed.get_body(preferencelist=("plain",))
+    html = parsed.get_body(preferencelist=("html",))
+    assert text is not None and html is not None
+    return text.get_content(), html.get_content()
+
+
+def test_fast_mime_matches_the_django_message(rendered: Any) -> None:
+    fast = _parse(message_bytes(rendered, to="zoe@example.org", name="Zoë Ångström", subscription_id=42))
+    slow = _parse(
+        personalise(rendered, to="zoe@example.org", name="Zoë Ångström", subscription_id=42).message().as_bytes()
+    )
+    for parsed in (fast, slow):
+        assert parsed.get_content_type() == "multipart/alternative"
+        assert [part.get_content_type() for part in parsed.iter_parts()] == ["text/plain", "text/html"]
+        assert parsed["To"] == "zoe@example.org"
+        assert parsed["Subject"] == "Members' bulletin, 1 December 2026"
+        assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        assert parsed["Message-ID"] and parsed["Date"]
+        url = parsed["List-Unsubscribe"][1:-1]
+        assert url.startswith("http") and read_manage_token(url.rstrip("/").rsplit("/", 1)[-1]) == 42
+    fast_text, fast_html = _bodies(fast)
+    slow_text, slow_html = _bodies(slow)
+    assert fast_text.replace("\r\n", "\n").strip() == slow_text.replace("\r\n", "\n").strip()
+    assert fast_html.replace("\r\n", "\n").strip() == slow_html.replace("\r\n", "\n").strip()
+    assert "Hello Zoë Ångström," in fast_text
+    assert fast["List-Unsubscribe"][1:-1] in fast_text
+
+
+def test_no_tracking_and_accessible_structure(rendered: Any) -> None:
+    text, html = _bodies(_parse(message_bytes(rendered, to="a@example.org", name="", subscription_id=1)))
+    assert "Hello," in text
+    assert "<img" not in html.lower()
+    assert 'lang="en-GB"' in html
+    assert "<h1>" in html and "<h2>New from the network</h2>" in html
+    assert "Unsubscribe from the bulletin</a>" in html  # link text that makes sense alone
+    assert 'href="https://coalition.example.org/s"' in html  # links are not rewritten
+    assert "NEW FROM THE NETWORK" in text
+
+
+def test_names_cannot_inject_headers_or_markup(rendered: Any) -> None:
+    data = message_bytes(rendered, to="a@example.org", name="Eve\r\nBcc: x@evil.example <b>", subscription_id=1)
+    parsed = _parse(data)
+    assert parsed["Bcc"] is None
+    _, html = _bodies(parsed)
+    assert "<b>" not in html and "&lt;b&gt;" in html

@@ -1,0 +1,36 @@
+"""Signed tokens in bulletin links: they name a subscription and nothing personal.
+
+Unsubscribe and preferences links never expire (old bulletins stay in inboxes);
+a confirmation link lasts a week.
+"""
+
+from __future__ import annotations
+
+from django.core import signing
+
+CONFIRM_SALT = "chorus.bulletin.confirm"
+MANAGE_SALT = "chorus.bulletin.manage"
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def confirm_token(subscription_id: int) -> str:
+    return signing.dumps(subscription_id, salt=CONFIRM_SALT, compress=False)
+
+
+def manage_token(subscription_id: int) -> str:
+    # No timestamp: the same subscriber always gets the same, short link.
+    return signing.Signer(salt=MANAGE_SALT).sign(str(subscription_id))
+
+
+def read_confirm_token(token: str) -> int | None:
+    try:
+        return int(signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def read_manage_token(token: str) -> int | None:
+    try:
+        return int(signing.Signer(salt=MANAGE_SALT).unsign(token))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None

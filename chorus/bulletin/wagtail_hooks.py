@@ -1,0 +1,49 @@
+"""The bulletin's admin URLs and menu item (shown only to those who may send)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import Button
+
+from chorus.bulletin import admin_views
+from chorus.bulletin.models import BulletinIssue
+
+
+class BulletinMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(admin_views.SEND_PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    patterns: list[URLPattern] = [
+        path("", admin_views.issues, name="issues"),
+        path("<int:pk>/", admin_views.issue_detail, name="detail"),
+        path("<int:pk>/action/", admin_views.issue_action, name="action"),
+        path("<int:pk>/progress.json", admin_views.progress_json, name="progress"),
+        path("<int:pk>/preview/", admin_views.preview, name="preview"),
+        path("<int:pk>/reconciliation/", admin_views.reconciliation, name="reconciliation"),
+    ]
+    return [path("bulletin/", include((patterns, "bulletin_admin"), namespace="bulletin_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_bulletin_menu_item() -> MenuItem:
+    return BulletinMenuItem("Bulletin sending", reverse("bulletin_admin:issues"), icon_name="mail", order=260)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def bulletin_issue_buttons(page: Any, user: Any, next_url: str | None = None) -> Any:
+    # From the page tree straight to the preview and the sending screen of an issue.
+    if page.specific_class is BulletinIssue and user.has_perm(admin_views.SEND_PERMISSION):
+        yield Button(
+            "Preview email (HTML and plain text)", url=reverse("bulletin_admin:preview", args=[page.pk]), priority=3
+        )
+        yield Button(
+            "Send, schedule or see progress", url=reverse("bulletin_admin:detail", args=[page.pk]), priority=5
+        )

@@ -1,0 +1,251 @@
+"""Staff screens for campaign actions, inside the Wagtail admin.
+
+Wagtail's admin URL wrapper already sends anonymous visitors to the sign-in page;
+each view here then requires a campaigns permission (Campaigner, Administrator), and
+every screen or file that shows signers' details writes an audit event.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from chorus.campaigns.charts import signatures_chart
+from chorus.campaigns.forms import InvalidationForm
+from chorus.campaigns.models import ActionPage, Invalidation, PetitionPage
+from chorus.campaigns.selectors import (
+    action_count,
+    actions_for_staff,
+    dashboard_figures,
+    listed_signatures,
+    organisations_to_moderate,
+    postcode_areas,
+    signatures_by_day,
+    signatures_matching,
+)
+from chorus.campaigns.services import (
+    action_transition,
+    invalidation_reverse,
+    organisations_moderate,
+    signatures_invalidate,
+)
+from chorus.campaigns.workflow import ActionState, transitions_from
+from chorus.core.audit import log_action
+
+View = Callable[..., HttpResponse]
+
+CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> str:
+    """A spreadsheet must never run a cell as a formula: prefix risky first characters with '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(CSV_DANGEROUS_PREFIXES) else text
+
+
+def _refuse(request: HttpRequest) -> HttpResponse:
+    # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
+    return HttpResponseForbidden(render_to_string("403.html", request=request))
+
+
+def campaign_staff_required(permission: str = "campaigns.view_signature") -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.has_perm(permission):
+                return _refuse(request)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied:
+                return _refuse(request)
+
+        return wrapped
+
+    return decorator
+
+
+def _action(pk: int) -> ActionPage:
+    action: ActionPage = get_object_or_404(ActionPage, pk=pk).specific
+    return action
+
+
+@campaign_staff_required()
+def action_list(request: HttpRequest) -> HttpResponse:
+    actions = [(action.specific, action_count(action_id=action.pk)) for action in actions_for_staff()]
+    return render(request, "campaigns/admin/action_list.html", {"actions": actions})
+
+
+@campaign_staff_required()
+def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(pk)
+    days = signatures_by_day(action_id=action.pk)
+    context = {
+        "action": action,
+        "count": action_count(action_id=action.pk),
+        "figures": dashboard_figures(action_id=action.pk),
+        "days": days,
+        "chart": signatures_chart(days, title=f"Confirmed signatures per day on {action.title}"),
+        "transitions": transitions_from(action.state),
+        "invalidations": Invalidation.objects.filter(action=action)[:20],
+        "is_petition": isinstance(action, PetitionPage),
+        "areas": postcode_areas(action_id=action.pk) if action.asks_postcode else [],
+    }
+    return render(request, "campaigns/admin/dashboard.html", context)
+
+
+@require_POST
+@campaign_staff_required("campaigns.change_signature")
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(pk)
+    try:
+        target = ActionState(request.POST.get("target", ""))
+        action_transition(action=action, target=target, actor=request.user, request=request)
+    except ValueError:
+        messages.error(request, "That change is not possible from the action's current state.")
+    else:
+        messages.success(request, f"{action.title} is now: {target.label}.")
+    return redirect("campaigns_admin_dashboard", pk=action.pk)
+
+
+@campaign_staff_required()
+def moderation(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action(pk)
+    if request.method == "POST":
+        if not request.user.has_perm("campaigns.change_signature"):
+            return _refuse(request)
+        ids = [int(value) for value in request.POST.getlist("signature") if value.isdigit()]
+        approve = request.POST.get("decision") == "approve"
+        changed = organisations_moderate(
+            action=action, signature_ids=ids, approve=approve, actor=request.user, request=request
+        )
+        messages.success(
+            request, f"{changed} organisation{'s' if changed != 1 else ''} {'approved' if approve else 'rejected'}."
+        )
+        return redirect("campaigns_admin_moderation", pk=action.pk)
+    waiting = list(organisations_to_moderate(action_id=action.pk)[:200])
+    log_action(
+        "campaigns.signatures.viewed",
+        obj=action,
+        object_type="campaigns.actionpage",
+        data={"screen": "moderation", "rows": len(waiting)},
+        request=request,
+    )
+    return render(request, "campaigns/admin/moderation.html", {"action": action, "waiting": waiting})
+
+
+@campaign_staff_required()
+def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signatories who agreed to be shown, for delivery. Never the hidden ones, never emails."""
+    action = _action(pk)
+    rows = listed_signatures(action_id=action.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signatories-{action.slug}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Name as shown", "Signed as", "Organisation type", "Role or group", "Confirmed on"])
+    count = 0
+    for signature in rows.iterator(chunk_size=1000):
+        writer.writerow(
+            [
+                csv_safe(signature.public_name),
+                signature.get_kind_display(),
+                signature.get_organisation_type_display() if signature.organisation_type else "",
+                csv_safe(signature.role if signature.kind == "individual" else ""),
+                signature.confirmed_at.date().isoformat() if signature.confirmed_at else "",
+            ]
+        )
+        count += 1
+    log_action(
+        "campaigns.signatories.exported",
+        obj=action,
+        object_type="campaigns.actionpage",
+        data={"format": "csv", "rows": count},
+        request=request,
+    )
+    return response
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    # The pack is built from our own HTML only; WeasyPrint must fetch nothing.
+    raise ValueError(f"Refusing to fetch {url!r} for the delivery pack.")
+
+
+@campaign_staff_required()
+def delivery_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter or petition and its listed signatories, as a printable PDF."""
+    from weasyprint import HTML
+
+    action = _action(pk)
+    signatories = list(listed_signatures(action_id=action.pk))
+    html = render_to_string(
+        "campaigns/admin/delivery_pack.html",
+        {
+            "action": action,
+            "signatories": signatories,
+            "count": action_count(action_id=action.pk),
+            "today": timezone.localdate(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    log_action(
+        "campaigns.signatories.exported",
+        obj=action,
+        object_type="campaigns.actionpage",
+        data={"format": "pdf", "rows": len(signatories)},
+        request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="delivery-pack-{action.slug}.pdf"'
+    return response
+
+
+@campaign_staff_required("campaigns.change_signature")
+def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Bulk invalidation: the first POST previews how many match, the second does it."""
+    action = _action(pk)
+    form = InvalidationForm(request.POST or None)
+    preview: int | None = None
+    if request.method == "POST" and form.is_valid():
+        criteria = form.criteria()
+        if request.POST.get("confirm") == "yes":
+            if not form.cleaned_data.get("reason"):
+                form.add_error("reason", "Say why, for the audit log.")
+            else:
+                done = signatures_invalidate(
+                    action=action,
+                    criteria=criteria,
+                    reason=form.cleaned_data["reason"],
+                    actor=request.user,
+                    request=request,
+                )
+                messages.success(request, f"{done.affected} signatures invalidated. You can undo this below.")
+                return redirect("campaigns_admin_dashboard", pk=action.pk)
+        preview = signatures_matching(action_id=action.pk, criteria=criteria).count()
+        log_action(
+            "campaigns.signatures.previewed",
+            obj=action,
+            object_type="campaigns.actionpage",
+            data={"matching": preview, "criteria": criteria.as_data()},
+            request=request,
+        )
+    return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
+
+
+@require_POST
+@campaign_staff_required("campaigns.change_signature")
+def reverse_invalidation(request: HttpRequest, pk: int) -> HttpResponse:
+    invalidation = get_object_or_404(Invalidation, pk=pk)
+    restored = invalidation_reverse(invalidation=invalidation, actor=request.user, request=request)
+    messages.success(request, f"{restored} signatures restored.")
+    return redirect(reverse("campaigns_admin_dashboard", kwargs={"pk": invalidation.action_id}))  # type: ignore[attr-defined]

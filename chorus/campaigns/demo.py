@@ -1,0 +1,204 @@
+"""Demo campaign: a member campaign against camera monitoring on inpatient wards.
+
+Written in our own words. Idempotent: a second run finds what the first made.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from chorus.campaigns import consents
+from chorus.campaigns.models import (
+    CampaignIndexPage,
+    DisplayChoice,
+    Moderation,
+    OpenLetterPage,
+    OrganisationType,
+    PetitionPage,
+    Signature,
+    SignatureKind,
+    SignatureStatus,
+    domain_hash,
+)
+from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.services import counts_refresh
+from chorus.campaigns.workflow import ActionState
+from chorus.core.crypto import email_index
+from chorus.pages.demo import ensure_home
+from chorus.pages.models import PriorityAreaPage
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person
+
+FIRST_NAMES = [
+    "Amara", "Bea", "Callum", "Dev", "Eilidh", "Femi", "Gwen", "Hamza", "Isla", "Jonah", "Kiran", "Lowri",
+    "Mo", "Niamh", "Olu", "Priya", "Rhys", "Saoirse", "Tariq", "Una", "Vik", "Wren", "Yusuf", "Zoe",
+]  # fmt: skip
+LAST_NAMES = [
+    "Adeyemi", "Brennan", "Chowdhury", "Davies", "Evans", "Fraser", "Gill", "Hughes", "Iqbal", "Jones",
+    "Kaur", "Lewis", "Morgan", "Nwosu", "O'Neill", "Patel", "Quinn", "Rahman", "Shah", "Thomas",
+]  # fmt: skip
+ORGANISATIONS = [
+    ("Riverside Survivors Collective", OrganisationType.USER_LED),
+    ("Hearing Voices Circle North", OrganisationType.USER_LED),
+    ("Black Minds Matter Locally", OrganisationType.USER_LED),
+    ("Patients for Privacy Trust", OrganisationType.CHARITY),
+    ("Ward Watch Advocacy", OrganisationType.CHARITY),
+    ("Disabled People's Data Forum", OrganisationType.OTHER),
+    ("Peer Support Network East", OrganisationType.USER_LED),
+    ("Kindred Mental Health Trust", OrganisationType.CHARITY),
+]
+
+
+def _paragraph(*texts: str) -> list[tuple[str, str]]:
+    return [("paragraph", "".join(f"<p>{text}</p>" for text in texts))]
+
+
+def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
+    home = ensure_home()
+    index = CampaignIndexPage.objects.first()
+    if index is None:
+        index = CampaignIndexPage(
+            title="Campaigns",
+            slug="campaigns",
+            show_in_menus=True,
+            intro="Open letters and petitions we run with our members and coalition partners. "
+            "Signing takes a minute; we only show your name if you ask us to.",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    now = timezone.now()
+    area = PriorityAreaPage.objects.filter(title__icontains="surveillance").first()
+    letter = OpenLetterPage.objects.first()
+    if letter is None:
+        letter = OpenLetterPage(
+            title="Cameras off our wards",
+            slug="cameras-off-our-wards",
+            summary="An open letter from people who have been inpatients, and the groups that stand with them, "
+            "asking for an end to round-the-clock camera monitoring in mental-health wards.",
+            addressee="The Chief Executive of NHS England and the boards of mental-health trusts",
+            body=_paragraph(
+                "We are writing as people who have stayed on psychiatric wards, as families, and as groups "
+                "led by people with lived experience.",
+                "Many wards now watch patients in their bedrooms with sensors and cameras, day and night. "
+                "People were rarely asked. Many did not know it was happening. Being watched while you sleep, "
+                "dress or cry does not make anyone safer or better; it makes a hard place harder.",
+                "We ask you to pause these systems, to publish where they are used, and to decide their "
+                "future together with the people who live under them.",
+            ),
+            easy_read_summary=_paragraph(
+                "Some hospital wards use cameras in bedrooms.",
+                "The cameras watch people all the time, even at night.",
+                "We think this is wrong. It takes away privacy and dignity.",
+                "We are asking the NHS to stop and to listen to patients.",
+            ),
+            closing_date=(now + timedelta(days=60)).date(),
+            state=ActionState.OPEN,
+            opened_at=now - timedelta(days=21),
+        )
+        index.add_child(instance=letter)
+        if area is not None:
+            letter.priority_areas.add(area)
+        letter.save_revision().publish()
+    petition = PetitionPage.objects.first()
+    if petition is None:
+        petition = PetitionPage(
+            title="Halt the roll-out of bedroom monitoring",
+            slug="halt-bedroom-monitoring",
+            summary="A petition to NHS England to stop new camera monitoring on inpatient wards until patients "
+            "have had a real say.",
+            target="NHS England",
+            ask="Stop any new roll-out of camera-based monitoring in inpatient bedrooms, and review the systems "
+            "already in place with patients and former patients.",
+            body=_paragraph(
+                "Camera-based monitoring has spread quietly across mental-health wards. "
+                "Patients tell us it leaves them feeling watched, ashamed and unsafe.",
+                "Add your name to ask for a halt and an honest review.",
+            ),
+            goal=1000,
+            milestones="100, 250, 500, 1000",
+            collect_postcode=True,
+            closing_date=(now + timedelta(days=90)).date(),
+            state=ActionState.OPEN,
+            opened_at=now - timedelta(days=14),
+        )
+        index.add_child(instance=petition)
+        if area is not None:
+            petition.priority_areas.add(area)
+        petition.save_revision().publish()
+    if home.spotlight_page_id != letter.pk:  # type: ignore[attr-defined]
+        home.spotlight_page = letter
+        home.spotlight_heading = "Member campaign: cameras off our wards"
+        home.spotlight_text = (
+            "Members who have been inpatients are campaigning against constant camera monitoring in ward bedrooms. "
+            "Read and sign their open letter, and add your name to the petition."
+        )
+        home.save_revision().publish()
+    return index, letter, petition
+
+
+def _demo_signatures(action_id: int, *, count: int, days: int, organisations: bool, seed: int) -> int:
+    if Signature.objects.filter(action_id=action_id).exists():
+        return 0
+    rng = random.Random(seed)
+    now = timezone.now()
+    people = []
+    for i in range(count):
+        email = f"demo-signer-{seed}-{i}@example.invalid"
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        people.append(Person(email=email, email_index=email_index(email), name=name))
+    Person.objects.bulk_create(people, batch_size=500)
+    people = list(Person.objects.filter(email_index__in=[p.email_index for p in people]))
+    signatures = []
+    org_cycle = iter(ORGANISATIONS if organisations else [])
+    domain = domain_hash("example.invalid")
+    for i, person in enumerate(people):
+        created = now - timedelta(days=days * (i / count) ** 0.6, minutes=rng.randint(0, 600))
+        pending = i % 17 == 0
+        org = next(org_cycle, None) if i % 23 == 5 else None
+        signature = Signature(
+            action_id=action_id,
+            person=person,
+            name=person.name,
+            status=SignatureStatus.PENDING if pending else SignatureStatus.CONFIRMED,
+            created_at=created,
+            changed_at=created,
+            confirmed_at=None if pending else created + timedelta(minutes=rng.randint(1, 90)),
+            email_domain_hash=domain,
+            display=rng.choice([DisplayChoice.FULL_NAME, DisplayChoice.FIRST_NAME_INITIAL, DisplayChoice.NOT_LISTED]),
+        )
+        if org is not None:
+            signature.kind = SignatureKind.ORGANISATION
+            signature.organisation, signature.organisation_type = org
+            signature.contact = person.name
+            signature.display = DisplayChoice.NOT_LISTED
+            signature.moderation = Moderation.PENDING if i % 2 else Moderation.APPROVED
+        signatures.append(signature)
+    Signature.objects.bulk_create(signatures, batch_size=500)
+    scope = consent_scope(action_id)
+    ConsentRecord.objects.bulk_create(
+        [
+            ConsentRecord(
+                person=s.person,
+                purpose=ConsentPurpose.PUBLISH_NAME,
+                scope=scope,
+                wording=consents.SHOW_NAME,
+                wording_version=consents.WORDING_VERSION,
+                source="demo",
+                given_at=s.confirmed_at or s.created_at,
+            )
+            for s in signatures
+            if s.display != DisplayChoice.NOT_LISTED and s.status == SignatureStatus.CONFIRMED
+        ],
+        batch_size=500,
+    )
+    return len(signatures)
+
+
+def load() -> str:
+    _, letter, petition = _ensure_pages()
+    made = _demo_signatures(letter.pk, count=240, days=21, organisations=True, seed=1)
+    made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2)
+    counts_refresh(full=True)
+    return f"campaign spotlight with an open letter and a petition; {made} demo signatures added"

@@ -1,0 +1,414 @@
+"""Open letters and petitions (Wagtail pages) and their signatures (ordinary rows).
+
+Signers' details never enter a page, a revision or the search index: a Signature is
+its own model with every personal field encrypted. Counts live in SignatureCount rows
+that a worker refreshes in batches, so signing never contends on a counter.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from chorus.campaigns.workflow import ActionState
+from chorus.core.crypto import blind_index
+from chorus.core.fields import EncryptedTextField
+from chorus.pages.blocks import BodyBlock
+
+if TYPE_CHECKING:
+    from chorus.campaigns.selectors import ActionCount
+
+
+def domain_hash(domain: str) -> str:
+    """A keyed hash of an email domain: enough for block lists and trends, not a readable list."""
+    return blind_index(domain.strip().lower().rstrip("."), purpose="email-domain")
+
+
+class CampaignIndexPage(Page):
+    """The list of open letters and petitions."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    max_count = 1
+    subpage_types = ["campaigns.OpenLetterPage", "campaigns.PetitionPage"]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        actions = list(ActionPage.objects.child_of(self).live().public().specific().order_by("-first_published_at"))
+        context["open_actions"] = [a for a in actions if a.is_open]
+        context["past_actions"] = [a for a in actions if not a.is_open and a.state != ActionState.DRAFT]
+        return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from chorus.campaigns.views import cacheable_for_public
+
+        return cacheable_for_public(request, super().serve(request, *args, **kwargs))
+
+
+def validate_milestones(value: str) -> None:
+    try:
+        parse_milestones(value)
+    except ValueError as error:
+        raise ValidationError("Write milestones as whole numbers separated by commas, e.g. 100, 500, 1000.") from error
+
+
+def parse_milestones(value: str) -> list[int]:
+    numbers = sorted({int(part) for part in value.replace(" ", "").split(",") if part})
+    if any(number <= 0 for number in numbers):
+        raise ValueError("milestones must be positive")
+    return numbers
+
+
+class ActionPage(RoutablePageMixin, Page):
+    """What open letters and petitions share. Not created directly (see the two kinds below).
+
+    ``state`` is changed only by ``services.action_transition`` and is kept out of
+    revisions (see ``with_content_json``), so publishing an old revision never reopens
+    a closed action.
+    """
+
+    summary = models.TextField(help_text="One or two plain sentences, shown in lists and the bulletin.")
+    body = StreamField(BodyBlock(), help_text="The letter or the petition's full text.")
+    easy_read_summary = StreamField(
+        BodyBlock(), blank=True, help_text="An Easy Read version: short sentences, one idea each."
+    )
+    priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="campaign_actions")
+    coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="campaign_actions")
+    closing_date = models.DateField(null=True, blank=True, help_text="The last day people can sign.")
+    state = models.CharField(max_length=20, choices=ActionState.choices, default=ActionState.DRAFT, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        FieldPanel("easy_read_summary"),
+        FieldPanel("closing_date"),
+        MultiFieldPanel(
+            [
+                FieldPanel("priority_areas", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("coalitions", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading="Tags",
+        ),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = False
+    # Kept when an editor copies a page: a copy starts as a draft with no signatures.
+    exclude_fields_in_copy = ["state", "opened_at", "closed_at", "delivered_at"]
+
+    kind_label = "Campaign action"
+
+    def with_content_json(self, content: dict[str, Any]) -> ActionPage:
+        # Wagtail's documented hook: fields owned by the workflow come from the live row.
+        obj: ActionPage = super().with_content_json(content)  # type: ignore[assignment]
+        for name in ("state", "opened_at", "closed_at", "delivered_at"):
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    @property
+    def is_open(self) -> bool:
+        """Taking signatures: open, and its closing date (if any) not yet past."""
+        return self.state == ActionState.OPEN and not self.past_closing_date
+
+    @property
+    def past_closing_date(self) -> bool:
+        return self.closing_date is not None and self.closing_date < timezone.localdate()
+
+    @property
+    def allows_organisations(self) -> bool:
+        return False
+
+    @property
+    def asks_postcode(self) -> bool:
+        return False
+
+    def count(self) -> ActionCount:
+        from chorus.campaigns.selectors import action_count
+
+        return action_count(action_id=self.pk)
+
+    @path("")
+    def action(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import action_detail
+
+        return action_detail(request, self)
+
+    @path("sign/")
+    def sign(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import sign
+
+        return sign(request, self)
+
+    @path("sign/check-your-email/")
+    def check_email(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import check_email
+
+        return check_email(request, self)
+
+    @path("signatories/")
+    def signatories(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import signatories
+
+        return signatories(request, self)
+
+    @path("easy-read/")
+    def easy_read(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import easy_read
+
+        return easy_read(request, self)
+
+
+class OpenLetterPage(ActionPage):
+    """An open letter that individuals and organisations co-sign."""
+
+    addressee = models.CharField(
+        max_length=200, help_text="Who the letter is to, e.g. 'The Chief Executive, NHS England'."
+    )
+
+    content_panels = [*ActionPage.content_panels[:2], FieldPanel("addressee"), *ActionPage.content_panels[2:]]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = True
+    template = "campaigns/action_page.html"
+    kind_label = "Open letter"
+
+    @property
+    def allows_organisations(self) -> bool:
+        return True
+
+
+class PetitionPage(ActionPage):
+    """A petition to a named body, with a goal and milestones."""
+
+    target = models.CharField(max_length=200, help_text="Who the petition is to, e.g. 'NHS England'.")
+    ask = models.TextField(help_text="What the petition asks for, in a sentence or two.")
+    goal = models.PositiveIntegerField(default=1000)
+    milestones = models.CharField(
+        max_length=200, blank=True, validators=[validate_milestones], help_text="e.g. 100, 500, 1000"
+    )
+    collect_postcode = models.BooleanField(
+        default=False, help_text="Ask signers for an optional postcode, used only for a breakdown by area."
+    )
+
+    content_panels = [
+        *ActionPage.content_panels[:2],
+        FieldPanel("target"),
+        FieldPanel("ask"),
+        MultiFieldPanel([FieldPanel("goal"), FieldPanel("milestones"), FieldPanel("collect_postcode")], "Goal"),
+        *ActionPage.content_panels[2:],
+    ]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = True
+    template = "campaigns/action_page.html"
+    kind_label = "Petition"
+
+    @property
+    def asks_postcode(self) -> bool:
+        return self.collect_postcode
+
+    def milestone_list(self) -> list[int]:
+        try:
+            return parse_milestones(self.milestones)
+        except ValueError:
+            return []
+
+
+class SignatureKind(models.TextChoices):
+    INDIVIDUAL = "individual", "As an individual"
+    ORGANISATION = "organisation", "On behalf of an organisation"
+
+
+class DisplayChoice(models.TextChoices):
+    FULL_NAME = "full_name", "My full name"
+    FIRST_NAME_INITIAL = "first_name_initial", "My first name and the initial of my last name"
+    NOT_LISTED = "not_listed", "Do not list my name"
+
+
+class OrganisationType(models.TextChoices):
+    USER_LED = "user_led", "User-led group"
+    CHARITY = "charity", "Charity"
+    OTHER = "other", "Other"
+
+
+class Moderation(models.TextChoices):
+    NOT_NEEDED = "not_needed", "Not needed"
+    PENDING = "pending", "Waiting for a campaigner"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+
+
+class SignatureStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for email confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    INVALIDATED = "invalidated", "Invalidated"
+
+
+class SignatureQuerySet(models.QuerySet["Signature"]):
+    def counted(self) -> SignatureQuerySet:
+        """Signatures that count: confirmed, and for organisations approved."""
+        return self.filter(status=SignatureStatus.CONFIRMED).exclude(
+            kind=SignatureKind.ORGANISATION, moderation__in=[Moderation.PENDING, Moderation.REJECTED]
+        )
+
+
+class Signature(models.Model):
+    """One person's signature on one action. A person counts once per action (constraint)."""
+
+    action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="signatures")
+    # Null once anonymised by retention or erasure; the row still counts.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    kind = models.CharField(max_length=20, choices=SignatureKind.choices, default=SignatureKind.INDIVIDUAL)
+    name = EncryptedTextField(blank=True)
+    role = EncryptedTextField(blank=True, help_text="Optional role or group, shown under the name.")
+    organisation = EncryptedTextField(blank=True)
+    organisation_type = models.CharField(max_length=20, choices=OrganisationType.choices, blank=True)
+    contact = EncryptedTextField(blank=True, help_text="Contact person for an organisation.")
+    postcode = EncryptedTextField(blank=True)
+    display = models.CharField(max_length=20, choices=DisplayChoice.choices, default=DisplayChoice.NOT_LISTED)
+    # Choices made on the form; consent records are written only once the email is confirmed.
+    wants_bulletin = models.BooleanField(default=False)
+    wants_updates = models.BooleanField(default=False)
+    moderation = models.CharField(max_length=20, choices=Moderation.choices, default=Moderation.NOT_NEEDED)
+    status = models.CharField(max_length=20, choices=SignatureStatus.choices, default=SignatureStatus.PENDING)
+    status_before_invalidation = models.CharField(max_length=20, choices=SignatureStatus.choices, blank=True)
+    invalidation = models.ForeignKey(
+        "campaigns.Invalidation", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    # SHA-256 of the emailed token: a database copy cannot confirm anyone's signature.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_sent_at = models.DateTimeField(null=True, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_domain_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped on every change that can move a count; the refresh job looks only at recent ones.
+    changed_at = models.DateTimeField(default=timezone.now)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "action"], name="campaigns_one_signature_per_person")]
+        indexes = [
+            models.Index(fields=["action", "changed_at"]),
+            models.Index(fields=["action", "status", "kind"]),
+            models.Index(fields=["action", "confirmed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature #{self.pk}"
+
+    @property
+    def public_name(self) -> str:
+        """The name as the signer chose to be shown ('' when not listed)."""
+        if self.kind == SignatureKind.ORGANISATION:
+            return self.organisation if self.moderation == Moderation.APPROVED else ""
+        if self.display == DisplayChoice.FULL_NAME:
+            return self.name
+        if self.display == DisplayChoice.FIRST_NAME_INITIAL:
+            parts = self.name.split()
+            if not parts:
+                return ""
+            return parts[0] if len(parts) == 1 else f"{parts[0]} {parts[-1][0]}."
+        return ""
+
+    def token_expired(self) -> bool:
+        if self.token_sent_at is None:
+            return True
+        age = timezone.now() - self.token_sent_at
+        return age.days >= settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS
+
+
+class SignatureCount(models.Model):
+    """The public count of one action, refreshed in batches from Signature rows."""
+
+    action = models.OneToOneField(ActionPage, on_delete=models.CASCADE, related_name="signature_count")
+    total = models.PositiveIntegerField(default=0)
+    individuals = models.PositiveIntegerField(default=0)
+    organisations = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+    # Signatures changed after this moment have not been counted yet.
+    counted_up_to = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.total} signatures on action #{self.action_id}"  # type: ignore[attr-defined]
+
+
+class BlockedEmailDomain(models.Model):
+    """Signatures from addresses at this domain are dropped silently (the signer sees the usual page)."""
+
+    domain = models.CharField(max_length=253, unique=True, help_text="e.g. throwaway-mail.example")
+    domain_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The hash is a pure function of the field; keeping it beside is what lets the
+        # snippet admin work, and it writes nothing else.
+        self.domain = self.domain.strip().lower().rstrip(".")
+        self.domain_hash = domain_hash(self.domain)
+        super().save(*args, **kwargs)
+
+
+class BlockedIpHash(models.Model):
+    """A hashed client address (from a trend alert or the dashboard) whose signatures are dropped."""
+
+    ip_hash = models.CharField(max_length=64, unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Addresses change hands; block for days.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "blocked address hash"
+
+    def __str__(self) -> str:
+        return self.ip_hash[:12]
+
+
+class Invalidation(models.Model):
+    """One bulk invalidation by criteria; reversible, and recorded in the audit log."""
+
+    action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="invalidations")
+    criteria = models.JSONField(default=dict, help_text="Hashes and a time window; never a plain address.")
+    reason = models.CharField(max_length=200)
+    affected = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Invalidation #{self.pk} ({self.affected})"

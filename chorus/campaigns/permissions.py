@@ -1,0 +1,30 @@
+"""What Campaigners and Administrators may do with signatures, block lists and invalidations.
+
+``view_signature`` opens the campaign dashboards (and signers' details);
+``change_signature`` moderates, invalidates and moves actions through their workflow.
+Campaigners also write and publish the letters and petitions themselves, so they hold
+page permissions on every campaigns index page (``ROLE_PAGE_PERMISSIONS``).
+"""
+
+_CAMPAIGN_STAFF = [
+    "campaigns.view_signature",
+    "campaigns.change_signature",
+    "campaigns.view_invalidation",
+    "campaigns.add_blockedemaildomain",
+    "campaigns.change_blockedemaildomain",
+    "campaigns.delete_blockedemaildomain",
+    "campaigns.view_blockedemaildomain",
+    "campaigns.add_blockediphash",
+    "campaigns.change_blockediphash",
+    "campaigns.delete_blockediphash",
+    "campaigns.view_blockediphash",
+]
+
+ROLE_PERMISSIONS = {
+    "Campaigner": _CAMPAIGN_STAFF,
+    "Administrator": _CAMPAIGN_STAFF,
+}
+
+ROLE_PAGE_PERMISSIONS = {
+    "Campaigner": {"campaigns.CampaignIndexPage": ["add_page", "change_page", "publish_page"]},
+}

@@ -1,0 +1,249 @@
+"""Reads for campaign actions: counts, public signatory lists, staff dashboards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from chorus.campaigns.models import (
+    ActionPage,
+    DisplayChoice,
+    Moderation,
+    Signature,
+    SignatureCount,
+    SignatureKind,
+    SignatureStatus,
+    domain_hash,
+)
+from chorus.people.models import ConsentPurpose, ConsentRecord
+
+
+def consent_scope(action_id: int) -> str:
+    """The consent scope for choices that apply to one action only."""
+    return f"campaigns.action:{action_id}"
+
+
+@dataclass(frozen=True)
+class ActionCount:
+    total: int
+    individuals: int
+    organisations: int
+    refreshed_at: datetime | None
+
+    @property
+    def seconds_ago(self) -> int | None:
+        if self.refreshed_at is None:
+            return None
+        return max(0, int((timezone.now() - self.refreshed_at).total_seconds()))
+
+
+def action_count(*, action_id: int) -> ActionCount:
+    """The last refreshed count; never counts rows on a public request."""
+    row = SignatureCount.objects.filter(action_id=action_id).first()
+    if row is None:
+        return ActionCount(total=0, individuals=0, organisations=0, refreshed_at=None)
+    return ActionCount(
+        total=row.total, individuals=row.individuals, organisations=row.organisations, refreshed_at=row.refreshed_at
+    )
+
+
+def milestones_reached(*, milestones: list[int], total: int) -> list[int]:
+    return [m for m in milestones if m <= total]
+
+
+def _name_consent_active(action_id: int) -> Exists:
+    return Exists(
+        ConsentRecord.objects.filter(
+            person_id=OuterRef("person_id"),
+            purpose=ConsentPurpose.PUBLISH_NAME,
+            scope=consent_scope(action_id),
+            withdrawn_at__isnull=True,
+        )
+    )
+
+
+def listed_signatures(*, action_id: int) -> QuerySet[Signature]:
+    """Who appears publicly: approved organisations first, then individuals who asked to be named.
+
+    An individual is listed only while their "show my name" consent is active, so a
+    withdrawal on the privacy page takes them off the list at once.
+    """
+    organisations = Q(kind=SignatureKind.ORGANISATION, moderation=Moderation.APPROVED)
+    individuals = Q(
+        kind=SignatureKind.INDIVIDUAL,
+        display__in=[DisplayChoice.FULL_NAME, DisplayChoice.FIRST_NAME_INITIAL],
+        name_consent=True,
+    )
+    return (
+        Signature.objects.filter(action_id=action_id, status=SignatureStatus.CONFIRMED, anonymised_at__isnull=True)
+        .annotate(name_consent=_name_consent_active(action_id))
+        .filter(organisations | individuals)
+        .order_by("-kind", "confirmed_at", "pk")  # "organisation" sorts after "individual"
+    )
+
+
+def published_organisations(*, action_id: int) -> QuerySet[Signature]:
+    return Signature.objects.filter(
+        action_id=action_id,
+        kind=SignatureKind.ORGANISATION,
+        moderation=Moderation.APPROVED,
+        status=SignatureStatus.CONFIRMED,
+    ).order_by("confirmed_at", "pk")
+
+
+def organisations_to_moderate(*, action_id: int) -> QuerySet[Signature]:
+    return Signature.objects.filter(
+        action_id=action_id, kind=SignatureKind.ORGANISATION, moderation=Moderation.PENDING
+    ).order_by("created_at", "pk")
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    signatures: int
+    running_total: int
+
+
+def signatures_by_day(*, action_id: int) -> list[DayCount]:
+    """Confirmed signatures per day, with a running total, for the dashboard chart and table."""
+    rows = (
+        Signature.objects.counted()
+        .filter(action_id=action_id, confirmed_at__isnull=False)
+        .annotate(day=TruncDate("confirmed_at"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
+    result: list[DayCount] = []
+    running = 0
+    for row in rows:
+        running += row["n"]
+        result.append(DayCount(day=row["day"], signatures=row["n"], running_total=running))
+    return result
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    confirmed: int
+    pending: int
+    invalidated: int
+    organisations_waiting: int
+
+
+def dashboard_figures(*, action_id: int) -> DashboardFigures:
+    by_status = dict(
+        Signature.objects.filter(action_id=action_id)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return DashboardFigures(
+        confirmed=by_status.get(SignatureStatus.CONFIRMED, 0),
+        pending=by_status.get(SignatureStatus.PENDING, 0),
+        invalidated=by_status.get(SignatureStatus.INVALIDATED, 0),
+        organisations_waiting=organisations_to_moderate(action_id=action_id).count(),
+    )
+
+
+@dataclass(frozen=True)
+class InvalidationCriteria:
+    """Which signatures a bulk invalidation touches. Plain domains are hashed before use."""
+
+    email_domain: str = ""
+    ip_hash: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def as_data(self) -> dict[str, str]:
+        # Stored and audited: hashes and times only.
+        return {
+            "email_domain_hash": domain_hash(self.email_domain) if self.email_domain else "",
+            "ip_hash": self.ip_hash,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.email_domain or self.ip_hash)
+
+
+def signatures_matching(*, action_id: int, criteria: InvalidationCriteria) -> QuerySet[Signature]:
+    """Valid signatures a bulk invalidation would touch (its preview count uses the same query)."""
+    if criteria.is_empty:
+        return Signature.objects.none()
+    qs = Signature.objects.filter(action_id=action_id).exclude(status=SignatureStatus.INVALIDATED)
+    if criteria.email_domain:
+        qs = qs.filter(email_domain_hash=domain_hash(criteria.email_domain))
+    if criteria.ip_hash:
+        qs = qs.filter(ip_hash=criteria.ip_hash)
+    if criteria.since:
+        qs = qs.filter(created_at__gte=criteria.since)
+    if criteria.until:
+        qs = qs.filter(created_at__lt=criteria.until)
+    return qs
+
+
+@dataclass(frozen=True)
+class Trend:
+    kind: str  # "address" or "email domain"
+    key_hash: str
+    action_id: int
+    signatures: int
+
+
+def unusual_trends(*, since: datetime, threshold: int) -> list[Trend]:
+    """Hashed addresses or domains that signed one action more than ``threshold`` times since then."""
+    trends: list[Trend] = []
+    recent = Signature.objects.filter(created_at__gte=since)
+    for field, kind in (("ip_hash", "address"), ("email_domain_hash", "email domain")):
+        rows = (
+            recent.exclude(**{field: ""})
+            .values("action_id", field)
+            .annotate(n=Count("pk"))
+            .filter(n__gt=threshold)
+            .order_by("-n")
+        )
+        trends += [
+            Trend(kind=kind, key_hash=row[field], action_id=row["action_id"], signatures=row["n"]) for row in rows
+        ]
+    return trends
+
+
+def actions_for_staff() -> QuerySet[ActionPage]:
+    actions: QuerySet[ActionPage] = ActionPage.objects.all().order_by("-latest_revision_created_at", "-pk")
+    return actions
+
+
+def recent_window(hours: int = 1) -> datetime:
+    return timezone.now() - timedelta(hours=hours)
+
+
+# Areas with fewer signers than this are grouped, so a small place never identifies anyone.
+AREA_MINIMUM = 5
+
+
+def postcode_areas(*, action_id: int) -> list[tuple[str, int]]:
+    """Counted signatures per postcode area (the letters before the first digit), largest first.
+
+    Postcodes are encrypted, so this decrypts them one by one: a staff-only, occasional
+    read. Areas under AREA_MINIMUM are added together as "Other areas".
+    """
+    counts: dict[str, int] = {}
+    rows = Signature.objects.counted().filter(action_id=action_id).values_list("postcode")
+    for (postcode,) in rows.iterator(chunk_size=2000):
+        area = ""
+        postcode = postcode or ""
+        for char in postcode:
+            if not char.isalpha():
+                break
+            area += char
+        if area:
+            counts[area] = counts.get(area, 0) + 1
+    shown = sorted(((a, n) for a, n in counts.items() if n >= AREA_MINIMUM), key=lambda item: (-item[1], item[0]))
+    other = sum(n for n in counts.values() if n < AREA_MINIMUM)
+    return shown + ([("Other areas", other)] if other else [])

@@ -1,0 +1,554 @@
+"""Writes for campaign actions: signing, confirming, counting, moderating, invalidating, retention."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.accounts.roles import CAMPAIGNER
+from chorus.campaigns import consents
+from chorus.campaigns.models import (
+    ActionPage,
+    BlockedEmailDomain,
+    BlockedIpHash,
+    DisplayChoice,
+    Invalidation,
+    Moderation,
+    Signature,
+    SignatureCount,
+    SignatureKind,
+    SignatureStatus,
+    domain_hash,
+)
+from chorus.campaigns.selectors import InvalidationCriteria, consent_scope, signatures_matching, unusual_trends
+from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
+from chorus.core.audit import log_action
+from chorus.core.mail import send_templated_email
+from chorus.core.middleware import retire_cached_pages
+from chorus.core.ratelimit import Limit, within_limits
+from chorus.people.models import ConsentPurpose, Person
+from chorus.people.services import consent_give, person_get_or_create
+
+logger = logging.getLogger(__name__)
+
+# A confirmation committed just before a refresh may carry an earlier timestamp than
+# the refresh's start; actions changed within this lag are counted again next time.
+COUNT_LAG = timedelta(seconds=10)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignerDetails:
+    """What the signing form collected, already validated."""
+
+    email: str
+    name: str
+    kind: SignatureKind = SignatureKind.INDIVIDUAL
+    role: str = ""
+    organisation: str = ""
+    organisation_type: str = ""
+    contact: str = ""
+    postcode: str = ""
+    display: DisplayChoice = DisplayChoice.NOT_LISTED
+    wants_bulletin: bool = False
+    wants_updates: bool = False
+
+
+class SubmitOutcome(enum.StrEnum):
+    """What happened. The signer sees the same page for every outcome (no leak)."""
+
+    NEW = "new"
+    RESENT = "resent"  # still pending: a fresh confirmation link is sent
+    ALREADY_SIGNED = "already_signed"
+    BLOCKED = "blocked"
+    RATE_LIMITED = "rate_limited"
+    BOT = "bot"
+    CLOSED = "closed"
+
+
+def _email_domain(email: str) -> str:
+    return email.strip().rpartition("@")[2].lower().rstrip(".")
+
+
+def _is_blocked(*, ip_hash: str, email_domain_hash: str) -> bool:
+    now = timezone.now()
+    ip_blocked = (
+        BlockedIpHash.objects.filter(ip_hash=ip_hash)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exists()
+    )
+    return ip_blocked or BlockedEmailDomain.objects.filter(domain_hash=email_domain_hash).exists()
+
+
+def _signing_limits() -> list[Limit]:
+    return [
+        Limit(settings.CHORUS_CAMPAIGNS_SIGN_BURST, 60),
+        Limit(settings.CHORUS_CAMPAIGNS_SIGN_SUSTAINED, 86400),
+    ]
+
+
+def _apply_details(signature: Signature, details: SignerDetails) -> None:
+    signature.kind = details.kind
+    signature.name = details.name
+    signature.role = details.role
+    signature.organisation = details.organisation
+    signature.organisation_type = details.organisation_type
+    signature.contact = details.contact
+    signature.postcode = details.postcode
+    # Organisations are listed after approval; individuals only as they chose.
+    signature.display = details.display if details.kind == SignatureKind.INDIVIDUAL else DisplayChoice.NOT_LISTED
+    signature.moderation = Moderation.PENDING if details.kind == SignatureKind.ORGANISATION else Moderation.NOT_NEEDED
+    signature.wants_bulletin = details.wants_bulletin
+    signature.wants_updates = details.wants_updates
+
+
+def signature_submit(
+    *, action: ActionPage, details: SignerDetails, ip_hash: str, is_bot: bool = False
+) -> SubmitOutcome:
+    """Store a pending signature (or find the existing one) and enqueue the right email.
+
+    Not one transaction on purpose: the person is committed first, because creating a
+    person appends to the audit chain, whose single head row would otherwise stay locked
+    for the whole signing step and queue every new signer behind it in a surge.
+    """
+    if not action.is_open:
+        return SubmitOutcome.CLOSED
+    if is_bot:
+        return SubmitOutcome.BOT
+    if not within_limits("campaigns.sign", ip_hash, _signing_limits()):
+        return SubmitOutcome.RATE_LIMITED
+    email_domain_hash = domain_hash(_email_domain(details.email))
+    if _is_blocked(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
+        return SubmitOutcome.BLOCKED
+
+    person, _ = person_get_or_create(email=details.email, name=details.name, postcode=details.postcode)
+    return _signature_store(
+        action=action, person=person, details=details, ip_hash=ip_hash, email_domain_hash=email_domain_hash
+    )
+
+
+@transaction.atomic
+def _signature_store(
+    *, action: ActionPage, person: Person, details: SignerDetails, ip_hash: str, email_domain_hash: str
+) -> SubmitOutcome:
+    from chorus.campaigns import tasks
+
+    signature = Signature.objects.filter(person=person, action=action).first()
+    if signature is None:
+        signature = Signature(person=person, action=action, ip_hash=ip_hash, email_domain_hash=email_domain_hash)
+        _apply_details(signature, details)
+        try:
+            with transaction.atomic():
+                signature.save()
+        except IntegrityError:
+            # The same address submitted from another request a moment ago.
+            signature = Signature.objects.get(person=person, action=action)
+        else:
+            signature_id = signature.pk
+            transaction.on_commit(lambda: tasks.send_confirmation.enqueue(signature_id))
+            return SubmitOutcome.NEW
+
+    signature_id = signature.pk
+    if signature.status == SignatureStatus.PENDING:
+        # Only the mailbox owner can confirm, and the confirm page shows the details,
+        # so the latest answers replace a pending signature's earlier ones.
+        _apply_details(signature, details)
+        signature.save()
+        transaction.on_commit(lambda: tasks.send_confirmation.enqueue(signature_id))
+        return SubmitOutcome.RESENT
+    transaction.on_commit(lambda: tasks.send_already_signed.enqueue(signature_id))
+    return SubmitOutcome.ALREADY_SIGNED
+
+
+def confirm_path(token: str) -> str:
+    return reverse("campaigns:confirm", kwargs={"token": token})
+
+
+def signature_send_confirmation(*, signature_id: int) -> bool:
+    """Issue a fresh confirmation link (only its hash is stored) and email it."""
+    signature = Signature.objects.select_related("person", "action").filter(pk=signature_id).first()
+    if signature is None or signature.person is None or signature.status != SignatureStatus.PENDING:
+        return False
+    token = secrets.token_urlsafe(32)
+    Signature.objects.filter(pk=signature.pk).update(token_hash=hash_token(token), token_sent_at=timezone.now())
+    action = signature.action.specific
+    send_templated_email(
+        to=signature.person.email,
+        template="campaigns/email/confirm",
+        context={
+            "action": action,
+            "signature": signature,
+            "confirm_url": settings.SITE_URL + confirm_path(token),
+            "days": settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS,
+        },
+    )
+    return True
+
+
+def signature_send_already_signed(*, signature_id: int) -> bool:
+    """Tell a repeat signer by email, never on screen."""
+    signature = Signature.objects.select_related("person", "action").filter(pk=signature_id).first()
+    if signature is None or signature.person is None:
+        return False
+    action = signature.action.specific
+    send_templated_email(
+        to=signature.person.email,
+        template="campaigns/email/already_signed",
+        context={"action": action, "action_url": settings.SITE_URL + action.url},
+    )
+    return True
+
+
+class ConfirmOutcome(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    CLOSED = "closed"
+
+
+def signature_for_token(*, token: str) -> Signature | None:
+    if not token or len(token) > 100:
+        return None
+    return Signature.objects.select_related("action").filter(token_hash=hash_token(token)).first()
+
+
+def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
+    """What a confirm link would do now; None when it can still confirm."""
+    if signature is None or signature.status == SignatureStatus.INVALIDATED:
+        return ConfirmOutcome.INVALID
+    if signature.status == SignatureStatus.CONFIRMED:
+        return ConfirmOutcome.ALREADY_CONFIRMED
+    if not signature.action.specific.is_open:
+        return ConfirmOutcome.CLOSED
+    if signature.token_expired():
+        return ConfirmOutcome.EXPIRED
+    return None
+
+
+@transaction.atomic
+def signature_confirm(*, token: str) -> ConfirmOutcome:
+    """Confirm a signature from its emailed link; idempotent, and safe when replayed."""
+    signature = signature_for_token(token=token)
+    blocked = confirm_state(signature)
+    if blocked is not None:
+        return blocked
+    assert signature is not None
+    now = timezone.now()
+    # The conditional UPDATE lets exactly one of several simultaneous clicks win.
+    won = Signature.objects.filter(pk=signature.pk, status=SignatureStatus.PENDING).update(
+        status=SignatureStatus.CONFIRMED, confirmed_at=now, changed_at=now
+    )
+    if not won:
+        return ConfirmOutcome.ALREADY_CONFIRMED
+    person = signature.person
+    if person is not None:
+        source = f"campaigns.sign:{signature.action_id}"
+        scope = consent_scope(signature.action_id)
+        if signature.kind == SignatureKind.INDIVIDUAL and signature.display != DisplayChoice.NOT_LISTED:
+            _give(person, ConsentPurpose.PUBLISH_NAME, source, scope)
+        if signature.wants_updates:
+            _give(person, ConsentPurpose.CAMPAIGN_UPDATES, source, scope)
+        if signature.wants_bulletin:
+            _give(person, ConsentPurpose.BULLETIN, source, "")
+    return ConfirmOutcome.CONFIRMED
+
+
+def _give(person: Person, purpose: ConsentPurpose, source: str, scope: str) -> None:
+    consent_give(
+        person=person,
+        purpose=purpose,
+        wording=consents.WORDING[purpose],
+        wording_version=consents.WORDING_VERSION,
+        source=source,
+        scope=scope,
+    )
+
+
+# --- counting ---------------------------------------------------------------------
+
+
+def _recount(action_id: int, *, now: Any) -> None:
+    figures = (
+        Signature.objects.counted()
+        .filter(action_id=action_id)
+        .aggregate(
+            total=Count("pk"),
+            individuals=Count("pk", filter=Q(kind=SignatureKind.INDIVIDUAL)),
+            organisations=Count("pk", filter=Q(kind=SignatureKind.ORGANISATION)),
+        )
+    )
+    values = {**figures, "refreshed_at": now, "counted_up_to": now - COUNT_LAG}
+    updated = SignatureCount.objects.filter(action_id=action_id).update(**values)
+    if not updated:
+        try:
+            with transaction.atomic():
+                SignatureCount.objects.create(action_id=action_id, **values)
+        except IntegrityError:  # another refresher created it first
+            SignatureCount.objects.filter(action_id=action_id).update(**values)
+
+
+def counts_refresh(*, full: bool = False, batch_size: int = 50) -> int:
+    """Recount, from Signature rows, each action with changes since its last count.
+
+    ``full`` recounts every action (the nightly job). Returns how many were recounted.
+    """
+    now = timezone.now()
+    if full:
+        ids = list(ActionPage.objects.values_list("pk", flat=True))
+    else:
+        changed = Signature.objects.filter(action_id=OuterRef("pk"))
+        ids = list(
+            ActionPage.objects.annotate(
+                has_any=Exists(changed),
+                has_new=Exists(changed.filter(changed_at__gt=OuterRef("signature_count__counted_up_to"))),
+            )
+            .filter(
+                Q(signature_count__isnull=True, has_any=True)
+                | Q(signature_count__counted_up_to__isnull=True, has_any=True)
+                | Q(has_new=True)
+            )
+            .values_list("pk", flat=True)
+        )
+    for start in range(0, len(ids), batch_size):
+        with transaction.atomic():
+            for action_id in ids[start : start + batch_size]:
+                _recount(action_id, now=now)
+    # Every count of an open action is now known to be current: say so on the page.
+    SignatureCount.objects.filter(action__state=ActionState.OPEN).exclude(action_id__in=ids).update(refreshed_at=now)
+    return len(ids)
+
+
+# --- staff actions ----------------------------------------------------------------
+
+
+def _require(actor: Any, permission: str) -> None:
+    if not getattr(actor, "has_perm", None) or not actor.has_perm(permission):
+        raise PermissionDenied("You do not have permission to do that.")
+
+
+@transaction.atomic
+def action_transition(
+    *, action: ActionPage, target: ActionState, actor: Any, request: HttpRequest | None = None
+) -> None:
+    """Move an action along its workflow (workflow.TRANSITIONS) and audit it."""
+    _require(actor, TRANSITION_PERMISSION)
+    locked = ActionPage.objects.select_for_update().get(pk=action.pk)
+    transition = transition_for(locked.state, target)
+    if transition is None:
+        raise ValueError(f"An action cannot go from {locked.state} to {target}.")
+    now = timezone.now()
+    stamps: dict[str, Any] = {"state": target}
+    if target == ActionState.OPEN:
+        stamps["opened_at"] = locked.opened_at or now
+        stamps["closed_at"] = None
+    elif target == ActionState.CLOSED:
+        stamps["closed_at"] = now
+    elif target == ActionState.DELIVERED:
+        stamps["delivered_at"] = now
+    # A queryset update, not a revision: the workflow owns these columns.
+    ActionPage.objects.filter(pk=action.pk).update(**stamps)
+    for name, value in stamps.items():
+        setattr(action, name, value)
+    log_action(
+        f"campaigns.action.{target}",
+        actor=actor,
+        obj=locked,
+        object_type="campaigns.actionpage",
+        data={"from": str(transition.source), "to": str(target)},
+        request=request,
+    )
+    transaction.on_commit(retire_cached_pages)
+
+
+@transaction.atomic
+def organisations_moderate(
+    *, action: ActionPage, signature_ids: list[int], approve: bool, actor: Any, request: HttpRequest | None = None
+) -> int:
+    """Approve or reject organisation signatures (one or many); returns how many changed."""
+    _require(actor, "campaigns.change_signature")
+    decision = Moderation.APPROVED if approve else Moderation.REJECTED
+    qs = Signature.objects.filter(action=action, kind=SignatureKind.ORGANISATION, pk__in=signature_ids).exclude(
+        moderation=decision
+    )
+    ids = sorted(qs.values_list("pk", flat=True))
+    changed = Signature.objects.filter(pk__in=ids).update(moderation=decision, changed_at=timezone.now())
+    log_action(
+        f"campaigns.signature.{'approved' if approve else 'rejected'}",
+        actor=actor,
+        obj=action,
+        object_type="campaigns.actionpage",
+        data={"signature_ids": ids, "count": changed},
+        request=request,
+    )
+    transaction.on_commit(retire_cached_pages)
+    return changed
+
+
+@transaction.atomic
+def signatures_invalidate(
+    *,
+    action: ActionPage,
+    criteria: InvalidationCriteria,
+    reason: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Invalidation:
+    """Invalidate every signature matching the criteria, remembering how to undo it."""
+    _require(actor, "campaigns.change_signature")
+    if criteria.is_empty:
+        raise ValueError("Give an email domain or an address hash.")
+    invalidation = Invalidation.objects.create(
+        action=action, criteria=criteria.as_data(), reason=reason, created_by=actor
+    )
+    now = timezone.now()
+    matching = signatures_matching(action_id=action.pk, criteria=criteria)
+    affected = 0
+    for status in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
+        affected += matching.filter(status=status).update(
+            status=SignatureStatus.INVALIDATED,
+            status_before_invalidation=status,
+            invalidation=invalidation,
+            changed_at=now,
+        )
+    invalidation.affected = affected
+    invalidation.save(update_fields=["affected"])
+    log_action(
+        "campaigns.signatures.invalidated",
+        actor=actor,
+        obj=invalidation,
+        data={"action": action.pk, "count": affected, "criteria": invalidation.criteria},
+        request=request,
+    )
+    return invalidation
+
+
+@transaction.atomic
+def invalidation_reverse(*, invalidation: Invalidation, actor: Any, request: HttpRequest | None = None) -> int:
+    """Put back every signature a bulk invalidation touched; returns how many."""
+    _require(actor, "campaigns.change_signature")
+    locked = Invalidation.objects.select_for_update().get(pk=invalidation.pk)
+    if locked.reversed_at is not None:
+        return 0
+    now = timezone.now()
+    restored = 0
+    for status in (SignatureStatus.PENDING, SignatureStatus.CONFIRMED):
+        restored += Signature.objects.filter(
+            invalidation=locked, status=SignatureStatus.INVALIDATED, status_before_invalidation=status
+        ).update(status=status, status_before_invalidation="", invalidation=None, changed_at=now)
+    locked.reversed_at = now
+    locked.reversed_by = actor
+    locked.save(update_fields=["reversed_at", "reversed_by"])
+    invalidation.reversed_at = now
+    log_action(
+        "campaigns.signatures.restored",
+        actor=actor,
+        obj=locked,
+        data={"action": locked.action_id, "count": restored},  # type: ignore[attr-defined]
+        request=request,
+    )
+    return restored
+
+
+def trends_check() -> int:
+    """Email campaigners when one hashed address or domain signs unusually often; returns alerts."""
+    from chorus.accounts.models import User
+
+    trends = unusual_trends(
+        since=timezone.now() - timedelta(hours=1), threshold=settings.CHORUS_CAMPAIGNS_TREND_THRESHOLD
+    )
+    if not trends:
+        return 0
+    recipients = [
+        email
+        for email in User.objects.filter(groups__name=CAMPAIGNER.name, is_active=True).values_list("email", flat=True)
+        if email
+    ]
+    titles = dict(ActionPage.objects.filter(pk__in={t.action_id for t in trends}).values_list("pk", "title"))
+    context = {"trends": [(trend, titles.get(trend.action_id, "")) for trend in trends]}
+    for email in sorted(set(recipients)):
+        send_templated_email(to=email, template="campaigns/email/trend_alert", context=context)
+    log_action(
+        "campaigns.trends.alerted",
+        data={"alerts": len(trends), "recipients": len(set(recipients))},
+        screen="task: campaigns.trend_check",
+    )
+    return len(trends)
+
+
+# --- retention and erasure --------------------------------------------------------
+
+ANONYMISED_FIELDS: dict[str, Any] = {
+    "person": None,
+    "name": "",
+    "role": "",
+    "contact": "",
+    "postcode": "",
+    "token_hash": "",
+    "ip_hash": "",
+    "email_domain_hash": "",
+}
+
+
+def _anonymise(qs: Any, *, now: Any) -> int:
+    """Clear personal data from signatures; a published organisation's name stays public."""
+    published = Q(kind=SignatureKind.ORGANISATION, moderation=Moderation.APPROVED, status=SignatureStatus.CONFIRMED)
+    qs = qs.filter(anonymised_at__isnull=True)
+    count: int = qs.filter(published).update(**ANONYMISED_FIELDS, anonymised_at=now)
+    count += qs.exclude(published).update(**ANONYMISED_FIELDS, organisation="", anonymised_at=now)
+    return count
+
+
+@transaction.atomic
+def signatures_apply_retention() -> dict[str, int]:
+    """Anonymise signers of long-closed actions, drop stale unconfirmed rows and old address hashes."""
+    now = timezone.now()
+    closed_before = now - timedelta(days=settings.CHORUS_CAMPAIGNS_RETENTION_DAYS)
+    # Closed by a campaigner, or left open past its closing date and never formally closed.
+    expired_actions = ActionPage.objects.filter(
+        Q(state__in=[ActionState.CLOSED, ActionState.DELIVERED], closed_at__lte=closed_before)
+        | Q(closing_date__lte=closed_before.date())
+    )
+    anonymised = _anonymise(Signature.objects.filter(action__in=expired_actions), now=now)
+    unconfirmed_before = now - timedelta(days=settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS)
+    removed, _ = Signature.objects.filter(
+        Q(token_sent_at__lt=unconfirmed_before) | Q(token_sent_at__isnull=True, created_at__lt=unconfirmed_before),
+        status=SignatureStatus.PENDING,
+    ).delete()
+    hashes_cleared = (
+        Signature.objects.filter(created_at__lt=now - timedelta(days=settings.CHORUS_CAMPAIGNS_IP_HASH_DAYS))
+        .exclude(ip_hash="")
+        .update(ip_hash="")
+    )
+    BlockedIpHash.objects.filter(expires_at__lt=now).delete()
+    figures = {"anonymised": anonymised, "unconfirmed_removed": removed, "ip_hashes_cleared": hashes_cleared}
+    log_action("campaigns.retention.applied", data=figures, screen="task: campaigns.apply_retention")
+    return figures
+
+
+@transaction.atomic
+def signatures_erase_for_person(*, person: Person) -> int:
+    """Erase one person's details from every signature; confirmed ones still count."""
+    now = timezone.now()
+    qs = Signature.objects.filter(person=person)
+    removed, _ = qs.filter(status=SignatureStatus.PENDING).delete()
+    anonymised = _anonymise(Signature.objects.filter(person=person), now=now)
+    total = removed + anonymised
+    log_action("campaigns.signatures.erased", data={"count": total}, screen="privacy: erase")
+    return total

@@ -1,0 +1,39 @@
+"""Background work for campaign actions. Tasks take ids and call a service."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from chorus.campaigns import services
+
+
+@task
+def send_confirmation(signature_id: int) -> bool:
+    return services.signature_send_confirmation(signature_id=signature_id)
+
+
+@task
+def send_already_signed(signature_id: int) -> bool:
+    return services.signature_send_already_signed(signature_id=signature_id)
+
+
+@task
+def refresh_counts() -> int:
+    """Every few seconds: recount actions with new confirmations."""
+    return services.counts_refresh()
+
+
+@task
+def recount_all() -> int:
+    """Nightly: recount every action from scratch."""
+    return services.counts_refresh(full=True)
+
+
+@task
+def trend_check() -> int:
+    return services.trends_check()
+
+
+@task
+def apply_retention() -> dict[str, int]:
+    return services.signatures_apply_retention()

@@ -1,0 +1,26 @@
+"""The demo campaign loads, and loading it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus.campaigns import demo
+from chorus.campaigns.models import OpenLetterPage, PetitionPage, Signature
+from chorus.campaigns.selectors import action_count, listed_signatures
+from chorus.pages.models import HomePage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_idempotent_and_spotlit() -> None:
+    demo.load()
+    signatures = Signature.objects.count()
+    assert signatures >= 300
+    demo.load()
+    assert Signature.objects.count() == signatures
+    letter = OpenLetterPage.objects.get()
+    assert PetitionPage.objects.count() == 1
+    home = HomePage.objects.get()
+    assert home.spotlight_page_id == letter.pk
+    assert action_count(action_id=letter.pk).total > 100
+    assert listed_signatures(action_id=letter.pk).filter(kind="organisation").exists()

@@ -1,0 +1,198 @@
+"""Staff screens: anonymous -> sign-in, editor and caseworker -> 403, campaigner and administrator -> 200."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from chorus.campaigns.admin_views import csv_safe
+from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
+from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.tests.factories import letter
+from chorus.core.models import AuditEvent
+from chorus.people.models import ConsentPurpose
+from chorus.people.services import consent_give, person_get_or_create
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+SCREENS = ["", "{pk}/", "{pk}/moderation/", "{pk}/signatories.csv", "{pk}/invalidate/"]
+
+
+@pytest.fixture
+def action(index: Any) -> Any:
+    return letter(index)
+
+
+def _urls(action: Any) -> list[str]:
+    return ["/admin/campaigns/" + screen.format(pk=action.pk) for screen in SCREENS]
+
+
+def test_anonymous_is_sent_to_sign_in(action: Any) -> None:
+    for url in _urls(action):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+@pytest.mark.parametrize("persona", ["editor", "caseworker"])
+def test_other_roles_are_refused(action: Any, persona: str, request: pytest.FixtureRequest) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    for url in _urls(action):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"/admin/campaigns/{action.pk}/transition/", {"target": "closed"}).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["campaigner", "administrator"])
+def test_campaign_staff_may_enter(action: Any, persona: str, request: pytest.FixtureRequest) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    for url in _urls(action):
+        assert client.get(url).status_code == 200, url
+
+
+def _signed(action: Any, email: str, name: str, **fields: Any) -> Signature:
+    person, _ = person_get_or_create(email=email)
+    signature: Signature = Signature.objects.create(
+        action=action, person=person, name=name, status=SignatureStatus.CONFIRMED, **fields
+    )
+    if fields.get("display", DisplayChoice.NOT_LISTED) != DisplayChoice.NOT_LISTED:
+        consent_give(
+            person=person,
+            purpose=ConsentPurpose.PUBLISH_NAME,
+            wording="Show my name",
+            wording_version="t",
+            source="test",
+            scope=consent_scope(action.pk),
+        )
+    return signature
+
+
+def test_csv_export_is_limited_to_listed_signers_injection_safe_and_audited(action: Any, campaigner: Any) -> None:
+    _signed(action, "a@example.org", "=HYPERLINK(evil) Smith", display=DisplayChoice.FULL_NAME, role="@admin")
+    _signed(action, "b@example.org", "Hidden Person")
+    _signed(
+        action,
+        "c@example.org",
+        "Contact",
+        kind=SignatureKind.ORGANISATION,
+        organisation="+Org",
+        organisation_type="charity",
+        moderation=Moderation.APPROVED,
+    )
+    response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/signatories.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    names = [row[0] for row in rows[1:]]
+    assert names == ["'+Org", "'=HYPERLINK(evil) Smith"]
+    assert rows[2][3] == "'@admin"
+    assert "Hidden" not in response.content.decode() and "example.org" not in response.content.decode()
+    event = AuditEvent.objects.get(action="campaigns.signatories.exported")
+    assert event.data == {"format": "csv", "rows": 2}
+    assert event.actor_id == campaigner.pk
+
+
+def test_csv_safe_prefixes_every_risky_start() -> None:
+    for risky in ("=1", "+1", "-1", "@a", "\tx", "\rx"):
+        assert csv_safe(risky) == "'" + risky
+    assert csv_safe("Ada") == "Ada"
+
+
+def test_moderation_bulk_approve(action: Any, campaigner: Any) -> None:
+    orgs = [
+        _signed(
+            action,
+            f"o{i}@example.org",
+            "Contact",
+            kind=SignatureKind.ORGANISATION,
+            organisation=f"Org {i}",
+            organisation_type="user_led",
+            moderation=Moderation.PENDING,
+        )
+        for i in range(3)
+    ]
+    client = client_for(campaigner)
+    page = client.get(f"/admin/campaigns/{action.pk}/moderation/")
+    assert "Org 2" in page.content.decode()
+    assert AuditEvent.objects.filter(action="campaigns.signatures.viewed").exists()
+    response = client.post(
+        f"/admin/campaigns/{action.pk}/moderation/",
+        {"signature": [orgs[0].pk, orgs[1].pk], "decision": "approve"},
+    )
+    assert response.status_code == 302
+    assert Signature.objects.filter(moderation=Moderation.APPROVED).count() == 2
+
+
+def test_dashboard_chart_and_table_and_transition(action: Any, campaigner: Any) -> None:
+    _signed(action, "a@example.org", "A", confirmed_at=action.first_published_at)
+    client = client_for(campaigner)
+    body = client.get(f"/admin/campaigns/{action.pk}/").content.decode()
+    assert "<svg" in body and "<table" in body and "Running total" in body
+    response = client.post(f"/admin/campaigns/{action.pk}/transition/", {"target": "closed"})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.state == "closed"
+
+
+def test_invalidation_preview_then_apply(action: Any, campaigner: Any) -> None:
+    _signed(action, "a@example.org", "A", ip_hash="ab" * 16)
+    client = client_for(campaigner)
+    url = f"/admin/campaigns/{action.pk}/invalidate/"
+    preview = client.post(url, {"ip_hash": "ab" * 16, "confirm": "no"})
+    assert "1 signature match" in preview.content.decode()
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+    done = client.post(url, {"ip_hash": "ab" * 16, "confirm": "yes", "reason": "one address, many names"})
+    assert done.status_code == 302
+    assert Signature.objects.get().status == SignatureStatus.INVALIDATED
+
+
+def test_delivery_pack_is_a_pdf_and_audited(action: Any, campaigner: Any) -> None:
+    _signed(action, "a@example.org", "Ada Lovelace", display=DisplayChoice.FULL_NAME)
+    response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/delivery-pack.pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert AuditEvent.objects.get(action="campaigns.signatories.exported").data == {"format": "pdf", "rows": 1}
+
+
+def test_delivery_pack_refused_to_editor(action: Any, editor: Any) -> None:
+    assert client_for(editor).get(f"/admin/campaigns/{action.pk}/delivery-pack.pdf").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/admin/blocked-domains/", "/admin/blocked-addresses/"])
+def test_block_lists_are_for_campaign_staff(url: str, campaigner: Any, editor: Any) -> None:
+    assert Client().get(url).status_code == 302
+    assert client_for(editor).get(url).status_code != 200
+    assert client_for(campaigner).get(url).status_code == 200
+
+
+def test_campaigner_adds_a_blocked_domain_stored_with_its_hash(campaigner: Any) -> None:
+    from chorus.campaigns.models import BlockedEmailDomain, domain_hash
+
+    response = client_for(campaigner).post(
+        "/admin/blocked-domains/new/", {"domain": "Spam.Example.", "reason": "wave"}
+    )
+    assert response.status_code == 302
+    blocked = BlockedEmailDomain.objects.get()
+    assert blocked.domain == "spam.example" and blocked.domain_hash == domain_hash("spam.example")
+
+
+def test_editors_can_write_letters_and_petitions_in_the_page_tree(index: Any, editor: Any) -> None:
+    client = client_for(editor)
+    for model in ("openletterpage", "petitionpage"):
+        response = client.get(f"/admin/pages/add/campaigns/{model}/{index.pk}/")
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'name="summary"' in body and 'name="state"' not in body  # the workflow owns the state
+
+
+def test_petition_dashboard_breaks_down_by_postcode_area(index: Any, campaigner: Any) -> None:
+    from chorus.campaigns.tests.factories import petition
+
+    action = petition(index, collect_postcode=True)
+    for i in range(6):
+        _signed(action, f"m{i}@example.org", "M", postcode="M1 1AE")
+    _signed(action, "s@example.org", "S", postcode="SW1A 1AA")
+    body = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/").content.decode()
+    assert "<td>M</td><td>6</td>" in body
+    assert "<td>Other areas</td><td>1</td>" in body and "<td>SW</td>" not in body

@@ -1,0 +1,332 @@
+"""Signing, confirming and counting: every path a signature can take."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.utils import timezone
+
+from chorus.campaigns import consents
+from chorus.campaigns.models import (
+    BlockedEmailDomain,
+    BlockedIpHash,
+    DisplayChoice,
+    Moderation,
+    Signature,
+    SignatureKind,
+    SignatureStatus,
+)
+from chorus.campaigns.selectors import (
+    InvalidationCriteria,
+    action_count,
+    consent_scope,
+    listed_signatures,
+    signatures_matching,
+)
+from chorus.campaigns.services import (
+    ConfirmOutcome,
+    SubmitOutcome,
+    action_transition,
+    counts_refresh,
+    hash_token,
+    invalidation_reverse,
+    organisations_moderate,
+    signature_confirm,
+    signature_submit,
+    signatures_invalidate,
+    trends_check,
+)
+from chorus.campaigns.tests.conftest import token_from_outbox
+from chorus.campaigns.tests.factories import details, letter, petition
+from chorus.campaigns.workflow import ActionState
+from chorus.core.models import AuditEvent
+from chorus.people.models import ConsentPurpose, ConsentRecord
+from chorus.people.services import consent_withdraw, person_find_by_email
+
+pytestmark = pytest.mark.django_db
+
+IP = "a" * 32
+
+
+def submit(action: Any, capture: Any, ip: str = IP, **kwargs: Any) -> SubmitOutcome:
+    with capture(execute=True):
+        return signature_submit(action=action, details=details(**kwargs), ip_hash=ip)
+
+
+def test_new_signature_is_pending_and_emails_a_link(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.NEW
+    signature = Signature.objects.get()
+    assert signature.status == SignatureStatus.PENDING
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["sam@example.org"]
+    token = token_from_outbox()
+    # Only a hash of the token is stored, and no consent is recorded before confirmation.
+    signature.refresh_from_db()
+    assert signature.token_hash == hash_token(token) != token
+    assert not ConsentRecord.objects.exists()
+    assert len(mail.outbox[0].alternatives) == 1  # three-part email: subject, text and HTML
+
+
+def test_confirm_counts_once_and_records_consents_with_their_words(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(
+        action,
+        django_capture_on_commit_callbacks,
+        display=DisplayChoice.FULL_NAME,
+        wants_bulletin=True,
+        wants_updates=True,
+    )
+    token = token_from_outbox()
+    assert signature_confirm(token=token) == ConfirmOutcome.CONFIRMED
+    person = person_find_by_email(email="sam@example.org")
+    records = {r.purpose: r for r in ConsentRecord.objects.filter(person=person)}
+    assert records[ConsentPurpose.PUBLISH_NAME].wording == consents.SHOW_NAME
+    assert records[ConsentPurpose.PUBLISH_NAME].scope == consent_scope(action.pk)
+    assert records[ConsentPurpose.BULLETIN].wording == consents.BULLETIN
+    assert records[ConsentPurpose.BULLETIN].scope == ""
+    assert records[ConsentPurpose.CAMPAIGN_UPDATES].wording == consents.UPDATES
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+    # Replaying the link (a second click, a mail scanner retrying) changes nothing.
+    assert signature_confirm(token=token) == ConfirmOutcome.ALREADY_CONFIRMED
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+    assert ConsentRecord.objects.filter(person=person).count() == 3
+
+
+def test_unticked_consents_record_nothing(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = petition(index)
+    submit(action, django_capture_on_commit_callbacks)
+    signature_confirm(token=token_from_outbox())
+    assert not ConsentRecord.objects.exists()
+    assert not listed_signatures(action_id=action.pk).exists()
+
+
+def test_repeat_signer_is_told_by_email_and_counted_once(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks)
+    signature_confirm(token=token_from_outbox())
+    # Another spelling of the same mailbox is the same person.
+    outcome = submit(action, django_capture_on_commit_callbacks, email="SAM+again@Example.org")
+    assert outcome == SubmitOutcome.ALREADY_SIGNED
+    assert "already signed" in mail.outbox[-1].subject.lower()
+    assert "/campaigns/confirm/" not in mail.outbox[-1].body
+    assert Signature.objects.count() == 1
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+
+
+def test_pending_repeat_gets_a_fresh_link_and_the_old_one_stops_working(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks)
+    old = token_from_outbox()
+    assert submit(action, django_capture_on_commit_callbacks, name="Sam R") == SubmitOutcome.RESENT
+    new = token_from_outbox()
+    assert new != old
+    assert signature_confirm(token=old) == ConfirmOutcome.INVALID
+    assert signature_confirm(token=new) == ConfirmOutcome.CONFIRMED
+    assert Signature.objects.get().name == "Sam R"
+
+
+def test_blocked_domain_and_address_store_and_send_nothing(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    BlockedEmailDomain.objects.create(domain="Spam.Example")
+    assert submit(action, django_capture_on_commit_callbacks, email="x@spam.example") == SubmitOutcome.BLOCKED
+    BlockedIpHash.objects.create(ip_hash="b" * 32)
+    assert submit(action, django_capture_on_commit_callbacks, ip="b" * 32) == SubmitOutcome.BLOCKED
+    expired = BlockedIpHash.objects.create(ip_hash="c" * 32, expires_at=timezone.now() - timedelta(hours=1))
+    assert expired.pk
+    assert submit(action, django_capture_on_commit_callbacks, ip="c" * 32) == SubmitOutcome.NEW
+    assert Signature.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+@override_settings(CHORUS_CAMPAIGNS_SIGN_BURST=2)
+def test_burst_limit_per_address(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    outcomes = [submit(action, django_capture_on_commit_callbacks, email=f"p{i}@example.org") for i in range(3)]
+    assert outcomes == [SubmitOutcome.NEW, SubmitOutcome.NEW, SubmitOutcome.RATE_LIMITED]
+    assert submit(action, django_capture_on_commit_callbacks, ip="d" * 32, email="q@example.org") == SubmitOutcome.NEW
+
+
+def test_bots_and_closed_actions_store_nothing(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signature_submit(action=action, details=details(), ip_hash=IP, is_bot=True) == SubmitOutcome.BOT
+    closed = letter(index, state=ActionState.CLOSED)
+    assert submit(closed, django_capture_on_commit_callbacks) == SubmitOutcome.CLOSED
+    assert not Signature.objects.exists()
+    assert not mail.outbox
+
+
+def test_invalid_and_expired_links(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    assert signature_confirm(token="not-a-real-token-at-all-xyz") == ConfirmOutcome.INVALID
+    submit(action, django_capture_on_commit_callbacks)
+    token = token_from_outbox()
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert signature_confirm(token=token) == ConfirmOutcome.EXPIRED
+    assert Signature.objects.get().status == SignatureStatus.PENDING
+
+
+def test_link_for_a_closed_action_does_not_count(
+    index: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks)
+    action_transition(action=action, target=ActionState.CLOSED, actor=campaigner)
+    assert signature_confirm(token=token_from_outbox()) == ConfirmOutcome.CLOSED
+
+
+def test_withdrawn_name_consent_takes_the_name_off_the_list(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks, display=DisplayChoice.FIRST_NAME_INITIAL)
+    signature_confirm(token=token_from_outbox())
+    listed = list(listed_signatures(action_id=action.pk))
+    assert [s.public_name for s in listed] == ["Sam R."]
+    person = person_find_by_email(email="sam@example.org")
+    assert person is not None
+    consent_withdraw(person=person, purpose=ConsentPurpose.PUBLISH_NAME, scope=consent_scope(action.pk), via="test")
+    assert not listed_signatures(action_id=action.pk).exists()
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1  # still counts, just not named
+
+
+def test_organisations_count_and_show_only_once_approved(
+    index: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(
+        action,
+        django_capture_on_commit_callbacks,
+        kind=SignatureKind.ORGANISATION,
+        organisation="Peer Voices",
+        organisation_type="user_led",
+        contact="Sam Rivers",
+    )
+    signature_confirm(token=token_from_outbox())
+    submit(action, django_capture_on_commit_callbacks, email="ind@example.org", display=DisplayChoice.FULL_NAME)
+    signature_confirm(token=token_from_outbox())
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+    assert [s.public_name for s in listed_signatures(action_id=action.pk)] == ["Sam Rivers"]
+    org = Signature.objects.get(kind=SignatureKind.ORGANISATION)
+    assert org.moderation == Moderation.PENDING
+    assert organisations_moderate(action=action, signature_ids=[org.pk], approve=True, actor=campaigner) == 1
+    assert AuditEvent.objects.filter(action="campaigns.signature.approved").exists()
+    counts_refresh()
+    count = action_count(action_id=action.pk)
+    assert (count.total, count.organisations, count.individuals) == (2, 1, 1)
+    # Organisations first, then individuals.
+    assert [s.public_name for s in listed_signatures(action_id=action.pk)] == ["Peer Voices", "Sam Rivers"]
+
+
+def test_refresh_recounts_only_actions_with_changes(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    quiet = letter(index)
+    busy = letter(index)
+    submit(quiet, django_capture_on_commit_callbacks, email="q@example.org")
+    signature_confirm(token=token_from_outbox())
+    assert counts_refresh() == 1
+    later = timezone.now() + timedelta(seconds=30)
+    with time_machine.travel(later, tick=False):
+        counts_refresh()  # a change within COUNT_LAG of a refresh is counted once more
+        assert counts_refresh() == 0  # nothing changed since
+        submit(busy, django_capture_on_commit_callbacks, email="b@example.org")
+        signature_confirm(token=token_from_outbox())
+        assert counts_refresh() == 1
+        assert action_count(action_id=busy.pk).total == 1
+        assert action_count(action_id=quiet.pk).refreshed_at == later  # freshness still shown
+    # A full recount corrects a count row tampered with or missed.
+    from chorus.campaigns.models import SignatureCount
+
+    SignatureCount.objects.filter(action_id=quiet.pk).update(total=99)
+    counts_refresh(full=True)
+    assert action_count(action_id=quiet.pk).total == 1
+
+
+def test_transitions_follow_the_workflow_and_are_audited(index: Any, campaigner: Any, editor: Any) -> None:
+    action = letter(index, state=ActionState.DRAFT)
+    with pytest.raises(PermissionDenied):
+        action_transition(action=action, target=ActionState.OPEN, actor=editor)
+    action_transition(action=action, target=ActionState.OPEN, actor=campaigner)
+    with pytest.raises(ValueError):
+        action_transition(action=action, target=ActionState.DELIVERED, actor=campaigner)
+    action_transition(action=action, target=ActionState.CLOSED, actor=campaigner)
+    action_transition(action=action, target=ActionState.DELIVERED, actor=campaigner)
+    action.refresh_from_db()
+    assert action.state == ActionState.DELIVERED and action.closed_at and action.delivered_at
+    actions = list(AuditEvent.objects.filter(action__startswith="campaigns.action.").values_list("action", flat=True))
+    assert sorted(actions) == ["campaigns.action.closed", "campaigns.action.delivered", "campaigns.action.open"]
+
+
+def test_publishing_an_old_revision_keeps_the_workflow_state(index: Any, campaigner: Any) -> None:
+    action = letter(index)
+    revision = action.save_revision()
+    revision.publish()
+    action_transition(action=action, target=ActionState.CLOSED, actor=campaigner)
+    revision.publish()
+    action.refresh_from_db()
+    assert action.state == ActionState.CLOSED
+
+
+def test_bulk_invalidation_previews_applies_and_reverses(
+    index: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    for i in range(3):
+        submit(action, django_capture_on_commit_callbacks, email=f"bot{i}@spam.example", ip="e" * 32)
+        signature_confirm(token=token_from_outbox())
+    submit(action, django_capture_on_commit_callbacks, email="real@example.org")
+    signature_confirm(token=token_from_outbox())
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 4
+    criteria = InvalidationCriteria(email_domain="spam.example", since=timezone.now() - timedelta(hours=1))
+    assert signatures_matching(action_id=action.pk, criteria=criteria).count() == 3
+    done = signatures_invalidate(action=action, criteria=criteria, reason="bot wave", actor=campaigner)
+    assert done.affected == 3
+    event = AuditEvent.objects.get(action="campaigns.signatures.invalidated")
+    assert event.data["count"] == 3 and "spam.example" not in str(event.data)
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+    assert invalidation_reverse(invalidation=done, actor=campaigner) == 3
+    assert invalidation_reverse(invalidation=done, actor=campaigner) == 0
+    assert AuditEvent.objects.filter(action="campaigns.signatures.restored").count() == 1
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 4
+
+
+@override_settings(CHORUS_CAMPAIGNS_TREND_THRESHOLD=2, CHORUS_CAMPAIGNS_SIGN_BURST=100)
+def test_trend_check_alerts_campaigners(index: Any, campaigner: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    for i in range(3):
+        submit(action, django_capture_on_commit_callbacks, email=f"p{i}@example.org", ip="f" * 32)
+    mail.outbox.clear()
+    assert trends_check() >= 1
+    assert [m.to for m in mail.outbox] == [[campaigner.email]]
+    assert "f" * 32 in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action="campaigns.trends.alerted").exists()
+
+
+def test_an_action_past_its_closing_date_takes_no_signatures(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = petition(index, closing_date=timezone.localdate())
+    assert action.is_open
+    with time_machine.travel(timezone.now() + timedelta(days=1)):
+        assert not action.is_open
+        assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.CLOSED

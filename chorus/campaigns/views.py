@@ -1,0 +1,190 @@
+"""Public views for campaign actions. Thin: parse input, call one service, render or redirect.
+
+The action page itself carries no form, so it sets no cookie and a crowd refreshing it
+is served from caches; the form lives on a separate ``sign/`` page, which alone sets
+the CSRF cookie.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
+from chorus.campaigns.models import ActionPage, PetitionPage
+from chorus.campaigns.selectors import action_count, listed_signatures, milestones_reached
+from chorus.campaigns.services import (
+    ConfirmOutcome,
+    confirm_state,
+    signature_confirm,
+    signature_for_token,
+    signature_submit,
+)
+from chorus.core.http import mark_publicly_cacheable
+from chorus.core.ratelimit import ip_hash
+
+SIGNATORIES_PER_PAGE = 50
+
+
+def cacheable_for_public(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Mark a page cacheable unless it is a preview or shown to signed-in staff."""
+    if getattr(request, "is_preview", False) or request.user.is_authenticated:
+        return response
+    return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+
+
+def _count_context(action: ActionPage) -> dict[str, Any]:
+    count = action_count(action_id=action.pk)
+    context: dict[str, Any] = {"count": count}
+    if isinstance(action, PetitionPage):
+        milestones = action.milestone_list()
+        context["milestones"] = milestones
+        context["milestones_reached"] = milestones_reached(milestones=milestones, total=count.total)
+        context["goal_percent"] = min(100, int(count.total * 100 / action.goal)) if action.goal else 0
+    return context
+
+
+def action_detail(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    return cacheable_for_public(request, action.render(request, context_overrides=_count_context(action)))
+
+
+def easy_read(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    if not action.easy_read_summary:
+        raise Http404("This action has no Easy Read version.")
+    response = render(request, "campaigns/easy_read.html", {"page": action, "self": action})
+    return cacheable_for_public(request, response)
+
+
+def _form_for(action: ActionPage, data: Any = None) -> SignFormBase:
+    if action.allows_organisations:
+        return OpenLetterSignForm(data)
+    return PetitionSignForm(data, asks_postcode=action.asks_postcode)
+
+
+def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    if not action.is_open:
+        response = render(request, "campaigns/sign_closed.html", {"page": action})
+        return response
+    if request.method == "POST":
+        form = _form_for(action, request.POST)
+        if form.is_valid():
+            signature_submit(
+                action=action, details=form.details(), ip_hash=ip_hash(request), is_bot=form.is_probably_bot()
+            )
+            # The same answer whatever happened: new, repeat, blocked or limited.
+            return redirect(action.url + "sign/check-your-email/")
+        status = 400
+    else:
+        form = _form_for(action)
+        status = 200
+    response = render(request, "campaigns/sign.html", {"page": action, "form": form}, status=status)
+    # The form may hold what someone typed; never keep it in any cache.
+    add_never_cache_headers(response)
+    return response
+
+
+def sign_direct(request: HttpRequest, key: str) -> HttpResponse:
+    return sign(request, _find_action(key))
+
+
+def check_email(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    response = render(request, "campaigns/check_email.html", {"page": action})
+    return cacheable_for_public(request, response)
+
+
+def signatories(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    paginator = Paginator(listed_signatures(action_id=action.pk), SIGNATORIES_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    response = render(
+        request,
+        "campaigns/signatories.html",
+        {"page": action, "page_obj": page_obj, **_count_context(action)},
+    )
+    return cacheable_for_public(request, response)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; only the POST confirms, so link scanners cannot sign for anyone."""
+    signature = signature_for_token(token=token)
+    if request.method == "POST":
+        outcome = signature_confirm(token=token)
+        return render(
+            request,
+            "campaigns/confirmed.html",
+            {"outcome": outcome, "page": signature.action.specific if signature else None},
+            status=200 if outcome in (ConfirmOutcome.CONFIRMED, ConfirmOutcome.ALREADY_CONFIRMED) else 400,
+        )
+    problem = confirm_state(signature)
+    if problem is not None:
+        return render(
+            request,
+            "campaigns/confirmed.html",
+            {"outcome": problem, "page": signature.action.specific if signature else None},
+            status=200 if problem == ConfirmOutcome.ALREADY_CONFIRMED else 400,
+        )
+    assert signature is not None
+    return render(request, "campaigns/confirm.html", {"signature": signature, "page": signature.action.specific})
+
+
+def _lookup_action(key: str) -> tuple[int, str] | None:
+    qs = ActionPage.objects.live().public()
+    action = qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(slug=key).first()
+    if action is None:
+        return None
+    return action.pk, action.specific_class._meta.label
+
+
+def _find_action(key: str) -> ActionPage:
+    """The live, public action for an id or slug: the busiest lookup in a surge.
+
+    Which page a key names is remembered for a minute (building the view-restriction
+    query costs more than running it); the page itself is always read fresh.
+    """
+    cache_key = f"campaigns:action-key:{key}"
+    for attempt in range(2):
+        found = cache.get(cache_key) if attempt == 0 else None
+        if found is None:
+            found = _lookup_action(key)
+            if found is None:
+                raise Http404("No such campaign action.")
+            cache.set(cache_key, found, 60)
+        pk, label = found
+        model = apps.get_model(label)
+        action: ActionPage | None = model.objects.filter(pk=pk, live=True).first()
+        if action is not None:
+            return action
+        cache.delete(cache_key)  # unpublished or replaced since: look again
+    raise Http404("No such campaign action.")
+
+
+@require_GET
+def count_json(request: HttpRequest, key: str) -> HttpResponse:
+    action = _find_action(key)
+    count = action_count(action_id=action.pk)
+    data: dict[str, Any] = {
+        "id": action.pk,
+        "title": action.title,
+        "state": action.state,
+        "total": count.total,
+        "individuals": count.individuals,
+        "organisations": count.organisations,
+        "refreshed_at": count.refreshed_at.isoformat() if count.refreshed_at else None,
+    }
+    if isinstance(action, PetitionPage):
+        data["goal"] = action.goal
+        data["milestones_reached"] = milestones_reached(milestones=action.milestone_list(), total=count.total)
+    response = JsonResponse(data)
+    return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)

@@ -1,0 +1,73 @@
+"""Admin wiring: campaign dashboards, moderation, exports, and the block lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from chorus.campaigns import admin_views
+from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    return [
+        path("campaigns/", admin_views.action_list, name="campaigns_admin_list"),
+        path("campaigns/<int:pk>/", admin_views.dashboard, name="campaigns_admin_dashboard"),
+        path("campaigns/<int:pk>/transition/", admin_views.transition, name="campaigns_admin_transition"),
+        path("campaigns/<int:pk>/moderation/", admin_views.moderation, name="campaigns_admin_moderation"),
+        path("campaigns/<int:pk>/signatories.csv", admin_views.export_csv, name="campaigns_admin_export"),
+        path("campaigns/<int:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
+        path("campaigns/<int:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
+        path(
+            "campaigns/invalidations/<int:pk>/reverse/",
+            admin_views.reverse_invalidation,
+            name="campaigns_admin_reverse_invalidation",
+        ),
+    ]
+
+
+class CampaignsMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return bool(request.user.has_perm("campaigns.view_signature"))
+
+
+@hooks.register("register_admin_menu_item")
+def register_campaigns_menu_item() -> MenuItem:
+    return CampaignsMenuItem("Campaign actions", reverse("campaigns_admin_list"), icon_name="pick", order=250)
+
+
+class BlockedEmailDomainViewSet(ModelViewSet):
+    model = BlockedEmailDomain
+    form_fields = ["domain", "reason"]
+    list_display = ["domain", "reason", "created_at"]
+    icon = "cross"
+    add_to_admin_menu = False
+    name = "blocked-domains"
+    menu_label = "Blocked email domains"
+
+
+class BlockedIpHashViewSet(ModelViewSet):
+    model = BlockedIpHash
+    form_fields = ["ip_hash", "reason", "expires_at"]
+    list_display = ["ip_hash", "reason", "expires_at"]
+    icon = "cross"
+    add_to_admin_menu = False
+    name = "blocked-addresses"
+    menu_label = "Blocked address hashes"
+
+
+class BlockListGroup(ModelViewSetGroup):
+    menu_label = "Signing block lists"
+    menu_icon = "cross"
+    menu_order = 260
+    items = (BlockedEmailDomainViewSet, BlockedIpHashViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_block_lists() -> ModelViewSetGroup:
+    return BlockListGroup()

@@ -1,0 +1,79 @@
+"""The demo loader builds the whole site once; loading it again changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from wagtail.models import Page, Revision, Site
+
+from chorus.news import demo as news_demo
+from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
+from chorus.pages import demo as pages_demo
+from chorus.pages.models import Coalition, HomePage, PriorityAreaPage
+
+pytestmark = pytest.mark.django_db
+
+
+def load_all() -> None:
+    pages_demo.load()
+    news_demo.load()
+
+
+def snapshot() -> tuple[int, int, int, list[str]]:
+    return (
+        Page.objects.count(),
+        Revision.objects.count(),
+        Coalition.objects.count(),
+        sorted(Page.objects.values_list("url_path", flat=True)),
+    )
+
+
+def test_loading_the_demo_twice_changes_nothing() -> None:
+    load_all()
+    first = snapshot()
+    load_all()
+    assert snapshot() == first
+
+
+def test_demo_has_the_network_content() -> None:
+    load_all()
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert home.approach and home.spotlight_heading
+    assert PriorityAreaPage.objects.live().count() == 4
+    assert all(len(area.focus_points) >= 3 for area in PriorityAreaPage.objects.all())
+    assert Coalition.objects.count() == 5
+    articles = ArticlePage.objects.live()
+    assert articles.count() >= 12
+    assert {ArticleKind.CONSULTATION_RESPONSE, ArticleKind.WRITTEN_EVIDENCE, ArticleKind.OPEN_LETTER} <= set(
+        articles.values_list("kind", flat=True)
+    )
+    assert {article.date.year for article in articles} == {2025, 2026}
+    assert sum(1 for article in articles if article.has_easy_read) >= 3
+    assert all(article.priority_areas.exists() for article in articles)
+    assert articles.filter(coalitions__isnull=False).exists()
+    assert all(d <= datetime.date(2026, 12, 31) for d in articles.values_list("date", flat=True))
+
+
+def test_main_sections_are_in_the_menu_and_slugs_are_stable() -> None:
+    load_all()
+    in_menu = set(HomePage.objects.get().get_children().live().in_menu().values_list("slug", flat=True))
+    assert {"our-approach", "priorities", "coalitions", "resources", "news"} <= in_menu
+    index = ArticleIndexPage.objects.get()
+    for slug in [
+        news_demo.CONSULTATION_RESPONSE_SLUG,
+        news_demo.WRITTEN_EVIDENCE_SLUG,
+        news_demo.OPEN_LETTER_SLUG,
+        news_demo.STATEMENT_POLICE_SLUG,
+        news_demo.ANALYSIS_STRATEGY_SLUG,
+    ]:
+        assert ArticlePage.objects.child_of(index).get(slug=slug).url == f"/news/{slug}/"
+
+
+def test_demo_pages_render(client) -> None:  # type: ignore[no-untyped-def]
+    load_all()
+    for page in Page.objects.live().filter(depth__gte=2):
+        response = client.get(page.url)
+        assert response.status_code == 200, page.url
+        assert not response.cookies, page.url

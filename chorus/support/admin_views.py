@@ -1,0 +1,220 @@
+"""The triage desk inside the Wagtail admin: queue, one request, bulk actions, aggregate report.
+
+Wagtail's ``require_admin_access`` sends anonymous visitors to the login page; each view
+then answers 403 to staff without the triage permission (raising PermissionDenied would
+make Wagtail redirect to the dashboard instead).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from chorus.accounts.models import User
+from chorus.support import selectors, services, workflow
+from chorus.support.forms import (
+    AssignForm,
+    CategoriseForm,
+    QueueFilterForm,
+    StaffMessageForm,
+    TransitionForm,
+    staff_users,
+)
+from chorus.support.models import HelpType, SupportRequest
+
+TRIAGE_PERMISSION = "support.triage_supportrequest"
+
+
+def _forbidden(request: HttpRequest) -> HttpResponse | None:
+    if request.user.has_perm(TRIAGE_PERMISSION):
+        return None
+    return HttpResponseForbidden(render_to_string("403.html", request=request))
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    if (denied := _forbidden(request)) is not None:
+        return denied
+    user = _staff(request)
+    if request.method == "POST":
+        return _bulk(request, user)
+    filters = QueueFilterForm(request.GET or None)
+    cleaned: dict[str, Any] = filters.cleaned_data if filters.is_valid() else {}
+    area = cleaned.get("priority_area")
+    queryset = selectors.support_queue(
+        user_id=user.pk,
+        kind=cleaned.get("kind", ""),
+        status=cleaned.get("status", ""),
+        priority_area_id=area.pk if area else None,
+        assignee=cleaned.get("assignee", ""),
+        overdue=bool(cleaned.get("overdue")),
+        waiting=bool(cleaned.get("waiting")),
+        sort=cleaned.get("sort") or "oldest",
+    )
+    page = Paginator(queryset, 50).get_page(request.GET.get("p"))
+    today = timezone.localdate()
+    rows = [(r, selectors.support_request_is_overdue(support_request=r, today=today)) for r in page.object_list]
+    query = request.GET.copy()
+    query.pop("p", None)
+    return render(
+        request,
+        "support/admin/queue.html",
+        {
+            "filters": filters,
+            "rows": rows,
+            "page_obj": page,
+            "query_string": query.urlencode(),
+            "staff": staff_users(),
+            "transitions": [t for t in workflow.TRANSITIONS.values() if t.roles & workflow.STAFF],
+        },
+    )
+
+
+def _bulk(request: HttpRequest, user: User) -> HttpResponse:
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    action = request.POST.get("bulk_action", "")
+    chosen = list(SupportRequest.objects.filter(pk__in=ids))
+    if not chosen or ":" not in action:
+        messages.error(request, "Choose at least one request and an action.")
+        return redirect("support_admin:queue")
+    verb, _, value = action.partition(":")
+    done, refused = 0, 0
+    for support_request in chosen:
+        try:
+            if verb == "assign":
+                assignee = staff_users().filter(pk=int(value)).first() if value.isdigit() else None
+                services.support_request_assign(
+                    support_request=support_request, assignee=assignee, actor=user, request=request
+                )
+            elif verb == "transition":
+                services.support_request_transition(
+                    support_request=support_request, transition=value, actor=user, request=request
+                )
+            else:
+                raise services.SupportError("Unknown action.")
+            done += 1
+        except services.SupportError:
+            refused += 1
+    messages.success(request, f"Updated {done} request(s)." + (f" {refused} could not be changed." if refused else ""))
+    return redirect("support_admin:queue")
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if (denied := _forbidden(request)) is not None:
+        return denied
+    user = _staff(request)
+    support_request = get_object_or_404(
+        SupportRequest.objects.select_related("assignee", "priority_area", "sender"), pk=pk
+    )
+    message_form = StaffMessageForm()
+    categorise_form = CategoriseForm(
+        initial={
+            "tags": ", ".join(tag.name for tag in support_request.tags.all()),
+            "pages": list(support_request.linked_pages.all()),
+        }
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "message":
+                message_form = StaffMessageForm(request.POST)
+                if message_form.is_valid():
+                    internal = message_form.cleaned_data["internal"] == "note"
+                    services.support_message_send(
+                        support_request=support_request,
+                        actor=user,
+                        body=message_form.cleaned_data["body"],
+                        internal=internal,
+                        request=request,
+                    )
+                    messages.success(request, "Internal note added." if internal else "Message sent to the member.")
+                    return redirect("support_admin:detail", pk=pk)
+            elif action == "transition":
+                form = TransitionForm(request.POST)
+                if form.is_valid():
+                    services.support_request_transition(
+                        support_request=support_request,
+                        transition=form.cleaned_data["transition"],
+                        actor=user,
+                        outcome_message=form.cleaned_data["outcome_message"],
+                        request=request,
+                    )
+                    messages.success(request, "Status changed.")
+                    return redirect("support_admin:detail", pk=pk)
+            elif action == "assign":
+                assign = AssignForm(request.POST)
+                if assign.is_valid():
+                    services.support_request_assign(
+                        support_request=support_request,
+                        assignee=assign.cleaned_data["assignee"],
+                        actor=user,
+                        request=request,
+                    )
+                    messages.success(request, "Assignment saved.")
+                    return redirect("support_admin:detail", pk=pk)
+            elif action == "categorise":
+                categorise_form = CategoriseForm(request.POST)
+                if categorise_form.is_valid():
+                    services.support_request_categorise(
+                        support_request=support_request,
+                        actor=user,
+                        tags=categorise_form.tag_names(),
+                        pages=list(categorise_form.cleaned_data["pages"]),
+                        request=request,
+                    )
+                    messages.success(request, "Tags and links saved.")
+                    return redirect("support_admin:detail", pk=pk)
+        except services.SupportError as error:
+            messages.error(request, str(error))
+            return redirect("support_admin:detail", pk=pk)
+    services.support_request_record_view(support_request=support_request, actor=user, request=request)
+    all_messages = list(selectors.conversation(support_request=support_request, include_notes=True))
+    return render(
+        request,
+        "support/admin/detail.html",
+        {
+            "support_request": support_request,
+            "conversation": [m for m in all_messages if m.kind == "message"],
+            "notes": [m for m in all_messages if m.kind == "note"],
+            "events": support_request.events.select_related("actor"),
+            "transitions": workflow.transitions_for(support_request.status, services.staff_roles(user)),
+            "overdue": selectors.support_request_is_overdue(support_request=support_request),
+            "message_form": message_form,
+            "assign_form": AssignForm(initial={"assignee": support_request.assignee}),
+            "categorise_form": categorise_form,
+            "transition_form": TransitionForm(),
+            "linked_pages": support_request.linked_pages.all(),
+            "tags": support_request.tags.all(),
+            "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],
+        },
+    )
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    if (denied := _forbidden(request)) is not None:
+        return denied
+    raised = selectors.what_members_raised()
+    return render(
+        request,
+        "support/admin/report.html",
+        {
+            "report": raised,
+            "chart": selectors.chart_bars(report=raised),
+            "small": selectors.SMALL_COUNT,
+            "tables": [
+                ("By priority area and month", "Priority area", raised.area_rows()),
+                ("By type and month", "Type", raised.kind_rows()),
+            ],
+        },
+    )

@@ -1,0 +1,448 @@
+"""The two public forms, the member's reply, and the triage desk's forms. Forms never send mail."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from wagtail.models import Page
+
+from chorus.accounts.models import User
+from chorus.core.antibot import AntiBotFormMixin
+from chorus.pages.models import PriorityAreaPage
+from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
+from chorus.support.services import Submission
+from chorus.support.workflow import Status
+
+MEMBERSHIP_CHOICES = [
+    ("lived_experience", "I have lived experience of mental distress or trauma"),
+    ("group", "I am part of a user-led or grassroots group"),
+]
+ACCESS_CHOICES = [
+    ("email_only", "Email only"),
+    ("phone", "A phone call"),
+    ("bsl", "British Sign Language (BSL)"),
+    ("easy_read", "Easy Read"),
+    ("large_print", "Large print"),
+    ("named_time", "Contact at a time I name below"),
+]
+
+
+class DescribedFormMixin(forms.Form):
+    """Point each input at its hint and error (the ids includes/field.html gives them)."""
+
+    def _describe(self) -> None:
+        for name, field in self.fields.items():
+            bound = self[name]
+            if isinstance(field.widget, (forms.RadioSelect, forms.HiddenInput)):
+                continue  # the fieldset carries the description
+            ids = []
+            if field.help_text:
+                ids.append(f"{bound.auto_id}-hint")
+            if name in self.errors:
+                ids.append(f"{bound.auto_id}-error")
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._describe()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self._describe()
+
+
+class Radios(forms.RadioSelect):
+    """Radios whose error-summary link goes to the first option (the group has no single id)."""
+
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+class Checkboxes(forms.CheckboxSelectMultiple):
+    def id_for_label(self, id_: str, index: str | None = None) -> str:
+        return super().id_for_label(id_, "0" if index is None else index)
+
+
+def _priority_areas() -> QuerySet[PriorityAreaPage]:
+    return PriorityAreaPage.objects.live().public().order_by("path")
+
+
+def _labels(choices: list[tuple[str, str]], values: list[str]) -> list[str]:
+    lookup = dict(choices)
+    return [lookup[value] for value in values if value in lookup]
+
+
+class _SupportForm(AntiBotFormMixin, DescribedFormMixin):
+    kind: str = ""
+
+    deadline = forms.DateField(
+        required=False,
+        label="Is there a deadline?",
+        help_text="For example, the day a consultation closes or a vote happens. Leave it empty if there is none.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    priority_area = forms.ModelChoiceField(
+        queryset=PriorityAreaPage.objects.none(),
+        required=False,
+        empty_label="I am not sure",
+        label="Which of our priority areas is it about?",
+    )
+    name = forms.CharField(
+        required=False, max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        required=False,
+        max_length=254,
+        label="Email address",
+        help_text="We only use it to send you your private link and tell you when we reply.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Phone number",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["priority_area"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _priority_areas()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        method = data.get("contact_method")
+        if method == ContactMethod.EMAIL and not data.get("email"):
+            self.add_error("email", "Enter your email address, or choose another way to hear from us.")
+        if method == ContactMethod.PHONE and not data.get("phone"):
+            self.add_error("phone", "Enter your phone number, or choose another way to hear from us.")
+        return data
+
+    def summary(self) -> list[tuple[str, str]]:
+        """The answers as label and text, for the check-your-answers page."""
+        rows = []
+        for name, field in self.fields.items():
+            if name in {"website", "form_started"}:
+                continue
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.MultipleChoiceField):
+                text = ", ".join(_labels(list(field.choices), value or []))  # type: ignore[arg-type]
+            elif isinstance(field, forms.ChoiceField) and value:
+                text = str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+            elif isinstance(value, date):
+                text = value.strftime("%-d %B %Y")
+            else:
+                text = str(value or "")
+            rows.append((str(field.label), text or "Not given"))
+        return rows
+
+    def submission(self) -> Submission:
+        raise NotImplementedError
+
+    def _common(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        method = data["contact_method"]
+        area = data.get("priority_area")
+        return {
+            "kind": self.kind,
+            "description": data["description"],
+            "contact_method": method,
+            "name": data.get("name", "") if method != ContactMethod.NONE else "",
+            "email": data.get("email", "") if method != ContactMethod.NONE else "",
+            "phone": data.get("phone", "") if method == ContactMethod.PHONE else "",
+            "deadline": data.get("deadline"),
+            "priority_area_id": area.pk if area else None,
+        }
+
+
+class AlertForm(_SupportForm):
+    """Tell us about a policy issue (anonymous allowed)."""
+
+    kind = RequestKind.ALERT
+
+    description = forms.CharField(
+        max_length=5000,
+        label="What is happening?",
+        error_messages={"required": "Tell us what is happening."},
+        help_text="Tell us about the policy, decision or practice and who it affects. "
+        "You do not need to tell us about your own health.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    where_category = forms.ChoiceField(
+        choices=WhereCategory.choices,
+        widget=Radios,
+        label="Where is it happening?",
+        error_messages={"required": "Choose where it is happening."},
+    )
+    where_detail = forms.CharField(
+        required=False, max_length=200, label="Which nation or area?", help_text="For example, Wales, or Leeds."
+    )
+    links = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Links",
+        help_text="Web addresses of anything that explains it, one on each line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    membership = forms.MultipleChoiceField(
+        choices=MEMBERSHIP_CHOICES,
+        required=False,
+        widget=Checkboxes,
+        label="About you",
+        help_text="Tick any that apply. This helps us understand who is raising issues.",
+    )
+    contact_method = forms.ChoiceField(
+        choices=ContactMethod.choices,
+        widget=Radios,
+        label="How should we reply?",
+        error_messages={"required": "Choose how we should reply, or that we should not."},
+        help_text="You can tell us anonymously, but then we cannot reply or ask you questions.",
+    )
+
+    field_order = [
+        "description",
+        "where_category",
+        "where_detail",
+        "links",
+        "deadline",
+        "priority_area",
+        "membership",
+        "contact_method",
+        "name",
+        "email",
+        "phone",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("where_category") in {WhereCategory.NATION, WhereCategory.LOCAL} and not data.get("where_detail"):
+            self.add_error("where_detail", "Tell us which nation or area.")
+        return data
+
+    def submission(self) -> Submission:
+        data = self.cleaned_data
+        return Submission(
+            **self._common(),
+            where_category=data["where_category"],
+            where_detail=data.get("where_detail", ""),
+            links=data.get("links", ""),
+            membership="; ".join(_labels(MEMBERSHIP_CHOICES, data.get("membership") or [])),
+        )
+
+
+class CampaignForm(_SupportForm):
+    """Ask for support with your campaign."""
+
+    kind = RequestKind.CAMPAIGN
+
+    applicant_type = forms.ChoiceField(
+        choices=ApplicantType.choices,
+        widget=Radios,
+        label="Who are you?",
+        error_messages={"required": "Choose whether you are an individual or part of a group."},
+    )
+    group_name = forms.CharField(required=False, max_length=200, label="Name of your group")
+    description = forms.CharField(
+        max_length=5000,
+        label="What is your campaign?",
+        error_messages={"required": "Tell us what your campaign is."},
+        help_text="What you want to change, who you are asking, and what you have done so far.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    help_types = forms.MultipleChoiceField(
+        choices=HelpType.choices,
+        widget=Checkboxes,
+        label="What help would you like?",
+        error_messages={"required": "Choose at least one kind of help."},
+        help_text="Tick all that apply.",
+    )
+    help_other = forms.CharField(required=False, max_length=500, label="If something else, what?")
+    contact_method = forms.ChoiceField(
+        choices=[c for c in ContactMethod.choices if c[0] != ContactMethod.NONE],
+        widget=Radios,
+        label="How should we contact you?",
+        error_messages={"required": "Choose how we should contact you."},
+    )
+    access_needs = forms.MultipleChoiceField(
+        choices=ACCESS_CHOICES,
+        required=False,
+        widget=Checkboxes,
+        label="Access needs",
+        help_text="Tell us how to make contact work for you.",
+    )
+    access_detail = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Anything else about access, or a time that suits you",
+    )
+
+    field_order = [
+        "applicant_type",
+        "group_name",
+        "description",
+        "help_types",
+        "help_other",
+        "deadline",
+        "priority_area",
+        "contact_method",
+        "name",
+        "email",
+        "phone",
+        "access_needs",
+        "access_detail",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("applicant_type") == ApplicantType.GROUP and not data.get("group_name"):
+            self.add_error("group_name", "Enter the name of your group.")
+        if HelpType.OTHER in (data.get("help_types") or []) and not data.get("help_other"):
+            self.add_error("help_other", "Tell us what other help you would like.")
+        return data
+
+    def submission(self) -> Submission:
+        data = self.cleaned_data
+        access = _labels(ACCESS_CHOICES, data.get("access_needs") or [])
+        if data.get("access_detail"):
+            access.append(data["access_detail"])
+        return Submission(
+            **self._common(),
+            applicant_type=data["applicant_type"],
+            group_name=data.get("group_name", "") if data["applicant_type"] == ApplicantType.GROUP else "",
+            help_types=tuple(data["help_types"]),
+            help_other=data.get("help_other", ""),
+            access_needs="; ".join(access),
+        )
+
+
+FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKind.CAMPAIGN: CampaignForm}
+
+
+class ReplyForm(DescribedFormMixin):
+    body = forms.CharField(
+        max_length=5000,
+        label="Your reply",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write your reply."},
+    )
+
+
+# --- triage desk ---
+
+
+def staff_users() -> QuerySet[User]:
+    from django.db.models import Q
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__name__in=["Caseworker", "Administrator"]))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class QueueFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "Any type"), *RequestKind.choices], required=False, label="Type")
+    status = forms.ChoiceField(
+        choices=[("", "Any open status"), ("all", "Any status"), *Status.choices], required=False, label="Status"
+    )
+    priority_area = forms.ModelChoiceField(
+        queryset=PriorityAreaPage.objects.none(), required=False, empty_label="Any area", label="Priority area"
+    )
+    assignee = forms.ChoiceField(required=False, label="Assigned to")
+    overdue = forms.BooleanField(required=False, label="Only overdue")
+    waiting = forms.BooleanField(required=False, label="Only waiting on member")
+    sort = forms.ChoiceField(
+        required=False,
+        label="Sort by",
+        choices=[
+            ("oldest", "Oldest first"),
+            ("newest", "Newest first"),
+            ("due", "Resolution due soonest"),
+            ("deadline", "Member's deadline soonest"),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["priority_area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        area.queryset = PriorityAreaPage.objects.order_by("path")
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)
+        assignee.choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("none", "Nobody"),
+            *[(str(u.pk), u.get_username()) for u in staff_users()],
+        ]
+
+
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(
+        max_length=10000,
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "message-hint"}),
+    )
+    internal = forms.ChoiceField(
+        choices=[("message", "Send to the member"), ("note", "Internal note (staff only)")],
+        widget=Radios,
+        initial="message",
+        label="Who sees this?",
+    )
+
+
+class TransitionForm(forms.Form):
+    transition = forms.CharField(widget=forms.HiddenInput)
+    outcome_message = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Outcome message to the member (optional)",
+        help_text="Used when resolving, referring or declining. "
+        "Leave empty to send our standard plain-language message.",
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "outcome-hint"}),
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Nobody", label="Assign to"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = staff_users()
+
+
+class CategoriseForm(forms.Form):
+    tags = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Tags",
+        help_text="Separate tags with commas, e.g. benefits, wards.",
+        widget=forms.TextInput(attrs={"aria-describedby": "tags-hint"}),
+    )
+    pages = forms.ModelMultipleChoiceField(
+        queryset=Page.objects.none(),
+        required=False,
+        label="Linked articles, campaigns and tracker items",
+        help_text="Hold Ctrl (or Cmd) to choose more than one.",
+        widget=forms.SelectMultiple(attrs={"size": 8, "aria-describedby": "pages-hint"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["pages"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        # Everything below the home page, in tree order.
+        field.queryset = Page.objects.filter(depth__gt=2).order_by("path")
+
+    def tag_names(self) -> list[str]:
+        return [name for name in self.cleaned_data.get("tags", "").split(",") if name.strip()]

@@ -1,0 +1,162 @@
+"""Reads for the support desk: the queue, one request's conversation, and aggregate counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest
+from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+
+SMALL_COUNT = 5  # counts below this are shown as "fewer than 5" so nobody can be singled out
+
+SORTS = {
+    "oldest": ["received_at"],
+    "newest": ["-received_at"],
+    "due": ["resolution_due", "received_at"],
+    "deadline": ["deadline", "received_at"],
+}
+
+
+def support_queue(
+    *,
+    user_id: int | None,
+    kind: str = "",
+    status: str = "",
+    priority_area_id: int | None = None,
+    assignee: str = "",
+    overdue: bool = False,
+    waiting: bool = False,
+    sort: str = "oldest",
+    today: date | None = None,
+) -> QuerySet[SupportRequest]:
+    """The triage queue, filtered and sorted; open requests unless a status is asked for."""
+    today = today or timezone.localdate()
+    queryset = SupportRequest.objects.select_related("assignee", "priority_area")
+    if overdue:
+        queryset = queryset.overdue(today)
+    if waiting:
+        queryset = queryset.filter(status=Status.WAITING_ON_MEMBER)
+    if status == "all":
+        pass
+    elif status:
+        queryset = queryset.filter(status=status)
+    else:
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if priority_area_id:
+        queryset = queryset.filter(priority_area_id=priority_area_id)
+    if assignee == "me":
+        queryset = queryset.filter(assignee_id=user_id)
+    elif assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee.isdigit():
+        queryset = queryset.filter(assignee_id=int(assignee))
+    return queryset.order_by(*SORTS.get(sort, SORTS["oldest"]))
+
+
+def support_request_is_overdue(*, support_request: SupportRequest, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    if support_request.status in CLOSED_STATUSES or support_request.paused_at is not None:
+        return False
+    if support_request.first_response_at is None and support_request.first_response_due < today:
+        return True
+    return support_request.resolution_due < today
+
+
+def conversation(*, support_request: SupportRequest, include_notes: bool) -> QuerySet[Message]:
+    messages = support_request.messages.select_related("author_user")
+    if not include_notes:
+        messages = messages.filter(kind=MessageKind.TO_MEMBER)
+    return messages
+
+
+@dataclass(frozen=True)
+class CountCell:
+    count: int
+
+    @property
+    def suppressed(self) -> bool:
+        return 0 < self.count < SMALL_COUNT
+
+    @property
+    def text(self) -> str:
+        return f"fewer than {SMALL_COUNT}" if self.suppressed else str(self.count)
+
+
+@dataclass(frozen=True)
+class RaisedReport:
+    months: list[date]
+    kinds: list[tuple[str, str]]
+    areas: list[tuple[int | None, str]]
+    by_area: dict[int | None, dict[date, CountCell]]
+    by_kind: dict[str, dict[date, CountCell]]
+    area_totals: dict[int | None, CountCell]
+    kind_totals: dict[str, CountCell]
+
+    def area_rows(self) -> list[tuple[str, list[CountCell], CountCell]]:
+        return [(name, [self.by_area[a][m] for m in self.months], self.area_totals[a]) for a, name in self.areas]
+
+    def kind_rows(self) -> list[tuple[str, list[CountCell], CountCell]]:
+        return [(label, [self.by_kind[k][m] for m in self.months], self.kind_totals[k]) for k, label in self.kinds]
+
+
+def what_members_raised(*, since: date | None = None) -> RaisedReport:
+    """Counts by priority area, kind and month. Only plain, non-identifying columns are read,
+    so the figures survive anonymisation; small counts are suppressed by ``CountCell``."""
+    queryset = SupportRequest.objects.all()
+    if since is not None:
+        queryset = queryset.filter(created_month__gte=since)
+    rows = list(
+        queryset.values("created_month", "kind", "priority_area_id", "priority_area__title").annotate(n=Count("id"))
+    )
+    months = sorted({row["created_month"] for row in rows})
+    area_names: dict[int | None, str] = {}
+    area_month: Counter[tuple[int | None, date]] = Counter()
+    kind_month: Counter[tuple[str, date]] = Counter()
+    for row in rows:
+        area_id = row["priority_area_id"]
+        area_names[area_id] = row["priority_area__title"] or "No priority area given"
+        area_month[(area_id, row["created_month"])] += row["n"]
+        kind_month[(row["kind"], row["created_month"])] += row["n"]
+    areas = sorted(area_names.items(), key=lambda item: (item[0] is None, item[1]))
+    kinds = [(value, str(label)) for value, label in RequestKind.choices]
+    by_area = {a: {m: CountCell(area_month[(a, m)]) for m in months} for a, _ in areas}
+    by_kind = {k: {m: CountCell(kind_month[(k, m)]) for m in months} for k, _ in kinds}
+    area_totals = {a: CountCell(sum(area_month[(a, m)] for m in months)) for a, _ in areas}
+    kind_totals = {k: CountCell(sum(kind_month[(k, m)] for m in months)) for k, _ in kinds}
+    return RaisedReport(months, kinds, areas, by_area, by_kind, area_totals, kind_totals)
+
+
+def chart_bars(*, report: RaisedReport, width: int = 640, bar_height: int = 28) -> dict[str, Any]:
+    """Geometry for a horizontal SVG bar chart of totals by priority area (drawn on the server)."""
+    label_width = 240
+    usable = width - label_width - 120
+    largest = max([cell.count for cell in report.area_totals.values() if not cell.suppressed] or [1])
+    bars = []
+    for index, (area_id, name) in enumerate(report.areas):
+        cell = report.area_totals[area_id]
+        length = 0 if cell.suppressed else round(usable * cell.count / largest)
+        bars.append(
+            {
+                "name": name,
+                "text": cell.text,
+                "y": index * (bar_height + 8),
+                "length": length,
+                "text_x": label_width + length + 8,
+            }
+        )
+    return {
+        "width": width,
+        "height": max(len(bars), 1) * (bar_height + 8),
+        "label_width": label_width,
+        "bar_height": bar_height,
+        "label_y": bar_height // 2 + 5,
+        "bars": bars,
+    }

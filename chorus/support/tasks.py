@@ -1,0 +1,64 @@
+"""Background work for the support desk: emails and retention. Tasks take ids and call services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.tasks import task
+from django.urls import reverse
+
+from chorus.core.mail import send_templated_email
+from chorus.support.models import SupportRequest
+from chorus.support.services import support_requests_anonymise_closed
+
+
+def _private_url(token: str) -> str:
+    return settings.SITE_URL + reverse("support:private", kwargs={"token": token})
+
+
+@task
+def support_send_link_email(support_request_id: int) -> None:
+    """Email the reference and private link; never the content (email is not a safe channel)."""
+    support_request = SupportRequest.objects.select_related("sender").filter(pk=support_request_id).first()
+    if support_request is None or support_request.sender is None or not support_request.token_sealed:
+        return
+    send_templated_email(
+        to=support_request.sender.email,
+        template="support/emails/link",
+        context={"reference": support_request.reference, "private_url": _private_url(support_request.token_sealed)},
+    )
+
+
+@task
+def support_send_new_message_email(support_request_id: int) -> None:
+    """Tell the member there is a new message; they read it behind their private link."""
+    support_request = SupportRequest.objects.select_related("sender").filter(pk=support_request_id).first()
+    if support_request is None or support_request.sender is None or not support_request.token_sealed:
+        return
+    send_templated_email(
+        to=support_request.sender.email,
+        template="support/emails/new_message",
+        context={"reference": support_request.reference, "private_url": _private_url(support_request.token_sealed)},
+    )
+
+
+@task
+def support_send_assignee_email(support_request_id: int, reason: str) -> None:
+    """Tell the assigned caseworker about a new assignment or a member's reply (no content)."""
+    support_request = SupportRequest.objects.select_related("assignee").filter(pk=support_request_id).first()
+    if support_request is None or support_request.assignee is None or not support_request.assignee.email:
+        return
+    send_templated_email(
+        to=support_request.assignee.email,
+        template="support/emails/assignee",
+        context={
+            "reference": support_request.reference,
+            "reason": reason,
+            "desk_url": settings.SITE_URL + reverse("support_admin:detail", kwargs={"pk": support_request.pk}),
+        },
+    )
+
+
+@task
+def support_retention_run() -> int:
+    """Anonymise the content of requests closed longer than the retention period."""
+    return support_requests_anonymise_closed()

@@ -1,0 +1,25 @@
+"""Build support requests through the real service, as a member would send them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chorus.support.models import ContactMethod, RequestKind, SupportRequest
+from chorus.support.services import Submission, support_request_submit
+
+
+def make_request(
+    *, now: datetime | None = None, email: str = "member@example.org", **overrides: Any
+) -> tuple[SupportRequest, str]:
+    fields: dict[str, Any] = {
+        "kind": RequestKind.ALERT,
+        "description": "The ward has started filming patients at night without asking.",
+        "contact_method": ContactMethod.EMAIL if email else ContactMethod.NONE,
+        "email": email,
+        "name": "Sam Member" if email else "",
+        "where_category": "local",
+        "where_detail": "Leeds",
+    }
+    fields.update(overrides)
+    return support_request_submit(submission=Submission(**fields), now=now)

@@ -1,0 +1,142 @@
+"""Public views: the two forms (with a check-your-answers step) and the member's private page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from chorus.core.ratelimit import Limit, ip_hash, within_limits
+from chorus.support import selectors, services
+from chorus.support.forms import FORMS, ReplyForm
+from chorus.support.models import RequestKind, SupportPage, SupportRequest
+from chorus.support.workflow import OPEN_STATUSES, OUTCOME_STATUSES
+
+ANSWERS_SALT = "chorus.support.answers"
+ANSWERS_MAX_AGE = 24 * 60 * 60
+SUBMIT_LIMITS = [Limit(5, 60 * 60), Limit(20, 24 * 60 * 60)]
+REPLY_LIMITS = [Limit(20, 60 * 60)]
+TITLES: dict[str, str] = {
+    RequestKind.ALERT: "Tell us about a policy issue",
+    RequestKind.CAMPAIGN: "Ask for support with your campaign",
+}
+
+
+def _support_page() -> SupportPage | None:
+    return SupportPage.objects.live().first()
+
+
+def _seal_answers(data: QueryDict) -> str:
+    # Pending answers travel in a signed hidden field, so nothing is kept on the server
+    # and no cookie beyond CSRF is needed before the member presses "Send".
+    answers = {key: data.getlist(key) for key in data if key not in {"csrfmiddlewaretoken", "action", "answers"}}
+    return signing.dumps(answers, salt=ANSWERS_SALT, compress=True)
+
+
+def _open_answers(sealed: str) -> QueryDict | None:
+    try:
+        answers = signing.loads(sealed, salt=ANSWERS_SALT, max_age=ANSWERS_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    data = QueryDict(mutable=True)
+    for key, values in answers.items():
+        data.setlist(key, [str(value) for value in values])
+    return data
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def support_form(request: HttpRequest, kind: str) -> HttpResponse:
+    form_class = FORMS[kind]
+    context: dict[str, Any] = {"title": TITLES[kind], "kind": kind, "support_page": _support_page()}
+    if request.method == "GET":
+        return render(request, "support/request_form.html", {**context, "form": form_class()})
+
+    action = request.POST.get("action", "check")
+    if action in {"change", "send"}:
+        data = _open_answers(request.POST.get("answers", ""))
+        if data is None:
+            form = form_class()
+            context["expired"] = True
+            return render(request, "support/request_form.html", {**context, "form": form})
+    else:
+        data = request.POST
+    form = form_class(data)
+    if action == "change" or not form.is_valid():
+        return render(request, "support/request_form.html", {**context, "form": form})
+    if action == "check":
+        return render(
+            request,
+            "support/check_answers.html",
+            {**context, "form": form, "rows": form.summary(), "answers": _seal_answers(data)},
+        )
+    # action == "send"
+    if not within_limits("support.submit", ip_hash(request), SUBMIT_LIMITS):
+        return render(request, "support/rate_limited.html", context, status=429)
+    if form.is_probably_bot():
+        # A bot sees a plausible thank-you and learns nothing; nothing is stored.
+        return render(request, "support/sent_generic.html", context)
+    _support_request, token = services.support_request_submit(submission=form.submission())
+    return redirect(reverse("support:private", kwargs={"token": token}) + "?sent=1")
+
+
+def _request_for_token(token: str) -> SupportRequest:
+    support_request = services.support_request_for_token(token=token)
+    if support_request is None:
+        raise Http404("No such request")
+    return support_request
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def private(request: HttpRequest, token: str) -> HttpResponse:
+    support_request = _request_for_token(token)
+    reply_form = ReplyForm()
+    refusal = ""
+    if request.method == "POST":
+        reply_form = ReplyForm(request.POST)
+        if not within_limits("support.reply", support_request.token_hash, REPLY_LIMITS):
+            return render(request, "support/rate_limited.html", {"title": "Please wait"}, status=429)
+        if reply_form.is_valid():
+            try:
+                services.support_member_reply(support_request=support_request, body=reply_form.cleaned_data["body"])
+            except services.SupportError as error:
+                refusal = str(error)
+            else:
+                return redirect(reverse("support:private", kwargs={"token": token}) + "?replied=1")
+    can_reply = support_request.status in OPEN_STATUSES or support_request.status in OUTCOME_STATUSES
+    return render(
+        request,
+        "support/private.html",
+        {
+            "support_request": support_request,
+            "messages_list": selectors.conversation(support_request=support_request, include_notes=False),
+            "events": support_request.events.all(),
+            "reply_form": reply_form,
+            "refusal": refusal,
+            "can_reply": can_reply,
+            "can_withdraw": support_request.status in OPEN_STATUSES,
+            "sent": request.GET.get("sent") == "1",
+            "replied": request.GET.get("replied") == "1",
+            "private_url": request.build_absolute_uri(reverse("support:private", kwargs={"token": token})),
+            "token": token,
+            "support_page": _support_page(),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    support_request = _request_for_token(token)
+    if support_request.status not in OPEN_STATUSES:
+        return redirect("support:private", token=token)
+    if request.method == "POST":
+        services.support_request_withdraw(support_request=support_request)
+        return redirect("support:private", token=token)
+    return render(request, "support/withdraw.html", {"support_request": support_request, "token": token})

@@ -1,0 +1,37 @@
+"""The triage desk's admin URLs and menu items (shown only to those who may triage)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from chorus.support import admin_views
+
+
+class TriageMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(admin_views.TRIAGE_PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    patterns: list[URLPattern] = [
+        path("", admin_views.queue, name="queue"),
+        path("<int:pk>/", admin_views.detail, name="detail"),
+        path("what-members-raised/", admin_views.report, name="report"),
+    ]
+    return [path("support/", include((patterns, "support_admin"), namespace="support_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_queue_menu_item() -> MenuItem:
+    return TriageMenuItem("Support desk", reverse("support_admin:queue"), icon_name="help", order=250)
+
+
+@hooks.register("register_admin_menu_item")
+def register_report_menu_item() -> MenuItem:
+    return TriageMenuItem("What members raised", reverse("support_admin:report"), icon_name="table", order=251)

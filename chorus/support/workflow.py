@@ -1,0 +1,150 @@
+"""The support request workflow, declared as data.
+
+``support_request_transition`` (services.py) is the only code that changes a status:
+it looks the transition up here, checks the actor's role and writes the audit event.
+
+Replies after closing: a member's reply within ``CHORUS_SUPPORT_REOPEN_DAYS`` (30) days
+of a request being resolved, referred or declined reopens it to "in progress" (the
+``reopen`` transition, by the member). Later replies are refused with a message asking
+them to send a new request. A withdrawn request stays closed for the member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+MEMBER = "member"
+CASEWORKER = "Caseworker"
+ADMINISTRATOR = "Administrator"
+STAFF = frozenset({CASEWORKER, ADMINISTRATOR})
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING_ON_MEMBER = "waiting_on_member", "Waiting on member"
+    RESOLVED = "resolved", "Resolved"
+    REFERRED = "referred", "Referred"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# What the member sees on their private page for each status.
+MEMBER_LABELS: dict[str, str] = {
+    Status.NEW: "Received – we have not read it yet",
+    Status.ACKNOWLEDGED: "We have read it and will be in touch",
+    Status.IN_PROGRESS: "We are working on it",
+    Status.WAITING_ON_MEMBER: "We are waiting for your reply",
+    Status.RESOLVED: "Finished",
+    Status.REFERRED: "Passed on to another organisation",
+    Status.DECLINED: "We could not help with this",
+    Status.WITHDRAWN: "You withdrew this request",
+}
+
+OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING_ON_MEMBER})
+CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.REFERRED, Status.DECLINED, Status.WITHDRAWN})
+# Closed with an answer from us: the member gets an outcome message and may reply to reopen.
+OUTCOME_STATUSES = frozenset({Status.RESOLVED, Status.REFERRED, Status.DECLINED})
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    staff_label: str  # the button on the triage desk
+    member_label: str  # the line in the member's history
+
+
+_WORKING = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING_ON_MEMBER})
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "acknowledge", frozenset({Status.NEW}), Status.ACKNOWLEDGED, STAFF, "Acknowledge", "We read your request"
+        ),
+        Transition(
+            "start",
+            frozenset({Status.NEW, Status.ACKNOWLEDGED}),
+            Status.IN_PROGRESS,
+            STAFF,
+            "Start work",
+            "We started working on it",
+        ),
+        Transition(
+            "ask_member",
+            frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS}),
+            Status.WAITING_ON_MEMBER,
+            STAFF,
+            "Wait for the member (pauses the clock)",
+            "We asked you something",
+        ),
+        Transition(
+            "resume",
+            frozenset({Status.WAITING_ON_MEMBER}),
+            Status.IN_PROGRESS,
+            STAFF,
+            "Resume without a reply",
+            "We carried on working on it",
+        ),
+        Transition(
+            "member_replied",
+            frozenset({Status.WAITING_ON_MEMBER}),
+            Status.IN_PROGRESS,
+            frozenset({MEMBER}),
+            "Member replied",
+            "You replied",
+        ),
+        Transition("resolve", _WORKING, Status.RESOLVED, STAFF, "Resolve", "We finished"),
+        Transition("refer", _WORKING, Status.REFERRED, STAFF, "Refer elsewhere", "We passed it on"),
+        Transition("decline", OPEN_STATUSES, Status.DECLINED, STAFF, "Decline", "We could not help"),
+        Transition("withdraw", OPEN_STATUSES, Status.WITHDRAWN, frozenset({MEMBER}), "Withdraw", "You withdrew it"),
+        Transition(
+            "reopen",
+            OUTCOME_STATUSES | {Status.WITHDRAWN},
+            Status.IN_PROGRESS,
+            STAFF,
+            "Reopen",
+            "We reopened it",
+        ),
+        # A member's reply within the reopen window (see the module docstring).
+        Transition(
+            "member_reopen",
+            OUTCOME_STATUSES,
+            Status.IN_PROGRESS,
+            frozenset({MEMBER}),
+            "Member reopened by replying",
+            "You replied, so we reopened it",
+        ),
+    ]
+}
+
+# Plain-language outcome messages sent to the member when staff add none of their own.
+OUTCOME_MESSAGES: dict[str, str] = {
+    Status.RESOLVED: (
+        "We have finished working on this. Thank you for telling us. "
+        "If something is not right, reply here within 30 days and we will look again."
+    ),
+    Status.REFERRED: (
+        "Another organisation is better placed to help with this, so we have passed it on "
+        "or told you who to contact. Reply here within 30 days if you have a question."
+    ),
+    Status.DECLINED: (
+        "We are sorry: we cannot help with this one. It may be outside what we work on, "
+        "or we do not have the time to do it well. Reply here within 30 days if you have a question."
+    ),
+}
+
+
+def member_label(status: str) -> str:
+    return MEMBER_LABELS.get(status, "")
+
+
+def transitions_for(status: str, roles: frozenset[str] | set[str]) -> list[Transition]:
+    """The transitions an actor with these roles may make from a status, in table order."""
+    return [t for t in TRANSITIONS.values() if status in t.sources and t.roles & roles]

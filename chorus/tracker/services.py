@@ -1,0 +1,501 @@
+"""Writes for the policy tracker: our response's workflow, staff edits, imports and reminders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import holidays
+import httpx
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from chorus.accounts.roles import user_has_role
+from chorus.core.audit import log_action
+from chorus.core.mail import send_templated_email
+from chorus.core.middleware import retire_cached_pages
+from chorus.tracker.importers.base import ImportedItem, ImportFailed
+from chorus.tracker.importers.registry import importer_for
+from chorus.tracker.models import (
+    IMPORTED_FIELDS,
+    WINDOWS_FIELD,
+    ChangeKind,
+    ImportRun,
+    ItemChange,
+    Response,
+    ResponseReminder,
+    ResponseStatus,
+    Stage,
+    StageName,
+    SubmissionWindow,
+    TrackedItem,
+)
+from chorus.tracker.selectors import LONDON, london_today
+from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, find_transition
+
+
+class TransitionNotAllowed(Exception):
+    """The workflow has no such move from the response's current state."""
+
+
+def _deadline_text(moment: datetime) -> str:
+    return f"{moment.astimezone(LONDON):%-d %B %Y, %H:%M}"
+
+
+def _content_changed() -> None:
+    # Tracker data is shown on cached public pages; retire them once the change is committed.
+    transaction.on_commit(retire_cached_pages)
+
+
+def item_change_record(*, item: TrackedItem, kind: str, description: str) -> ItemChange:
+    """Record a public change on an item's timeline and in the Atom feed."""
+    return ItemChange.objects.create(item=item, kind=kind, description=description[:500])
+
+
+# --- our response -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def response_create(
+    *,
+    item: TrackedItem,
+    actor: Any,
+    owner: Any = None,
+    internal_deadline: date | None = None,
+    article: Any = None,
+    notes: str = "",
+) -> Response:
+    """Start tracking our own response to an item; it begins as planned."""
+    response = Response.objects.create(
+        item=item,
+        status=ResponseStatus.PLANNED,
+        owner=owner,
+        internal_deadline=internal_deadline,
+        article=article,
+        notes=notes,
+    )
+    item_change_record(item=item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[response.status])
+    log_action("tracker.response.created", actor=actor, obj=response, data={"item_id": item.pk})
+    _content_changed()
+    return response
+
+
+@transaction.atomic
+def response_transition(
+    *,
+    response: Response,
+    target: str,
+    actor: Any,
+    reason: str = "",
+    article: Any = None,
+) -> Response:
+    """Move our response along the workflow in ``workflow.py``, checking role and requirements."""
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    transition = find_transition(locked.status, target)
+    if transition is None:
+        raise TransitionNotAllowed(f"A response cannot go from {locked.get_status_display()} to {target}.")
+    if not any(user_has_role(actor, role) for role in transition.roles):
+        raise PermissionDenied("Your role cannot make this change.")
+    reason = reason.strip() or locked.not_responding_reason.strip()
+    if transition.requires_reason and not reason:
+        raise ValidationError({"not_responding_reason": "Say why we are not responding."})
+    article = article or locked.article
+    if transition.requires_article and article is None:
+        raise ValidationError({"article": "Link the published article before marking the response published."})
+    previous = locked.status
+    locked.status = target
+    locked.status_changed_at = timezone.now()
+    if transition.requires_reason:
+        locked.not_responding_reason = reason
+    locked.article = article
+    locked.save(update_fields=["status", "status_changed_at", "not_responding_reason", "article"])
+    item_change_record(item=locked.item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[target])
+    log_action(
+        "tracker.response.transitioned",
+        actor=actor,
+        obj=locked,
+        data={"from": previous, "to": target, "item_id": locked.item_id},
+    )
+    _content_changed()
+    response.refresh_from_db()
+    return locked
+
+
+# --- staff edits in the admin ----------------------------------------------------------------
+
+
+def tracked_item_window_snapshot(*, item: TrackedItem) -> dict[int, tuple[Any, ...]]:
+    """The windows as they are now, so a later save can tell what staff changed."""
+    if item.pk is None:
+        return {}
+    return {
+        window.pk: (window.opens_at, window.closes_at, window.late_submissions_accepted)
+        for window in SubmissionWindow.objects.filter(item=item)
+    }
+
+
+def tracked_item_stage_snapshot(*, item: TrackedItem) -> set[int]:
+    if item.pk is None:
+        return set()
+    return set(Stage.objects.filter(item=item).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def tracked_item_staff_saved(
+    *,
+    item: TrackedItem,
+    actor: Any,
+    created: bool,
+    changed_fields: list[str],
+    stages_before: set[int],
+    windows_before: dict[int, tuple[Any, ...]],
+) -> list[str]:
+    """After a staff save: protect hand-edited imported fields, record the timeline, audit.
+
+    Returns the fields now protected from imports.
+    """
+    if created:
+        item_change_record(item=item, kind=ChangeKind.ITEM_ADDED, description=f"We started tracking {item.title}.")
+    for stage in Stage.objects.filter(item=item).exclude(pk__in=stages_before):
+        item_change_record(item=item, kind=ChangeKind.STAGE_ADDED, description=f"{item.title}: {stage}")
+    windows_after = tracked_item_window_snapshot(item=item)
+    windows_changed = windows_after != windows_before
+    for window in SubmissionWindow.objects.filter(item=item):
+        before = windows_before.get(window.pk)
+        if before is None and not created:
+            item_change_record(
+                item=item,
+                kind=ChangeKind.WINDOW_ADDED,
+                description=f"{item.title}: responses accepted until {_deadline_text(window.closes_at)}.",
+            )
+        elif before is not None and before[1] != window.closes_at:
+            item_change_record(
+                item=item,
+                kind=ChangeKind.DEADLINE_CHANGED,
+                description=f"{item.title}: deadline moved from {_deadline_text(before[1])} "
+                f"to {_deadline_text(window.closes_at)}.",
+            )
+    protected = list(item.manually_edited_fields or [])
+    if item.is_imported and not created:
+        newly = [name for name in changed_fields if name in IMPORTED_FIELDS and name not in protected]
+        if windows_changed and WINDOWS_FIELD not in protected:
+            newly.append(WINDOWS_FIELD)
+        if newly:
+            protected = [*protected, *newly]
+            TrackedItem.objects.filter(pk=item.pk).update(manually_edited_fields=protected)
+            item.manually_edited_fields = protected
+    log_action(
+        "tracker.item.created" if created else "tracker.item.edited",
+        actor=actor,
+        obj=item,
+        data={"fields": sorted(changed_fields), "windows_changed": windows_changed, "protected": protected},
+    )
+    _content_changed()
+    return protected
+
+
+@transaction.atomic
+def tracked_item_delete(*, item: TrackedItem, actor: Any) -> None:
+    """Stop tracking an item: it, its timeline, windows and our response go; the audit log keeps the ids."""
+    data = {"item_id": item.pk, "source_system": item.source_system, "had_response": hasattr(item, "response")}
+    item_id = item.pk
+    item.delete()
+    log_action("tracker.item.deleted", actor=actor, object_type="tracker.trackeditem", object_id=item_id, data=data)
+    _content_changed()
+
+
+@transaction.atomic
+def tracked_item_release_field(*, item: TrackedItem, field_name: str, actor: Any) -> None:
+    """Let imports update a field again that staff had edited by hand."""
+    remaining = [name for name in item.manually_edited_fields if name != field_name]
+    TrackedItem.objects.filter(pk=item.pk).update(manually_edited_fields=remaining)
+    item.manually_edited_fields = remaining
+    log_action("tracker.item.field_released", actor=actor, obj=item, data={"field": field_name})
+
+
+# --- imports -------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemOutcome:
+    upstream_id: str
+    title: str
+    action: str  # "insert", "update" or "no change"
+    changed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # hand-edited fields left alone
+
+    def describe(self) -> str:
+        text = f"{self.action}: {self.title} [{self.upstream_id}]"
+        if self.changed:
+            text += f" changed {', '.join(self.changed)}"
+        if self.skipped:
+            text += f"; skipped (edited by staff) {', '.join(self.skipped)}"
+        return text
+
+
+@dataclass
+class ImportReport:
+    source: str
+    ok: bool
+    error: str = ""
+    outcomes: list[ItemOutcome] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"insert": 0, "update": 0, "no change": 0, "skipped fields": 0}
+        for outcome in self.outcomes:
+            counts[outcome.action] += 1
+            counts["skipped fields"] += len(outcome.skipped)
+        return counts
+
+    def lines(self) -> list[str]:
+        if not self.ok:
+            return [f"{self.source}: FAILED, nothing changed: {self.error}"]
+        counts = self.counts
+        head = (
+            f"{self.source}: {counts['insert']} inserted, {counts['update']} updated, "
+            f"{counts['no change']} unchanged, {counts['skipped fields']} staff-edited field(s) skipped"
+        )
+        return [head, *(f"  {outcome.describe()}" for outcome in self.outcomes)]
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "item"
+    slug, number = base, 2
+    while TrackedItem.objects.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _imported_values(imported: ImportedItem) -> dict[str, str]:
+    return {
+        "title": imported.title[:255],
+        "kind": imported.kind,
+        "owner_body": imported.owner_body[:200],
+        "summary": imported.summary,
+        "source_url": imported.source_url[:500],
+        "respond_url": imported.respond_url[:500],
+    }
+
+
+def _insert(imported: ImportedItem) -> ItemOutcome:
+    values = _imported_values(imported)
+    item = TrackedItem.objects.create(
+        slug=_unique_slug(values["title"]),
+        source_system=imported.source_system,
+        upstream_id=imported.upstream_id,
+        **values,
+    )
+    for stage in imported.stages:
+        Stage.objects.create(item=item, name=stage.name, date=stage.date)
+    for window in imported.windows:
+        SubmissionWindow.objects.create(
+            item=item,
+            upstream_id=window.upstream_id,
+            label=window.label,
+            opens_at=window.opens_at,
+            closes_at=window.closes_at,
+            late_submissions_accepted=window.late_submissions_accepted,
+        )
+    item_change_record(item=item, kind=ChangeKind.ITEM_ADDED, description=f"We started tracking {item.title}.")
+    return ItemOutcome(imported.upstream_id, item.title, "insert")
+
+
+def _update(item: TrackedItem, imported: ImportedItem) -> ItemOutcome:
+    protected = set(item.manually_edited_fields or [])
+    outcome = ItemOutcome(imported.upstream_id, item.title, "no change")
+    for name, value in _imported_values(imported).items():
+        if getattr(item, name) == value:
+            continue
+        if name in protected:
+            outcome.skipped.append(name)
+        else:
+            setattr(item, name, value)
+            outcome.changed.append(name)
+    if outcome.changed:
+        item.save()
+    stages = {stage.name: stage for stage in item.stages.all()}
+    for imported_stage in imported.stages:
+        existing = stages.get(imported_stage.name)
+        label = StageName(imported_stage.name).label
+        if existing is None:
+            Stage.objects.create(item=item, name=imported_stage.name, date=imported_stage.date)
+            item_change_record(
+                item=item, kind=ChangeKind.STAGE_ADDED, description=f"{item.title}: {label} ({imported_stage.date})"
+            )
+            outcome.changed.append(f"stage {imported_stage.name}")
+        elif existing.date != imported_stage.date:
+            existing.date = imported_stage.date
+            existing.save(update_fields=["date"])
+            outcome.changed.append(f"stage {imported_stage.name} date")
+    windows = {window.upstream_id: window for window in item.windows.all() if window.upstream_id}
+    windows_protected = WINDOWS_FIELD in protected
+    for imported_window in imported.windows:
+        window = windows.get(imported_window.upstream_id)
+        new_values = {
+            "opens_at": imported_window.opens_at,
+            "closes_at": imported_window.closes_at,
+            "late_submissions_accepted": imported_window.late_submissions_accepted,
+        }
+        if window is not None and all(getattr(window, key) == wanted for key, wanted in new_values.items()):
+            continue
+        if windows_protected:
+            if WINDOWS_FIELD not in outcome.skipped:
+                outcome.skipped.append(WINDOWS_FIELD)
+            continue
+        if window is None:
+            window = SubmissionWindow.objects.create(
+                item=item, upstream_id=imported_window.upstream_id, label=imported_window.label, **new_values
+            )
+            item_change_record(
+                item=item,
+                kind=ChangeKind.WINDOW_ADDED,
+                description=f"{item.title}: responses accepted until {_deadline_text(window.closes_at)}.",
+            )
+            outcome.changed.append("window added")
+            continue
+        if window.closes_at != imported_window.closes_at:
+            item_change_record(
+                item=item,
+                kind=ChangeKind.DEADLINE_CHANGED,
+                description=f"{item.title}: deadline moved from {_deadline_text(window.closes_at)} "
+                f"to {_deadline_text(imported_window.closes_at)}.",
+            )
+            outcome.changed.append("deadline")
+        else:
+            outcome.changed.append("window")
+        for attribute, new_value in new_values.items():
+            setattr(window, attribute, new_value)
+        window.save()
+    if outcome.changed:
+        outcome.action = "update"
+        if not any(name.startswith(("stage", "deadline", "window")) for name in outcome.changed):
+            item_change_record(item=item, kind=ChangeKind.UPDATED, description=f"{item.title}: details updated.")
+    outcome.title = item.title
+    return outcome
+
+
+@transaction.atomic
+def tracker_import_apply(*, source: str, items: list[ImportedItem]) -> list[ItemOutcome]:
+    """Diff fetched items against the database and apply them, all or nothing."""
+    outcomes = []
+    for imported in items:
+        if imported.source_system != source or not imported.upstream_id:
+            raise ImportFailed(f"Item {imported.title!r} does not belong to the {source} import.")
+        existing = TrackedItem.objects.filter(source_system=source, upstream_id=imported.upstream_id).first()
+        outcomes.append(_insert(imported) if existing is None else _update(existing, imported))
+    return outcomes
+
+
+def tracker_import_run(
+    *, source: str, transport: httpx.BaseTransport | None = None, terms: list[str] | None = None
+) -> ImportReport:
+    """Fetch one source and apply it; a failure anywhere is reported and changes no item."""
+    importer = importer_for(source)
+    report = ImportReport(source=source, ok=True)
+    client = httpx.Client(
+        timeout=settings.TRACKER_IMPORT_TIMEOUT_SECONDS,
+        transport=transport,
+        headers={"User-Agent": "Chorus policy tracker", "Accept": "application/json"},
+        follow_redirects=True,
+    )
+    try:
+        with client:
+            fetched = importer.fetch(client, terms=list(terms or settings.TRACKER_SEARCH_TERMS))
+        report.outcomes = tracker_import_apply(source=source, items=fetched)
+    except (ImportFailed, DatabaseError, ValidationError, ValueError) as error:
+        report = ImportReport(source=source, ok=False, error=str(error)[:1000])
+    ImportRun.objects.create(
+        source=source,
+        succeeded=report.ok,
+        error=report.error,
+        counts=report.counts,
+        report=[outcome.describe() for outcome in report.outcomes],
+    )
+    log_action(
+        "tracker.import.completed" if report.ok else "tracker.import.failed",
+        object_type="tracker.importrun",
+        data={"source": source, **report.counts},
+        screen="tracker importer",
+    )
+    if report.ok and any(outcome.action != "no change" for outcome in report.outcomes):
+        retire_cached_pages()
+    return report
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date ``count`` working days (England and Wales) before ``day``."""
+    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[day.year - 1, day.year])
+    current, remaining = day, count
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5 and current not in bank_holidays:
+            remaining -= 1
+    return current
+
+
+@transaction.atomic
+def response_reminders_schedule(*, now: datetime) -> list[int]:
+    """Create a reminder for each window due one, and enqueue its email once committed."""
+    from chorus.tracker.tasks import send_response_reminder
+
+    today = london_today(now)
+    windows = SubmissionWindow.objects.filter(
+        closes_at__gt=now, item__response__status__in=ACTIVE_STATES, item__response__owner__isnull=False
+    ).select_related("item__response")
+    created_ids = []
+    for window in windows:
+        close_day = window.closes_at.astimezone(LONDON).date()
+        if today < working_days_before(close_day, settings.TRACKER_REMINDER_WORKING_DAYS):
+            continue
+        reminder, created = ResponseReminder.objects.get_or_create(response=window.item.response, window=window)
+        if created:
+            created_ids.append(reminder.pk)
+            transaction.on_commit(partial(send_response_reminder.enqueue, reminder.pk))
+    return created_ids
+
+
+def response_reminder_send(*, reminder_id: int) -> bool:
+    """Email the response owner once; the claim is a conditional UPDATE so a retry never sends twice.
+
+    Not atomic as a whole: the claim commits before the mail goes, and is undone if sending fails.
+    """
+    claimed = ResponseReminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    reminder = ResponseReminder.objects.select_related("response__item", "response__owner", "window").get(
+        pk=reminder_id
+    )
+    response = reminder.response
+    owner = response.owner
+    if owner is None or not owner.email or response.status not in ACTIVE_STATES:
+        return False
+    context = {
+        "owner_name": owner.get_full_name() or owner.get_username(),
+        "item": response.item,
+        "response": response,
+        "window": reminder.window,
+        "deadline": reminder.window.closes_at.astimezone(LONDON),
+        "admin_path": "/admin/tracker/due/",
+    }
+    try:
+        send_templated_email(to=owner.email, template="tracker/email/response_reminder", context=context)
+    except Exception:
+        ResponseReminder.objects.filter(pk=reminder_id).update(sent_at=None)
+        raise
+    log_action(
+        "tracker.response.reminder_sent",
+        obj=response,
+        data={"reminder_id": reminder_id, "window_id": reminder.window_id},
+        screen="tracker reminders",
+    )
+    return True

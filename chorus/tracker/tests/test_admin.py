@@ -1,0 +1,168 @@
+"""Staff edits in the Wagtail admin go through the tracker's services."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from chorus.core.models import AuditEvent
+from chorus.tracker.models import WINDOWS_FIELD, ChangeKind, ItemChange, ResponseStatus, SourceSystem, TrackedItem
+from chorus.tracker.tests.factories import ResponseFactory, StageFactory, SubmissionWindowFactory, TrackedItemFactory
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def formset(prefix: str, rows: list[dict[str, Any]], initial: int = 0) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, row in enumerate(rows):
+        data[f"{prefix}-{index}-ORDER"] = str(index + 1)
+        for key, value in row.items():
+            data[f"{prefix}-{index}-{key}"] = value
+    return data
+
+
+def item_form(item: TrackedItem | None = None, **changes: Any) -> dict[str, Any]:
+    data = {
+        "title": item.title if item else "National mental health plan",
+        "slug": item.slug if item else "national-plan",
+        "kind": item.kind if item else "consultation",
+        "owner_body": item.owner_body if item else "Department of Health and Social Care",
+        "summary": item.summary if item else "The government asks how services should change.",
+        "source_url": item.source_url if item else "",
+        "respond_url": item.respond_url if item else "",
+        "manually_edited_fields": json.dumps(item.manually_edited_fields if item else []),
+    }
+    data.update(changes)
+    return data
+
+
+def window_rows(item: TrackedItem) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(w.pk),
+            "label": w.label,
+            "opens_at": w.opens_at.astimezone().strftime("%Y-%m-%d %H:%M") if w.opens_at else "",
+            "closes_at": w.closes_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+        }
+        for w in item.windows.all()
+    ]
+
+
+def test_editor_creates_an_item_with_stages_and_windows(editor: Any) -> None:
+    data = {
+        **item_form(),
+        **formset("links", []),
+        **formset("stages", [{"name": "opened", "date": "2026-11-01", "note": ""}]),
+        **formset(
+            "windows", [{"label": "Consultation", "opens_at": "2026-11-01 09:00", "closes_at": "2027-01-20 23:59"}]
+        ),
+    }
+    response = client_for(editor).post("/admin/tracker/items/new/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = TrackedItem.objects.get(slug="national-plan")
+    assert item.stages.count() == 1 and item.windows.count() == 1
+    assert item.manually_edited_fields == []
+    assert ItemChange.objects.filter(item=item, kind=ChangeKind.ITEM_ADDED).exists()
+    assert AuditEvent.objects.filter(action="tracker.item.created", actor=editor, object_id=str(item.pk)).exists()
+
+
+def test_a_stage_outside_the_kinds_vocabulary_is_refused(editor: Any) -> None:
+    data = {
+        **item_form(),
+        **formset("links", []),
+        **formset("stages", [{"name": "royal-assent", "date": "2026-11-01", "note": ""}]),
+        **formset("windows", []),
+    }
+    response = client_for(editor).post("/admin/tracker/items/new/", data)
+    assert response.status_code == 200
+    assert "does not apply to this kind of item" in response.content.decode()
+    assert not TrackedItem.objects.exists()
+
+
+def test_staff_edits_to_an_imported_item_are_protected_from_imports(campaigner: Any) -> None:
+    item = TrackedItemFactory(source_system=SourceSystem.GOVUK, upstream_id="/government/consultations/x")
+    SubmissionWindowFactory(item=item)
+    stage = StageFactory(item=item)
+    rows = window_rows(item)
+    rows[0]["closes_at"] = "2026-12-08 17:00"
+    data = {
+        **item_form(item, title="Our clearer title"),
+        **formset("links", []),
+        **formset("stages", [{"id": str(stage.pk), "name": "opened", "date": "2026-10-01", "note": ""}], initial=1),
+        **formset("windows", rows, initial=1),
+    }
+    response = client_for(campaigner).post(f"/admin/tracker/items/edit/{item.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.title == "Our clearer title"
+    assert item.manually_edited_fields == ["title", WINDOWS_FIELD]
+    assert ItemChange.objects.filter(item=item, kind=ChangeKind.DEADLINE_CHANGED).exists()
+    event = AuditEvent.objects.get(action="tracker.item.edited")
+    assert event.data["protected"] == ["title", WINDOWS_FIELD]
+
+
+def test_staff_can_release_a_protected_field(editor: Any) -> None:
+    item = TrackedItemFactory(source_system=SourceSystem.GOVUK, upstream_id="/x", manually_edited_fields=["title"])
+    data = {
+        **item_form(item, manually_edited_fields="[]"),
+        **formset("links", []),
+        **formset("stages", []),
+        **formset("windows", []),
+    }
+    response = client_for(editor).post(f"/admin/tracker/items/edit/{item.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.manually_edited_fields == []
+    assert AuditEvent.objects.get(action="tracker.item.edited").data["fields"] == ["manually_edited_fields"]
+
+
+def test_response_status_moves_only_through_the_workflow(campaigner: Any) -> None:
+    response = ResponseFactory(owner=campaigner)
+    client = client_for(campaigner)
+    base = {"item": str(response.item.pk), "owner": str(campaigner.pk), "notes": "", "not_responding_reason": ""}
+    page = client.post(f"/admin/tracker/responses/edit/{response.pk}/", {**base, "move_to": "not-responding"})
+    assert page.status_code == 200
+    assert "Say why we are not responding." in page.content.decode()
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.PLANNED
+    page = client.post(f"/admin/tracker/responses/edit/{response.pk}/", {**base, "move_to": "published"})
+    assert page.status_code == 200  # not a move the workflow offers from "planned"
+    page = client.post(f"/admin/tracker/responses/edit/{response.pk}/", {**base, "move_to": "drafting"})
+    assert page.status_code == 302
+    response.refresh_from_db()
+    assert response.status == ResponseStatus.DRAFTING
+    assert AuditEvent.objects.filter(action="tracker.response.transitioned", data__to="drafting").exists()
+
+
+def test_creating_a_response_in_the_admin_audits_it(editor: Any) -> None:
+    item = TrackedItemFactory()
+    data = {"item": str(item.pk), "owner": str(editor.pk), "notes": "", "not_responding_reason": "", "move_to": ""}
+    page = client_for(editor).post("/admin/tracker/responses/new/", data)
+    assert page.status_code == 302, page.content.decode()[:3000]
+    assert item.response.status == ResponseStatus.PLANNED
+    assert AuditEvent.objects.filter(action="tracker.response.created", actor=editor).exists()
+
+
+def test_only_tracker_staff_can_own_a_response(editor: Any, caseworker: Any) -> None:
+    response = ResponseFactory()
+    page = client_for(editor).get(f"/admin/tracker/responses/edit/{response.pk}/")
+    owners = page.context["form"].fields["owner"].queryset
+    assert editor in owners and caseworker not in owners
+
+
+def test_deleting_an_item_in_the_admin_is_audited(campaigner: Any) -> None:
+    item = SubmissionWindowFactory().item
+    ResponseFactory(item=item)
+    page = client_for(campaigner).post(f"/admin/tracker/items/delete/{item.pk}/")
+    assert page.status_code == 302
+    assert not TrackedItem.objects.filter(pk=item.pk).exists()
+    event = AuditEvent.objects.get(action="tracker.item.deleted")
+    assert event.object_id == str(item.pk) and event.data["had_response"] is True

@@ -1,0 +1,54 @@
+"""Public feeds of the tracker and the staff "what's due" screen."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.defaults import permission_denied
+
+from chorus.accounts.roles import user_has_role
+from chorus.core.audit import log_action
+from chorus.core.http import mark_publicly_cacheable
+from chorus.pages.models import PriorityAreaPage
+from chorus.tracker.calendars import deadlines_calendar
+from chorus.tracker.selectors import deadline_windows, responses_due
+from chorus.tracker.workflow import STAFF_ROLES
+
+
+def _calendar_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return mark_publicly_cacheable(response, max_age=900)
+
+
+def deadlines_ics(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    body = deadlines_calendar(windows=deadline_windows(now=now), name="Chorus: policy deadlines", now=now)
+    return _calendar_response(body, "chorus-deadlines.ics")
+
+
+def area_deadlines_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    area = PriorityAreaPage.objects.live().public().filter(slug=slug).first()
+    if area is None:
+        raise Http404("No such priority area.")
+    now = timezone.now()
+    body = deadlines_calendar(
+        windows=deadline_windows(area_slug=slug, now=now), name=f"Chorus: policy deadlines – {area.title}", now=now
+    )
+    return _calendar_response(body, f"chorus-deadlines-{slug}.ics")
+
+
+@never_cache
+def whats_due(request: HttpRequest) -> HttpResponse:
+    """Our own response deadlines, most urgent first. Staff in the Wagtail admin only."""
+    if not any(user_has_role(request.user, role) for role in STAFF_ROLES):
+        # Answer 403 here: Wagtail's admin wrapper would turn a raised PermissionDenied into a redirect.
+        denied = PermissionDenied("The tracker is for campaigners, editors and administrators.")
+        return permission_denied(request, denied)
+    rows = responses_due(now=timezone.now())
+    # Shows staff owners' names: a view of (staff) personal data, so it is logged.
+    log_action("tracker.due.viewed", request=request, object_type="tracker.response", data={"rows": len(rows)})
+    return render(request, "tracker/admin/whats_due.html", {"rows": rows, "now": timezone.now()})

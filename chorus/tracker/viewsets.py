@@ -1,0 +1,222 @@
+"""Staff screens in the Wagtail admin: tracked items (with their timeline and windows) and our responses.
+
+The generic views are Wagtail's; the save step is replaced so that every staff change goes
+through a service (timeline, protection of hand-edited imported fields, audit, workflow).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from chorus.accounts.models import User
+from chorus.tracker.models import STAGE_VOCABULARY, ImportRun, Response, ResponseStatus, StageName, TrackedItem
+from chorus.tracker.services import (
+    response_create,
+    response_transition,
+    tracked_item_delete,
+    tracked_item_staff_saved,
+    tracked_item_stage_snapshot,
+    tracked_item_window_snapshot,
+)
+from chorus.tracker.workflow import STAFF_ROLES, TRANSITIONS, find_transition
+
+
+class TrackedItemAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
+    """Checks each stage against the item's kind: the child forms cannot see the kind on a new item."""
+
+    def is_valid(self) -> bool:
+        valid: bool = super().is_valid()
+        cleaned = getattr(self, "cleaned_data", None) or {}
+        allowed = STAGE_VOCABULARY.get(cleaned.get("kind", ""), [])
+        stages = self.formsets.get("stages")
+        if not allowed or stages is None:
+            return valid
+        labels = ", ".join(StageName(value).label for value in allowed)
+        for form in stages.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("name") and not data.get("DELETE") and data["name"] not in allowed:
+                form.add_error("name", f"This stage does not apply to this kind of item. Use one of: {labels}.")
+                valid = False
+        return valid
+
+
+class TrackedItemCreateView(CreateView):  # type: ignore[misc]
+    def save_instance(self) -> TrackedItem:
+        item: TrackedItem = super().save_instance()
+        tracked_item_staff_saved(
+            item=item,
+            actor=self.request.user,
+            created=True,
+            changed_fields=list(self.form.changed_data),
+            stages_before=set(),
+            windows_before={},
+        )
+        return item
+
+
+class TrackedItemEditView(EditView):  # type: ignore[misc]
+    def save_instance(self) -> TrackedItem:
+        # Snapshot what the database holds before Wagtail saves the form and its inline formsets.
+        stages_before = tracked_item_stage_snapshot(item=self.form.instance)
+        windows_before = tracked_item_window_snapshot(item=self.form.instance)
+        item: TrackedItem = super().save_instance()
+        tracked_item_staff_saved(
+            item=item,
+            actor=self.request.user,
+            created=False,
+            changed_fields=list(self.form.changed_data),
+            stages_before=stages_before,
+            windows_before=windows_before,
+        )
+        return item
+
+
+class TrackedItemDeleteView(DeleteView):  # type: ignore[misc]
+    def delete_action(self) -> None:
+        tracked_item_delete(item=self.object, actor=self.request.user)
+
+
+class TrackedItemViewSet(ModelViewSet):  # type: ignore[misc]
+    model = TrackedItem
+    name = "tracker_item"
+    icon = "doc-full"
+    menu_label = "Tracked items"
+    url_prefix = "tracker/items"
+    edit_handler = ObjectList(TrackedItem.panels, base_form_class=TrackedItemAdminForm)
+    add_view_class = TrackedItemCreateView
+    edit_view_class = TrackedItemEditView
+    delete_view_class = TrackedItemDeleteView
+    list_display = ["title", "kind", "owner_body", "source_system", "updated_at"]
+    list_filter = ["kind", "source_system"]
+    search_fields = ["title", "owner_body", "summary"]
+    search_backend_name = None
+    inspect_view_enabled = True
+
+
+class ResponseAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
+    """Status is not edited directly: staff pick one of the moves the workflow allows."""
+
+    move_to = forms.ChoiceField(required=False, label="Change status")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            # Only staff who work on the tracker can own a response (and receive its reminders).
+            self.fields["owner"].queryset = (
+                User.objects.filter(is_active=True)
+                .filter(Q(is_superuser=True) | Q(groups__name__in=[role.name for role in STAFF_ROLES]))
+                .distinct()
+                .order_by("username")
+            )
+        current = self.instance.status if self.instance.pk else ResponseStatus.PLANNED
+        self.fields["move_to"].choices = [
+            ("", f"Keep as {ResponseStatus(current).label.lower()}"),
+            *((t.target, t.label) for t in TRANSITIONS if t.source == current),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        target = cleaned.get("move_to")
+        current = self.instance.status if self.instance.pk else ResponseStatus.PLANNED
+        transition = find_transition(current, target) if target else None
+        if transition is not None:
+            if transition.requires_reason and not (cleaned.get("not_responding_reason") or "").strip():
+                self.add_error("not_responding_reason", "Say why we are not responding.")
+            if transition.requires_article and not cleaned.get("article"):
+                self.add_error("article", "Link the published article before marking the response published.")
+        return cleaned
+
+
+RESPONSE_PANELS = ObjectList(
+    [
+        FieldPanel("item"),
+        FieldPanel("status", read_only=True),
+        FieldPanel("move_to"),
+        FieldPanel("not_responding_reason"),
+        FieldPanel("owner"),
+        FieldPanel("internal_deadline"),
+        FieldPanel("article"),
+        FieldPanel("notes"),
+    ],
+    base_form_class=ResponseAdminForm,
+)
+
+
+class ResponseCreateView(CreateView):  # type: ignore[misc]
+    def save_instance(self) -> Response:
+        data = self.form.cleaned_data
+        response = response_create(
+            item=data["item"],
+            actor=self.request.user,
+            owner=data.get("owner"),
+            internal_deadline=data.get("internal_deadline"),
+            article=data.get("article"),
+            notes=data.get("notes", ""),
+        )
+        if data.get("move_to"):
+            response = response_transition(
+                response=response,
+                target=data["move_to"],
+                actor=self.request.user,
+                reason=data.get("not_responding_reason", ""),
+            )
+        return response
+
+
+class ResponseEditView(EditView):  # type: ignore[misc]
+    def save_instance(self) -> Response:
+        response: Response = super().save_instance()
+        target = self.form.cleaned_data.get("move_to")
+        if target:
+            response = response_transition(
+                response=response,
+                target=target,
+                actor=self.request.user,
+                reason=response.not_responding_reason,
+                article=response.article,
+            )
+        return response
+
+
+class ResponseViewSet(ModelViewSet):  # type: ignore[misc]
+    model = Response
+    name = "tracker_response"
+    icon = "edit"
+    menu_label = "Our responses"
+    url_prefix = "tracker/responses"
+    add_view_class = ResponseCreateView
+    edit_view_class = ResponseEditView
+    edit_handler = RESPONSE_PANELS
+    list_display = ["item", "status", "owner", "internal_deadline"]
+    list_filter = ["status"]
+    search_fields = ["item__title"]
+    search_backend_name = None
+
+
+class ImportRunViewSet(ModelViewSet):  # type: ignore[misc]
+    """Read back what each import run did. Staff hold only the view permission: runs are never edited."""
+
+    model = ImportRun
+    name = "tracker_import_run"
+    icon = "download"
+    menu_label = "Import runs"
+    url_prefix = "tracker/imports"
+    form_fields = ["source"]
+    list_display = ["__str__", "succeeded", "counts", "error"]
+    list_filter = ["source", "succeeded"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["source", "started_at", "succeeded", "error", "counts", "report"]
+
+
+class TrackerViewSetGroup(ModelViewSetGroup):  # type: ignore[misc]
+    menu_label = "Policy tracker"
+    menu_icon = "list-ul"
+    menu_order = 250
+    items = (TrackedItemViewSet, ResponseViewSet, ImportRunViewSet)

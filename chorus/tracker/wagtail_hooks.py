@@ -1,0 +1,35 @@
+"""Register the tracker's staff screens in the Wagtail admin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import URLPattern, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from chorus.accounts.roles import user_has_role
+from chorus.tracker import views
+from chorus.tracker.viewsets import TrackerViewSetGroup
+from chorus.tracker.workflow import STAFF_ROLES
+
+
+@hooks.register("register_admin_viewset")
+def register_tracker_viewsets() -> TrackerViewSetGroup:
+    return TrackerViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_tracker_urls() -> list[URLPattern]:
+    return [path("tracker/due/", views.whats_due, name="tracker_whats_due")]
+
+
+class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]
+    def is_shown(self, request: HttpRequest) -> bool:
+        return any(user_has_role(request.user, role) for role in STAFF_ROLES)
+
+
+@hooks.register("register_admin_menu_item")
+def register_whats_due_menu_item() -> Any:
+    return WhatsDueMenuItem("Tracker: what's due", reverse("tracker_whats_due"), icon_name="date", order=251)

@@ -1,0 +1,135 @@
+"""The bulletin in a real browser: subscribe by keyboard, confirm from the email, preferences, unsubscribe."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page
+
+from chorus.bulletin.models import IssueStatus, Subscription, SubscriptionStatus
+from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
+from chorus.bulletin.tokens import manage_token
+from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
+from conftest import client_for
+from e2e.conftest import assert_accessible, tab_to
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server: Any) -> dict[str, Any]:
+    home = make_site()
+    areas = PriorityAreaIndexPageFactory(parent=home, slug="priorities")
+    PriorityAreaPageFactory(parent=areas, title="Rights and dignity", slug="rights")
+    PriorityAreaPageFactory(parent=areas, title="Data and surveillance", slug="data")
+    index = make_index(home=home)
+    issue = make_issue(index, slug="first", title="Members' bulletin, 1 December 2026", status=IssueStatus.SENT)
+    mail.outbox = []
+    return {"base": live_server.url, "index": index, "issue": issue}
+
+
+def test_subscribe_by_keyboard_confirm_preferences_unsubscribe(page: Page, site: dict[str, Any]) -> None:
+    base = site["base"]
+    page.goto(base + "/bulletin/subscribe/")
+    assert_accessible(page)
+    tab_to(page, "#id_email")
+    page.keyboard.type("robin@example.org")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Robin")
+    tab_to(page, "input[name=topics] >> nth=1")
+    page.keyboard.press("Space")
+    time.sleep(1.1)  # the form's minimum fill time
+    tab_to(page, "button[type=submit] >> text=Subscribe")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/bulletin/check-your-email/")
+    assert page.locator("h1").inner_text() == "Check your email"
+    assert_accessible(page)
+
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/bulletin/confirm/" in line).strip()
+    page.goto(link.replace("http://127.0.0.1:8000", base))
+    assert_accessible(page)
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('You are subscribed')")
+    assert_accessible(page)
+    subscription = Subscription.objects.get()
+    assert subscription.status == SubscriptionStatus.ACTIVE
+    assert [area.slug for area in subscription.topics.all()] == ["data"]
+
+    tab_to(page, "main a[href*='/bulletin/preferences/']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Your bulletin preferences')")
+    assert_accessible(page)
+    tab_to(page, "button[value=unsubscribe]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=You have unsubscribed")
+    assert_accessible(page)
+    subscription.refresh_from_db()
+    assert subscription.status == SubscriptionStatus.UNSUBSCRIBED
+
+
+def test_subscribe_errors_are_announced_and_accessible(page: Page, site: dict[str, Any]) -> None:
+    page.goto(site["base"] + "/bulletin/subscribe/")
+    page.fill("#id_email", "not an address")
+    page.click("button[type=submit] >> text=Subscribe")
+    page.wait_for_selector("#error-summary")
+    assert page.input_value("#id_email") == "not an address"
+    assert_accessible(page)
+
+
+def test_one_click_unsubscribe_page_archive_and_issue(page: Page, site: dict[str, Any]) -> None:
+    subscription = make_subscriber("leave@example.org")
+    page.goto(site["base"] + f"/bulletin/unsubscribe/{manage_token(subscription.pk)}/")
+    assert_accessible(page)
+    assert page.context.cookies() == []  # the page sets no cookie
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('You have unsubscribed')")
+    assert_accessible(page)
+    subscription.refresh_from_db()
+    assert subscription.status == SubscriptionStatus.UNSUBSCRIBED
+
+    page.goto(site["base"] + site["index"].url)
+    assert_accessible(page)
+    page.goto(site["base"] + site["issue"].url)
+    assert page.locator("h1").inner_text() == "Members' bulletin, 1 December 2026"
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth <= 320")
+
+
+def test_staff_screens_are_accessible(page: Page, site: dict[str, Any], administrator: Any) -> None:
+    from chorus.bulletin.models import Delivery, DeliveryStatus
+    from chorus.bulletin.services import deliveries_freeze
+
+    draft = make_issue(site["index"], slug="draft", title="Members' bulletin, 8 December 2026")
+    make_subscriber("doubt@example.org")
+    deliveries_freeze(issue=site["issue"])
+    Delivery.objects.update(status=DeliveryStatus.IN_DOUBT, claimed_by="host:1:abc:1", error="worker stopped")
+    session = client_for(administrator).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": site["base"]}])
+    for path in (
+        "bulletin/",
+        f"bulletin/{draft.pk}/",
+        f"bulletin/{draft.pk}/preview/",
+        f"bulletin/{site['issue'].pk}/",
+        f"bulletin/{site['issue'].pk}/reconciliation/",
+    ):
+        page.goto(site["base"] + "/admin/" + path)
+        assert page.url.endswith("/admin/" + path), page.url
+        assert_accessible(page)
+    assert "doubt@example.org" in page.inner_text("main")
+    page.check("input[name=ids]")
+    page.check("#outcome-sent")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("text=No deliveries are in doubt.")
+    # Wagtail fades its flash messages in; axe must see the final colours.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'"
+        " && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+    )
+    assert_accessible(page)

@@ -1,0 +1,136 @@
+"""Signing an open letter in a real browser, by keyboard alone, with axe on every page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page
+
+from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
+from chorus.campaigns.services import counts_refresh
+from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory, PetitionPageFactory
+from chorus.pages.tests.factories import make_site
+from chorus.people.services import person_get_or_create
+from conftest import client_for
+from e2e.conftest import assert_accessible, tab_to
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CONFIRM_LINK = re.compile(r"https?://[^/\s]+(/campaigns/confirm/[A-Za-z0-9_-]+/)")
+
+
+@pytest.fixture
+def campaign(live_server: Any, settings: Any) -> dict[str, Any]:
+    settings.CHORUS_MIN_FORM_FILL_SECONDS = 0
+    home = make_site()
+    index = CampaignIndexPageFactory(parent=home, show_in_menus=True)
+    letter = OpenLetterPageFactory(
+        parent=index,
+        title="Cameras off our wards",
+        slug="cameras-off",
+        easy_read_summary=[("paragraph", "<p>Cameras watch people. We want them to stop.</p>")],
+    )
+    return {"base": live_server.url, "letter": letter}
+
+
+def test_sign_a_letter_by_keyboard_confirm_and_see_the_count(page: Page, campaign: dict[str, Any]) -> None:
+    base = campaign["base"]
+    page.goto(base + "/campaigns/cameras-off/")
+    assert_accessible(page)
+    assert page.locator(".count__total").inner_text() == "0"
+    assert page.context.cookies() == []  # the action page itself sets no cookie
+
+    tab_to(page, "main a.button[href='/campaigns/cameras-off/sign/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cameras-off/sign/")
+    assert_accessible(page)
+
+    # Submitting with nothing filled in lists the problems and keeps focus reachable.
+    tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+    tab_to(page, "#id_name")
+    page.keyboard.type("Robin Ash")
+    tab_to(page, "#id_email")
+    page.keyboard.type("robin@example.org")
+    tab_to(page, "#id_show_name")
+    page.keyboard.press("Space")
+    tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cameras-off/sign/check-your-email/")
+    assert "Check your email" in page.locator("h1").inner_text()
+    assert_accessible(page)
+
+    match = CONFIRM_LINK.search(str(mail.outbox[-1].body))
+    assert match, "the email carries a confirmation link"
+    page.goto(base + match.group(1))
+    assert_accessible(page)
+    tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=your signature is confirmed")
+    assert_accessible(page)
+
+    counts_refresh()
+    page.goto(base + "/campaigns/cameras-off/?after-refresh")
+    assert page.locator(".count__total").inner_text() == "1"
+    assert_accessible(page)
+
+    page.goto(base + "/campaigns/cameras-off/signatories/")
+    assert "Robin A." in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.goto(base + "/campaigns/cameras-off/easy-read/")
+    assert_accessible(page)
+    page.goto(base + "/campaigns/")
+    assert_accessible(page)
+    page.goto(base + "/campaigns/confirm/" + "x" * 43 + "/")  # an old or mistyped link
+    assert "does not work" in page.locator("h1").inner_text()
+    assert_accessible(page)
+
+
+def test_closed_letter_and_petition_pages_are_accessible(page: Page, campaign: dict[str, Any]) -> None:
+    index = campaign["letter"].get_parent()
+    OpenLetterPageFactory(parent=index, title="Old letter", slug="old", state="closed")
+    for path in ("/campaigns/old/", "/campaigns/old/sign/", "/campaigns/"):
+        page.goto(campaign["base"] + path)
+        assert_accessible(page)
+    assert page.context.cookies() == []  # nothing to sign, so not even the CSRF cookie
+    PetitionPageFactory(parent=index, title="Halt it", slug="halt", collect_postcode=True, goal=100)
+    page.goto(campaign["base"] + "/campaigns/halt/")
+    assert page.locator("progress").count() == 1
+    assert_accessible(page)
+    page.goto(campaign["base"] + "/campaigns/halt/sign/")
+    assert page.locator("#id_postcode").count() == 1
+    assert_accessible(page)
+
+
+def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, Any], campaigner: Any) -> None:
+    letter = campaign["letter"]
+    person, _ = person_get_or_create(email="org@example.org")
+    Signature.objects.create(
+        action=letter,
+        person=person,
+        name="Contact Person",
+        kind=SignatureKind.ORGANISATION,
+        organisation="Peer Voices",
+        organisation_type="user_led",
+        moderation=Moderation.PENDING,
+        display=DisplayChoice.NOT_LISTED,
+        status=SignatureStatus.CONFIRMED,
+        confirmed_at=letter.first_published_at,
+    )
+    client = client_for(campaigner)
+    host = urlsplit(campaign["base"]).hostname
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    for path in ("campaigns/", f"campaigns/{letter.pk}/", f"campaigns/{letter.pk}/moderation/",
+                 f"campaigns/{letter.pk}/invalidate/", "blocked-domains/", "blocked-addresses/"):  # fmt: skip
+        page.goto(campaign["base"] + "/admin/" + path)
+        assert page.url.endswith("/admin/" + path), page.url
+        assert_accessible(page)

@@ -1,0 +1,175 @@
+"""The support desk in a real browser: a member sends an alert by keyboard alone, a caseworker
+answers on the triage desk, and the member replies through the private link. axe on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import Page
+
+from chorus.accounts.models import User
+from chorus.accounts.roles import CASEWORKER
+from chorus.accounts.services import roles_sync
+from chorus.pages.tests.factories import make_site
+from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
+from chorus.support.workflow import Status
+from conftest import client_for
+from e2e.conftest import assert_accessible, tab_to
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def site(live_server: Any) -> dict[str, Any]:
+    home = make_site()
+    support_page = SupportPage(
+        title="Get support",
+        slug="get-support",
+        intro="Tell us what is happening, or ask us to back your campaign.",
+        alert_text="Let us know about a policy that harms people.",
+        campaign_text="Ask for help with your campaign.",
+    )
+    home.add_child(instance=support_page)
+    support_page.save_revision().publish()
+    return {"base": live_server.url}
+
+
+def _caseworker() -> User:
+    roles_sync()
+    user = User.objects.create_user(username="casey", password="correct-horse-battery", email="casey@chorus.test")
+    user.groups.add(Group.objects.get(name=CASEWORKER.name))
+    return user
+
+
+def _messages_settled(page: Page) -> None:
+    # Wagtail fades its flash messages in after a short delay; axe must see the final colours.
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'"
+        " && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
+    )
+
+
+def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str, Any]) -> None:
+    base = site["base"]
+
+    # 1. The member finds the form and fills it in by keyboard alone.
+    page.goto(base + "/get-support/")
+    assert_accessible(page)
+    tab_to(page, "main a[href='/support/policy-issue/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/support/policy-issue/")
+    assert_accessible(page)
+
+    # Sending too early shows the error summary, with answers kept.
+    tab_to(page, "#id_description")
+    page.keyboard.type("The ward has put cameras in every bedroom and nobody asked us.")
+    tab_to(page, "button[value='check']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    assert "cameras in every bedroom" in page.input_value("#id_description")
+
+    # A radio group is one Tab stop; the arrow keys choose within it.
+    tab_to(page, "#id_where_category_0")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # "In a local area"
+    assert page.is_checked("#id_where_category_2")
+    tab_to(page, "#id_where_detail")
+    page.keyboard.type("Leeds")
+    tab_to(page, "#id_membership_0")
+    page.keyboard.press("Space")
+    tab_to(page, "#id_contact_method_0")  # by email
+    page.keyboard.press("Space")
+    tab_to(page, "#id_email")
+    page.keyboard.type("member@example.org")
+    tab_to(page, "button[value='check']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    assert_accessible(page)
+    assert "Leeds" in page.inner_text("main")
+
+    tab_to(page, "button[value='send']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Your request CH-')")
+    assert_accessible(page)
+    private_url = page.inner_text("a.private-link")
+    assert "/support/request/" in private_url
+    support_request = SupportRequest.objects.get()
+    assert support_request.reference in page.inner_text("main")
+
+    # 2. A caseworker answers on the triage desk.
+    session = client_for(_caseworker()).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+    page.goto(base + "/admin/support/")
+    assert_accessible(page)
+    page.click(f"text={support_request.reference}")
+    page.wait_for_selector("h2:has-text('What they told us')")
+    assert_accessible(page)
+    page.fill("#id_body", "Thank you. Which hospital trust runs the ward?")
+    page.click("form:has(input[value='message']) button[type='submit']")
+    page.wait_for_selector("text=Message sent to the member.")
+    page.click("button[value='ask_member']")
+    page.wait_for_selector("text=Status changed.")
+    _messages_settled(page)
+    assert_accessible(page)
+    page.goto(base + "/admin/support/what-members-raised/")
+    assert_accessible(page)
+    support_request.refresh_from_db()
+    assert support_request.status == Status.WAITING_ON_MEMBER
+
+    # 3. The member, signed in to nothing, replies through the private link by keyboard.
+    page.context.clear_cookies()
+    page.goto(private_url)
+    assert_accessible(page)
+    assert "From Chorus staff" in page.inner_text("main")
+    assert "Which hospital trust" in page.inner_text("main")
+    assert "We are waiting for your reply" in page.inner_text("main")
+    tab_to(page, "#id_body")
+    page.keyboard.type("It is the city's main mental health trust.")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=your reply has been sent")
+    assert_accessible(page)
+    assert "We are working on it" in page.inner_text("main")
+    assert Message.objects.filter(author=MessageAuthor.MEMBER).count() == 1
+
+
+def test_wrong_private_link_is_not_found(page: Page, site: dict[str, Any]) -> None:
+    response = page.goto(site["base"] + "/support/request/this-is-not-a-token/")
+    assert response is not None and response.status == 404
+    assert_accessible(page)
+
+
+def test_campaign_request_and_withdrawal_pages_are_accessible(page: Page, site: dict[str, Any]) -> None:
+    base = site["base"]
+    page.goto(base + "/support/campaign/")
+    assert_accessible(page)
+    tab_to(page, "button[value='check']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+
+    page.check("#id_applicant_type_1")  # a user-led group
+    page.fill("#id_group_name", "Peer Roots Collective")
+    page.fill("#id_description", "We want three-year funding for peer support groups.")
+    page.check("#id_help_types_2")  # a briefing
+    page.check("#id_contact_method_0")  # by email
+    page.fill("#id_email", "group@example.org")
+    page.check("#id_access_needs_3")  # Easy Read
+    page.wait_for_timeout(1100)  # the minimum fill time of the bot check
+    page.click("button[value='check']")
+    page.wait_for_selector("h1:has-text('Check your answers')")
+    assert_accessible(page)
+    page.click("button[value='send']")
+    page.wait_for_selector("h1:has-text('Your request CH-')")
+    assert_accessible(page)
+
+    page.click("text=Withdraw this request")
+    page.wait_for_selector("h1:has-text('Withdraw your request')")
+    assert_accessible(page)
+    page.click("button:has-text('Yes, withdraw it')")
+    page.wait_for_selector("text=You withdrew this request")
+    assert_accessible(page)
+    assert SupportRequest.objects.get().status == Status.WITHDRAWN
