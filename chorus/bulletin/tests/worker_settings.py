@@ -11,7 +11,11 @@ import dj_database_url
 from config.settings.test import *  # noqa: F403
 
 DATABASES = {"default": dj_database_url.parse(os.environ["BULLETIN_WORKER_DATABASE_URL"])}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # base.py chose its apps for the parent's database; the worker's may differ.
+    if "django.contrib.postgres" not in INSTALLED_APPS:  # noqa: F405
+        INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]  # noqa: F405
+else:
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
