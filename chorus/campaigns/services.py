@@ -460,7 +460,7 @@ def invalidation_reverse(*, invalidation: Invalidation, actor: Any, request: Htt
         "campaigns.signatures.restored",
         actor=actor,
         obj=locked,
-        data={"action": locked.action_id, "count": restored},  # type: ignore[attr-defined]
+        data={"action": locked.action_id, "count": restored},
         request=request,
     )
     return restored

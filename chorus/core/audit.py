@@ -21,7 +21,7 @@ def _entry_hash(event: AuditEvent) -> str:
     payload = json.dumps(
         {
             "created_at": event.created_at.isoformat(),
-            "actor_id": event.actor_id,  # type: ignore[attr-defined]
+            "actor_id": event.actor_id,
             "actor_label": event.actor_label,
             "action": event.action,
             "object_type": event.object_type,
