@@ -3,6 +3,7 @@ answers on the triage desk, and the member replies through the private link. axe
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -99,10 +100,13 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     support_request = SupportRequest.objects.get()
     assert support_request.reference in page.inner_text("main")
 
-    # 2. A caseworker answers on the triage desk.
+    # 2. A caseworker answers on the triage desk. The request is made overdue first, so
+    # axe also checks how overdue rows stand out in the queue.
+    SupportRequest.objects.filter(pk=support_request.pk).update(resolution_due=datetime.date(2026, 1, 5))
     session = client_for(_caseworker()).cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
     page.goto(base + "/admin/support/")
+    assert page.locator("tr.support-overdue").count() == 1
     assert_accessible(page)
     page.click(f"text={support_request.reference}")
     page.wait_for_selector("h2:has-text('What they told us')")

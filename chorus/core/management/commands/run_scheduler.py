@@ -17,10 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="Check once and exit.")
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between checks.")
 
-    def handle(self, *args: Any, once: bool, interval: float, **options: Any) -> None:
+    def handle(self, *args: Any, once: bool, interval: float, verbosity: int, **options: Any) -> None:
         while True:
             for name in run_due_jobs():
-                self.stdout.write(f"enqueued {name}")
+                if verbosity > 1:
+                    self.stdout.write(f"enqueued {name}")
             if once:
                 return
             time.sleep(interval)
