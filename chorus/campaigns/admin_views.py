@@ -42,16 +42,9 @@ from chorus.campaigns.services import (
 )
 from chorus.campaigns.workflow import ActionState, transitions_from
 from chorus.core.audit import log_action
+from chorus.core.spreadsheets import csv_safe
 
 View = Callable[..., HttpResponse]
-
-CSV_DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """A spreadsheet must never run a cell as a formula: prefix risky first characters with '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS_PREFIXES) else text
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:

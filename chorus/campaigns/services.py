@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
@@ -36,6 +35,7 @@ from chorus.campaigns.models import (
 from chorus.campaigns.selectors import InvalidationCriteria, consent_scope, signatures_matching, unusual_trends
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
+from chorus.core.crypto import token_digest
 from chorus.core.mail import send_templated_email
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
@@ -47,10 +47,6 @@ logger = logging.getLogger(__name__)
 # A confirmation committed just before a refresh may carry an earlier timestamp than
 # the refresh's start; actions changed within this lag are counted again next time.
 COUNT_LAG = timedelta(seconds=10)
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -186,7 +182,7 @@ def signature_send_confirmation(*, signature_id: int) -> bool:
     if signature is None or signature.person is None or signature.status != SignatureStatus.PENDING:
         return False
     token = secrets.token_urlsafe(32)
-    Signature.objects.filter(pk=signature.pk).update(token_hash=hash_token(token), token_sent_at=timezone.now())
+    Signature.objects.filter(pk=signature.pk).update(token_hash=token_digest(token), token_sent_at=timezone.now())
     action = signature.action.specific
     send_templated_email(
         to=signature.person.email,
@@ -226,7 +222,7 @@ class ConfirmOutcome(enum.StrEnum):
 def signature_for_token(*, token: str) -> Signature | None:
     if not token or len(token) > 100:
         return None
-    return Signature.objects.select_related("action").filter(token_hash=hash_token(token)).first()
+    return Signature.objects.select_related("action").filter(token_hash=token_digest(token)).first()
 
 
 def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:

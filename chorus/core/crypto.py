@@ -142,5 +142,10 @@ def blind_index(value: str, *, purpose: str) -> str:
     return hmac.new(key, f"{purpose}\x00{value}".encode(), hashlib.sha256).hexdigest()
 
 
+def token_digest(token: str) -> str:
+    """What is stored for a long random link token, so a database copy cannot use the link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def email_index(email: str) -> str:
     return blind_index(canonical_email(email), purpose="email")

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from chorus.core.privacy import HeldGroup, privacy_modules
+from chorus.core.spreadsheets import csv_safe
 from chorus.people.models import ConsentRecord, Person
 
 
@@ -37,14 +38,6 @@ def held_as_json(groups: list[HeldGroup]) -> list[dict[str, Any]]:
         {**asdict(group), "items": [{k: _plain(v) for k, v in asdict(item).items()} for item in group.items]}
         for group in groups
     ]
-
-
-# Spreadsheet programs run a cell starting with these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_PREFIXES) else value
 
 
 def held_as_rows(groups: list[HeldGroup]) -> list[list[str]]:

@@ -5,7 +5,6 @@ Other apps call these; they never write Person directly.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from chorus.core import crypto
 from chorus.core.audit import log_action
-from chorus.core.crypto import email_index
+from chorus.core.crypto import email_index, token_digest
 from chorus.core.privacy import ErasureReport
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
 
@@ -197,10 +196,6 @@ class PrivacyTokenError(Exception):
         self.reason = reason  # "unknown", "expired" or "used"
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 MAX_TOKEN_LENGTH = 64
 
 
@@ -218,7 +213,7 @@ def privacy_link_request(*, email: str, requested_by: Any = None) -> bool:
     now = timezone.now()
     link = PrivacyLink.objects.create(
         person=person,
-        token_hash=_token_hash(token),
+        token_hash=token_digest(token),
         created_at=now,
         expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_LINK_MINUTES),
     )
@@ -234,7 +229,7 @@ def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLin
     now = now or timezone.now()
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise PrivacyTokenError("unknown")
-    link = PrivacyLink.objects.select_related("person").filter(token_hash=_token_hash(token)).first()
+    link = PrivacyLink.objects.select_related("person").filter(token_hash=token_digest(token)).first()
     if link is None or link.person.erased_at is not None:
         raise PrivacyTokenError("unknown")
     if link.used_at is not None:
@@ -255,7 +250,7 @@ def privacy_link_confirm(*, token: str) -> str:
     access = secrets.token_urlsafe(32)
     grant = PrivacyGrant.objects.create(
         person=link.person,
-        token_hash=_token_hash(access),
+        token_hash=token_digest(access),
         created_at=now,
         expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_GRANT_MINUTES),
     )
@@ -268,7 +263,7 @@ def privacy_grant_check(*, token: str, now: datetime | None = None) -> PrivacyGr
     now = now or timezone.now()
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise PrivacyTokenError("unknown")
-    grant = PrivacyGrant.objects.select_related("person").filter(token_hash=_token_hash(token)).first()
+    grant = PrivacyGrant.objects.select_related("person").filter(token_hash=token_digest(token)).first()
     if grant is None or grant.person.erased_at is not None:
         raise PrivacyTokenError("unknown")
     if grant.ended_at is not None:

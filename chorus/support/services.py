@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -17,9 +16,11 @@ from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.accounts.roles import ADMINISTRATOR, CASEWORKER, user_has_role
+from chorus.core import working_days as clocks
 from chorus.core.audit import log_action
+from chorus.core.crypto import token_digest
 from chorus.people.services import person_get_or_create
-from chorus.support import clocks, workflow
+from chorus.support import workflow
 from chorus.support.models import (
     ContactMethod,
     Message,
@@ -60,10 +61,6 @@ class Submission:
     help_types: tuple[str, ...] = ()
     help_other: str = ""
     access_needs: str = ""
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _local_date(moment: datetime) -> date:
@@ -108,7 +105,7 @@ def support_request_submit(*, submission: Submission, now: datetime | None = Non
         year=today.year,
         number=number,
         kind=submission.kind,
-        token_hash=hash_token(token),
+        token_hash=token_digest(token),
         token_sealed=token if sender is not None else "",
         sender=sender,
         contact_method=submission.contact_method,
@@ -144,7 +141,7 @@ def support_request_submit(*, submission: Submission, now: datetime | None = Non
 def support_request_for_token(*, token: str) -> SupportRequest | None:
     if not token or len(token) > 200:
         return None
-    return SupportRequest.objects.filter(token_hash=hash_token(token), anonymised_at__isnull=True).first()
+    return SupportRequest.objects.filter(token_hash=token_digest(token), anonymised_at__isnull=True).first()
 
 
 def staff_roles(user: Any) -> frozenset[str]:
@@ -405,7 +402,7 @@ def _anonymise(support_request: SupportRequest, now: datetime) -> None:
     support_request.token_sealed = ""
     support_request.deadline = None
     # A fresh random hash: the old private link stops working and nothing can match it.
-    support_request.token_hash = hash_token(secrets.token_urlsafe(32))
+    support_request.token_hash = token_digest(secrets.token_urlsafe(32))
     support_request.anonymised_at = now
     support_request.save()
     support_request.messages.all().delete()

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-import holidays
 import httpx
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
 from chorus.core.mail import send_templated_email
 from chorus.core.middleware import retire_cached_pages
+from chorus.core.working_days import working_days_before
 from chorus.tracker.importers.base import ImportedItem, ImportFailed
 from chorus.tracker.importers.registry import importer_for
 from chorus.tracker.models import (
@@ -430,17 +430,6 @@ def tracker_import_run(
 
 
 # --- reminders -----------------------------------------------------------------------------
-
-
-def working_days_before(day: date, count: int) -> date:
-    """The date ``count`` working days (England and Wales) before ``day``."""
-    bank_holidays = holidays.country_holidays("GB", subdiv="ENG", years=[day.year - 1, day.year])
-    current, remaining = day, count
-    while remaining > 0:
-        current -= timedelta(days=1)
-        if current.weekday() < 5 and current not in bank_holidays:
-            remaining -= 1
-    return current
 
 
 @transaction.atomic

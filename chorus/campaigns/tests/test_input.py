@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chorus.campaigns.admin_views import CSV_DANGEROUS_PREFIXES, csv_safe
 from chorus.campaigns.forms import (
     JOINERS,
     REFUSED_CATEGORIES,
@@ -18,6 +17,7 @@ from chorus.campaigns.forms import (
     clean_text,
     normalise_postcode,
 )
+from chorus.core.spreadsheets import CSV_DANGEROUS_PREFIXES, csv_safe
 
 
 @given(st.text(max_size=20))

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from chorus.campaigns.admin_views import csv_safe
 from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import consent_scope
 from chorus.campaigns.tests.factories import letter
 from chorus.core.models import AuditEvent
+from chorus.core.spreadsheets import csv_safe
 from chorus.people.models import ConsentPurpose
 from chorus.people.services import consent_give, person_get_or_create
 from conftest import client_for

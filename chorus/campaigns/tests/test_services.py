@@ -34,7 +34,6 @@ from chorus.campaigns.services import (
     SubmitOutcome,
     action_transition,
     counts_refresh,
-    hash_token,
     invalidation_reverse,
     organisations_moderate,
     signature_confirm,
@@ -45,6 +44,7 @@ from chorus.campaigns.services import (
 from chorus.campaigns.tests.conftest import token_from_outbox
 from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
+from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
 from chorus.people.models import ConsentPurpose, ConsentRecord
 from chorus.people.services import consent_withdraw, person_find_by_email
@@ -69,7 +69,7 @@ def test_new_signature_is_pending_and_emails_a_link(index: Any, django_capture_o
     token = token_from_outbox()
     # Only a hash of the token is stored, and no consent is recorded before confirmation.
     signature.refresh_from_db()
-    assert signature.token_hash == hash_token(token) != token
+    assert signature.token_hash == token_digest(token) != token
     assert not ConsentRecord.objects.exists()
     assert len(mail.outbox[0].alternatives) == 1  # three-part email: subject, text and HTML
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.test import override_settings
 
-from chorus.support import clocks
+from chorus.core import working_days as clocks
 from chorus.support.models import SupportRequest
 from chorus.support.selectors import support_request_is_overdue
 from chorus.support.services import support_request_transition

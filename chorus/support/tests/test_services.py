@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
+from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
 from chorus.support import workflow
 from chorus.support.models import Message, MessageAuthor, MessageKind, RequestEvent, SupportRequest
 from chorus.support.services import (
     SupportError,
-    hash_token,
     support_member_reply,
     support_message_send,
     support_request_assign,
@@ -46,7 +46,7 @@ def test_submit_issues_reference_hashes_token_and_emails_only_the_link(sent: tup
     support_request, token = sent
     assert support_request.reference.startswith("CH-")
     assert len(token) >= 40
-    assert support_request.token_hash == hash_token(token)
+    assert support_request.token_hash == token_digest(token)
     assert token not in support_request.token_hash
     assert support_request_for_token(token=token) == support_request
     assert support_request_for_token(token=token + "x") is None

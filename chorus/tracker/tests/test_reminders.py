@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 
 from chorus.core.models import AuditEvent
+from chorus.core.working_days import working_days_before
 from chorus.tracker.models import ResponseReminder, ResponseStatus
-from chorus.tracker.services import response_reminder_send, response_reminders_schedule, working_days_before
+from chorus.tracker.services import response_reminder_send, response_reminders_schedule
 from chorus.tracker.tests.factories import ResponseFactory, SubmissionWindowFactory, london
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Working-day arithmetic for the triage desk's clocks.
+"""Working-day arithmetic: the triage desk's clocks and the tracker's reminders.
 
 Working days are Monday to Friday outside England and Wales bank holidays; the holiday
 list comes from the maintained ``holidays`` library, never from dates written here.
@@ -28,6 +28,17 @@ def add_working_days(start: date, days: int) -> date:
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The ``count``-th working day before ``day`` (``day`` itself never counts)."""
+    current = day
+    remaining = count
+    while remaining > 0:
+        current -= timedelta(days=1)
         if is_working_day(current):
             remaining -= 1
     return current
