@@ -20,7 +20,6 @@ import asyncio
 import multiprocessing
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,9 +29,20 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-HOST = "127.0.0.1"  # never anything else
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (
+    HOST,
+    ROOT,
+    drop_database,
+    flush_cache,
+    gunicorn_command,
+    manage,
+    recreate_database,
+    start,
+    stop,
+    wait_until_healthy,
+)
+
 SIZE_BUDGET_BYTES = 40 * 1024
 MAX_DURATION_SECONDS = 60.0
 MAX_REQUESTS_PER_TARGET = 500_000
@@ -74,36 +84,9 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *command: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def create_database(name: str) -> None:
-    import psycopg
-
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise SystemExit(f"Unsafe database name: {name!r}")
-    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-
-
-def drop_database(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def flush_cache(redis_db: int) -> None:
-    import redis
-
-    redis.Redis(host=HOST, port=6379, db=redis_db).flushdb()
-
-
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
     print(f"Creating database {args.database} and loading the demo…", flush=True)
-    create_database(args.database)
+    recreate_database(args.database)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     try:
@@ -117,43 +100,11 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 
 def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    command = [
-        str(Path(PYTHON).parent / "gunicorn"),
-        "config.wsgi:application",
-        "--bind",
-        f"{HOST}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
-        "--keep-alive",
-        "5",
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{HOST}:{args.port}/healthz/", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit("gunicorn exited before it was ready")
-        time.sleep(0.2)
-    stop_server(server)
-    raise SystemExit("gunicorn did not answer /healthz/ within 30 seconds")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    server = start(gunicorn_command("config.wsgi:application", port=args.port, workers=args.workers), env)
+    if not wait_until_healthy(server, port=args.port, seconds=30):
+        stop(server)
+        raise SystemExit("gunicorn did not answer /healthz/ within 30 seconds")
+    return server
 
 
 async def _load(url: str, connections: int, seconds: float, limit: int) -> tuple[list[float], int, float]:
@@ -284,7 +235,7 @@ def main() -> None:
         results = [measure(args, name, path) for name, path in TARGETS]
         html_bytes, css_bytes = page_weight(args)
     finally:
-        stop_server(server)
+        stop(server)
         flush_cache(args.redis_db)
         if not args.keep_db:
             drop_database(args.database)

@@ -33,7 +33,6 @@ import email
 import multiprocessing
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -43,9 +42,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-HOST = "127.0.0.1"  # never anything else
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (
+    HOST,
+    PYTHON,
+    ROOT,
+    drop_database,
+    flush_cache,
+    gunicorn_command,
+    manage,
+    recreate_database,
+    start,
+    stop,
+    wait_until_healthy,
+)
+
 ACTION_SLUG = "cameras-off-our-wards"
 ACTION_PATH = f"/campaigns/{ACTION_SLUG}/"
 CONFIRM_LINK = re.compile(r"/campaigns/confirm/([A-Za-z0-9_-]+)/")
@@ -113,17 +124,6 @@ def bench_env(args: argparse.Namespace) -> dict[str, str]:
     return env
 
 
-def manage(env: dict[str, str], *command: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-
-
-def _admin_sql(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
 def db_query(args: argparse.Namespace, sql: str, params: tuple[Any, ...] = ()) -> Any:
     import psycopg
 
@@ -132,11 +132,8 @@ def db_query(args: argparse.Namespace, sql: str, params: tuple[Any, ...] = ()) -
 
 
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.database):
-        raise SystemExit(f"Unsafe database name: {args.database!r}")
     print(f"Creating database {args.database} and loading the campaigns demo…", flush=True)
-    _admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
-    _admin_sql(f"CREATE DATABASE {args.database}")
+    recreate_database(args.database)
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "shell", "-c", "from chorus.campaigns import demo; demo.load()")
@@ -147,65 +144,26 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
     flush_cache(args.redis_db)
 
 
-def flush_cache(redis_db: int) -> None:
-    import redis
-
-    redis.Redis(host=HOST, port=6379, db=redis_db).flushdb()
-
-
-def start(command: list[str], env: dict[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
-    output = subprocess.DEVNULL if quiet else None
-    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def start_services(args: argparse.Namespace, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
     import httpx
 
     server_env = {**env, "SIGN_SURGE_SERVER": "1"}
-    gunicorn = [
-        str(Path(PYTHON).parent / "gunicorn"),
-        "bench.sign_surge:application",
-        "--bind",
-        f"{HOST}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "sync",
-        "--keep-alive",
-        "5",
-        "--backlog",
-        "4096",
-        "--log-level",
-        "warning",
-    ]
+    gunicorn = gunicorn_command(
+        "bench.sign_surge:application", port=args.port, workers=args.workers, extra=("--backlog", "4096")
+    )
     processes = [start(gunicorn, server_env)]
     for n in range(args.task_workers):
         worker = [PYTHON, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay", "--worker-id", f"w{n}"]
         processes.append(start(worker, env, quiet=True))
     processes.append(start([PYTHON, "manage.py", "run_scheduler", "--interval", "1"], env, quiet=True))
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://{HOST}:{args.port}/healthz/", timeout=1).status_code == 200:
-                for _ in range(5 * args.workers):  # warm up every worker: templates, connections
-                    for path in (ACTION_PATH, ACTION_PATH + "sign/", f"/campaigns/{ACTION_SLUG}/count.json"):
-                        httpx.get(f"http://{HOST}:{args.port}{path}", timeout=10)
-                return processes
-        except httpx.HTTPError:
-            pass
-        if processes[0].poll() is not None:
-            break
-        time.sleep(0.2)
+
+    def warm_up() -> None:
+        for _ in range(5 * args.workers):  # every worker: templates, connections
+            for path in (ACTION_PATH, ACTION_PATH + "sign/", f"/campaigns/{ACTION_SLUG}/count.json"):
+                httpx.get(f"http://{HOST}:{args.port}{path}", timeout=10)
+
+    if wait_until_healthy(processes[0], port=args.port, seconds=40, warm_up=warm_up):
+        return processes
     for process in processes:
         stop(process)
     raise SystemExit("gunicorn did not answer /healthz/ in time")
@@ -495,7 +453,7 @@ def run(args: argparse.Namespace) -> None:
         controller.stop()
         flush_cache(args.redis_db)
         if not args.keep_db:
-            _admin_sql(f"DROP DATABASE IF EXISTS {args.database} WITH (FORCE)")
+            drop_database(args.database)
 
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)

@@ -1,0 +1,106 @@
+"""What the benchmarks share: a scratch PostgreSQL database, Redis, and the processes they start.
+
+Everything runs on 127.0.0.1 and everything started is stopped again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST = "127.0.0.1"  # never anything else
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+
+
+def manage(env: dict[str, str], *command: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def _admin_sql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"postgresql://postgres@{HOST}:5432/postgres", autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def _checked(name: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise SystemExit(f"Unsafe database name: {name!r}")
+    return name
+
+
+def recreate_database(name: str) -> None:
+    _admin_sql(f"DROP DATABASE IF EXISTS {_checked(name)} WITH (FORCE)")
+    _admin_sql(f"CREATE DATABASE {name}")
+
+
+def drop_database(name: str) -> None:
+    _admin_sql(f"DROP DATABASE IF EXISTS {_checked(name)} WITH (FORCE)")
+
+
+def flush_cache(redis_db: int) -> None:
+    import redis
+
+    redis.Redis(host=HOST, port=6379, db=redis_db).flushdb()
+
+
+def gunicorn_command(app: str, *, port: int, workers: int, extra: tuple[str, ...] = ()) -> list[str]:
+    return [
+        GUNICORN,
+        app,
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--keep-alive",
+        "5",
+        *extra,
+        "--log-level",
+        "warning",
+    ]
+
+
+def start(command: list[str], env: dict[str, str], *, quiet: bool = False) -> subprocess.Popen[bytes]:
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=output)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def wait_until_healthy(
+    server: subprocess.Popen[bytes], *, port: int, seconds: float, warm_up: Callable[[], None] | None = None
+) -> bool:
+    """True once the server answers /healthz/ (after an optional warm-up); False if it died or timed out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://{HOST}:{port}/healthz/", timeout=1).status_code == 200:
+                if warm_up is not None:
+                    warm_up()
+                return True
+        except httpx.HTTPError:
+            pass
+        if server.poll() is not None:
+            return False
+        time.sleep(0.2)
+    return False
