@@ -73,9 +73,14 @@ def client_for(user: User) -> Client:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
-    """Each test starts with an empty cache: cached pages and rate-limit counters never leak between tests."""
+    """Each test starts with empty caches: cached pages, remembered pages and rate-limit
+    counters never leak between tests."""
     from django.core.cache import cache
 
+    from chorus.core.memo import clear_all_local_memos
+
     cache.clear()
+    clear_all_local_memos()
     yield
     cache.clear()
+    clear_all_local_memos()

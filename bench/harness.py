@@ -104,3 +104,41 @@ def wait_until_healthy(
             return False
         time.sleep(0.2)
     return False
+
+
+def _process_table() -> dict[int, tuple[int, str, float]]:
+    """pid -> (parent pid, command name, CPU seconds used so far), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    table: dict[int, tuple[int, str, float]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                raw = stat.read()
+        except OSError:
+            continue
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2 :].split()
+        table[int(entry)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / ticks)
+    return table
+
+
+def cpu_seconds(
+    groups: dict[str, list[int]], by_name: tuple[str, ...] = ("postgres", "redis-server")
+) -> dict[str, float]:
+    """CPU seconds used so far by each group of started processes (with their children),
+    and by every process with one of the given command names (the database, Redis)."""
+    table = _process_table()
+    owner = {pid: group for group, pids in groups.items() for pid in pids}
+    totals = dict.fromkeys([*groups, *by_name], 0.0)
+    for pid, (_, name, seconds) in table.items():
+        if name in by_name:
+            totals[name] += seconds
+            continue
+        ancestor, hops = pid, 0
+        while ancestor not in owner and ancestor in table and hops < 20:
+            ancestor, hops = table[ancestor][0], hops + 1
+        if ancestor in owner:
+            totals[owner[ancestor]] += seconds
+    return totals

@@ -75,6 +75,9 @@ def test_sign_a_letter_by_keyboard_confirm_and_see_the_count(page: Page, campaig
     page.keyboard.press("Enter")
     page.wait_for_selector("text=your signature is confirmed")
     assert_accessible(page)
+    # A real browser's post from our own page passes the cross-site check, and the
+    # whole flow (form, errors, check-your-email, confirm) has set no cookie.
+    assert page.context.cookies() == []
 
     counts_refresh()
     page.goto(base + "/campaigns/cameras-off/?after-refresh")

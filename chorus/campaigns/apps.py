@@ -5,3 +5,6 @@ class CampaignsConfig(AppConfig):
     name = "chorus.campaigns"
     label = "campaigns"
     verbose_name = "Campaign actions"
+
+    def ready(self) -> None:
+        from chorus.campaigns import receivers  # noqa: F401  (connects the signal receivers)

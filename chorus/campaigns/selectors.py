@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from chorus.campaigns.models import (
     ActionPage,
+    BlockedEmailDomain,
+    BlockedIpHash,
     DisplayChoice,
     Moderation,
     Signature,
@@ -19,7 +21,14 @@ from chorus.campaigns.models import (
     SignatureStatus,
     domain_hash,
 )
+from chorus.core.memo import LocalMemo
 from chorus.people.models import ConsentPurpose, ConsentRecord
+
+# Every signing request and count.json read starts from the action and the block lists.
+# Each gunicorn process remembers them for a few seconds (as long as browsers may cache
+# the page itself); edits in the same process clear them at once (campaigns.receivers).
+LIVE_ACTIONS = LocalMemo(seconds=5)
+BLOCK_LISTS = LocalMemo(seconds=10, maxsize=1)
 
 
 def consent_scope(action_id: int) -> str:
@@ -49,6 +58,48 @@ def action_count(*, action_id: int) -> ActionCount:
     return ActionCount(
         total=row.total, individuals=row.individuals, organisations=row.organisations, refreshed_at=row.refreshed_at
     )
+
+
+def live_action(*, key: str) -> ActionPage | None:
+    """The live, public action for an id or slug, as its own page type; None if there is none.
+
+    The page is shared by the requests of one process for a few seconds: read it, never change it.
+    """
+    action: ActionPage | None = LIVE_ACTIONS.get(key)
+    if action is None:
+        pages = ActionPage.objects.live().public()
+        found = pages.filter(pk=int(key)) if key.isdigit() else pages.filter(slug=key)
+        action = found.specific().first()
+        if action is None:
+            return None
+        LIVE_ACTIONS.set(key, action)
+    return action
+
+
+@dataclass(frozen=True)
+class BlockLists:
+    ip_hashes: dict[str, datetime | None]  # hash -> when the block ends (None: until lifted)
+    email_domain_hashes: frozenset[str]
+
+    def blocks(self, *, ip_hash: str, email_domain_hash: str) -> bool:
+        if email_domain_hash in self.email_domain_hashes:
+            return True
+        if ip_hash not in self.ip_hashes:
+            return False
+        expires_at = self.ip_hashes[ip_hash]
+        return expires_at is None or expires_at > timezone.now()
+
+
+def block_lists() -> BlockLists:
+    """Both block lists, read in one go; short lists that change rarely."""
+    lists: BlockLists | None = BLOCK_LISTS.get("lists")
+    if lists is None:
+        lists = BlockLists(
+            ip_hashes=dict(BlockedIpHash.objects.values_list("ip_hash", "expires_at")),
+            email_domain_hashes=frozenset(BlockedEmailDomain.objects.values_list("domain_hash", flat=True)),
+        )
+        BLOCK_LISTS.set("lists", lists)
+    return lists
 
 
 def milestones_reached(*, milestones: list[int], total: int) -> list[int]:

@@ -21,7 +21,6 @@ from chorus.accounts.roles import CAMPAIGNER
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
     ActionPage,
-    BlockedEmailDomain,
     BlockedIpHash,
     DisplayChoice,
     Invalidation,
@@ -32,7 +31,15 @@ from chorus.campaigns.models import (
     SignatureStatus,
     domain_hash,
 )
-from chorus.campaigns.selectors import InvalidationCriteria, consent_scope, signatures_matching, unusual_trends
+from chorus.campaigns.selectors import (
+    LIVE_ACTIONS,
+    InvalidationCriteria,
+    block_lists,
+    consent_scope,
+    live_action,
+    signatures_matching,
+    unusual_trends,
+)
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
 from chorus.core.crypto import token_digest
@@ -82,16 +89,6 @@ def _email_domain(email: str) -> str:
     return email.strip().rpartition("@")[2].lower().rstrip(".")
 
 
-def _is_blocked(*, ip_hash: str, email_domain_hash: str) -> bool:
-    now = timezone.now()
-    ip_blocked = (
-        BlockedIpHash.objects.filter(ip_hash=ip_hash)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exists()
-    )
-    return ip_blocked or BlockedEmailDomain.objects.filter(domain_hash=email_domain_hash).exists()
-
-
 def _signing_limits() -> list[Limit]:
     return [
         Limit(settings.CHORUS_CAMPAIGNS_SIGN_BURST, 60),
@@ -130,7 +127,7 @@ def signature_submit(
     if not within_limits("campaigns.sign", ip_hash, _signing_limits()):
         return SubmitOutcome.RATE_LIMITED
     email_domain_hash = domain_hash(_email_domain(details.email))
-    if _is_blocked(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
+    if block_lists().blocks(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
         return SubmitOutcome.BLOCKED
 
     person, _ = person_get_or_create(email=details.email, name=details.name, postcode=details.postcode)
@@ -139,27 +136,30 @@ def signature_submit(
     )
 
 
-@transaction.atomic
 def _signature_store(
     *, action: ActionPage, person: Person, details: SignerDetails, ip_hash: str, email_domain_hash: str
 ) -> SubmitOutcome:
     from chorus.campaigns import tasks
 
-    signature = Signature.objects.filter(person=person, action=action).first()
-    if signature is None:
-        signature = Signature(person=person, action=action, ip_hash=ip_hash, email_domain_hash=email_domain_hash)
-        _apply_details(signature, details)
-        try:
-            with transaction.atomic():
-                signature.save()
-        except IntegrityError:
-            # The same address submitted from another request a moment ago.
-            signature = Signature.objects.get(person=person, action=action)
-        else:
+    # Most signers in a surge are new: insert straight away (one short transaction);
+    # the unique constraint tells us about the few who have signed before.
+    signature = Signature(person=person, action=action, ip_hash=ip_hash, email_domain_hash=email_domain_hash)
+    _apply_details(signature, details)
+    try:
+        with transaction.atomic():
+            signature.save()
             signature_id = signature.pk
             transaction.on_commit(lambda: tasks.send_confirmation.enqueue(signature_id))
-            return SubmitOutcome.NEW
+    except IntegrityError:
+        return _signature_store_again(person=person, action=action, details=details)
+    return SubmitOutcome.NEW
 
+
+@transaction.atomic
+def _signature_store_again(*, person: Person, action: ActionPage, details: SignerDetails) -> SubmitOutcome:
+    from chorus.campaigns import tasks
+
+    signature = Signature.objects.select_for_update().get(person=person, action=action)
     signature_id = signature.pk
     if signature.status == SignatureStatus.PENDING:
         # Only the mailbox owner can confirm, and the confirm page shows the details,
@@ -231,7 +231,8 @@ def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
         return ConfirmOutcome.INVALID
     if signature.status == SignatureStatus.CONFIRMED:
         return ConfirmOutcome.ALREADY_CONFIRMED
-    if not signature.action.specific.is_open:
+    action = live_action(key=str(signature.action_id))
+    if action is None or not action.is_open:
         return ConfirmOutcome.CLOSED
     if signature.token_expired():
         return ConfirmOutcome.EXPIRED
@@ -371,6 +372,8 @@ def action_transition(
         request=request,
     )
     transaction.on_commit(retire_cached_pages)
+    # An update() sends no signal; other processes catch up within seconds (selectors).
+    transaction.on_commit(LIVE_ACTIONS.clear)
 
 
 @transaction.atomic

@@ -1,17 +1,16 @@
 """Public views for campaign actions. Thin: parse input, call one service, render or redirect.
 
-The action page itself carries no form, so it sets no cookie and a crowd refreshing it
-is served from caches; the form lives on a separate ``sign/`` page, which alone sets
-the CSRF cookie.
+No page of the signing flow sets a cookie. The action page carries no form, and the
+blank form on its ``sign/`` page is the same for everyone, so a crowd refreshing either
+is served from caches. Posts from other sites are refused by the browser's own headers
+(``cookie_free_form``) rather than a CSRF cookie; see docs/decisions/0004.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.models import ActionPage, PetitionPage
-from chorus.campaigns.selectors import action_count, listed_signatures, milestones_reached
+from chorus.campaigns.selectors import action_count, listed_signatures, live_action, milestones_reached
 from chorus.campaigns.services import (
     ConfirmOutcome,
     confirm_state,
@@ -29,17 +28,22 @@ from chorus.campaigns.services import (
     signature_for_token,
     signature_submit,
 )
-from chorus.core.http import mark_publicly_cacheable
+from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import ip_hash
 
 SIGNATORIES_PER_PAGE = 50
 
 
-def cacheable_for_public(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def cacheable_for_public(request: HttpRequest, response: HttpResponse, *, seconds: int | None = None) -> HttpResponse:
     """Mark a page cacheable unless it is a preview or shown to signed-in staff."""
     if getattr(request, "is_preview", False) or request.user.is_authenticated:
+        add_never_cache_headers(response)
         return response
-    return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+    return mark_publicly_cacheable(response, max_age=seconds or settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+
+
+def cacheable_for_public_briefly(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    return cacheable_for_public(request, response, seconds=BLANK_FORM_CACHE_SECONDS)
 
 
 def _count_context(action: ActionPage) -> dict[str, Any]:
@@ -70,6 +74,11 @@ def _form_for(action: ActionPage, data: Any = None) -> SignFormBase:
     return PetitionSignForm(data, asks_postcode=action.asks_postcode)
 
 
+# The blank form's fill-time stamp is shared by whoever loads it within this many seconds.
+BLANK_FORM_CACHE_SECONDS = 1
+
+
+@cookie_free_form
 def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
@@ -84,16 +93,15 @@ def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
             )
             # The same answer whatever happened: new, repeat, blocked or limited.
             return redirect(action.url + "sign/check-your-email/")
-        status = 400
-    else:
-        form = _form_for(action)
-        status = 200
-    response = render(request, "campaigns/sign.html", {"page": action, "form": form}, status=status)
-    # The form may hold what someone typed; never keep it in any cache.
-    add_never_cache_headers(response)
-    return response
+        response = render(request, "campaigns/sign.html", {"page": action, "form": form}, status=400)
+        # The form holds what someone typed; never keep it in any cache.
+        add_never_cache_headers(response)
+        return response
+    response = render(request, "campaigns/sign.html", {"page": action, "form": _form_for(action)})
+    return cacheable_for_public_briefly(request, response)
 
 
+@cookie_free_form
 def sign_direct(request: HttpRequest, key: str) -> HttpResponse:
     return sign(request, _find_action(key))
 
@@ -115,16 +123,18 @@ def signatories(request: HttpRequest, action: ActionPage) -> HttpResponse:
 
 
 @never_cache
+@cookie_free_form
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms, so link scanners cannot sign for anyone."""
     signature = signature_for_token(token=token)
+    page = live_action(key=str(signature.action_id)) if signature else None
     if request.method == "POST":
         outcome = signature_confirm(token=token)
         return render(
             request,
             "campaigns/confirmed.html",
-            {"outcome": outcome, "page": signature.action.specific if signature else None},
+            {"outcome": outcome, "page": page},
             status=200 if outcome in (ConfirmOutcome.CONFIRMED, ConfirmOutcome.ALREADY_CONFIRMED) else 400,
         )
     problem = confirm_state(signature)
@@ -132,42 +142,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "campaigns/confirmed.html",
-            {"outcome": problem, "page": signature.action.specific if signature else None},
+            {"outcome": problem, "page": page},
             status=200 if problem == ConfirmOutcome.ALREADY_CONFIRMED else 400,
         )
-    assert signature is not None
-    return render(request, "campaigns/confirm.html", {"signature": signature, "page": signature.action.specific})
-
-
-def _lookup_action(key: str) -> tuple[int, str] | None:
-    qs = ActionPage.objects.live().public()
-    action = qs.filter(pk=int(key)).first() if key.isdigit() else qs.filter(slug=key).first()
-    if action is None:
-        return None
-    return action.pk, action.specific_class._meta.label
+    return render(request, "campaigns/confirm.html", {"signature": signature, "page": page})
 
 
 def _find_action(key: str) -> ActionPage:
-    """The live, public action for an id or slug: the busiest lookup in a surge.
-
-    Which page a key names is remembered for a minute (building the view-restriction
-    query costs more than running it); the page itself is always read fresh.
-    """
-    cache_key = f"campaigns:action-key:{key}"
-    for attempt in range(2):
-        found = cache.get(cache_key) if attempt == 0 else None
-        if found is None:
-            found = _lookup_action(key)
-            if found is None:
-                raise Http404("No such campaign action.")
-            cache.set(cache_key, found, 60)
-        pk, label = found
-        model = apps.get_model(label)
-        action: ActionPage | None = model.objects.filter(pk=pk, live=True).first()
-        if action is not None:
-            return action
-        cache.delete(cache_key)  # unpublished or replaced since: look again
-    raise Http404("No such campaign action.")
+    """The live, public action for an id or slug: the busiest lookup in a surge."""
+    action = live_action(key=key)
+    if action is None:
+        raise Http404("No such campaign action.")
+    return action
 
 
 @require_GET

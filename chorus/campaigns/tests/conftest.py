@@ -1,25 +1,15 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 
 from chorus.campaigns.models import CampaignIndexPage
 from chorus.campaigns.tests.factories import make_campaigns
 
 CONFIRM_LINK = re.compile(r"/campaigns/confirm/([A-Za-z0-9_-]+)/")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    # Rate-limit windows and cached pages must not leak between tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -154,6 +154,19 @@ def test_blocked_domain_and_address_store_and_send_nothing(
     assert len(mail.outbox) == 1
 
 
+def test_a_new_block_applies_at_once_although_the_lists_are_remembered(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    assert submit(action, django_capture_on_commit_callbacks, email="first@late-spam.example") == SubmitOutcome.NEW
+    domain = BlockedEmailDomain.objects.create(domain="late-spam.example")
+    assert submit(action, django_capture_on_commit_callbacks, email="second@late-spam.example") == (
+        SubmitOutcome.BLOCKED
+    )
+    domain.delete()
+    assert submit(action, django_capture_on_commit_callbacks, email="third@late-spam.example") == SubmitOutcome.NEW
+
+
 @override_settings(CHORUS_CAMPAIGNS_SIGN_BURST=2)
 def test_burst_limit_per_address(index: Any, django_capture_on_commit_callbacks: Any) -> None:
     action = letter(index)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from django.core import mail
 from django.test import Client
 
 from chorus.campaigns.models import BlockedEmailDomain, Signature, SignatureStatus
-from chorus.campaigns.services import counts_refresh
+from chorus.campaigns.services import action_transition, counts_refresh
 from chorus.campaigns.tests.conftest import token_from_outbox
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.workflow import ActionState
@@ -19,10 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def form_data(client: Client, url: str, **values: str) -> dict[str, str]:
-    """What a person would send: the form's own hidden fields plus their answers."""
-    response = client.get(url)
-    form = response.context["form"]
-    return {"form_started": form.initial["form_started"], "website": "", **values}
+    """What a person would send: the form's own hidden fields (read from the page, which
+    may come from the page cache) plus their answers."""
+    page = client.get(url).content.decode()
+    started = re.search(r'name="form_started" value="([^"]+)"', page)
+    assert started, "no fill-time stamp on the form"
+    return {"form_started": html.unescape(started.group(1)), "website": "", **values}
 
 
 @pytest.fixture
@@ -56,13 +60,15 @@ def test_index_lists_open_actions(index: Any, client: Client) -> None:
     assert response.context["past_actions"][0].title == "Closed one"
 
 
-def test_sign_page_sets_only_the_csrf_cookie_and_is_never_cached(index: Any, client: Client) -> None:
+def test_blank_sign_page_sets_no_cookie_and_is_cached_only_briefly(index: Any, client: Client) -> None:
     action = letter(index)
     response = client.get(action.url + "sign/")
     assert response.status_code == 200
-    assert set(response.cookies) == {"csrftoken"}
-    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    assert_cacheable(response)
+    assert "max-age=1," in response["Cache-Control"]
     body = response.content.decode()
+    assert "csrfmiddlewaretoken" not in body
+    assert f'action="/campaigns/{action.pk}/sign/"' in body
     # Every consent is a separate box, unticked.
     for name in ("show_name", "wants_bulletin", "wants_updates"):
         assert f'name="{name}"' in body
@@ -84,6 +90,55 @@ def test_same_answer_for_new_repeat_and_blocked(
     assert Signature.objects.count() == 1
     assert len(mail.outbox) == 2  # a link, then a second link (still pending); none for the blocked one
     assert client.get(answers[0][1]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://elsewhere.example"},
+        {"HTTP_ORIGIN": "null"},
+    ],
+)
+def test_a_post_from_another_site_is_refused_and_stores_nothing(
+    index: Any, client: Client, signed_slowly: None, django_capture_on_commit_callbacks: Any, headers: dict[str, str]
+) -> None:
+    action = letter(index)
+    url = action.url + "sign/"
+    answers = form_data(client, url, kind="individual", name="Al Ng", email="forged@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, answers, **headers)  # type: ignore[arg-type]
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0 and not mail.outbox
+    token = "t" * 43
+    assert client.post(f"/campaigns/confirm/{token}/", {}, **headers).status_code == 403  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},  # not from a browser page at all
+    ],
+)
+def test_a_post_from_our_own_pages_is_taken_without_any_cookie(
+    index: Any, client: Client, signed_slowly: None, django_capture_on_commit_callbacks: Any, headers: dict[str, str]
+) -> None:
+    action = letter(index)
+    url = action.url + "sign/"
+    answers = form_data(client, url, kind="individual", name="Al Ng", email="own@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, answers, **headers)  # type: ignore[arg-type]
+    assert response.status_code == 302 and not response.cookies
+    assert Signature.objects.count() == 1 and len(mail.outbox) == 1
+    confirm_url = f"/campaigns/confirm/{token_from_outbox()}/"
+    page = client.get(confirm_url)
+    assert page.status_code == 200 and not page.cookies and "csrfmiddlewaretoken" not in page.content.decode()
+    confirmed = client.post(confirm_url, {}, **headers)  # type: ignore[arg-type]
+    assert confirmed.status_code == 200 and not confirmed.cookies
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
 
 
 def test_bad_input_keeps_answers_and_lists_errors(index: Any, client: Client, signed_slowly: None) -> None:
@@ -167,6 +222,17 @@ def test_closed_action_shows_no_form(index: Any, client: Client) -> None:
     response = client.get(action.url + "sign/")
     assert "not open for signatures" in response.content.decode()
     assert "Sign the open letter" not in client.get(action.url).content.decode()
+
+
+def test_closing_an_action_stops_signing_at_once_although_the_page_is_remembered(
+    index: Any, client: Client, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    assert "Sign and get the email" in client.get(action.url + "sign/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        action_transition(action=action, target=ActionState.CLOSED, actor=campaigner)
+    assert "not open for signatures" in client.get(action.url + "sign/").content.decode()
+    assert client.get(f"/campaigns/{action.pk}/count.json").json()["state"] == ActionState.CLOSED
 
 
 def test_easy_read_page(index: Any, client: Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 import time_machine
@@ -46,6 +47,41 @@ def test_burst_and_sustained_windows() -> None:
         assert not within_limits("t", "k", limits)  # sustained limit still counts
         traveller.shift(3600)
         assert within_limits("t", "k", limits)
+
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def real_redis() -> Any:
+    """The Redis path, against a real server (CI always has one; `make test` starts it)."""
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("No Redis server on 127.0.0.1:6379")
+    with override_settings(REDIS_URL=TEST_REDIS_URL):
+        yield client
+    for key in client.scan_iter("chorus:rl:test-*"):
+        client.delete(key)
+
+
+def test_burst_and_sustained_windows_in_redis(real_redis: Any) -> None:
+    scope = f"test-{time.time_ns()}"
+    limits = [Limit(2, 60), Limit(3, 3600)]
+    with time_machine.travel("2026-03-02 10:00:00 +0000", tick=False) as traveller:
+        assert within_limits(scope, "k", limits)
+        assert within_limits(scope, "k", limits)
+        assert not within_limits(scope, "k", limits)  # burst
+        assert within_limits(scope, "other", limits)  # keys are separate
+        traveller.shift(61)
+        assert not within_limits(scope, "k", limits)  # sustained limit still counts
+        traveller.shift(3600)
+        assert within_limits(scope, "k", limits)
+    keys = list(real_redis.scan_iter(f"chorus:rl:{scope}:*"))
+    assert keys and all(0 < real_redis.ttl(key) <= 3605 for key in keys)  # windows expire by themselves
 
 
 class _Form(AntiBotFormMixin):
