@@ -63,6 +63,7 @@ from harness import (
 ACTION_SLUG = "cameras-off-our-wards"
 ACTION_PATH = f"/campaigns/{ACTION_SLUG}/"
 CONFIRM_LINK = re.compile(r"/campaigns/confirm/([A-Za-z0-9_-]+)/")
+CONFIRM_LINK_BYTES = re.compile(rb"/campaigns/confirm/([A-Za-z0-9_-]{40,})/")
 STARTED_FIELD = re.compile(r'name="form_started" value="([^"]+)"')
 MAX_DURATION_SECONDS = 120.0
 EMAIL_WAIT_SECONDS = 60.0
@@ -180,18 +181,27 @@ class SinkHandler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received += 1
-        message = email.message_from_bytes(envelope.content)
-        text = ""
+        # The link is usually readable in the raw message; parse it only when it is not
+        # (an encoded body). The sink shares the cores with the server being measured.
+        match = CONFIRM_LINK_BYTES.search(envelope.content)
+        token = match.group(1).decode() if match else self._token_from_parsed(envelope.content)
+        recipient = envelope.rcpt_tos[0]
+        route = re.match(r"surge-p(\d+)-", recipient)
+        if token and route:
+            self.routes[int(route.group(1))].put((recipient.lower(), token))
+        return "250 OK"
+
+    @staticmethod
+    def _token_from_parsed(content: bytes) -> str:
+        message = email.message_from_bytes(content)
         for part in message.walk():
             if part.get_content_type() == "text/plain":
                 payload = part.get_payload(decode=True)
-                text += payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-        match = CONFIRM_LINK.search(text)
-        recipient = envelope.rcpt_tos[0]
-        route = re.match(r"surge-p(\d+)-", recipient)
-        if match and route:
-            self.routes[int(route.group(1))].put((recipient.lower(), match.group(1)))
-        return "250 OK"
+                text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+                match = CONFIRM_LINK.search(text)
+                if match:
+                    return match.group(1)
+        return ""
 
 
 # --- clients -----------------------------------------------------------------------------
@@ -444,6 +454,8 @@ def run(args: argparse.Namespace) -> None:
         ]
         for process in clients:
             process.start()
+        # Clients report their own CPU time; this keeps it out of this script's figure.
+        groups["load generator"] = [process.pid for process in clients if process.pid is not None]
         parts = [results.get() for _ in clients]
         cpu_after = cpu_seconds(groups)
         for process in clients:
@@ -486,7 +498,7 @@ def run(args: argparse.Namespace) -> None:
     errors: dict[str, int] = defaultdict(int)
     submitted = confirmed = missing = 0
     elapsed = 0.0
-    cpu_used = {group: cpu_after[group] - cpu_before[group] for group in cpu_after}
+    cpu_used = {group: cpu_after[group] - cpu_before.get(group, 0.0) for group in cpu_after}
     cpu_used["load generator"] = sum(part[-1] for part in parts)
     for _, part_latencies, part_errors, part_submitted, part_confirmed, part_missing, part_elapsed, _ in parts:
         for step, values in part_latencies.items():

@@ -256,6 +256,14 @@ class Moderation(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+class SignerEmail(models.TextChoices):
+    """The email a signature is waiting for; sent in batches (services.signer_emails_send)."""
+
+    NONE = "", "None"
+    CONFIRM = "confirm", "Confirmation link"
+    ALREADY_SIGNED = "already_signed", "Already signed"
+
+
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", "Waiting for email confirmation"
     CONFIRMED = "confirmed", "Confirmed"
@@ -298,6 +306,11 @@ class Signature(models.Model):
     # SHA-256 of the emailed token: a database copy cannot confirm anyone's signature.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_sent_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: which email is due, and which sender run has taken it (a lease, so a
+    # sender that dies leaves it to the next run rather than losing it).
+    email_due = models.CharField(max_length=20, choices=SignerEmail.choices, blank=True, default=SignerEmail.NONE)
+    email_claim = models.CharField(max_length=32, blank=True)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     email_domain_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -314,6 +327,7 @@ class Signature(models.Model):
             models.Index(fields=["action", "changed_at"]),
             models.Index(fields=["action", "status", "kind"]),
             models.Index(fields=["action", "confirmed_at"]),
+            models.Index(fields=["email_due"], condition=~models.Q(email_due=""), name="campaigns_signature_due"),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.mail import mailers
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
+from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,6 +32,7 @@ from chorus.campaigns.models import (
     SignatureCount,
     SignatureKind,
     SignatureStatus,
+    SignerEmail,
     domain_hash,
 )
 from chorus.campaigns.selectors import (
@@ -43,7 +47,7 @@ from chorus.campaigns.selectors import (
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
 from chorus.core.crypto import token_digest
-from chorus.core.mail import send_templated_email
+from chorus.core.mail import build_email, send_templated_email
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.people.models import ConsentPurpose, Person
@@ -96,6 +100,12 @@ def _signing_limits() -> list[Limit]:
     ]
 
 
+DETAIL_FIELDS = [
+    "kind", "name", "role", "organisation", "organisation_type", "contact", "postcode", "display", "moderation",
+    "wants_bulletin", "wants_updates",
+]  # fmt: skip
+
+
 def _apply_details(signature: Signature, details: SignerDetails) -> None:
     signature.kind = details.kind
     signature.name = details.name
@@ -139,17 +149,20 @@ def signature_submit(
 def _signature_store(
     *, action: ActionPage, person: Person, details: SignerDetails, ip_hash: str, email_domain_hash: str
 ) -> SubmitOutcome:
-    from chorus.campaigns import tasks
-
     # Most signers in a surge are new: insert straight away (one short transaction);
     # the unique constraint tells us about the few who have signed before.
-    signature = Signature(person=person, action=action, ip_hash=ip_hash, email_domain_hash=email_domain_hash)
+    signature = Signature(
+        person=person,
+        action=action,
+        ip_hash=ip_hash,
+        email_domain_hash=email_domain_hash,
+        email_due=SignerEmail.CONFIRM,
+    )
     _apply_details(signature, details)
     try:
         with transaction.atomic():
             signature.save()
-            signature_id = signature.pk
-            transaction.on_commit(lambda: tasks.send_confirmation.enqueue(signature_id))
+            transaction.on_commit(signer_emails_request)
     except IntegrityError:
         return _signature_store_again(person=person, action=action, details=details)
     return SubmitOutcome.NEW
@@ -157,18 +170,17 @@ def _signature_store(
 
 @transaction.atomic
 def _signature_store_again(*, person: Person, action: ActionPage, details: SignerDetails) -> SubmitOutcome:
-    from chorus.campaigns import tasks
-
     signature = Signature.objects.select_for_update().get(person=person, action=action)
-    signature_id = signature.pk
+    transaction.on_commit(signer_emails_request)
     if signature.status == SignatureStatus.PENDING:
         # Only the mailbox owner can confirm, and the confirm page shows the details,
         # so the latest answers replace a pending signature's earlier ones.
         _apply_details(signature, details)
-        signature.save()
-        transaction.on_commit(lambda: tasks.send_confirmation.enqueue(signature_id))
+        signature.email_due = SignerEmail.CONFIRM
+        # Only these columns: a sender run may be issuing this signature's link right now.
+        signature.save(update_fields=[*DETAIL_FIELDS, "email_due"])
         return SubmitOutcome.RESENT
-    transaction.on_commit(lambda: tasks.send_already_signed.enqueue(signature_id))
+    Signature.objects.filter(pk=signature.pk).update(email_due=SignerEmail.ALREADY_SIGNED)
     return SubmitOutcome.ALREADY_SIGNED
 
 
@@ -176,39 +188,129 @@ def confirm_path(token: str) -> str:
     return reverse("campaigns:confirm", kwargs={"token": token})
 
 
-def signature_send_confirmation(*, signature_id: int) -> bool:
-    """Issue a fresh confirmation link (only its hash is stored) and email it."""
-    signature = Signature.objects.select_related("person", "action").filter(pk=signature_id).first()
-    if signature is None or signature.person is None or signature.status != SignatureStatus.PENDING:
-        return False
-    token = secrets.token_urlsafe(32)
-    Signature.objects.filter(pk=signature.pk).update(token_hash=token_digest(token), token_sent_at=timezone.now())
-    action = signature.action.specific
-    send_templated_email(
-        to=signature.person.email,
-        template="campaigns/email/confirm",
-        context={
-            "action": action,
-            "signature": signature,
-            "confirm_url": settings.SITE_URL + confirm_path(token),
-            "days": settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS,
-        },
-    )
-    return True
+# --- signers' emails: an outbox on the signature rows, sent in batches ------------------
+
+SIGNER_EMAILS_QUEUED = "campaigns:signer-emails-queued"
+SIGNER_EMAILS_GATHER = timedelta(seconds=1)
+# A sender run that has not finished a batch in this time is taken to have died.
+SIGNER_EMAIL_LEASE = timedelta(minutes=5)
 
 
-def signature_send_already_signed(*, signature_id: int) -> bool:
-    """Tell a repeat signer by email, never on screen."""
-    signature = Signature.objects.select_related("person", "action").filter(pk=signature_id).first()
-    if signature is None or signature.person is None:
-        return False
-    action = signature.action.specific
-    send_templated_email(
+def signer_emails_request() -> None:
+    """See that a sender runs soon. In a surge one queued run serves every signer who
+    arrives before it starts, instead of one task and one SMTP connection per email."""
+    from chorus.campaigns import tasks
+
+    # The run clears the flag before it looks for due emails, so an email marked due
+    # while the flag is set is always seen by that run. The timeout and the periodic
+    # job (campaigns.send_signer_emails) cover a run that is lost before it starts.
+    if cache.add(SIGNER_EMAILS_QUEUED, True, timeout=60):
+        sender = tasks.send_signer_emails
+        if default_task_backend.supports_defer:
+            # Gather for a moment: in a surge one run then takes a whole batch.
+            sender = sender.using(run_after=timezone.now() + SIGNER_EMAILS_GATHER)
+        sender.enqueue()
+
+
+def signer_emails_send(*, batch_size: int = 200) -> int:
+    """Send every due signer email, batch by batch over one mail connection each.
+
+    Returns how many were accepted by the mail server. An email is marked done only once
+    the server has accepted it; if the connection fails, the rest of the batch is
+    released for the next run. At worst a signer gets a second link, which replaces the first.
+    """
+    cache.delete(SIGNER_EMAILS_QUEUED)
+    sent = 0
+    while True:
+        found, batch, tokens = _signer_emails_claim(batch_size)
+        if not found:
+            return sent
+        if batch:
+            sent += _signer_emails_deliver(batch, tokens)
+
+
+def _signer_emails_claim(batch_size: int) -> tuple[bool, list[Signature], dict[int, str]]:
+    """Take up to batch_size due emails for this run; issue fresh links for confirmations.
+
+    Returns whether any were due at all, the signatures this run took (another run may
+    have taken them first) and the new tokens, which exist only in memory and the email.
+    """
+    now = timezone.now()
+    free = Q(email_claim="") | Q(email_claimed_at__lt=now - SIGNER_EMAIL_LEASE)
+    due = Signature.objects.exclude(email_due=SignerEmail.NONE).filter(free)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return False, [], {}
+    claim = secrets.token_hex(16)
+    tokens: dict[int, str] = {}
+    with transaction.atomic():
+        # Re-checked under the row lock: of two runs, only one takes each row.
+        due.filter(pk__in=ids).update(email_claim=claim, email_claimed_at=now)
+        batch = list(Signature.objects.filter(email_claim=claim).select_related("person").order_by("pk"))
+        links = [s for s in batch if s.email_due == SignerEmail.CONFIRM and s.status == SignatureStatus.PENDING]
+        for signature in links:
+            tokens[signature.pk] = secrets.token_urlsafe(32)
+            signature.token_hash = token_digest(tokens[signature.pk])
+        _store_token_hashes(links, sent_at=now)
+    return True, batch, tokens
+
+
+def _store_token_hashes(signatures: list[Signature], *, sent_at: Any) -> None:
+    """One statement, many rows (bulk_update's CASE expression costs more than the sending)."""
+    table = connection.ops.quote_name(Signature._meta.db_table)
+    sent_at_value = connection.ops.adapt_datetimefield_value(sent_at)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET token_hash = %s, token_sent_at = %s WHERE id = %s",  # noqa: S608 (names from the model)
+            [(signature.token_hash, sent_at_value, signature.pk) for signature in signatures],
+        )
+
+
+def _signer_email(signature: Signature, action: ActionPage, token: str | None) -> Any:
+    assert signature.person is not None
+    if token is not None:
+        return build_email(
+            to=signature.person.email,
+            template="campaigns/email/confirm",
+            context={
+                "action": action,
+                "signature": signature,
+                "confirm_url": settings.SITE_URL + confirm_path(token),
+                "days": settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS,
+            },
+        )
+    return build_email(
         to=signature.person.email,
         template="campaigns/email/already_signed",
         context={"action": action, "action_url": settings.SITE_URL + action.url},
     )
-    return True
+
+
+def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> int:
+    action_ids = {signature.action_id for signature in batch}
+    actions = {action.pk: action for action in ActionPage.objects.filter(pk__in=action_ids).specific()}
+    claim = batch[0].email_claim
+    done: list[int] = []  # sent, or nothing left to send (erased, or confirmed meanwhile)
+    sent = 0
+    mailer = mailers["default"]
+    try:
+        mailer.open()
+        for signature in batch:
+            wanted = signature.pk in tokens or signature.email_due == SignerEmail.ALREADY_SIGNED
+            if wanted and signature.person is not None:
+                email = _signer_email(signature, actions[signature.action_id], tokens.get(signature.pk))
+                mailer.send_messages([email])
+                sent += 1
+            done.append(signature.pk)
+    finally:
+        with transaction.atomic():
+            Signature.objects.filter(pk__in=done, email_claim=claim).update(
+                email_due=SignerEmail.NONE, email_claim="", email_claimed_at=None
+            )
+            # Whatever was not sent goes back for the next run.
+            Signature.objects.filter(email_claim=claim).update(email_claim="", email_claimed_at=None)
+        mailer.close()
+    return sent
 
 
 class ConfirmOutcome(enum.StrEnum):
@@ -222,7 +324,7 @@ class ConfirmOutcome(enum.StrEnum):
 def signature_for_token(*, token: str) -> Signature | None:
     if not token or len(token) > 100:
         return None
-    return Signature.objects.select_related("action").filter(token_hash=token_digest(token)).first()
+    return Signature.objects.filter(token_hash=token_digest(token)).first()
 
 
 def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:

@@ -8,13 +8,9 @@ from chorus.campaigns import services
 
 
 @task
-def send_confirmation(signature_id: int) -> bool:
-    return services.signature_send_confirmation(signature_id=signature_id)
-
-
-@task
-def send_already_signed(signature_id: int) -> bool:
-    return services.signature_send_already_signed(signature_id=signature_id)
+def send_signer_emails() -> int:
+    """Confirmation links and "you have already signed" notes, in batches."""
+    return services.signer_emails_send()
 
 
 @task

@@ -15,8 +15,8 @@ from chorus.campaigns.selectors import action_count
 from chorus.campaigns.services import (
     counts_refresh,
     signature_confirm,
-    signature_send_confirmation,
     signature_submit,
+    signer_emails_send,
 )
 from chorus.campaigns.tests.conftest import CONFIRM_LINK
 from chorus.campaigns.tests.factories import details, letter, make_campaigns
@@ -81,8 +81,7 @@ def test_crowd_signs_and_confirms_at_once(settings: Any) -> None:
     assert not errors, errors
 
     # Anyone still pending confirms now, from several threads clicking the same link at once.
-    for signature in Signature.objects.filter(status=SignatureStatus.PENDING):
-        signature_send_confirmation(signature_id=signature.pk)
+    signer_emails_send()
     tokens = list(_latest_tokens().values())
     clickers = [
         threading.Thread(target=lambda: ([signature_confirm(token=t) for t in tokens], connection.close()))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import smtplib
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.mail.backends import locmem
 from django.test import override_settings
 from django.utils import timezone
 
@@ -21,6 +24,7 @@ from chorus.campaigns.models import (
     Signature,
     SignatureKind,
     SignatureStatus,
+    SignerEmail,
 )
 from chorus.campaigns.selectors import (
     InvalidationCriteria,
@@ -30,8 +34,11 @@ from chorus.campaigns.selectors import (
     signatures_matching,
 )
 from chorus.campaigns.services import (
+    SIGNER_EMAIL_LEASE,
+    SIGNER_EMAILS_QUEUED,
     ConfirmOutcome,
     SubmitOutcome,
+    _signer_emails_claim,
     action_transition,
     counts_refresh,
     invalidation_reverse,
@@ -39,9 +46,10 @@ from chorus.campaigns.services import (
     signature_confirm,
     signature_submit,
     signatures_invalidate,
+    signer_emails_send,
     trends_check,
 )
-from chorus.campaigns.tests.conftest import token_from_outbox
+from chorus.campaigns.tests.conftest import CONFIRM_LINK, token_from_outbox
 from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
@@ -343,3 +351,77 @@ def test_an_action_past_its_closing_date_takes_no_signatures(
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert not action.is_open
         assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.CLOSED
+
+
+# --- signers' emails: the outbox and its batch sender ------------------------------------
+
+
+def test_a_surge_of_signers_is_served_by_one_queued_sender_run(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)  # a run is already queued: nobody queues another
+    for i in range(5):
+        assert submit(action, django_capture_on_commit_callbacks, email=f"crowd{i}@example.org") == SubmitOutcome.NEW
+    assert not mail.outbox
+    assert Signature.objects.filter(email_due=SignerEmail.CONFIRM).count() == 5
+    assert signer_emails_send() == 5
+    assert sorted(message.to[0] for message in mail.outbox) == [f"crowd{i}@example.org" for i in range(5)]
+    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
+    assert cache.get(SIGNER_EMAILS_QUEUED) is None  # the next signer queues a new run
+    for message in mail.outbox:  # each link is the one stored for that signature
+        signature = Signature.objects.get(person=person_find_by_email(email=message.to[0]))
+        assert signature.token_hash == token_digest(CONFIRM_LINK.search(str(message.body)).group(1))
+    assert signer_emails_send() == 0  # nothing is sent twice
+
+
+def test_a_broken_mail_connection_loses_no_email_and_resends_none_that_went(
+    index: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    for i in range(4):
+        submit(action, django_capture_on_commit_callbacks, email=f"mail{i}@example.org")
+    real_send = locmem.EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def breaks_on_the_third(self: Any, messages: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_third)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        signer_emails_send()
+    assert [message.to[0] for message in mail.outbox] == ["mail0@example.org", "mail1@example.org"]
+    waiting = Signature.objects.exclude(email_due=SignerEmail.NONE)
+    assert waiting.count() == 2 and not waiting.exclude(email_claim="").exists()  # released for the next run
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
+    assert signer_emails_send() == 2
+    assert sorted(message.to[0] for message in mail.outbox) == [f"mail{i}@example.org" for i in range(4)]
+
+
+def test_a_sender_run_that_died_leaves_its_emails_to_the_next_after_the_lease(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    submit(action, django_capture_on_commit_callbacks, email="lease@example.org")
+    found, batch, _ = _signer_emails_claim(10)  # a run takes it, then dies without sending
+    assert found and len(batch) == 1
+    assert signer_emails_send() == 0  # another run leaves it alone while the lease holds
+    assert _signer_emails_claim(10)[1] == []
+    Signature.objects.update(email_claimed_at=timezone.now() - SIGNER_EMAIL_LEASE - timedelta(seconds=1))
+    assert signer_emails_send() == 1
+    assert mail.outbox[-1].to == ["lease@example.org"]
+
+
+def test_a_repeat_signer_is_told_by_the_outbox_too(index: Any, django_capture_on_commit_callbacks: Any) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks)
+    signature_confirm(token=token_from_outbox())
+    assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.ALREADY_SIGNED
+    assert "already signed" in str(mail.outbox[-1].body).lower()
+    assert not CONFIRM_LINK.search(str(mail.outbox[-1].body))
+    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
