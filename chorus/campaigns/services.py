@@ -162,7 +162,7 @@ def _signature_store(
     try:
         with transaction.atomic():
             signature.save()
-            transaction.on_commit(signer_emails_request)
+            transaction.on_commit(signer_emails_request, robust=True)
     except IntegrityError:
         return _signature_store_again(person=person, action=action, details=details)
     return SubmitOutcome.NEW
@@ -171,7 +171,7 @@ def _signature_store(
 @transaction.atomic
 def _signature_store_again(*, person: Person, action: ActionPage, details: SignerDetails) -> SubmitOutcome:
     signature = Signature.objects.select_for_update().get(person=person, action=action)
-    transaction.on_commit(signer_emails_request)
+    transaction.on_commit(signer_emails_request, robust=True)
     if signature.status == SignatureStatus.PENDING:
         # Only the mailbox owner can confirm, and the confirm page shows the details,
         # so the latest answers replace a pending signature's earlier ones.
@@ -198,7 +198,11 @@ SIGNER_EMAIL_LEASE = timedelta(minutes=5)
 
 def signer_emails_request() -> None:
     """See that a sender runs soon. In a surge one queued run serves every signer who
-    arrives before it starts, instead of one task and one SMTP connection per email."""
+    arrives before it starts, instead of one task and one SMTP connection per email.
+
+    Called after commit with ``robust=True``: if the cache or queue is down the signer
+    still gets the usual answer, and the periodic job sends the email within a minute.
+    """
     from chorus.campaigns import tasks
 
     # The run clears the flag before it looks for due emails, so an email marked due

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -425,3 +426,19 @@ def test_a_repeat_signer_is_told_by_the_outbox_too(index: Any, django_capture_on
     assert "already signed" in str(mail.outbox[-1].body).lower()
     assert not CONFIRM_LINK.search(str(mail.outbox[-1].body))
     assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
+
+
+def test_a_signer_is_answered_and_later_emailed_when_the_task_queue_is_down(
+    index: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    from chorus.campaigns import tasks
+
+    def queue_down(**kwargs: Any) -> None:
+        raise ConnectionError("task queue unreachable")
+
+    monkeypatch.setattr(tasks, "send_signer_emails", SimpleNamespace(enqueue=queue_down, using=queue_down))
+    action = letter(index)
+    assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.NEW
+    assert not mail.outbox and Signature.objects.get().email_due == SignerEmail.CONFIRM
+    assert signer_emails_send() == 1  # the periodic job's run
+    assert mail.outbox[0].to == ["sam@example.org"]
