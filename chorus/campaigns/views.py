@@ -78,8 +78,9 @@ def _form_for(action: ActionPage, data: Any = None) -> SignFormBase:
 BLANK_FORM_CACHE_SECONDS = 1
 
 
-@cookie_free_form
 def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    """The form and its post. Every form posts to ``sign_direct``, which checks where the
+    post came from; a page's own ``sign/`` route behind Wagtail keeps Django's CSRF check."""
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     if not action.is_open:
