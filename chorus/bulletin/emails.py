@@ -11,7 +11,8 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from email.header import Header
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -66,11 +67,61 @@ def preferences_url(subscription_id: int, token: str | None = None) -> str:
     return absolute(reverse("bulletin:preferences", args=[token or manage_token(subscription_id)]))
 
 
+# Stands in for a subscriber's signed token while a link's fixed parts are worked out;
+# plain letters, so reverse() leaves it as it is.
+LINK_SLOT = "CHORUSLINKSLOT"
+
+
+@dataclass(frozen=True)
+class LinkPattern:
+    """A personal link split around its token, so each recipient costs a join, not a URL reverse."""
+
+    before: str
+    after: str
+
+    @classmethod
+    def for_route(cls, route: str) -> LinkPattern:
+        url = absolute(reverse(route, args=[LINK_SLOT]))
+        before, _, after = url.partition(LINK_SLOT)
+        return cls(before=before, after=after)
+
+    def with_token(self, token: str) -> str:
+        return f"{self.before}{token}{self.after}"
+
+
+@dataclass(frozen=True)
+class IssueConstants:
+    """What every recipient's message of one issue shares, worked out once per worker."""
+
+    from_header: str
+    subject_header: str
+    envelope_sender: str
+    list_host: str
+    list_id: str
+    unsubscribe: LinkPattern
+    preferences: LinkPattern
+
+
 @dataclass(frozen=True)
 class RenderedIssue:
     subject: str
     text: str
     html: str
+
+    @cached_property
+    def constants(self) -> IssueConstants:
+        # Worked out on first use and kept with the rendering: the same for every recipient.
+        list_host = _list_host()
+        sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        return IssueConstants(
+            from_header=_from_header(settings.DEFAULT_FROM_EMAIL),
+            subject_header=_header_text(self.subject),
+            envelope_sender=sender_address,
+            list_host=list_host,
+            list_id=f"Chorus members' bulletin <bulletin.{list_host}>",
+            unsubscribe=LinkPattern.for_route("bulletin:unsubscribe"),
+            preferences=LinkPattern.for_route("bulletin:preferences"),
+        )
 
 
 def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssue:
@@ -108,9 +159,10 @@ class Personal:
 def _personal(rendered: RenderedIssue, *, name: str, subscription_id: int) -> Personal:
     name = _clean_name(name)
     greeting = f"Hello {name}," if name else "Hello,"
+    constants = rendered.constants
     token = manage_token(subscription_id)
-    unsubscribe = unsubscribe_url(subscription_id, token)
-    preferences = preferences_url(subscription_id, token)
+    unsubscribe = constants.unsubscribe.with_token(token)
+    preferences = constants.preferences.with_token(token)
     text = (
         rendered.text.replace(GREETING, greeting)
         .replace(PREFERENCES_URL, preferences)
@@ -124,7 +176,7 @@ def _personal(rendered: RenderedIssue, *, name: str, subscription_id: int) -> Pe
     headers = {
         "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": f"Chorus members' bulletin <bulletin.{_list_host()}>",
+        "List-Id": constants.list_id,
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
     }
@@ -151,6 +203,13 @@ def _header_text(value: str) -> str:
     return Header(value, "utf-8").encode()
 
 
+def _from_header(value: str) -> str:
+    if value.isascii():
+        return value
+    # Only the display name may be encoded: an encoded address is no address at all.
+    return formataddr(parseaddr(value))
+
+
 def _qp(text: str) -> bytes:
     # binascii's quoted-printable is C code: per-message MIME stays cheap at 20,000 recipients.
     crlf = "\r\n".join(text.splitlines()) + "\r\n"
@@ -165,13 +224,14 @@ def message_bytes(rendered: RenderedIssue, *, to: str, name: str, subscription_i
     structure directly. Only used for ASCII addresses (the caller falls back otherwise).
     """
     personal = _personal(rendered, name=name, subscription_id=subscription_id)
+    constants = rendered.constants
     boundary = f"=_chorus_{uuid.uuid4().hex}"
     headers = [
-        f"From: {_header_text(settings.DEFAULT_FROM_EMAIL)}",
+        f"From: {constants.from_header}",
         f"To: {to}",
-        f"Subject: {_header_text(rendered.subject)}",
+        f"Subject: {constants.subject_header}",
         f"Date: {formatdate(localtime=False)}",
-        f"Message-ID: {make_msgid(domain=_list_host())}",
+        f"Message-ID: {make_msgid(domain=constants.list_host)}",
         "MIME-Version: 1.0",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
         *(f"{key}: {value}" for key, value in personal.headers.items()),

@@ -8,8 +8,10 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from django.test import override_settings
+from django.utils.html import escape
 
-from chorus.bulletin.emails import message_bytes, personalise, render_issue
+from chorus.bulletin.emails import message_bytes, personalise, preferences_url, render_issue, unsubscribe_url
 from chorus.bulletin.tests.factories import make_index, make_issue
 from chorus.bulletin.tokens import read_manage_token
 
@@ -73,3 +75,27 @@ def test_names_cannot_inject_headers_or_markup(rendered: Any) -> None:
     assert parsed["Bcc"] is None
     _, html = _bodies(parsed)
     assert "<b>" not in html and "&lt;b&gt;" in html
+
+
+def test_personal_links_are_exactly_the_reversed_urls(rendered: Any) -> None:
+    # Messages splice each token into links worked out once per issue; they must be the
+    # very links reverse() gives, in the headers and in both bodies.
+    for subscription_id in (1, 42, 98765):
+        parsed = _parse(message_bytes(rendered, to="a@example.org", name="Sam", subscription_id=subscription_id))
+        unsubscribe, preferences = unsubscribe_url(subscription_id), preferences_url(subscription_id)
+        assert parsed["List-Unsubscribe"] == f"<{unsubscribe}>"
+        text, html = _bodies(parsed)
+        assert f"Unsubscribe: {unsubscribe}" in text and preferences in text
+        assert f'href="{escape(unsubscribe)}"' in html and f'href="{escape(preferences)}"' in html
+
+
+def test_links_and_headers_shared_by_an_issue_come_from_the_settings() -> None:
+    with override_settings(SITE_URL="https://members.example.net", DEFAULT_FROM_EMAIL="Zoë <news@example.net>"):
+        later = render_issue(make_issue(make_index()))
+        parsed = _parse(message_bytes(later, to="a@example.org", name="", subscription_id=7))
+        assert parsed["List-Unsubscribe"] == f"<{unsubscribe_url(7)}>"
+        assert parsed["List-Unsubscribe"].startswith("<https://members.example.net/bulletin/unsubscribe/")
+        assert parsed["From"] == "Zoë <news@example.net>"
+        assert parsed["List-Id"] == "Chorus members' bulletin <bulletin.members.example.net>"
+        assert parsed["Message-ID"].endswith("@members.example.net>")
+    assert later.constants.envelope_sender == "news@example.net"

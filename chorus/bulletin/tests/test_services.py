@@ -322,6 +322,36 @@ def test_claims_are_disjoint_and_limited_by_concurrency(index: Any) -> None:
     assert claim_batch(issue_id=issue.pk, worker="w4", options=SendOptions(concurrency=9)) == []
 
 
+def test_only_the_worker_holding_the_claim_can_mark_a_delivery_sent(index: Any) -> None:
+    from chorus.bulletin.sending import SendOptions, _mark_sent, claim_batch, deliveries_recover_stale
+
+    issue = make_issue(index)
+    for n in range(3):
+        make_subscriber(f"m{n}@example.org")
+    services.deliveries_freeze(issue=issue)
+    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    first, second, third = claim_batch(issue_id=issue.pk, worker="w", options=SendOptions())
+    Delivery.objects.filter(pk=first).update(error="an old error")
+
+    before = timezone.now()
+    assert _mark_sent(first, "w")
+    sent = Delivery.objects.get(pk=first)
+    assert (sent.status, sent.error, sent.claimed_by) == (DeliveryStatus.SENT, "", "w")
+    assert sent.sent_at is not None and sent.sent_at >= before - timedelta(seconds=1)
+    assert not _mark_sent(first, "w")  # already sent: nothing changes twice
+    assert not _mark_sent(second, "someone else")
+
+    # The claim goes stale and is recovered while the worker still runs: it must not mark anything.
+    Delivery.objects.filter(claimed_by="w", status=DeliveryStatus.CLAIMED).update(
+        claimed_at=timezone.now() - timedelta(hours=1)
+    )
+    assert deliveries_recover_stale(timeout=60) == (1, 1)
+    assert not _mark_sent(second, "w")
+    assert not _mark_sent(third, "w")
+    statuses = [Delivery.objects.get(pk=pk).status for pk in (first, second, third)]
+    assert statuses == [DeliveryStatus.SENT, DeliveryStatus.IN_DOUBT, DeliveryStatus.QUEUED]
+
+
 def test_stale_batch_marks_only_the_message_in_flight_in_doubt(index: Any) -> None:
     from chorus.bulletin.sending import deliveries_recover_stale
 
