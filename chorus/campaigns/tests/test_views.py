@@ -92,6 +92,14 @@ def test_same_answer_for_new_repeat_and_blocked(
     assert client.get(answers[0][1]).status_code == 200
 
 
+def sign_with_headers(index: Any, client: Client, capture: Any, email: str, headers: dict[str, str]) -> Any:
+    """Sign a new letter as a browser would, adding the headers it sends with the post."""
+    url = letter(index).url + "sign/"
+    answers = form_data(client, url, kind="individual", name="Al Ng", email=email)
+    with capture(execute=True):
+        return client.post(url, answers, **headers)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     "headers",
     [
@@ -104,11 +112,7 @@ def test_same_answer_for_new_repeat_and_blocked(
 def test_a_post_from_another_site_is_refused_and_stores_nothing(
     index: Any, client: Client, signed_slowly: None, django_capture_on_commit_callbacks: Any, headers: dict[str, str]
 ) -> None:
-    action = letter(index)
-    url = action.url + "sign/"
-    answers = form_data(client, url, kind="individual", name="Al Ng", email="forged@example.org")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, answers, **headers)  # type: ignore[arg-type]
+    response = sign_with_headers(index, client, django_capture_on_commit_callbacks, "forged@example.org", headers)
     assert response.status_code == 403
     assert Signature.objects.count() == 0 and not mail.outbox
     token = "t" * 43
@@ -126,11 +130,7 @@ def test_a_post_from_another_site_is_refused_and_stores_nothing(
 def test_a_post_from_our_own_pages_is_taken_without_any_cookie(
     index: Any, client: Client, signed_slowly: None, django_capture_on_commit_callbacks: Any, headers: dict[str, str]
 ) -> None:
-    action = letter(index)
-    url = action.url + "sign/"
-    answers = form_data(client, url, kind="individual", name="Al Ng", email="own@example.org")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, answers, **headers)  # type: ignore[arg-type]
+    response = sign_with_headers(index, client, django_capture_on_commit_callbacks, "own@example.org", headers)
     assert response.status_code == 302 and not response.cookies
     assert Signature.objects.count() == 1 and len(mail.outbox) == 1
     confirm_url = f"/campaigns/confirm/{token_from_outbox()}/"
