@@ -345,10 +345,17 @@ def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
     return None
 
 
-@transaction.atomic
 def signature_confirm(*, token: str) -> ConfirmOutcome:
     """Confirm a signature from its emailed link; idempotent, and safe when replayed."""
-    signature = signature_for_token(token=token)
+    return signature_confirm_found(signature_for_token(token=token))
+
+
+@transaction.atomic
+def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
+    """``signature_confirm`` for a signature its link has already found (the view has it).
+
+    Reading it outside this transaction is safe: only the conditional UPDATE decides.
+    """
     blocked = confirm_state(signature)
     if blocked is not None:
         return blocked

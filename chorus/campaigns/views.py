@@ -24,7 +24,7 @@ from chorus.campaigns.selectors import action_count, listed_signatures, live_act
 from chorus.campaigns.services import (
     ConfirmOutcome,
     confirm_state,
-    signature_confirm,
+    signature_confirm_found,
     signature_for_token,
     signature_submit,
 )
@@ -40,10 +40,6 @@ def cacheable_for_public(request: HttpRequest, response: HttpResponse, *, second
         add_never_cache_headers(response)
         return response
     return mark_publicly_cacheable(response, max_age=seconds or settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
-
-
-def cacheable_for_public_briefly(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    return cacheable_for_public(request, response, seconds=BLANK_FORM_CACHE_SECONDS)
 
 
 def _count_context(action: ActionPage) -> dict[str, Any]:
@@ -99,7 +95,7 @@ def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
         add_never_cache_headers(response)
         return response
     response = render(request, "campaigns/sign.html", {"page": action, "form": _form_for(action)})
-    return cacheable_for_public_briefly(request, response)
+    return cacheable_for_public(request, response, seconds=BLANK_FORM_CACHE_SECONDS)
 
 
 @cookie_free_form
@@ -131,7 +127,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     signature = signature_for_token(token=token)
     page = live_action(key=str(signature.action_id)) if signature else None
     if request.method == "POST":
-        outcome = signature_confirm(token=token)
+        outcome = signature_confirm_found(signature)
         return render(
             request,
             "campaigns/confirmed.html",
