@@ -354,6 +354,25 @@ class Signature(models.Model):
         return age.days >= settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS
 
 
+class SignatureIntake(models.Model):
+    """A signature as the form took it, waiting to be filed (normally for a second or two).
+
+    The signing request writes only this row, so in a surge each signer costs the web
+    processes one insert. The sender run files waiting rows in batches as people and
+    signatures, with their audit entries, then emails each signer (services.signatures_file).
+    """
+
+    action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="+")
+    # The form's answers (services.SignerDetails) as JSON, encrypted in one piece.
+    answers = EncryptedTextField()
+    ip_hash = models.CharField(max_length=64, blank=True)
+    email_domain_hash = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Signature waiting to be filed #{self.pk}"
+
+
 class SignatureCount(models.Model):
     """The public count of one action, refreshed in batches from Signature rows."""
 

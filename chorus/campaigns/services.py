@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import json
 import logging
 import secrets
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from chorus.campaigns.models import (
     Moderation,
     Signature,
     SignatureCount,
+    SignatureIntake,
     SignatureKind,
     SignatureStatus,
     SignerEmail,
@@ -46,12 +49,12 @@ from chorus.campaigns.selectors import (
 )
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
-from chorus.core.crypto import token_digest
+from chorus.core.crypto import email_index, token_digest
 from chorus.core.mail import build_email, send_templated_email
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.people.models import ConsentPurpose, Person
-from chorus.people.services import consent_give, person_get_or_create
+from chorus.people.services import NewPersonDetails, consent_give, persons_get_or_create
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +83,7 @@ class SignerDetails:
 class SubmitOutcome(enum.StrEnum):
     """What happened. The signer sees the same page for every outcome (no leak)."""
 
+    RECEIVED = "received"  # taken in; filing decides which of the next three it is
     NEW = "new"
     RESENT = "resent"  # still pending: a fresh confirmation link is sent
     ALREADY_SIGNED = "already_signed"
@@ -124,11 +128,11 @@ def _apply_details(signature: Signature, details: SignerDetails) -> None:
 def signature_submit(
     *, action: ActionPage, details: SignerDetails, ip_hash: str, is_bot: bool = False
 ) -> SubmitOutcome:
-    """Store a pending signature (or find the existing one) and enqueue the right email.
+    """Take a signature in: checks that need no database, then one insert.
 
-    Not one transaction on purpose: the person is committed first, because creating a
-    person appends to the audit chain, whose single head row would otherwise stay locked
-    for the whole signing step and queue every new signer behind it in a surge.
+    The sender run files it as a person and a signature moments later and sends the
+    right email (``signatures_file``), so a surge costs each request one row and never
+    waits on the audit chain or the person table.
     """
     if not action.is_open:
         return SubmitOutcome.CLOSED
@@ -139,39 +143,95 @@ def signature_submit(
     email_domain_hash = domain_hash(_email_domain(details.email))
     if block_lists().blocks(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
         return SubmitOutcome.BLOCKED
-
-    person, _ = person_get_or_create(email=details.email, name=details.name, postcode=details.postcode)
-    return _signature_store(
-        action=action, person=person, details=details, ip_hash=ip_hash, email_domain_hash=email_domain_hash
-    )
-
-
-def _signature_store(
-    *, action: ActionPage, person: Person, details: SignerDetails, ip_hash: str, email_domain_hash: str
-) -> SubmitOutcome:
-    # Most signers in a surge are new: insert straight away (one short transaction);
-    # the unique constraint tells us about the few who have signed before.
-    signature = Signature(
-        person=person,
+    SignatureIntake.objects.create(
         action=action,
+        answers=json.dumps(dataclasses.asdict(details)),
         ip_hash=ip_hash,
         email_domain_hash=email_domain_hash,
-        email_due=SignerEmail.CONFIRM,
     )
-    _apply_details(signature, details)
-    try:
-        with transaction.atomic():
-            signature.save()
-            transaction.on_commit(signer_emails_request, robust=True)
-    except IntegrityError:
-        return _signature_store_again(person=person, action=action, details=details)
-    return SubmitOutcome.NEW
+    transaction.on_commit(signer_emails_request, robust=True)
+    return SubmitOutcome.RECEIVED
+
+
+# Filing runs one at a time (PostgreSQL: this advisory lock; SQLite: its single writer),
+# so two runs never create the same signature; the unique constraint still stands guard.
+FILING_LOCK_KEY = 0x5167_6E31
+
+
+def signatures_file(*, batch_size: int = 500) -> list[SubmitOutcome]:
+    """File every signature waiting in the intake, oldest first, a batch per transaction.
+
+    Returns what happened to each, in order. A run that dies leaves its batch in the
+    intake, so nothing is lost; a batch is filed and removed in the same transaction.
+    """
+    outcomes: list[SubmitOutcome] = []
+    while batch := _signatures_file_batch(batch_size):
+        outcomes += batch
+    return outcomes
 
 
 @transaction.atomic
-def _signature_store_again(*, person: Person, action: ActionPage, details: SignerDetails) -> SubmitOutcome:
-    signature = Signature.objects.select_for_update().get(person=person, action=action)
-    transaction.on_commit(signer_emails_request, robust=True)
+def _signatures_file_batch(batch_size: int) -> list[SubmitOutcome]:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FILING_LOCK_KEY])
+    taken = list(SignatureIntake.objects.order_by("pk")[:batch_size])
+    if not taken:
+        return []
+    actions = {action.pk: action for action in ActionPage.objects.filter(pk__in={row.action_id for row in taken})}
+    signers = [(row, _details_from_json(row.answers)) for row in taken]
+    people = persons_get_or_create(
+        NewPersonDetails(email=details.email, name=details.name, postcode=details.postcode) for _, details in signers
+    )
+    existing = {
+        (signature.action_id, signature.person_id): signature
+        for signature in Signature.objects.select_for_update().filter(
+            action_id__in=actions, person_id__in=[person.pk for person in people.values()]
+        )
+    }
+    new: dict[tuple[int, int], Signature] = {}
+    outcomes: list[SubmitOutcome] = []
+    for row, details in signers:
+        action = actions.get(row.action_id)
+        if action is None or not action.is_open:
+            outcomes.append(SubmitOutcome.CLOSED)
+            continue
+        if block_lists().blocks(ip_hash=row.ip_hash, email_domain_hash=row.email_domain_hash):
+            outcomes.append(SubmitOutcome.BLOCKED)  # blocked since it was taken in
+            continue
+        person = people[email_index(details.email)]
+        key = (action.pk, person.pk)
+        if key in new:
+            # The same address twice in one batch: the later answers win, one email.
+            _apply_details(new[key], details)
+            outcomes.append(SubmitOutcome.RESENT)
+        elif key in existing:
+            outcomes.append(_signature_file_again(existing[key], details))
+        else:
+            signature = Signature(
+                person=person,
+                action=action,
+                ip_hash=row.ip_hash,
+                email_domain_hash=row.email_domain_hash,
+                email_due=SignerEmail.CONFIRM,
+                created_at=row.received_at,
+                changed_at=row.received_at,
+            )
+            _apply_details(signature, details)
+            new[key] = signature
+            outcomes.append(SubmitOutcome.NEW)
+    Signature.objects.bulk_create(new.values())
+    SignatureIntake.objects.filter(pk__in=[row.pk for row in taken]).delete()
+    return outcomes
+
+
+def _details_from_json(answers: str) -> SignerDetails:
+    data = json.loads(answers)
+    return SignerDetails(**{**data, "kind": SignatureKind(data["kind"]), "display": DisplayChoice(data["display"])})
+
+
+def _signature_file_again(signature: Signature, details: SignerDetails) -> SubmitOutcome:
+    """Someone who has signed before: a fresh link if still pending, else a note that they have."""
     if signature.status == SignatureStatus.PENDING:
         # Only the mailbox owner can confirm, and the confirm page shows the details,
         # so the latest answers replace a pending signature's earlier ones.
@@ -217,13 +277,15 @@ def signer_emails_request() -> None:
 
 
 def signer_emails_send(*, batch_size: int = 200) -> int:
-    """Send every due signer email, batch by batch over one mail connection each.
+    """File the signatures waiting in the intake, then send every due signer email,
+    batch by batch over one mail connection each.
 
     Returns how many were accepted by the mail server. An email is marked done only once
     the server has accepted it; if the connection fails, the rest of the batch is
     released for the next run. At worst a signer gets a second link, which replaces the first.
     """
     cache.delete(SIGNER_EMAILS_QUEUED)
+    signatures_file()
     sent = 0
     while True:
         found, batch, tokens = _signer_emails_claim(batch_size)
@@ -328,7 +390,8 @@ class ConfirmOutcome(enum.StrEnum):
 def signature_for_token(*, token: str) -> Signature | None:
     if not token or len(token) > 100:
         return None
-    return Signature.objects.filter(token_hash=token_digest(token)).first()
+    # Hashes are unique in practice: take the first row found, without sorting for it.
+    return next(iter(Signature.objects.filter(token_hash=token_digest(token))[:1]), None)
 
 
 def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
@@ -367,16 +430,18 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
     )
     if not won:
         return ConfirmOutcome.ALREADY_CONFIRMED
-    person = signature.person
-    if person is not None:
-        source = f"campaigns.sign:{signature.action_id}"
-        scope = consent_scope(signature.action_id)
-        if signature.kind == SignatureKind.INDIVIDUAL and signature.display != DisplayChoice.NOT_LISTED:
-            _give(person, ConsentPurpose.PUBLISH_NAME, source, scope)
-        if signature.wants_updates:
-            _give(person, ConsentPurpose.CAMPAIGN_UPDATES, source, scope)
-        if signature.wants_bulletin:
-            _give(person, ConsentPurpose.BULLETIN, source, "")
+    scope = consent_scope(signature.action_id)
+    chosen: list[tuple[ConsentPurpose, str]] = []
+    if signature.kind == SignatureKind.INDIVIDUAL and signature.display != DisplayChoice.NOT_LISTED:
+        chosen.append((ConsentPurpose.PUBLISH_NAME, scope))
+    if signature.wants_updates:
+        chosen.append((ConsentPurpose.CAMPAIGN_UPDATES, scope))
+    if signature.wants_bulletin:
+        chosen.append((ConsentPurpose.BULLETIN, ""))
+    # The person is loaded only when there is something to record for them.
+    if chosen and signature.person is not None:
+        for purpose, purpose_scope in chosen:
+            _give(signature.person, purpose, f"campaigns.sign:{signature.action_id}", purpose_scope)
     return ConfirmOutcome.CONFIRMED
 
 
@@ -649,7 +714,14 @@ def signatures_apply_retention() -> dict[str, int]:
         .update(ip_hash="")
     )
     BlockedIpHash.objects.filter(expires_at__lt=now).delete()
-    figures = {"anonymised": anonymised, "unconfirmed_removed": removed, "ip_hashes_cleared": hashes_cleared}
+    # Filed within seconds while a sender runs; one that never ran would only send dead links.
+    never_filed, _ = SignatureIntake.objects.filter(received_at__lt=unconfirmed_before).delete()
+    figures = {
+        "anonymised": anonymised,
+        "unconfirmed_removed": removed,
+        "ip_hashes_cleared": hashes_cleared,
+        "never_filed_removed": never_filed,
+    }
     log_action("campaigns.retention.applied", data=figures, screen="task: campaigns.apply_retention")
     return figures
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +58,6 @@ def log_action(
         object_id = object_id or str(obj.pk)
     if request is not None and not screen:
         screen = request.path[:200]
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor if getattr(actor, "pk", None) else None,
@@ -68,13 +67,49 @@ def log_action(
         object_id=str(object_id),
         screen=screen,
         data=json.loads(json.dumps(data or {}, default=str)),
-        previous_hash=head.last_hash,
     )
-    event.entry_hash = _entry_hash(event)
-    event.save()
-    head.last_hash = event.entry_hash
-    head.save(update_fields=["last_hash"])
+    _append([event])
     return event
+
+
+@transaction.atomic
+def log_actions(action: str, *, objs: Sequence[models.Model], screen: str = "") -> list[AuditEvent]:
+    """Append one event per object, all for the same system action, in one write.
+
+    For batch jobs: the chain head is locked once for the whole batch instead of once
+    per event. No actor (a job acts for no one) and no ``data``.
+    """
+    now = timezone.now()
+    events = [
+        AuditEvent(
+            created_at=now,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            screen=screen,
+            data={},
+        )
+        for obj in objs
+    ]
+    _append(events)
+    return events
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain the events after the newest entry and store them. Call inside a transaction."""
+    if not events:
+        return
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+    previous = head.last_hash
+    for event in events:
+        event.previous_hash = previous
+        event.entry_hash = previous = _entry_hash(event)
+    if len(events) == 1:
+        events[0].save()
+    else:
+        AuditEvent.objects.bulk_create(events)
+    head.last_hash = previous
+    head.save(update_fields=["last_hash"])
 
 
 @dataclass(frozen=True)

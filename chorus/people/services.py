@@ -6,6 +6,7 @@ Other apps call these; they never write Person directly.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import ModuleType
@@ -17,7 +18,7 @@ from django.db.models import ForeignObjectRel, Max, Q
 from django.utils import timezone
 
 from chorus.core import crypto
-from chorus.core.audit import log_action
+from chorus.core.audit import log_action, log_actions
 from chorus.core.crypto import email_index, token_digest
 from chorus.core.privacy import ErasureReport
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
@@ -46,6 +47,50 @@ def person_get_or_create(
         return Person.objects.get(email_index=index), False
     log_action("people.person.created", obj=person)
     return person, True
+
+
+@dataclass(frozen=True)
+class NewPersonDetails:
+    """What a form knows of someone who may be new: stored only if they are."""
+
+    email: str
+    name: str = ""
+    postcode: str = ""
+
+
+def persons_get_or_create(people: Iterable[NewPersonDetails]) -> dict[str, Person]:
+    """``person_get_or_create`` for a batch: one query to find them, one to create the
+    new ones and one audit write for all. Keyed by email index; when an address comes
+    more than once, its first details are the ones a new person gets.
+    Call inside a transaction.
+    """
+    wanted: dict[str, NewPersonDetails] = {}
+    for details in people:
+        wanted.setdefault(email_index(details.email), details)
+    found: dict[str, Person] = {
+        person.email_index: person
+        for person in Person.objects.filter(email_index__in=list(wanted))
+        if person.email_index is not None
+    }
+    new = [
+        Person(email=details.email.strip(), email_index=index, name=details.name, postcode=details.postcode)
+        for index, details in wanted.items()
+        if index not in found
+    ]
+    try:
+        with transaction.atomic():
+            Person.objects.bulk_create(new)
+            log_actions("people.person.created", objs=new)
+    except IntegrityError:
+        # Another request created one of them a moment ago: one by one, which copes.
+        for index, details in wanted.items():
+            if index not in found:
+                found[index], _ = person_get_or_create(
+                    email=details.email, name=details.name, postcode=details.postcode
+                )
+        return found
+    found.update((person.email_index, person) for person in new if person.email_index)
+    return found
 
 
 def person_find_by_email(*, email: str) -> Person | None:

@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from chorus.campaigns import privacy
-from chorus.campaigns.models import Moderation, Signature, SignatureKind, SignatureStatus
+from chorus.campaigns.models import Moderation, Signature, SignatureIntake, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import action_count
 from chorus.campaigns.services import action_transition, counts_refresh, signatures_apply_retention
 from chorus.campaigns.tests.factories import letter
@@ -83,12 +83,18 @@ def test_unconfirmed_signatures_and_old_address_hashes_go(index: Any) -> None:
     action = letter(index)
     pending = _signature(action, "p@example.org", status=SignatureStatus.PENDING, confirmed_at=None)
     kept = _signature(action, "k@example.org")
+    stale = SignatureIntake.objects.create(action=action, answers="{}")
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        fresh = SignatureIntake.objects.create(action=action, answers="{}")
     with time_machine.travel(timezone.now() + timedelta(days=8)):
         figures = signatures_apply_retention()
     assert not Signature.objects.filter(pk=pending.pk).exists()
     kept.refresh_from_db()
     assert kept.ip_hash == "" and kept.name == "Ada Lovelace"
     assert figures["unconfirmed_removed"] == 1 and figures["ip_hashes_cleared"] == 1
+    # A signature the sender never filed goes once its link could no longer work.
+    assert figures["never_filed_removed"] == 1
+    assert list(SignatureIntake.objects.values_list("pk", flat=True)) == [fresh.pk]
 
 
 def test_privacy_page_shows_and_erases(index: Any) -> None:

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends import locmem
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from chorus.campaigns.models import (
     DisplayChoice,
     Moderation,
     Signature,
+    SignatureIntake,
     SignatureKind,
     SignatureStatus,
     SignerEmail,
@@ -46,6 +48,7 @@ from chorus.campaigns.services import (
     organisations_moderate,
     signature_confirm,
     signature_submit,
+    signatures_file,
     signatures_invalidate,
     signer_emails_send,
     trends_check,
@@ -55,7 +58,7 @@ from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
-from chorus.people.models import ConsentPurpose, ConsentRecord
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import consent_withdraw, person_find_by_email
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +67,13 @@ IP = "a" * 32
 
 
 def submit(action: Any, capture: Any, ip: str = IP, **kwargs: Any) -> SubmitOutcome:
-    with capture(execute=True):
-        return signature_submit(action=action, details=details(**kwargs), ip_hash=ip)
+    """Sign as the form does; for a signature taken in, what filing it did (as the sender run would)."""
+    with capture(execute=True):  # then the request for a sender run, which sends the email
+        received = signature_submit(action=action, details=details(**kwargs), ip_hash=ip)
+        if received != SubmitOutcome.RECEIVED:
+            return received
+        [outcome] = signatures_file()
+    return outcome
 
 
 def test_new_signature_is_pending_and_emails_a_link(index: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -442,3 +450,93 @@ def test_a_signer_is_answered_and_later_emailed_when_the_task_queue_is_down(
     assert not mail.outbox and Signature.objects.get().email_due == SignerEmail.CONFIRM
     assert signer_emails_send() == 1  # the periodic job's run
     assert mail.outbox[0].to == ["sam@example.org"]
+
+
+# --- the intake: what a signing request writes, filed in batches by the sender run ------
+
+
+def test_a_signature_waits_encrypted_in_the_intake_until_the_sender_run_files_it(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    with django_capture_on_commit_callbacks() as callbacks:
+        received = signature_submit(action=action, details=details(email="wait@example.org"), ip_hash=IP)
+    assert received == SubmitOutcome.RECEIVED
+    assert len(callbacks) == 1  # asks for a sender run
+    assert not Signature.objects.exists() and not Person.objects.exists()
+    row = SignatureIntake.objects.get()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT answers FROM campaigns_signatureintake")
+        stored = cursor.fetchone()[0]
+    assert "wait@example.org" not in stored and "Sam" not in stored  # encrypted at rest
+    assert row.ip_hash == IP
+    assert signer_emails_send() == 1
+    assert not SignatureIntake.objects.exists()
+    signature = Signature.objects.get()
+    assert signature.person == person_find_by_email(email="wait@example.org")
+    assert signature.status == SignatureStatus.PENDING and signature.created_at == row.received_at
+    assert mail.outbox[0].to == ["wait@example.org"]
+    assert AuditEvent.objects.filter(action="people.person.created", object_id=str(signature.person_id)).exists()
+
+
+def test_one_batch_files_new_repeat_and_already_signed_people_each_once(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks, email="signed@example.org")
+    signature_confirm(token=token_from_outbox())
+    mail.outbox = []
+    cache.add(SIGNER_EMAILS_QUEUED, True)  # let the batch build up
+    for email, name in [
+        ("new@example.org", "First Answer"),
+        ("signed@example.org", "Sam"),
+        ("NEW@example.org", "Second Answer"),  # the same mailbox again, before filing
+        ("other@example.org", "Other"),
+    ]:
+        signature_submit(action=action, details=details(email=email, name=name), ip_hash=IP)
+    assert signatures_file() == [
+        SubmitOutcome.NEW, SubmitOutcome.ALREADY_SIGNED, SubmitOutcome.RESENT, SubmitOutcome.NEW
+    ]  # fmt: skip
+    assert Person.objects.count() == 3
+    repeated = Signature.objects.get(person=person_find_by_email(email="new@example.org"))
+    assert repeated.name == "Second Answer"  # the latest answers win
+    assert signer_emails_send() == 3  # one email each
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "new@example.org", "other@example.org", "signed@example.org"
+    ]  # fmt: skip
+    counts_refresh()
+    assert action_count(action_id=action.pk).total == 1
+
+
+def test_a_filing_run_that_fails_leaves_every_signature_waiting(
+    index: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    for i in range(3):
+        signature_submit(action=action, details=details(email=f"crash{i}@example.org"), ip_hash=IP)
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("worker killed mid-batch")
+
+    monkeypatch.setattr(Signature.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        signatures_file()
+    # Nothing half-stored: no people, no audit entries, the intake untouched.
+    assert SignatureIntake.objects.count() == 3
+    assert not Person.objects.exists() and not AuditEvent.objects.filter(action="people.person.created").exists()
+    monkeypatch.undo()
+    assert signatures_file() == [SubmitOutcome.NEW] * 3
+    assert not SignatureIntake.objects.exists()
+
+
+def test_a_block_made_while_a_signature_waits_stops_it_being_filed(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    signature_submit(action=action, details=details(email="x@soon-blocked.example"), ip_hash=IP)
+    BlockedEmailDomain.objects.create(domain="soon-blocked.example")
+    assert signatures_file() == [SubmitOutcome.BLOCKED]
+    assert not Signature.objects.exists() and not SignatureIntake.objects.exists()
+    assert signer_emails_send() == 0

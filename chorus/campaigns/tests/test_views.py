@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client
 
 from chorus.campaigns.models import BlockedEmailDomain, Signature, SignatureStatus
-from chorus.campaigns.services import action_transition, counts_refresh
+from chorus.campaigns.services import action_transition, counts_refresh, signatures_file
 from chorus.campaigns.tests.conftest import token_from_outbox
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.workflow import ActionState
@@ -164,6 +164,7 @@ def test_petition_postcode_is_validated(index: Any, client: Client, signed_slowl
     assert "Enter a UK postcode" in response.content.decode()
     response = client.post(url, form_data(client, url, name="Al Ng", email="a@example.org", postcode="sw1a1aa"))
     assert response.status_code == 302
+    signatures_file()
     assert Signature.objects.get().postcode == "SW1A 1AA"
 
 
