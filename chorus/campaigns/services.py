@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import json
 import logging
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -356,7 +358,8 @@ def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> in
     action_ids = {signature.action_id for signature in batch}
     actions = {action.pk: action for action in ActionPage.objects.filter(pk__in=action_ids).specific()}
     claim = batch[0].email_claim
-    done: list[int] = []  # sent, or nothing left to send (erased, or confirmed meanwhile)
+    # By the email that was due: sent, or nothing left to send (erased, or confirmed meanwhile).
+    done: dict[str, list[int]] = defaultdict(list)
     sent = 0
     mailer = mailers["default"]
     try:
@@ -367,13 +370,17 @@ def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> in
                 email = _signer_email(signature, actions[signature.action_id], tokens.get(signature.pk))
                 mailer.send_messages([email])
                 sent += 1
-            done.append(signature.pk)
+            done[signature.email_due].append(signature.pk)
     finally:
         with transaction.atomic():
-            Signature.objects.filter(pk__in=done, email_claim=claim).update(
-                email_due=SignerEmail.NONE, email_claim="", email_claimed_at=None
-            )
-            # Whatever was not sent goes back for the next run.
+            for due, ids in done.items():
+                # Only if the same email is still due: a signer who confirmed and signed
+                # again while this batch went out is now due "already signed", which the
+                # next run sends.
+                Signature.objects.filter(pk__in=ids, email_claim=claim, email_due=due).update(
+                    email_due=SignerEmail.NONE, email_claim="", email_claimed_at=None
+                )
+            # Whatever was not sent, or became due meanwhile, goes back for the next run.
             Signature.objects.filter(email_claim=claim).update(email_claim="", email_claimed_at=None)
         mailer.close()
     return sent
@@ -413,23 +420,15 @@ def signature_confirm(*, token: str) -> ConfirmOutcome:
     return signature_confirm_found(signature_for_token(token=token))
 
 
-@transaction.atomic
 def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
     """``signature_confirm`` for a signature its link has already found (the view has it).
 
-    Reading it outside this transaction is safe: only the conditional UPDATE decides.
+    Reading it before the update is safe: only the conditional UPDATE decides.
     """
     blocked = confirm_state(signature)
     if blocked is not None:
         return blocked
     assert signature is not None
-    now = timezone.now()
-    # The conditional UPDATE lets exactly one of several simultaneous clicks win.
-    won = Signature.objects.filter(pk=signature.pk, status=SignatureStatus.PENDING).update(
-        status=SignatureStatus.CONFIRMED, confirmed_at=now, changed_at=now
-    )
-    if not won:
-        return ConfirmOutcome.ALREADY_CONFIRMED
     scope = consent_scope(signature.action_id)
     chosen: list[tuple[ConsentPurpose, str]] = []
     if signature.kind == SignatureKind.INDIVIDUAL and signature.display != DisplayChoice.NOT_LISTED:
@@ -438,10 +437,20 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
         chosen.append((ConsentPurpose.CAMPAIGN_UPDATES, scope))
     if signature.wants_bulletin:
         chosen.append((ConsentPurpose.BULLETIN, ""))
-    # The person is loaded only when there is something to record for them.
-    if chosen and signature.person is not None:
-        for purpose, purpose_scope in chosen:
-            _give(signature.person, purpose, f"campaigns.sign:{signature.action_id}", purpose_scope)
+    # Consents commit with the confirmation or not at all; a confirmation without any is
+    # one statement, which needs no transaction (and its two extra round trips) around it.
+    with transaction.atomic() if chosen else contextlib.nullcontext():
+        now = timezone.now()
+        # The conditional UPDATE lets exactly one of several simultaneous clicks win.
+        won = Signature.objects.filter(pk=signature.pk, status=SignatureStatus.PENDING).update(
+            status=SignatureStatus.CONFIRMED, confirmed_at=now, changed_at=now
+        )
+        if not won:
+            return ConfirmOutcome.ALREADY_CONFIRMED
+        # The person is loaded only when there is something to record for them.
+        if chosen and signature.person is not None:
+            for purpose, purpose_scope in chosen:
+                _give(signature.person, purpose, f"campaigns.sign:{signature.action_id}", purpose_scope)
     return ConfirmOutcome.CONFIRMED
 
 

@@ -4,7 +4,8 @@ A crowd refreshing a campaign or news page should cost little: for anonymous GET
 (no cookies at all) a rendered page is kept briefly and served from the cache. A
 page that sets a cookie, is marked private or no-store, or lives under a staff path
 is never stored, so personal data never enters the cache. Publishing anything bumps
-a generation number, which retires every cached page at once.
+a generation number, which retires every cached page: at once in the process that
+published, and within a second in the others.
 """
 
 from __future__ import annotations
@@ -17,25 +18,35 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, get_max_age, learn_cache_key
 
 from chorus.core.http import mark_publicly_cacheable
+from chorus.core.memo import LocalMemo
 
 GENERATION_KEY = "chorus:pagecache:generation"
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/healthz/")
 
 
+# Read on every cached page; each process keeps it for a second rather than ask Redis
+# each time. The process that publishes forgets it at once; the others within a second.
+GENERATION_MEMO = LocalMemo(seconds=1, maxsize=1)
+
+
 def page_cache_generation() -> int:
-    generation = cache.get(GENERATION_KEY)
+    generation = GENERATION_MEMO.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY) or 1
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, 1, timeout=None)
+            generation = cache.get(GENERATION_KEY) or 1
+        GENERATION_MEMO.set(GENERATION_KEY, generation)
     return int(generation)
 
 
 def retire_cached_pages() -> None:
-    """Called when content changes: every cached page is retired at once."""
+    """Called when content changes: every cached page is retired (in other processes within a second)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+    GENERATION_MEMO.clear()
 
 
 def _response_is_public(response: HttpResponse) -> bool:

@@ -42,6 +42,7 @@ from chorus.campaigns.services import (
     ConfirmOutcome,
     SubmitOutcome,
     _signer_emails_claim,
+    _signer_emails_deliver,
     action_transition,
     counts_refresh,
     invalidation_reverse,
@@ -540,3 +541,24 @@ def test_a_block_made_while_a_signature_waits_stops_it_being_filed(
     assert signatures_file() == [SubmitOutcome.BLOCKED]
     assert not Signature.objects.exists() and not SignatureIntake.objects.exists()
     assert signer_emails_send() == 0
+
+
+def test_signing_again_while_the_confirmation_goes_out_still_gets_the_already_signed_note(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    submit(action, django_capture_on_commit_callbacks, email="quick@example.org")
+    found, batch, tokens = _signer_emails_claim(10)  # a run is sending the confirmation…
+    assert found and len(batch) == 1
+    [token] = tokens.values()
+    # …and the signer, who got it before the batch ended, confirms and signs again at once.
+    assert signature_confirm(token=token) == ConfirmOutcome.CONFIRMED
+    assert (
+        submit(action, django_capture_on_commit_callbacks, email="quick@example.org") == SubmitOutcome.ALREADY_SIGNED
+    )
+    assert _signer_emails_deliver(batch, tokens) == 1  # the confirmation link
+    assert Signature.objects.get().email_due == SignerEmail.ALREADY_SIGNED  # not lost
+    assert signer_emails_send() == 1
+    assert "already signed" in str(mail.outbox[-1].body).lower()
+    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
