@@ -7,11 +7,8 @@ tracking pixels, no link rewriting: links go straight to their pages.
 
 from __future__ import annotations
 
-import binascii
-import uuid
 from dataclasses import dataclass
-from email.header import Header
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import parseaddr
 from functools import cached_property
 from typing import Any
 
@@ -23,6 +20,7 @@ from django.utils.html import escape
 
 from chorus.bulletin.models import BulletinIssue
 from chorus.bulletin.tokens import manage_token
+from chorus.core.mail import from_header, header_text, mime_bytes, site_host
 
 GREETING = "@@CHORUS_GREETING@@"
 PREFERENCES_URL = "@@CHORUS_PREFERENCES_URL@@"
@@ -111,11 +109,11 @@ class RenderedIssue:
     @cached_property
     def constants(self) -> IssueConstants:
         # Worked out on first use and kept with the rendering: the same for every recipient.
-        list_host = _list_host()
+        list_host = site_host()
         sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         return IssueConstants(
-            from_header=_from_header(settings.DEFAULT_FROM_EMAIL),
-            subject_header=_header_text(self.subject),
+            from_header=from_header(settings.DEFAULT_FROM_EMAIL),
+            subject_header=header_text(self.subject),
             envelope_sender=sender_address,
             list_host=list_host,
             list_id=f"Chorus members' bulletin <bulletin.{list_host}>",
@@ -197,25 +195,6 @@ def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id:
     return message
 
 
-def _header_text(value: str) -> str:
-    if value.isascii():
-        return value
-    return Header(value, "utf-8").encode()
-
-
-def _from_header(value: str) -> str:
-    if value.isascii():
-        return value
-    # Only the display name may be encoded: an encoded address is no address at all.
-    return formataddr(parseaddr(value))
-
-
-def _qp(text: str) -> bytes:
-    # binascii's quoted-printable is C code: per-message MIME stays cheap at 20,000 recipients.
-    crlf = "\r\n".join(text.splitlines()) + "\r\n"
-    return binascii.b2a_qp(crlf.encode("utf-8"), istext=True)
-
-
 def message_bytes(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> bytes:
     """The same message as ``personalise`` as ready-to-send MIME bytes, without the email package.
 
@@ -225,34 +204,12 @@ def message_bytes(rendered: RenderedIssue, *, to: str, name: str, subscription_i
     """
     personal = _personal(rendered, name=name, subscription_id=subscription_id)
     constants = rendered.constants
-    boundary = f"=_chorus_{uuid.uuid4().hex}"
-    headers = [
-        f"From: {constants.from_header}",
-        f"To: {to}",
-        f"Subject: {constants.subject_header}",
-        f"Date: {formatdate(localtime=False)}",
-        f"Message-ID: {make_msgid(domain=constants.list_host)}",
-        "MIME-Version: 1.0",
-        f'Content-Type: multipart/alternative; boundary="{boundary}"',
-        *(f"{key}: {value}" for key, value in personal.headers.items()),
-    ]
-    head = ("\r\n".join(headers) + "\r\n\r\n").encode("ascii")
-    part = (
-        '--{boundary}\r\nContent-Type: text/{kind}; charset="utf-8"\r\n'
-        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+    return mime_bytes(
+        from_header=constants.from_header,
+        to=to,
+        subject_header=constants.subject_header,
+        text=personal.text,
+        html=personal.html,
+        message_id_domain=constants.list_host,
+        headers=personal.headers,
     )
-    return b"".join(
-        [
-            head,
-            part.format(boundary=boundary, kind="plain").encode("ascii"),
-            _qp(personal.text),
-            part.format(boundary=boundary, kind="html").encode("ascii"),
-            _qp(personal.html),
-            f"--{boundary}--\r\n".encode("ascii"),
-        ]
-    )
-
-
-def _list_host() -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return host or "chorus.localhost"

@@ -42,6 +42,7 @@ from chorus.bulletin.models import (
     SubscriptionStatus,
 )
 from chorus.core.audit import log_action
+from chorus.core.mail import open_smtp_connection
 
 logger = logging.getLogger(__name__)
 
@@ -296,8 +297,8 @@ def send_batch(
 
 
 def _send_one(mailer: Any, rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> None:
-    smtp = getattr(mailer, "connection", None)
-    if isinstance(smtp, smtplib.SMTP) and to.isascii():
+    smtp = open_smtp_connection(mailer)
+    if smtp is not None and to.isascii():
         # Straight to the open SMTP connection with prebuilt MIME (see emails.message_bytes).
         data = message_bytes(rendered, to=to, name=name, subscription_id=subscription_id)
         smtp.sendmail(rendered.constants.envelope_sender, [to], data)

@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from chorus.accounts.roles import CAMPAIGNER
 from chorus.campaigns import consents
@@ -52,7 +53,7 @@ from chorus.campaigns.selectors import (
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
 from chorus.core.crypto import email_index, token_digest
-from chorus.core.mail import build_email, send_templated_email
+from chorus.core.mail import RenderedEmail, render_email, send_rendered, send_templated_email
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.people.models import ConsentPurpose, Person
@@ -334,23 +335,31 @@ def _store_token_hashes(signatures: list[Signature], *, sent_at: Any) -> None:
         )
 
 
-def _signer_email(signature: Signature, action: ActionPage, token: str | None) -> Any:
-    assert signature.person is not None
-    if token is not None:
-        return build_email(
-            to=signature.person.email,
+# Stands in for a signer's confirmation link while an action's email is rendered once per batch.
+CONFIRM_URL_SLOT = "CHORUSCONFIRMURLSLOT"
+
+
+def _signer_email_rendering(action: ActionPage, *, with_link: bool) -> RenderedEmail:
+    if with_link:
+        return render_email(
             template="campaigns/email/confirm",
             context={
                 "action": action,
-                "signature": signature,
-                "confirm_url": settings.SITE_URL + confirm_path(token),
+                "confirm_url": CONFIRM_URL_SLOT,
                 "days": settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS,
             },
         )
-    return build_email(
-        to=signature.person.email,
+    return render_email(
         template="campaigns/email/already_signed",
         context={"action": action, "action_url": settings.SITE_URL + action.url},
+    )
+
+
+def _with_confirm_url(rendered: RenderedEmail, url: str) -> RenderedEmail:
+    return RenderedEmail(
+        subject=rendered.subject,
+        text=rendered.text.replace(CONFIRM_URL_SLOT, url),
+        html=rendered.html.replace(CONFIRM_URL_SLOT, escape(url)),
     )
 
 
@@ -362,13 +371,21 @@ def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> in
     done: dict[str, list[int]] = defaultdict(list)
     sent = 0
     mailer = mailers["default"]
+    # Each action's two emails are rendered once per batch; a message differs only in its link.
+    renderings: dict[tuple[int, bool], RenderedEmail] = {}
     try:
         mailer.open()
         for signature in batch:
-            wanted = signature.pk in tokens or signature.email_due == SignerEmail.ALREADY_SIGNED
+            token = tokens.get(signature.pk)
+            wanted = token is not None or signature.email_due == SignerEmail.ALREADY_SIGNED
             if wanted and signature.person is not None:
-                email = _signer_email(signature, actions[signature.action_id], tokens.get(signature.pk))
-                mailer.send_messages([email])
+                key = (signature.action_id, token is not None)
+                if key not in renderings:
+                    renderings[key] = _signer_email_rendering(actions[signature.action_id], with_link=key[1])
+                rendered = renderings[key]
+                if token is not None:
+                    rendered = _with_confirm_url(rendered, settings.SITE_URL + confirm_path(token))
+                send_rendered(mailer, rendered, to=signature.person.email)
                 sent += 1
             done[signature.email_due].append(signature.pk)
     finally:

@@ -26,7 +26,7 @@ from django.db import connection
 from chorus.bulletin.models import BulletinIssue, Delivery, IssueStatus
 from chorus.bulletin.services import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
-from chorus.bulletin.tests.smtp_server import start_server
+from chorus.core.tests.smtp_server import start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

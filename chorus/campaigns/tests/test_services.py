@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email
 import smtplib
 from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
 from types import SimpleNamespace
 from typing import Any
 
@@ -59,6 +62,7 @@ from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
+from chorus.core.tests.smtp_server import start_server
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import consent_withdraw, person_find_by_email
 
@@ -488,13 +492,13 @@ def test_one_batch_files_new_repeat_and_already_signed_people_each_once(
     signature_confirm(token=token_from_outbox())
     mail.outbox = []
     cache.add(SIGNER_EMAILS_QUEUED, True)  # let the batch build up
-    for email, name in [
+    for address, name in [
         ("new@example.org", "First Answer"),
         ("signed@example.org", "Sam"),
         ("NEW@example.org", "Second Answer"),  # the same mailbox again, before filing
         ("other@example.org", "Other"),
     ]:
-        signature_submit(action=action, details=details(email=email, name=name), ip_hash=IP)
+        signature_submit(action=action, details=details(email=address, name=name), ip_hash=IP)
     assert signatures_file() == [
         SubmitOutcome.NEW, SubmitOutcome.ALREADY_SIGNED, SubmitOutcome.RESENT, SubmitOutcome.NEW
     ]  # fmt: skip
@@ -562,3 +566,30 @@ def test_signing_again_while_the_confirmation_goes_out_still_gets_the_already_si
     assert signer_emails_send() == 1
     assert "already signed" in str(mail.outbox[-1].body).lower()
     assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
+
+
+def test_signers_emails_over_real_smtp_carry_links_that_confirm(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    controller, handler, port = start_server()
+    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port}}
+    try:
+        with override_settings(MAILERS={"default": smtp}):
+            action = letter(index)
+            cache.add(SIGNER_EMAILS_QUEUED, True)
+            for name in ("ana", "ben", "cat"):
+                submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
+            assert signer_emails_send() == 3
+    finally:
+        controller.stop()
+    assert handler.total == 3
+    for raw in handler.samples:
+        message = email.message_from_bytes(raw, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        assert message["Subject"] == f"Confirm your signature: {action.title}"
+        text = message.get_body(preferencelist=("plain",))
+        assert text is not None
+        match = CONFIRM_LINK.search(text.get_content())
+        assert match, "no confirmation link in the email"
+        assert signature_confirm(token=match.group(1)) == ConfirmOutcome.CONFIRMED
+    assert Signature.objects.filter(status=SignatureStatus.CONFIRMED).count() == 3
