@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 
 ACTION_SLUG = "cameras-off-our-wards"
 ACTION_PATH = f"/campaigns/{ACTION_SLUG}/"
+THANK_YOU_PATH = f"{ACTION_PATH}sign/confirmed/".encode()
 STARTED_FIELD = re.compile(r'name="form_started" value="([^"]+)"')
 STARTED_FIELD_BYTES = re.compile(rb'name="form_started" value="([^"]+)"')
 MAX_DURATION_SECONDS = 120.0
@@ -285,7 +286,8 @@ async def _client(proc: int, args: argparse.Namespace, tokens: Connection) -> Cl
                 continue
             request = client.encode("POST", f"/campaigns/confirm/{token}/", headers=SAME_ORIGIN)
             confirmed = await timed("POST confirm", request)
-            if confirmed is not None and confirmed.status == 200 and b"is confirmed" in confirmed.body:
+            # Confirmed (or confirmed before): redirected to the action's thank-you page.
+            if confirmed is not None and confirmed.status == 302 and confirmed.location == THANK_YOU_PATH:
                 result.confirmed += 1
             elif confirmed is not None:
                 result.errors["POST confirm"] += 1

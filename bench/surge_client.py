@@ -34,6 +34,7 @@ class Response:
     status: int
     body: bytes
     set_cookie: bool
+    location: bytes = b""  # where a redirect points
 
 
 class _Connection(asyncio.Protocol):
@@ -44,6 +45,7 @@ class _Connection(asyncio.Protocol):
         "_closed",
         "_delimited",
         "_headers_done",
+        "_location",
         "_parser",
         "_set_cookie",
         "_waiter",
@@ -56,6 +58,7 @@ class _Connection(asyncio.Protocol):
         self._waiter: asyncio.Future[Response] | None = None
         self._body: list[bytes] = []
         self._set_cookie = False
+        self._location = b""
         self._headers_done = False
         self._delimited = False  # Content-Length or chunked: the parser sees the end itself
         self._closed = False
@@ -96,6 +99,8 @@ class _Connection(asyncio.Protocol):
             self._set_cookie = True
         elif lowered in (b"content-length", b"transfer-encoding"):
             self._delimited = True
+        elif lowered == b"location":
+            self._location = value
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
@@ -113,6 +118,7 @@ class _Connection(asyncio.Protocol):
         self._waiter = asyncio.get_running_loop().create_future()
         self._body = []
         self._set_cookie = self._headers_done = self._delimited = False
+        self._location = b""
         self.transport.write(request)
         return self._waiter
 
@@ -130,7 +136,7 @@ class _Connection(asyncio.Protocol):
             return
         self.keep_alive = self._parser.should_keep_alive()
         body = self._body[0] if len(self._body) == 1 else b"".join(self._body)
-        waiter.set_result(Response(self._parser.get_status_code(), body, self._set_cookie))
+        waiter.set_result(Response(self._parser.get_status_code(), body, self._set_cookie, self._location))
 
     def _fail(self, error: Exception) -> None:
         if self._waiter is not None and not self._waiter.done():

@@ -163,6 +163,12 @@ class ActionPage(RoutablePageMixin, Page):
 
         return check_email(request, self)
 
+    @path("sign/confirmed/")
+    def confirmed(self, request: HttpRequest) -> HttpResponse:
+        from chorus.campaigns.views import confirmed
+
+        return confirmed(request, self)
+
     @path("signatories/")
     def signatories(self, request: HttpRequest) -> HttpResponse:
         from chorus.campaigns.views import signatories

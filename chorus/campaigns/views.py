@@ -108,6 +108,12 @@ def check_email(request: HttpRequest, action: ActionPage) -> HttpResponse:
     return cacheable_for_public(request, response)
 
 
+def confirmed(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    """Where a confirmation lands: the same page for everyone, so served from the caches."""
+    response = render(request, "campaigns/confirmed.html", {"page": action, "outcome": ConfirmOutcome.CONFIRMED})
+    return cacheable_for_public(request, response)
+
+
 def signatories(request: HttpRequest, action: ActionPage) -> HttpResponse:
     paginator = Paginator(listed_signatures(action_id=action.pk), SIGNATORIES_PER_PAGE)
     page_obj = paginator.get_page(request.GET.get("page"))
@@ -128,12 +134,10 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     page = live_action(key=str(signature.action_id)) if signature else None
     if request.method == "POST":
         outcome = signature_confirm_found(signature)
-        return render(
-            request,
-            "campaigns/confirmed.html",
-            {"outcome": outcome, "page": page},
-            status=200 if outcome in (ConfirmOutcome.CONFIRMED, ConfirmOutcome.ALREADY_CONFIRMED) else 400,
-        )
+        if page is not None and outcome in (ConfirmOutcome.CONFIRMED, ConfirmOutcome.ALREADY_CONFIRMED):
+            # Post/Redirect/Get: a refresh never posts again, and the thank-you page is cached.
+            return redirect(page.url + "sign/confirmed/")
+        return render(request, "campaigns/confirmed.html", {"outcome": outcome, "page": page}, status=400)
     problem = confirm_state(signature)
     if problem is not None:
         return render(

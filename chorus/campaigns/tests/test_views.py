@@ -137,8 +137,9 @@ def test_a_post_from_our_own_pages_is_taken_without_any_cookie(
     page = client.get(confirm_url)
     assert page.status_code == 200 and not page.cookies and "csrfmiddlewaretoken" not in page.content.decode()
     confirmed = client.post(confirm_url, {}, **headers)  # type: ignore[arg-type]
-    assert confirmed.status_code == 200 and not confirmed.cookies
+    assert confirmed.status_code == 302 and not confirmed.cookies
     assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+    assert not client.get(confirmed["Location"]).cookies
 
 
 def test_bad_input_keeps_answers_and_lists_errors(index: Any, client: Client, signed_slowly: None) -> None:
@@ -182,10 +183,15 @@ def test_confirm_page_confirms_only_on_post(
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert Signature.objects.get().status == SignatureStatus.PENDING  # a link scanner's GET signs nobody
     response = client.post(confirm_url)
-    assert response.status_code == 200
-    assert "your signature is confirmed" in response.content.decode()
-    assert client.post(confirm_url).status_code == 200  # replay: still fine, still once
+    assert response.status_code == 302 and response["Location"] == action.url + "sign/confirmed/"
+    assert Signature.objects.get().status == SignatureStatus.CONFIRMED
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200
+    assert "your signature is confirmed" in thanks.content.decode()
+    assert "public" in thanks["Cache-Control"] and not thanks.cookies  # the same page for everyone
+    assert client.post(confirm_url)["Location"] == response["Location"]  # replay: still fine, still once
     assert client.get("/campaigns/confirm/" + "x" * 43 + "/").status_code == 400
+    assert client.post("/campaigns/confirm/" + "x" * 43 + "/").status_code == 400
 
 
 def test_count_json_by_id_and_slug_with_cache_headers(
