@@ -19,7 +19,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 HOST = "127.0.0.1"  # never anything else
-GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+GRANIAN = str(Path(PYTHON).parent / "granian")
 
 
 def manage(env: dict[str, str], *command: str) -> None:
@@ -54,21 +54,27 @@ def flush_cache(redis_db: int) -> None:
     redis.Redis(host=HOST, port=6379, db=redis_db).flushdb()
 
 
-def gunicorn_command(app: str, *, port: int, workers: int, extra: tuple[str, ...] = ()) -> list[str]:
+def server_command(app: str, *, port: int, workers: int) -> list[str]:
+    """The production web server (docs/deployment.md): granian serving the WSGI application,
+    each worker running one request at a time in Python, HTTP/1.1 keep-alive."""
     return [
-        GUNICORN,
-        app,
-        "--bind",
-        f"{HOST}:{port}",
+        GRANIAN,
+        "--interface",
+        "wsgi",
+        "--host",
+        HOST,
+        "--port",
+        str(port),
         "--workers",
         str(workers),
-        "--worker-class",
-        "sync",
-        "--keep-alive",
-        "5",
-        *extra,
+        "--blocking-threads",
+        "1",
+        "--backlog",
+        "4096",
+        "--no-access-log",
         "--log-level",
         "warning",
+        app,
     ]
 
 

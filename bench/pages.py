@@ -5,7 +5,7 @@
     .venv/bin/python bench/pages.py --quick    # a few seconds, to check it works
 
 It creates a fresh PostgreSQL database (chorus_bench_pages), migrates it, loads the demo,
-starts gunicorn with production-like settings (config.settings.bench: DEBUG off, Redis
+starts granian (the production server) with production-like settings (config.settings.bench: DEBUG off, Redis
 cache at redis://127.0.0.1:6379/3, WhiteNoise) and several workers, then loads each URL
 for a fixed time from client processes on 127.0.0.1 (asyncio + httpx, keep-alive) and
 prints requests/second, p50 and p99 latency, the ratio to the bare view, and the home
@@ -35,9 +35,9 @@ from harness import (
     ROOT,
     drop_database,
     flush_cache,
-    gunicorn_command,
     manage,
     recreate_database,
+    server_command,
     start,
     stop,
     wait_until_healthy,
@@ -100,10 +100,10 @@ def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:
 
 
 def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    server = start(gunicorn_command("config.wsgi:application", port=args.port, workers=args.workers), env)
+    server = start(server_command("config.wsgi:application", port=args.port, workers=args.workers), env)
     if not wait_until_healthy(server, port=args.port, seconds=30):
         stop(server)
-        raise SystemExit("gunicorn did not answer /healthz/ within 30 seconds")
+        raise SystemExit("granian did not answer /healthz/ within 30 seconds")
     return server
 
 
@@ -183,7 +183,7 @@ def report(results: list[Result], html_bytes: int, css_bytes: int, args: argpars
     bare = results[0].rps or float("nan")
     print()
     print(
-        f"gunicorn {args.workers} sync workers; {args.connections} connections from {args.clients} client "
+        f"granian, {args.workers} workers; {args.connections} connections from {args.clients} client "
         f"processes; {args.duration:g} s per URL; page cache {args.page_cache_seconds} s; all on {HOST}"
     )
     print(f"{'target':<16} {'path':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'vs bare':>8}")
@@ -209,7 +209,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="2 s per URL, 2 workers: proves the script works.")
     parser.add_argument("--duration", type=float, default=20.0, help="Seconds of load per URL (max 60).")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=4, help="Web server worker processes.")
     parser.add_argument("--connections", type=int, default=16, help="Concurrent keep-alive connections in total.")
     parser.add_argument("--clients", type=int, default=2, help="Load-generating processes.")
     parser.add_argument("--port", type=int, default=8091)

@@ -6,7 +6,7 @@
 
 It creates a fresh PostgreSQL database (chorus_bench_surge), migrates it and loads the
 campaigns demo, then starts, all on 127.0.0.1:
-  * gunicorn with production-like settings (config.settings.bench: DEBUG off, Redis cache,
+  * granian (the production server) with production-like settings (config.settings.bench: DEBUG off, Redis cache,
     full middleware) and several workers, serving this module's WSGI application: the
     site plus one extra URL, a bare Django view that inserts one row (the baseline);
   * task workers (django-tasks-db) that send the confirmation emails, and the scheduler
@@ -54,9 +54,9 @@ from harness import (
     cpu_seconds,
     drop_database,
     flush_cache,
-    gunicorn_command,
     manage,
     recreate_database,
+    server_command,
     start,
     stop,
     wait_until_healthy,
@@ -77,7 +77,7 @@ EMAIL_WAIT_SECONDS = 60.0
 STEPS = ["GET form", "POST signature", "POST confirm", "repeat POST", "GET page", "GET count.json"]
 
 
-# --- server side: gunicorn imports this module with SIGN_SURGE_SERVER=1 ------------------
+# --- server side: the web server imports this module with SIGN_SURGE_SERVER=1 -------------
 
 urlpatterns: list[Any] = []
 
@@ -158,10 +158,8 @@ def start_services(args: argparse.Namespace, env: dict[str, str]) -> list[subpro
     import httpx
 
     server_env = {**env, "SIGN_SURGE_SERVER": "1"}
-    gunicorn = gunicorn_command(
-        "bench.sign_surge:application", port=args.port, workers=args.workers, extra=("--backlog", "4096")
-    )
-    processes = [start(gunicorn, server_env)]
+    server = server_command("bench.sign_surge:application", port=args.port, workers=args.workers)
+    processes = [start(server, server_env)]
     for n in range(args.task_workers):
         worker = [PYTHON, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay", "--worker-id", f"w{n}"]
         processes.append(start(worker, env, quiet=True))
@@ -176,7 +174,7 @@ def start_services(args: argparse.Namespace, env: dict[str, str]) -> list[subpro
         return processes
     for process in processes:
         stop(process)
-    raise SystemExit("gunicorn did not answer /healthz/ in time")
+    raise SystemExit("granian did not answer /healthz/ in time")
 
 
 # --- clients -----------------------------------------------------------------------------
@@ -439,11 +437,11 @@ def run(args: argparse.Namespace) -> None:
         before = db_query(args, COUNTED_SQL, (action_id,))[0]
         print(
             f"Surge: {args.clients} client process(es) × ({args.signers} signers + {args.readers} readers) "
-            f"for {args.duration:g} s against {args.workers} gunicorn workers and {args.task_workers} task workers…",
+            f"for {args.duration:g} s against {args.workers} granian workers and {args.task_workers} task workers…",
             flush=True,
         )
         groups = {
-            "gunicorn (web)": [processes[0].pid],
+            "web server": [processes[0].pid],
             "task workers (email)": [process.pid for process in processes[1:-1]],
             "scheduler": [processes[-1].pid],
             "SMTP sink": [sink.pid],
@@ -521,7 +519,7 @@ def run(args: argparse.Namespace) -> None:
 
     print()
     print(
-        f"gunicorn {args.workers} sync workers; {args.task_workers} task workers; {args.clients} client process(es); "
+        f"granian, {args.workers} workers; {args.task_workers} task workers; {args.clients} client process(es); "
         f"{args.signers} signers + {args.readers} readers each; {elapsed:.1f} s; all on {HOST}"
     )
     print(f"{'step':<16} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
@@ -578,7 +576,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="A few seconds, small numbers: proves the script works.")
     parser.add_argument("--duration", type=float, default=30.0, help="Seconds of surge (max 120).")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes.")
+    parser.add_argument("--workers", type=int, default=3, help="Web server worker processes.")
     parser.add_argument("--task-workers", type=int, default=2, help="Task worker processes sending email.")
     parser.add_argument("--clients", type=int, default=2, help="Client processes.")
     parser.add_argument("--signers", type=int, default=24, help="Concurrent signers per client process.")
@@ -598,5 +596,5 @@ def parse_args() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    # Importable by gunicorn as bench.sign_surge (ROOT on sys.path); run as a script here.
+    # Importable by the web server as bench.sign_surge (ROOT on sys.path); run as a script here.
     run(parse_args())

@@ -6,7 +6,7 @@ per request that a benchmark does not need: URL objects, header multidicts, cook
 redirect handling, decompression, tracing hooks, a stream reader per response. This one
 writes a pre-built request, lets llhttp (``httptools``, the parser uvicorn uses) call back
 with the status, headers and body, and keeps nothing else. It is still real HTTP over
-TCP: it honours ``Connection: close`` (which gunicorn's sync workers send after every
+TCP: it honours ``Connection: close`` (which servers without keep-alive send after every
 response, so each request is then a new connection) and reuses keep-alive connections
 otherwise, and it reads Content-Length, chunked and close-delimited bodies.
 """

@@ -25,7 +25,7 @@ from chorus.core.memo import LocalMemo
 from chorus.people.models import ConsentPurpose, ConsentRecord
 
 # Every signing request and count.json read starts from the action and the block lists.
-# Each gunicorn process remembers them for a few seconds (as long as browsers may cache
+# Each web process remembers them for a few seconds (as long as browsers may cache
 # the page itself); edits in the same process clear them at once (campaigns.receivers).
 LIVE_ACTIONS = LocalMemo(seconds=5)
 BLOCK_LISTS = LocalMemo(seconds=10, maxsize=1)

@@ -2,7 +2,7 @@
 
 Production settings (DEBUG off, PostgreSQL, Redis cache, WhiteNoise, the full middleware
 stack) so the figures mean something; dummy keys; plain HTTP because the benchmark talks
-to gunicorn directly, without a TLS proxy. The only extra is the bare view in
+to the web server directly, without a TLS proxy. The only extra is the bare view in
 config.bench_urls, which the real site never serves.
 """
 
