@@ -217,8 +217,7 @@ def _signatures_file_batch(batch_size: int) -> list[SubmitOutcome]:
                 ip_hash=row.ip_hash,
                 email_domain_hash=row.email_domain_hash,
                 email_due=SignerEmail.CONFIRM,
-                created_at=row.received_at,
-                changed_at=row.received_at,
+                created_at=row.received_at,  # when they signed, for trends and retention
             )
             _apply_details(signature, details)
             new[key] = signature
