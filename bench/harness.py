@@ -55,8 +55,8 @@ def flush_cache(redis_db: int) -> None:
 
 
 def server_command(app: str, *, port: int, workers: int) -> list[str]:
-    """The production web server (docs/deployment.md): granian serving the WSGI application,
-    each worker running one request at a time in Python, HTTP/1.1 keep-alive."""
+    """The production web server as docs/deployment.md runs it: granian serving the WSGI
+    application, each worker running one request at a time in Python, HTTP/1.1 keep-alive."""
     return [
         GRANIAN,
         "--interface",
@@ -69,6 +69,11 @@ def server_command(app: str, *, port: int, workers: int) -> list[str]:
         str(workers),
         "--blocking-threads",
         "1",
+        "--runtime-mode",
+        "st",
+        "--http",
+        "1",
+        "--no-ws",
         "--backlog",
         "4096",
         "--no-access-log",
