@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from django.db import transaction
+
+from chorus.core.audit import verify_chain
+from chorus.core.crypto import email_index
 from chorus.core.models import AuditEvent
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import (
+    NewPersonDetails,
     consent_is_active,
     consent_withdraw,
     consent_withdraw_one,
     person_erase,
     person_find_by_email,
     person_get_or_create,
+    persons_get_or_create,
 )
 from chorus.people.tests.factories import give_consent, make_person
 
@@ -26,6 +33,47 @@ def test_two_spellings_of_one_mailbox_are_one_person() -> None:
     assert person_find_by_email(email="ROWANASH@gmail.com") == first
     assert Person.objects.count() == 1
     assert AuditEvent.objects.filter(action="people.person.created", object_id=str(first.pk)).count() == 1
+
+
+def test_a_batch_finds_the_known_creates_the_new_and_audits_each_once() -> None:
+    known, _ = person_get_or_create(email="known@example.org", name="Known")
+    with transaction.atomic():
+        people = persons_get_or_create(
+            [
+                NewPersonDetails(email="new@example.org", name="First"),
+                NewPersonDetails(email="Known@example.org", name="Ignored"),
+                NewPersonDetails(email="NEW@example.org", name="Second"),  # the same mailbox again
+            ]
+        )
+    assert set(people) == {email_index("known@example.org"), email_index("new@example.org")}
+    assert people[email_index("known@example.org")] == known
+    new = people[email_index("new@example.org")]
+    assert new.pk is not None and new.name == "First"  # the first details win
+    assert Person.objects.count() == 2
+    created = AuditEvent.objects.filter(action="people.person.created")
+    assert sorted(created.values_list("object_id", flat=True)) == sorted([str(known.pk), str(new.pk)])
+    assert list(verify_chain()) == []
+
+
+def test_a_batch_copes_when_another_request_creates_one_of_its_people_first(monkeypatch: Any) -> None:
+    person_get_or_create(email="race@example.org", name="Quicker")  # the other request…
+    real_filter = Person.objects.filter
+
+    def looked_before_it_committed(*args: Any, **kwargs: Any) -> Any:
+        # …committed just after this batch looked: the first lookup finds no one.
+        monkeypatch.setattr(Person.objects, "filter", real_filter)
+        return Person.objects.none()
+
+    monkeypatch.setattr(Person.objects, "filter", looked_before_it_committed)
+    with transaction.atomic():
+        people = persons_get_or_create(
+            [NewPersonDetails(email="race@example.org"), NewPersonDetails(email="calm@example.org", name="Calm")]
+        )
+    assert Person.objects.count() == 2  # the unique index refused the duplicate; nobody twice
+    assert people[email_index("race@example.org")].name == "Quicker"
+    assert people[email_index("calm@example.org")].name == "Calm"
+    assert AuditEvent.objects.filter(action="people.person.created").count() == 2
+    assert list(verify_chain()) == []
 
 
 def test_consent_is_recorded_with_its_wording_and_audited() -> None:
