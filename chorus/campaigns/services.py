@@ -192,6 +192,7 @@ def _signatures_file_batch(batch_size: int) -> list[SubmitOutcome]:
             action_id__in=actions, person_id__in=[person.pk for person in people.values()]
         )
     }
+    blocked = block_lists()
     new: dict[tuple[int, int], Signature] = {}
     outcomes: list[SubmitOutcome] = []
     for row, details in signers:
@@ -199,7 +200,7 @@ def _signatures_file_batch(batch_size: int) -> list[SubmitOutcome]:
         if action is None or not action.is_open:
             outcomes.append(SubmitOutcome.CLOSED)
             continue
-        if block_lists().blocks(ip_hash=row.ip_hash, email_domain_hash=row.email_domain_hash):
+        if blocked.blocks(ip_hash=row.ip_hash, email_domain_hash=row.email_domain_hash):
             outcomes.append(SubmitOutcome.BLOCKED)  # blocked since it was taken in
             continue
         person = people[email_index(details.email)]

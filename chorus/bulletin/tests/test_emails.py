@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import email
-from email import policy
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -14,6 +11,7 @@ from django.utils.html import escape
 from chorus.bulletin.emails import message_bytes, personalise, preferences_url, render_issue, unsubscribe_url
 from chorus.bulletin.tests.factories import make_index, make_issue
 from chorus.bulletin.tokens import read_manage_token
+from chorus.core.tests.mime import mime_bodies, parse_mime
 
 pytestmark = pytest.mark.django_db
 
@@ -23,22 +21,9 @@ def rendered() -> Any:
     return render_issue(make_issue(make_index()))
 
 
-def _parse(data: bytes) -> EmailMessage:
-    parsed = email.message_from_bytes(data, policy=policy.default)
-    assert isinstance(parsed, EmailMessage)
-    return parsed
-
-
-def _bodies(parsed: EmailMessage) -> tuple[str, str]:
-    text = parsed.get_body(preferencelist=("plain",))
-    html = parsed.get_body(preferencelist=("html",))
-    assert text is not None and html is not None
-    return text.get_content(), html.get_content()
-
-
 def test_fast_mime_matches_the_django_message(rendered: Any) -> None:
-    fast = _parse(message_bytes(rendered, to="zoe@example.org", name="Zoë Ångström", subscription_id=42))
-    slow = _parse(
+    fast = parse_mime(message_bytes(rendered, to="zoe@example.org", name="Zoë Ångström", subscription_id=42))
+    slow = parse_mime(
         personalise(rendered, to="zoe@example.org", name="Zoë Ångström", subscription_id=42).message().as_bytes()
     )
     for parsed in (fast, slow):
@@ -50,8 +35,8 @@ def test_fast_mime_matches_the_django_message(rendered: Any) -> None:
         assert parsed["Message-ID"] and parsed["Date"]
         url = parsed["List-Unsubscribe"][1:-1]
         assert url.startswith("http") and read_manage_token(url.rstrip("/").rsplit("/", 1)[-1]) == 42
-    fast_text, fast_html = _bodies(fast)
-    slow_text, slow_html = _bodies(slow)
+    fast_text, fast_html = mime_bodies(fast)
+    slow_text, slow_html = mime_bodies(slow)
     assert fast_text.replace("\r\n", "\n").strip() == slow_text.replace("\r\n", "\n").strip()
     assert fast_html.replace("\r\n", "\n").strip() == slow_html.replace("\r\n", "\n").strip()
     assert "Hello Zoë Ångström," in fast_text
@@ -59,7 +44,7 @@ def test_fast_mime_matches_the_django_message(rendered: Any) -> None:
 
 
 def test_no_tracking_and_accessible_structure(rendered: Any) -> None:
-    text, html = _bodies(_parse(message_bytes(rendered, to="a@example.org", name="", subscription_id=1)))
+    text, html = mime_bodies(parse_mime(message_bytes(rendered, to="a@example.org", name="", subscription_id=1)))
     assert "Hello," in text
     assert "<img" not in html.lower()
     assert 'lang="en-GB"' in html
@@ -71,9 +56,9 @@ def test_no_tracking_and_accessible_structure(rendered: Any) -> None:
 
 def test_names_cannot_inject_headers_or_markup(rendered: Any) -> None:
     data = message_bytes(rendered, to="a@example.org", name="Eve\r\nBcc: x@evil.example <b>", subscription_id=1)
-    parsed = _parse(data)
+    parsed = parse_mime(data)
     assert parsed["Bcc"] is None
-    _, html = _bodies(parsed)
+    _, html = mime_bodies(parsed)
     assert "<b>" not in html and "&lt;b&gt;" in html
 
 
@@ -81,10 +66,10 @@ def test_personal_links_are_exactly_the_reversed_urls(rendered: Any) -> None:
     # Messages splice each token into links worked out once per issue; they must be the
     # very links reverse() gives, in the headers and in both bodies.
     for subscription_id in (1, 42, 98765):
-        parsed = _parse(message_bytes(rendered, to="a@example.org", name="Sam", subscription_id=subscription_id))
+        parsed = parse_mime(message_bytes(rendered, to="a@example.org", name="Sam", subscription_id=subscription_id))
         unsubscribe, preferences = unsubscribe_url(subscription_id), preferences_url(subscription_id)
         assert parsed["List-Unsubscribe"] == f"<{unsubscribe}>"
-        text, html = _bodies(parsed)
+        text, html = mime_bodies(parsed)
         assert f"Unsubscribe: {unsubscribe}" in text and preferences in text
         assert f'href="{escape(unsubscribe)}"' in html and f'href="{escape(preferences)}"' in html
 
@@ -92,7 +77,7 @@ def test_personal_links_are_exactly_the_reversed_urls(rendered: Any) -> None:
 def test_links_and_headers_shared_by_an_issue_come_from_the_settings() -> None:
     with override_settings(SITE_URL="https://members.example.net", DEFAULT_FROM_EMAIL="Zoë <news@example.net>"):
         later = render_issue(make_issue(make_index()))
-        parsed = _parse(message_bytes(later, to="a@example.org", name="", subscription_id=7))
+        parsed = parse_mime(message_bytes(later, to="a@example.org", name="", subscription_id=7))
         assert parsed["List-Unsubscribe"] == f"<{unsubscribe_url(7)}>"
         assert parsed["List-Unsubscribe"].startswith("<https://members.example.net/bulletin/unsubscribe/")
         assert parsed["From"] == "Zoë <news@example.net>"

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import email
 import smtplib
 from datetime import timedelta
-from email import policy
-from email.message import EmailMessage
 from types import SimpleNamespace
 from typing import Any
 
@@ -62,7 +59,8 @@ from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
-from chorus.core.tests.smtp_server import start_server
+from chorus.core.tests.mime import mime_bodies, parse_mime
+from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import consent_withdraw, person_find_by_email
 
@@ -571,25 +569,18 @@ def test_signing_again_while_the_confirmation_goes_out_still_gets_the_already_si
 def test_signers_emails_over_real_smtp_carry_links_that_confirm(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    controller, handler, port = start_server()
-    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port}}
-    try:
-        with override_settings(MAILERS={"default": smtp}):
-            action = letter(index)
-            cache.add(SIGNER_EMAILS_QUEUED, True)
-            for name in ("ana", "ben", "cat"):
-                submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
-            assert signer_emails_send() == 3
-    finally:
-        controller.stop()
+    with smtp_mailer() as handler:
+        action = letter(index)
+        cache.add(SIGNER_EMAILS_QUEUED, True)
+        for name in ("ana", "ben", "cat"):
+            submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
+        assert signer_emails_send() == 3
     assert handler.total == 3
     for raw in handler.samples:
-        message = email.message_from_bytes(raw, policy=policy.default)
-        assert isinstance(message, EmailMessage)
+        message = parse_mime(raw)
         assert message["Subject"] == f"Confirm your signature: {action.title}"
-        text = message.get_body(preferencelist=("plain",))
-        assert text is not None
-        match = CONFIRM_LINK.search(text.get_content())
+        text, _ = mime_bodies(message)
+        match = CONFIRM_LINK.search(text)
         assert match, "no confirmation link in the email"
         assert signature_confirm(token=match.group(1)) == ConfirmOutcome.CONFIRMED
     assert Signature.objects.filter(status=SignatureStatus.CONFIRMED).count() == 3

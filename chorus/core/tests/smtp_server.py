@@ -6,9 +6,12 @@ import collections
 import logging
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from aiosmtpd.controller import Controller
+from django.test import override_settings
 
 
 class CountingHandler:
@@ -41,3 +44,15 @@ def start_server() -> tuple[Controller, CountingHandler, int]:
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, handler, port
+
+
+@contextmanager
+def smtp_mailer() -> Iterator[CountingHandler]:
+    """A real SMTP server, with the default mailer sending to it for the block's duration."""
+    controller, handler, port = start_server()
+    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port}}
+    try:
+        with override_settings(MAILERS={"default": smtp}):
+            yield handler
+    finally:
+        controller.stop()

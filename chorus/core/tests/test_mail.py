@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import email
 from collections.abc import Iterator
-from email import policy
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.core.mail import mailers
-from django.test import override_settings
 
 from chorus.core.mail import RenderedEmail, email_message, send_rendered
-from chorus.core.tests.smtp_server import CountingHandler, start_server
+from chorus.core.tests.mime import mime_bodies, parse_mime
+from chorus.core.tests.smtp_server import CountingHandler, smtp_mailer
 
 RENDERED = RenderedEmail(
     subject="Confirm your signature: Cameras off our wards – “now”",
@@ -23,28 +21,15 @@ RENDERED = RenderedEmail(
 )
 
 
-def _parse(data: bytes) -> EmailMessage:
-    parsed = email.message_from_bytes(data, policy=policy.default)
-    assert isinstance(parsed, EmailMessage)
-    return parsed
-
-
 def _bodies(parsed: EmailMessage) -> tuple[str, str]:
-    text = parsed.get_body(preferencelist=("plain",))
-    html = parsed.get_body(preferencelist=("html",))
-    assert text is not None and html is not None
-    return text.get_content().replace("\r\n", "\n"), html.get_content().replace("\r\n", "\n")
+    text, html = mime_bodies(parsed)
+    return text.replace("\r\n", "\n"), html.replace("\r\n", "\n")
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[CountingHandler]:
-    controller, handler, port = start_server()
-    smtp = {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "127.0.0.1", "port": port}}
-    try:
-        with override_settings(MAILERS={"default": smtp}):
-            yield handler
-    finally:
-        controller.stop()
+    with smtp_mailer() as handler:
+        yield handler
 
 
 def test_prebuilt_mime_over_smtp_matches_the_message_django_builds(smtp_server: CountingHandler) -> None:
@@ -55,8 +40,8 @@ def test_prebuilt_mime_over_smtp_matches_the_message_django_builds(smtp_server: 
     finally:
         mailer.close()
     assert smtp_server.received == {"sam@example.org": 1}
-    fast = _parse(smtp_server.samples[0])
-    slow = _parse(
+    fast = parse_mime(smtp_server.samples[0])
+    slow = parse_mime(
         email_message(RENDERED, to="sam@example.org", headers={"Auto-Submitted": "auto-generated"})
         .message()
         .as_bytes()
