@@ -6,11 +6,18 @@ page that sets a cookie, is marked private or no-store, or lives under a staff p
 is never stored, so personal data never enters the cache. Publishing anything bumps
 a generation number, which retires every cached page: at once in the process that
 published, and within a second in the others.
+
+Each process also keeps what it last read from the shared cache for up to a second
+(never past the page's own expiry), so the few pages a crowd is refreshing cost no
+round trip to Redis at all. The shared cache holds plain status, headers and body, and
+every hit gets a response object of its own.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,12 +28,17 @@ from chorus.core.http import mark_publicly_cacheable
 from chorus.core.memo import LocalMemo
 
 GENERATION_KEY = "chorus:pagecache:generation"
+# What the shared cache holds for a page: status, headers, body and when it expires.
+CachedPage = tuple[int, list[tuple[str, str]], bytes, float]
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/healthz/")
 
 
 # Read on every cached page; each process keeps it for a second rather than ask Redis
 # each time. The process that publishes forgets it at once; the others within a second.
 GENERATION_MEMO = LocalMemo(seconds=1, maxsize=1)
+# The pages (and their Vary header lists) this process read from the shared cache in the
+# last second: under a crowd, the same few are asked for hundreds of times a second.
+PAGE_MEMO = LocalMemo(seconds=1, maxsize=512)
 
 
 def page_cache_generation() -> int:
@@ -47,6 +59,41 @@ def retire_cached_pages() -> None:
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
     GENERATION_MEMO.clear()
+    PAGE_MEMO.clear()
+
+
+class _SharedCacheReadLocally:
+    """The shared cache, read through this process's one-second memo.
+
+    Given to Django's ``get_cache_key`` so that the Vary header list it looks up is kept
+    locally too; only reads go through here.
+    """
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = PAGE_MEMO.get(key)
+        if value is None:
+            value = cache.get(key)
+            if value is None:
+                return default
+            PAGE_MEMO.set(key, value)
+        return value
+
+
+_READ_LOCALLY: Any = _SharedCacheReadLocally()
+
+
+def _page_to_cache(response: HttpResponse, timeout: int) -> CachedPage:
+    return (response.status_code, list(response.items()), response.content, time.time() + timeout)
+
+
+def _response_from_cache(page: Any) -> HttpResponse | None:
+    """A new response for a cached page, or None if it has expired (or is not one of ours)."""
+    if not isinstance(page, tuple) or len(page) != 4:
+        return None
+    status, headers, content, expires_at = page
+    if time.time() >= expires_at:
+        return None
+    return HttpResponse(content, status=status, headers=headers)
 
 
 def _response_is_public(response: HttpResponse) -> bool:
@@ -64,9 +111,9 @@ class PublicPageCacheMiddleware:
         if request.method not in {"GET", "HEAD"} or request.COOKIES or request.path.startswith(EXCLUDED_PREFIXES):
             return self.get_response(request)
         key_prefix = f"page:{page_cache_generation()}"
-        cache_key = get_cache_key(request, key_prefix, "GET", cache=cache)
+        cache_key = get_cache_key(request, key_prefix, "GET", cache=_READ_LOCALLY)
         if cache_key is not None:
-            cached: HttpResponse | None = cache.get(cache_key)
+            cached = _response_from_cache(_READ_LOCALLY.get(cache_key))
             if cached is not None:
                 return cached
         response = self.get_response(request)
@@ -77,5 +124,7 @@ class PublicPageCacheMiddleware:
             timeout = settings.CHORUS_PAGE_CACHE_SECONDS if max_age is None else min(max_age, 3600)
             if timeout > 0:
                 cache_key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
-                cache.set(cache_key, response, timeout)
+                page = _page_to_cache(response, timeout)
+                cache.set(cache_key, page, timeout)
+                PAGE_MEMO.set(cache_key, page)  # replaces an expired copy this process holds
         return response

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.views.decorators.cache import never_cache
 
+from chorus.core.http import mark_publicly_cacheable
 from chorus.core.middleware import PublicPageCacheMiddleware, retire_cached_pages
 from chorus.news.models import ArticlePage
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
@@ -130,3 +134,38 @@ def test_publishing_retires_cached_pages_in_the_full_stack(client: Client) -> No
     article.title = "Published title"
     article.save_revision().publish()
     assert "Published title" in client.get("/news/plan/").content.decode()
+
+
+def test_a_page_read_in_the_last_second_is_served_without_asking_the_shared_cache() -> None:
+    view = CountingView(html)
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(factory.get("/news/"))
+    middleware(factory.get("/news/"))  # read from the shared cache, and kept in this process
+    cache.clear()  # the shared cache no longer has it; this process still does, for a second
+    third = middleware(factory.get("/news/"))
+    assert view.calls == 1
+    assert third.content == b"<p>hello</p>"
+
+
+def test_each_request_gets_its_own_response_object() -> None:
+    view = CountingView(html)
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(factory.get("/news/"))
+    first = middleware(factory.get("/news/"))
+    first["X-Changed-By-An-Outer-Middleware"] = "yes"
+    second = middleware(factory.get("/news/"))
+    assert first is not second
+    assert "X-Changed-By-An-Outer-Middleware" not in second
+    assert second["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_a_page_kept_in_this_process_is_never_served_past_its_own_expiry() -> None:
+    view = CountingView(lambda: mark_publicly_cacheable(html(), max_age=1))
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(factory.get("/campaigns/letter/sign/"))
+    middleware(factory.get("/campaigns/letter/sign/"))
+    assert view.calls == 1
+    with time_machine.travel(timedelta(seconds=1.5)):
+        middleware(factory.get("/campaigns/letter/sign/"))
+        middleware(factory.get("/campaigns/letter/sign/"))  # the fresh copy, not the expired one
+    assert view.calls == 2
