@@ -79,6 +79,7 @@ class _SharedCacheReadLocally:
         return value
 
 
+# Typed loosely because get_cache_key expects a cache backend; it only ever calls get().
 _READ_LOCALLY: Any = _SharedCacheReadLocally()
 
 
