@@ -38,6 +38,22 @@ _axe = Axe()
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """On SQLite, browser tests use a database file, as `make run` does, not memory.
+
+    The live server answers a page and the requests it starts (Wagtail's icon sprite) on
+    separate threads, and staff sessions are saved on every request. An in-memory test
+    database shares one cache between threads and refuses a second writer at once
+    ("database table is locked"); a file makes it wait, as it would in real use.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(settings.VAR_DIR / "test-e2e.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
