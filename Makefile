@@ -28,7 +28,10 @@ run: install
 	$(MANAGE) sync_roles
 	@$(MANAGE) demo_staff
 	@echo "Starting the task worker and scheduler beside the web server (Ctrl-C stops all three)."
-	@trap 'kill 0' EXIT INT TERM; \
+# When the web server stops (Ctrl-C, or the port is taken) the worker and scheduler stop
+# with it. Only this shell's own jobs are signalled: "kill 0" would signal make and this
+# shell too, and re-enter the trap until the shell crashed.
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(MANAGE) db_worker --interval 0.5 & \
 	$(MANAGE) run_scheduler & \
 	echo "Chorus is at http://127.0.0.1:8000/  (staff: http://127.0.0.1:8000/admin/; mail: var/mail/)"; \
