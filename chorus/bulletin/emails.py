@@ -8,7 +8,6 @@ tracking pixels, no link rewriting: links go straight to their pages.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from email.utils import parseaddr
 from functools import cached_property
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.utils.html import escape
 
 from chorus.bulletin.models import BulletinIssue
 from chorus.bulletin.tokens import manage_token
-from chorus.core.mail import from_header, header_text, mime_bytes, site_host
+from chorus.core.mail import header_text, mime_bytes, sender
 
 GREETING = "@@CHORUS_GREETING@@"
 PREFERENCES_URL = "@@CHORUS_PREFERENCES_URL@@"
@@ -109,14 +108,13 @@ class RenderedIssue:
     @cached_property
     def constants(self) -> IssueConstants:
         # Worked out on first use and kept with the rendering: the same for every recipient.
-        list_host = site_host()
-        sender_address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+        site = sender()
         return IssueConstants(
-            from_header=from_header(settings.DEFAULT_FROM_EMAIL),
+            from_header=site.from_header,
             subject_header=header_text(self.subject),
-            envelope_sender=sender_address,
-            list_host=list_host,
-            list_id=f"Chorus members' bulletin <bulletin.{list_host}>",
+            envelope_sender=site.envelope_address,
+            list_host=site.host,
+            list_id=f"Chorus members' bulletin <bulletin.{site.host}>",
             unsubscribe=LinkPattern.for_route("bulletin:unsubscribe"),
             preferences=LinkPattern.for_route("bulletin:preferences"),
         )

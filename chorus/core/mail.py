@@ -9,6 +9,7 @@ instead: the same multipart/alternative structure, written directly.
 from __future__ import annotations
 
 import binascii
+import functools
 import smtplib
 import uuid
 from dataclasses import dataclass
@@ -85,10 +86,27 @@ def from_header(value: str) -> str:
     return formataddr(parseaddr(value))
 
 
-def site_host() -> str:
-    """The site's host name, for Message-IDs and List-Id."""
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return host or "chorus.localhost"
+@dataclass(frozen=True)
+class Sender:
+    """What every message from this site shares: worked out once, not per message."""
+
+    from_header: str  # ready to send
+    envelope_address: str
+    host: str  # the site's host name, for Message-IDs and List-Id
+
+
+def sender() -> Sender:
+    return _sender(settings.DEFAULT_FROM_EMAIL, settings.SITE_URL)
+
+
+@functools.lru_cache(maxsize=8)
+def _sender(from_email: str, site_url: str) -> Sender:
+    host = site_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return Sender(
+        from_header=from_header(from_email),
+        envelope_address=parseaddr(from_email)[1],
+        host=host or "chorus.localhost",
+    )
 
 
 def _quoted_printable(text: str) -> bytes:
@@ -155,13 +173,14 @@ def send_rendered(mailer: Any, rendered: RenderedEmail, *, to: str, headers: dic
     if smtp is None or not to.isascii():
         mailer.send_messages([email_message(rendered, to=to, headers=headers)])
         return
+    site = sender()
     data = mime_bytes(
-        from_header=from_header(settings.DEFAULT_FROM_EMAIL),
+        from_header=site.from_header,
         to=to,
         subject_header=header_text(rendered.subject),
         text=rendered.text,
         html=rendered.html,
-        message_id_domain=site_host(),
+        message_id_domain=site.host,
         headers=headers,
     )
-    smtp.sendmail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], [to], data)
+    smtp.sendmail(site.envelope_address, [to], data)
