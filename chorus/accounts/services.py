@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import GroupPagePermission, Page
 
 from chorus.accounts.roles import EDITOR, ROLES, page_permissions_for, permissions_for
@@ -46,3 +51,18 @@ def roles_sync() -> dict[str, int]:
                     )
     log_action("accounts.roles.synced", data=counts, screen="manage.py sync_roles")
     return counts
+
+
+def sign_in_records_prune() -> int:
+    """Delete django-axes' records of sign-ins older than the retention period.
+
+    Failed attempts hold the username typed, the address and the browser. They only
+    matter for the hour-long lock-out, and are kept a little longer to look into an
+    attack; successful sign-ins are not logged (AXES_DISABLE_ACCESS_LOG), and any rows
+    from before that are removed the same way.
+    """
+    cutoff = timezone.now() - timedelta(days=settings.CHORUS_RETENTION_SIGN_IN_ATTEMPT_DAYS)
+    deleted = 0
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        deleted += model.objects.filter(attempt_time__lt=cutoff).delete()[0]
+    return deleted

@@ -42,12 +42,9 @@ from chorus.bulletin.models import (
     SubscriptionStatus,
 )
 from chorus.core.audit import log_action
-from chorus.core.mail import open_smtp_connection
+from chorus.core.mail import MAIL_REFUSED, describe_mail_error, open_smtp_connection
 
 logger = logging.getLogger(__name__)
-
-# The server answered and refused: the message was certainly not accepted.
-REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
 
 
 @dataclass
@@ -271,13 +268,13 @@ def send_batch(
             pacer.wait()
             try:
                 _send_one(mailer, rendered, to=person.email, name=person.name, subscription_id=subscription.pk)
-            except REFUSED as error:
-                _mark(row.pk, worker, status=DeliveryStatus.FAILED, error=_describe(error))
+            except MAIL_REFUSED as error:  # the server answered: certainly not accepted
+                _mark(row.pk, worker, status=DeliveryStatus.FAILED, error=describe_mail_error(error))
                 result.failed += 1
                 continue
             except (OSError, smtplib.SMTPException) as error:
                 # The connection broke mid-conversation: the server may or may not have the message.
-                _mark(row.pk, worker, status=DeliveryStatus.IN_DOUBT, error=_describe(error))
+                _mark(row.pk, worker, status=DeliveryStatus.IN_DOUBT, error=describe_mail_error(error))
                 result.in_doubt += 1
                 result.released += _release(worker, row.pk + 1)
                 result.stopped = "connection lost"
@@ -304,11 +301,6 @@ def _send_one(mailer: Any, rendered: RenderedIssue, *, to: str, name: str, subsc
         smtp.sendmail(rendered.constants.envelope_sender, [to], data)
         return
     mailer.send_messages([personalise(rendered, to=to, name=name, subscription_id=subscription_id)])
-
-
-def _describe(error: BaseException) -> str:
-    code = getattr(error, "smtp_code", "")
-    return f"{error.__class__.__name__} {code}".strip()[:300]
 
 
 def check_error_threshold(*, issue_id: int) -> bool:

@@ -7,6 +7,7 @@ that a worker refreshes in batches, so signing never contends on a counter.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -87,7 +88,11 @@ class ActionPage(RoutablePageMixin, Page):
     )
     priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="campaign_actions")
     coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="campaign_actions")
-    closing_date = models.DateField(null=True, blank=True, help_text="The last day people can sign.")
+    closing_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day people can sign. Left empty, signing closes by itself after a year open.",
+    )
     state = models.CharField(max_length=20, choices=ActionState.choices, default=ActionState.DRAFT, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -416,13 +421,26 @@ class BlockedEmailDomain(models.Model):
         super().save(*args, **kwargs)
 
 
+# A block can be renewed, but no single block outlasts this.
+IP_BLOCK_MAX_DAYS = 90
+
+
+def ip_block_expiry() -> datetime:
+    return timezone.now() + timedelta(days=settings.CHORUS_CAMPAIGNS_IP_BLOCK_DAYS)
+
+
 class BlockedIpHash(models.Model):
-    """A hashed client address (from a trend alert or the dashboard) whose signatures are dropped."""
+    """A hashed client address (from a trend alert or the dashboard) whose signatures are dropped.
+
+    Every block ends: addresses change hands, and even a hash is not kept for months.
+    """
 
     ip_hash = models.CharField(max_length=64, unique=True)
     reason = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Addresses change hands; block for days.")
+    expires_at = models.DateTimeField(
+        default=ip_block_expiry, help_text="Addresses change hands: block for days, not months."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -430,6 +448,11 @@ class BlockedIpHash(models.Model):
 
     def __str__(self) -> str:
         return self.ip_hash[:12]
+
+    def clean(self) -> None:
+        longest = timezone.now() + timedelta(days=IP_BLOCK_MAX_DAYS)
+        if self.expires_at and self.expires_at > longest:
+            raise ValidationError({"expires_at": f"Block an address for {IP_BLOCK_MAX_DAYS} days at most."})
 
 
 class Invalidation(models.Model):

@@ -78,7 +78,7 @@ def live_action(*, key: str) -> ActionPage | None:
 
 @dataclass(frozen=True)
 class BlockLists:
-    ip_hashes: dict[str, datetime | None]  # hash -> when the block ends (None: until lifted)
+    ip_hashes: dict[str, datetime]  # hash -> when the block ends
     email_domain_hashes: frozenset[str]
 
     def blocks(self, *, ip_hash: str, email_domain_hash: str) -> bool:
@@ -86,8 +86,7 @@ class BlockLists:
             return True
         if ip_hash not in self.ip_hashes:
             return False
-        expires_at = self.ip_hashes[ip_hash]
-        return expires_at is None or expires_at > timezone.now()
+        return self.ip_hashes[ip_hash] > timezone.now()
 
 
 def block_lists() -> BlockLists:

@@ -8,6 +8,7 @@ import enum
 import json
 import logging
 import secrets
+import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -53,7 +54,16 @@ from chorus.campaigns.selectors import (
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
 from chorus.core.crypto import email_index, token_digest
-from chorus.core.mail import RenderedEmail, render_email, send_rendered, send_templated_email
+from chorus.core.mail import (
+    MAIL_REFUSED,
+    MailNotSent,
+    RenderedEmail,
+    describe_mail_error,
+    refused_for_good,
+    render_email,
+    send_rendered,
+    send_templated_email,
+)
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.people.models import ConsentPurpose, Person
@@ -385,9 +395,19 @@ def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> in
                 rendered = renderings[key]
                 if token is not None:
                     rendered = _with_confirm_url(rendered, settings.SITE_URL + confirm_path(token))
-                send_rendered(mailer, rendered, to=signature.person.email)
-                sent += 1
+                try:
+                    send_rendered(mailer, rendered, to=signature.person.email)
+                except MAIL_REFUSED as error:
+                    if not refused_for_good(error):
+                        raise  # a busy or throttling server: the next run tries again
+                    # Every run would be refused again: the email is given up, not retried forever.
+                    logger.warning("A signer's email was refused for good (%s).", describe_mail_error(error))
+                else:
+                    sent += 1
             done[signature.email_due].append(signature.pk)
+    except (OSError, smtplib.SMTPException) as error:
+        # The rest of the batch is released below for the next run; the error is kept without addresses.
+        raise MailNotSent(describe_mail_error(error)) from None
     finally:
         with transaction.atomic():
             for due, ids in done.items():
@@ -558,6 +578,18 @@ def action_transition(
 ) -> None:
     """Move an action along its workflow (workflow.TRANSITIONS) and audit it."""
     _require(actor, TRANSITION_PERMISSION)
+    _action_transition_apply(action=action, target=target, actor=actor, request=request)
+
+
+def _action_transition_apply(
+    *,
+    action: ActionPage,
+    target: ActionState,
+    actor: Any,
+    request: HttpRequest | None = None,
+    why: str = "",
+    screen: str = "",
+) -> None:
     locked = ActionPage.objects.select_for_update().get(pk=action.pk)
     transition = transition_for(locked.state, target)
     if transition is None:
@@ -580,12 +612,33 @@ def action_transition(
         actor=actor,
         obj=locked,
         object_type="campaigns.actionpage",
-        data={"from": str(transition.source), "to": str(target)},
+        data={"from": str(transition.source), "to": str(target), **({"why": why} if why else {})},
         request=request,
+        screen=screen,
     )
     transaction.on_commit(retire_cached_pages)
     # An update() sends no signal; other processes catch up within seconds (selectors).
     transaction.on_commit(LIVE_ACTIONS.clear)
+
+
+def actions_close_undated() -> int:
+    """Close actions that have no closing date once they have been open for the longest
+    time allowed; returns how many. Retention runs from closing, so without this the
+    signers of an undated action would be kept for as long as it stayed open."""
+    opened_before = timezone.now() - timedelta(days=settings.CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS)
+    stale = ActionPage.objects.filter(state=ActionState.OPEN, closing_date__isnull=True, opened_at__lte=opened_before)
+    closed = 0
+    for action in stale.order_by("pk"):
+        with transaction.atomic():
+            _action_transition_apply(
+                action=action,
+                target=ActionState.CLOSED,
+                actor=None,
+                why=f"no closing date, open {settings.CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS} days",
+                screen="task: campaigns.apply_retention",
+            )
+        closed += 1
+    return closed
 
 
 @transaction.atomic

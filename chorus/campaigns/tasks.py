@@ -32,4 +32,6 @@ def trend_check() -> int:
 
 @task
 def apply_retention() -> dict[str, int]:
-    return services.signatures_apply_retention()
+    # Undated actions are closed first, so their retention period starts.
+    closed = services.actions_close_undated()
+    return {"undated_actions_closed": closed, **services.signatures_apply_retention()}

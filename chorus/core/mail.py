@@ -9,9 +9,11 @@ instead: the same multipart/alternative structure, written directly.
 from __future__ import annotations
 
 import binascii
+import contextlib
 import functools
 import smtplib
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.header import Header
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -66,7 +68,49 @@ def send_templated_email(
     *, to: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
 ) -> None:
     """Render and send one email now. Call from a task, never from a view."""
-    build_email(to=to, template=template, context=context, headers=headers).send()
+    message = build_email(to=to, template=template, context=context, headers=headers)
+    with mail_errors_without_addresses():
+        message.send()
+
+
+# --- mail errors, described without the addresses they carry --------------------------
+
+# The server refused one message and answered: the connection can take the next one.
+MAIL_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+
+
+class MailNotSent(Exception):
+    """A message was not sent. It says only what kind of error and which SMTP code.
+
+    smtplib's own errors name the recipient's address, and a failed task keeps its
+    error in the task results table and the worker's log, where nothing encrypts it.
+    """
+
+
+def describe_mail_error(error: BaseException) -> str:
+    """The error's class and SMTP code(s): enough to act on, and no address."""
+    codes: list[str] = []
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _ in error.recipients.values()})
+    elif isinstance(error, smtplib.SMTPResponseException):
+        codes = [str(error.smtp_code)]
+    return " ".join([error.__class__.__name__, *codes])[:300]
+
+
+def refused_for_good(error: BaseException) -> bool:
+    """Whether the server refused for good (5xx): trying the same message again won't help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+@contextlib.contextmanager
+def mail_errors_without_addresses() -> Iterator[None]:
+    """Turn any mail error into MailNotSent, dropping the original and the addresses in it."""
+    try:
+        yield
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailNotSent(describe_mail_error(error)) from None
 
 
 # --- prebuilt MIME for batch senders -------------------------------------------------

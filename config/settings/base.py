@@ -151,7 +151,12 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# Successful sign-ins are not logged: the audit log records what staff do with personal
+# data, and an access log would keep every staff address and browser for ever.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
+# Failed sign-in attempts (username typed, address, browser) are deleted after this many days.
+CHORUS_RETENTION_SIGN_IN_ATTEMPT_DAYS = env_int("CHORUS_RETENTION_SIGN_IN_ATTEMPT_DAYS", 2)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -246,6 +251,12 @@ CHORUS_TRUST_X_REAL_IP = env_bool("CHORUS_TRUST_X_REAL_IP", False)
 CHORUS_MIN_FORM_FILL_SECONDS = env_int("CHORUS_MIN_FORM_FILL_SECONDS", 3)
 # Periodic jobs enqueued by `manage.py run_scheduler`; apps add theirs below.
 CHORUS_PERIODIC_JOBS: list[dict[str, object]] = []
+# Finished task runs (their arguments, and a failed run's error) are deleted after this many days.
+CHORUS_RETENTION_TASK_RESULTS_DAYS = env_int("CHORUS_RETENTION_TASK_RESULTS_DAYS", 7)
+CHORUS_PERIODIC_JOBS += [
+    {"name": "core.prune_task_results", "task": "chorus.core.tasks.prune_task_results", "every_seconds": 86400},
+    {"name": "accounts.prune_sign_ins", "task": "chorus.accounts.tasks.prune_sign_in_records", "every_seconds": 3600},
+]
 
 # --- people and privacy (issue 3) ---
 # Retention, in days (docs/data-protection.md). A person with no agreement left and
@@ -272,8 +283,13 @@ CHORUS_CAMPAIGNS_SIGN_SUSTAINED = env_int("CHORUS_CAMPAIGNS_SIGN_SUSTAINED", 60)
 CHORUS_CAMPAIGNS_CONFIRM_DAYS = env_int("CHORUS_CAMPAIGNS_CONFIRM_DAYS", 7)
 # Signers' personal data is anonymised this many days after an action closes.
 CHORUS_CAMPAIGNS_RETENTION_DAYS = env_int("CHORUS_CAMPAIGNS_RETENTION_DAYS", 180)
+# An action without a closing date closes by itself after this many days open, so its
+# signers' retention period starts (a campaigner can reopen it with a date).
+CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = env_int("CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS", 365)
 # Hashed client addresses on signatures are cleared after this many days.
 CHORUS_CAMPAIGNS_IP_HASH_DAYS = env_int("CHORUS_CAMPAIGNS_IP_HASH_DAYS", 7)
+# A blocked address hash is unblocked and deleted after this many days, unless staff choose a date.
+CHORUS_CAMPAIGNS_IP_BLOCK_DAYS = env_int("CHORUS_CAMPAIGNS_IP_BLOCK_DAYS", 14)
 # The hourly trend check alerts campaigners when one address or domain signs more than this in an hour.
 CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 50)
 # How long browsers and shared caches may keep campaign pages and count.json.

@@ -12,7 +12,13 @@ from django.utils import timezone
 from chorus.campaigns import privacy
 from chorus.campaigns.models import Moderation, Signature, SignatureIntake, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import action_count
-from chorus.campaigns.services import action_transition, counts_refresh, signatures_apply_retention
+from chorus.campaigns.services import (
+    action_transition,
+    actions_close_undated,
+    counts_refresh,
+    signatures_apply_retention,
+)
+from chorus.campaigns.tasks import apply_retention
 from chorus.campaigns.tests.factories import letter
 from chorus.campaigns.workflow import ActionState
 from chorus.core.models import AuditEvent
@@ -120,3 +126,41 @@ def test_an_action_left_open_past_its_closing_date_is_anonymised_too(index: Any)
         assert signatures_apply_retention()["anonymised"] == 1
     signature.refresh_from_db()
     assert signature.name == "" and signature.status == SignatureStatus.CONFIRMED
+
+
+def test_an_action_without_a_closing_date_closes_after_a_year_and_its_signers_then_go(
+    index: Any, settings: Any
+) -> None:
+    settings.CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = 365
+    settings.CHORUS_CAMPAIGNS_RETENTION_DAYS = 180
+    opened = timezone.now()
+    undated = letter(index, closing_date=None, state=ActionState.OPEN, opened_at=opened)
+    dated = letter(index, closing_date=(opened + timedelta(days=700)).date(), state=ActionState.OPEN, opened_at=opened)
+    signer = _signature(undated, "long@example.org")
+
+    with time_machine.travel(opened + timedelta(days=364)):
+        assert actions_close_undated() == 0
+    with time_machine.travel(opened + timedelta(days=366)):
+        assert actions_close_undated() == 1
+        assert actions_close_undated() == 0  # done once
+    undated.refresh_from_db()
+    dated.refresh_from_db()
+    assert undated.state == ActionState.CLOSED and not undated.is_open
+    assert dated.state == ActionState.OPEN  # its own date decides
+    event = AuditEvent.objects.get(action="campaigns.action.closed", object_id=str(undated.pk))
+    assert event.actor is None and event.data["why"] == "no closing date, open 365 days"
+
+    with time_machine.travel(opened + timedelta(days=366 + 181)):
+        assert signatures_apply_retention()["anonymised"] == 1
+    signer.refresh_from_db()
+    assert signer.person is None and signer.name == ""
+
+
+def test_the_daily_retention_task_closes_undated_actions_first(index: Any, settings: Any) -> None:
+    settings.CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = 30
+    long_ago = timezone.now() - timedelta(days=31)
+    undated = letter(index, closing_date=None, state=ActionState.OPEN, opened_at=long_ago)
+    figures = apply_retention.call()
+    assert figures["undated_actions_closed"] == 1 and "anonymised" in figures
+    undated.refresh_from_db()
+    assert undated.state == ActionState.CLOSED

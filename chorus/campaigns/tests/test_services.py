@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import override_settings
@@ -58,6 +58,7 @@ from chorus.campaigns.tests.conftest import CONFIRM_LINK, token_from_outbox
 from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
+from chorus.core.mail import MailNotSent
 from chorus.core.models import AuditEvent
 from chorus.core.tests.mime import mime_bodies, parse_mime
 from chorus.core.tests.smtp_server import smtp_mailer
@@ -165,13 +166,23 @@ def test_blocked_domain_and_address_store_and_send_nothing(
     action = letter(index)
     BlockedEmailDomain.objects.create(domain="Spam.Example")
     assert submit(action, django_capture_on_commit_callbacks, email="x@spam.example") == SubmitOutcome.BLOCKED
-    BlockedIpHash.objects.create(ip_hash="b" * 32)
+    block = BlockedIpHash.objects.create(ip_hash="b" * 32)
     assert submit(action, django_capture_on_commit_callbacks, ip="b" * 32) == SubmitOutcome.BLOCKED
+    # A block made without an end date still ends: addresses change hands.
+    assert block.expires_at - block.created_at == pytest.approx(timedelta(days=14), abs=timedelta(seconds=5))
     expired = BlockedIpHash.objects.create(ip_hash="c" * 32, expires_at=timezone.now() - timedelta(hours=1))
     assert expired.pk
     assert submit(action, django_capture_on_commit_callbacks, ip="c" * 32) == SubmitOutcome.NEW
     assert Signature.objects.count() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_address_block_lasts_days_not_months() -> None:
+    block = BlockedIpHash(ip_hash="d" * 32, expires_at=timezone.now() + timedelta(days=91))
+    with pytest.raises(ValidationError, match="90 days at most"):
+        block.full_clean()
+    block.expires_at = timezone.now() + timedelta(days=89)
+    block.full_clean()
 
 
 def test_a_new_block_applies_at_once_although_the_lists_are_remembered(
@@ -404,7 +415,7 @@ def test_a_broken_mail_connection_loses_no_email_and_resends_none_that_went(
         return real_send(self, messages)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_third)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
+    with pytest.raises(MailNotSent, match=r"^SMTPServerDisconnected$"):  # kept without addresses
         signer_emails_send()
     assert [message.to[0] for message in mail.outbox] == ["mail0@example.org", "mail1@example.org"]
     waiting = Signature.objects.exclude(email_due=SignerEmail.NONE)
@@ -412,6 +423,38 @@ def test_a_broken_mail_connection_loses_no_email_and_resends_none_that_went(
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
     assert signer_emails_send() == 2
     assert sorted(message.to[0] for message in mail.outbox) == [f"mail{i}@example.org" for i in range(4)]
+
+
+def test_an_address_refused_for_good_is_given_up_and_the_rest_are_sent(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with smtp_mailer() as handler:
+        handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
+        action = letter(index)
+        cache.add(SIGNER_EMAILS_QUEUED, True)
+        for name in ("ana", "gone", "cat"):
+            submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
+        assert signer_emails_send() == 2
+        assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()  # not retried every run
+        assert signer_emails_send() == 0
+    assert set(handler.received) == {"ana@example.org", "cat@example.org"}
+
+
+def test_an_address_refused_for_now_stays_due_for_the_next_run(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with smtp_mailer() as handler:
+        handler.refuse["busy@example.org"] = "450 4.2.1 Try again later"
+        action = letter(index)
+        cache.add(SIGNER_EMAILS_QUEUED, True)
+        submit(action, django_capture_on_commit_callbacks, email="busy@example.org")
+        with pytest.raises(MailNotSent, match=r"^SMTPRecipientsRefused 450$"):
+            signer_emails_send()
+        waiting = Signature.objects.get()
+        assert waiting.email_due == SignerEmail.CONFIRM and waiting.email_claim == ""
+        del handler.refuse["busy@example.org"]
+        assert signer_emails_send() == 1
+    assert handler.received["busy@example.org"] == 1
 
 
 def test_a_sender_run_that_died_leaves_its_emails_to_the_next_after_the_lease(

@@ -20,6 +20,14 @@ class CountingHandler:
         self.total = 0
         self.samples: list[bytes] = []  # the first few messages, to parse in tests
         self.lock = threading.Lock()
+        # Recipient address -> the SMTP reply that refuses it, e.g. "550 5.1.1 No such user".
+        self.refuse: dict[str, str] = {}
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address.lower() in self.refuse:
+            return self.refuse[address.lower()]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
