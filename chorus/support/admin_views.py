@@ -190,6 +190,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": support_request.events.select_related("actor"),
             "transitions": workflow.transitions_for(support_request.status, services.staff_roles(user)),
             "overdue": selectors.support_request_is_overdue(support_request=support_request),
+            "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "message_form": message_form,
             "assign_form": AssignForm(initial={"assignee": support_request.assignee}),
             "categorise_form": categorise_form,

@@ -7,11 +7,12 @@ Everything a member writes (and anything that could identify them) is stored wit
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce, Greatest
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
@@ -106,6 +107,23 @@ class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
                 | models.Q(resolution_due__lt=today)
             )
         )
+
+    def inactive_since(self, cutoff: datetime) -> SupportRequestQuerySet:
+        """Requests with no activity after ``cutoff`` (see ``last_activity``)."""
+        return self.alias(last_activity_at=last_activity()).filter(last_activity_at__lte=cutoff)
+
+
+def last_activity() -> Greatest:
+    """A request's latest message, internal note or status change, or when it arrived if
+    there is none yet: what the job closing inactive requests counts from."""
+    latest_message = Message.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
+    latest_event = RequestEvent.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
+    return Greatest(
+        "received_at",
+        # Coalesce: SQLite's and MySQL's GREATEST give NULL if any argument is NULL.
+        Coalesce(models.Subquery(latest_message.values("created_at")[:1]), "received_at"),
+        Coalesce(models.Subquery(latest_event.values("created_at")[:1]), "received_at"),
+    )
 
 
 class SupportRequest(models.Model):
@@ -222,6 +240,8 @@ class RequestEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     by_member = models.BooleanField(default=False)
+    # Made by the scheduled job (closing an inactive request), not by a person.
+    by_system = models.BooleanField(default=False)
     created_at = models.DateTimeField()
 
     class Meta:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
-from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest
+from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
 from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
 SMALL_COUNT = 5  # counts below this are shown as "fewer than 5" so nobody can be singled out
@@ -68,6 +69,22 @@ def support_request_is_overdue(*, support_request: SupportRequest, today: date |
     if support_request.first_response_at is None and support_request.first_response_due < today:
         return True
     return support_request.resolution_due < today
+
+
+def support_request_closes_on(*, support_request: SupportRequest) -> date | None:
+    """The day the inactivity job will close this open request if nothing happens first."""
+    if support_request.is_closed:
+        return None
+    last_activity_at = (
+        SupportRequest.objects.filter(pk=support_request.pk)
+        .annotate(last_activity_at=last_activity())
+        .values_list("last_activity_at", flat=True)
+        .get()
+    )
+    days = settings.CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS
+    if support_request.status == Status.WAITING_ON_MEMBER:
+        days = min(days, settings.CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS)
+    return timezone.localdate(last_activity_at + timedelta(days=days))
 
 
 def conversation(*, support_request: SupportRequest, include_notes: bool) -> QuerySet[Message]:

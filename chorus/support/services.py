@@ -179,6 +179,7 @@ def support_request_transition(
     transition: str,
     actor: User | None = None,
     by_member: bool = False,
+    by_system: bool = False,
     outcome_message: str = "",
     request: HttpRequest | None = None,
     now: datetime | None = None,
@@ -190,7 +191,12 @@ def support_request_transition(
         raise SupportError("That is not a step in the workflow.")
     # Lock the row so two caseworkers acting at once cannot both move it.
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    roles = frozenset({workflow.MEMBER}) if by_member else staff_roles(actor)
+    if by_system:
+        roles, actor = frozenset({workflow.SYSTEM}), None
+    elif by_member:
+        roles, actor = frozenset({workflow.MEMBER}), None
+    else:
+        roles = staff_roles(actor)
     if not step.roles & roles:
         raise SupportError("You are not allowed to make that change.")
     if support_request.status not in step.sources:
@@ -211,7 +217,8 @@ def support_request_transition(
         support_request.resolution_due = clocks.add_working_days(
             _local_date(now), settings.CHORUS_SUPPORT_RESOLUTION_DAYS
         )
-    if not by_member and support_request.first_response_at is None:
+    # Only a person on staff answers; the job closing a request untouched is no response.
+    if actor is not None and support_request.first_response_at is None:
         support_request.first_response_at = now
     support_request.save()
     RequestEvent.objects.create(
@@ -219,16 +226,23 @@ def support_request_transition(
         transition=step.name,
         from_status=previous,
         to_status=step.target,
-        actor=None if by_member else actor,
+        actor=actor,
         by_member=by_member,
+        by_system=by_system,
         created_at=now,
     )
     log_action(
         "support.request.transitioned",
-        actor=None if by_member else actor,
+        actor=actor,
         obj=support_request,
         request=request,
-        data={"transition": step.name, "from": previous, "to": step.target, "by_member": by_member},
+        data={
+            "transition": step.name,
+            "from": previous,
+            "to": step.target,
+            "by_member": by_member,
+            "by_system": by_system,
+        },
     )
     if step.target in workflow.OUTCOME_STATUSES:
         body = outcome_message.strip() or workflow.OUTCOME_MESSAGES[step.target]
@@ -424,6 +438,66 @@ def support_requests_anonymise_closed(*, now: datetime | None = None) -> int:
     if count:
         log_action("support.request.anonymised", object_type="support.supportrequest", data={"count": count})
     return count
+
+
+@dataclass(frozen=True)
+class InactiveClosures:
+    """How many requests one run of the inactivity job closed, by reason."""
+
+    unanswered: int
+    inactive: int
+
+
+def support_requests_close_inactive(*, now: datetime | None = None, batch_size: int = 200) -> InactiveClosures:
+    """Close requests left waiting for the member, or left untouched, too long, so retention applies."""
+    now = now or timezone.now()
+    # Waiting requests first: one past both limits is closed for the more specific reason.
+    unanswered = _close_inactive_with(
+        transition="close_unanswered",
+        cutoff=now - timedelta(days=settings.CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS),
+        now=now,
+        batch_size=batch_size,
+    )
+    inactive = _close_inactive_with(
+        transition="close_inactive",
+        cutoff=now - timedelta(days=settings.CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS),
+        now=now,
+        batch_size=batch_size,
+    )
+    return InactiveClosures(unanswered=unanswered, inactive=inactive)
+
+
+def _close_inactive_with(*, transition: str, cutoff: datetime, now: datetime, batch_size: int) -> int:
+    sources = workflow.TRANSITIONS[transition].sources
+    closed, after_pk = 0, 0
+    while True:
+        # Walk by primary key so a request that is skipped is never read again in this run.
+        due = (
+            SupportRequest.objects.filter(status__in=sources, pk__gt=after_pk)
+            .inactive_since(cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        batch = list(due[:batch_size])
+        if not batch:
+            return closed
+        for pk in batch:
+            if _close_if_still_inactive(pk=pk, transition=transition, cutoff=cutoff, now=now):
+                closed += 1
+        after_pk = batch[-1]
+
+
+@transaction.atomic
+def _close_if_still_inactive(*, pk: int, transition: str, cutoff: datetime, now: datetime) -> bool:
+    # Check again under the row lock: the member may have replied since the batch was read.
+    support_request = SupportRequest.objects.select_for_update().filter(pk=pk).first()
+    sources = workflow.TRANSITIONS[transition].sources
+    if support_request is None or support_request.status not in sources:
+        return False
+    if not SupportRequest.objects.filter(pk=pk).inactive_since(cutoff).exists():
+        return False
+    support_request_transition(support_request=support_request, transition=transition, by_system=True, now=now)
+    return True
 
 
 @transaction.atomic

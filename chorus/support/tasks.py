@@ -1,4 +1,4 @@
-"""Background work for the support desk: emails and retention. Tasks take ids and call services."""
+"""Background work for the support desk: emails, closing and retention. Tasks take ids and call services."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from chorus.core.mail import send_templated_email
 from chorus.support.models import SupportRequest
-from chorus.support.services import support_requests_anonymise_closed
+from chorus.support.services import support_requests_anonymise_closed, support_requests_close_inactive
 
 
 def _private_url(token: str) -> str:
@@ -62,3 +62,10 @@ def support_send_assignee_email(support_request_id: int, reason: str) -> None:
 def support_retention_run() -> int:
     """Anonymise the content of requests closed longer than the retention period."""
     return support_requests_anonymise_closed()
+
+
+@task
+def support_close_inactive_run() -> dict[str, int]:
+    """Close requests left waiting for the member, or untouched, too long (see workflow.py)."""
+    closures = support_requests_close_inactive()
+    return {"unanswered": closures.unanswered, "inactive": closures.inactive}

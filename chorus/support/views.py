@@ -117,6 +117,7 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
             "support_request": support_request,
             "messages_list": selectors.conversation(support_request=support_request, include_notes=False),
             "events": support_request.events.all(),
+            "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "reply_form": reply_form,
             "refusal": refusal,
             "can_reply": can_reply,

@@ -4,9 +4,16 @@
 it looks the transition up here, checks the actor's role and writes the audit event.
 
 Replies after closing: a member's reply within ``CHORUS_SUPPORT_REOPEN_DAYS`` (30) days
-of a request being resolved, referred or declined reopens it to "in progress" (the
-``reopen`` transition, by the member). Later replies are refused with a message asking
-them to send a new request. A withdrawn request stays closed for the member.
+of a request being resolved, referred, declined or closed automatically reopens it to
+"in progress" (the ``member_reopen`` transition). Later replies are refused with a
+message asking them to send a new request. A withdrawn request stays closed for the member.
+
+Closing automatically: content is anonymised a set time after a request closes, so an
+open request must not stay open for ever. The scheduled job
+(``support_requests_close_inactive``) closes a request waiting for the member after
+``CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS`` with no activity, and any other open request
+after ``CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS`` with no activity. Only the ``SYSTEM`` role
+may make those two transitions; no person can.
 """
 
 from __future__ import annotations
@@ -19,6 +26,8 @@ MEMBER = "member"
 CASEWORKER = "Caseworker"
 ADMINISTRATOR = "Administrator"
 STAFF = frozenset({CASEWORKER, ADMINISTRATOR})
+# The scheduled job acting for no one: its changes are recorded without a staff user.
+SYSTEM = "system"
 
 
 class Status(models.TextChoices):
@@ -30,6 +39,8 @@ class Status(models.TextChoices):
     REFERRED = "referred", "Referred"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED_UNANSWERED = "closed_unanswered", "Closed: no reply from the member"
+    CLOSED_INACTIVE = "closed_inactive", "Closed: no activity"
 
 
 # What the member sees on their private page for each status.
@@ -42,12 +53,26 @@ MEMBER_LABELS: dict[str, str] = {
     Status.REFERRED: "Passed on to another organisation",
     Status.DECLINED: "We could not help with this",
     Status.WITHDRAWN: "You withdrew this request",
+    Status.CLOSED_UNANSWERED: "Closed because we did not hear back from you",
+    Status.CLOSED_INACTIVE: "Closed because nothing happened on it for a long time",
 }
 
 OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING_ON_MEMBER})
-CLOSED_STATUSES = frozenset({Status.RESOLVED, Status.REFERRED, Status.DECLINED, Status.WITHDRAWN})
-# Closed with an answer from us: the member gets an outcome message and may reply to reopen.
-OUTCOME_STATUSES = frozenset({Status.RESOLVED, Status.REFERRED, Status.DECLINED})
+CLOSED_STATUSES = frozenset(
+    {
+        Status.RESOLVED,
+        Status.REFERRED,
+        Status.DECLINED,
+        Status.WITHDRAWN,
+        Status.CLOSED_UNANSWERED,
+        Status.CLOSED_INACTIVE,
+    }
+)
+# Closed with an answer from us (or a notice saying why we closed it): the member gets an
+# outcome message and may reply to reopen.
+OUTCOME_STATUSES = frozenset(
+    {Status.RESOLVED, Status.REFERRED, Status.DECLINED, Status.CLOSED_UNANSWERED, Status.CLOSED_INACTIVE}
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +146,23 @@ TRANSITIONS: dict[str, Transition] = {
             "Member reopened by replying",
             "You replied, so we reopened it",
         ),
+        # Made only by the scheduled job (see the module docstring).
+        Transition(
+            "close_unanswered",
+            frozenset({Status.WAITING_ON_MEMBER}),
+            Status.CLOSED_UNANSWERED,
+            frozenset({SYSTEM}),
+            "Closed automatically: no reply from the member",
+            "We closed it because we did not hear back from you",
+        ),
+        Transition(
+            "close_inactive",
+            OPEN_STATUSES,
+            Status.CLOSED_INACTIVE,
+            frozenset({SYSTEM}),
+            "Closed automatically: no activity",
+            "We closed it because nothing had happened on it for a long time",
+        ),
     ]
 }
 
@@ -137,6 +179,16 @@ OUTCOME_MESSAGES: dict[str, str] = {
     Status.DECLINED: (
         "We are sorry: we cannot help with this one. It may be outside what we work on, "
         "or we do not have the time to do it well. Reply here within 30 days if you have a question."
+    ),
+    Status.CLOSED_UNANSWERED: (
+        "We asked you something here but have not heard back, so we have closed this request. "
+        "If you still want our help, reply here within 30 days and we will open it again. "
+        "After that, please send a new request and give this reference number."
+    ),
+    Status.CLOSED_INACTIVE: (
+        "We are sorry: nothing has happened on this request for a long time, so we have closed it. "
+        "If you still want our help, reply here within 30 days and we will open it again. "
+        "After that, please send a new request and give this reference number."
     ),
 }
 

@@ -314,6 +314,24 @@ CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
 CHORUS_PERIODIC_JOBS.append(
     {"name": "support-retention", "task": "chorus.support.tasks.support_retention_run", "every_seconds": 6 * 60 * 60}
 )
+# That retention starts only when a request closes, so a job also closes open requests
+# nobody has touched. "Activity" is a message, internal note or status change. A request
+# waiting for the member closes after this many days without any (a reply reopens it):
+CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS = env_int("CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS", 60)
+# Any other open request closes after this many, so a forgotten one cannot keep its content for ever.
+CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS = env_int("CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS", 365)
+if min(CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS, CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS) < 1:
+    # Zero would close every open request on the job's next run.
+    raise ImproperlyConfigured(
+        "CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS and CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS must be 1 or more."
+    )
+CHORUS_PERIODIC_JOBS.append(
+    {
+        "name": "support-close-inactive",
+        "task": "chorus.support.tasks.support_close_inactive_run",
+        "every_seconds": 6 * 60 * 60,
+    }
+)
 
 # --- bulletin (issue 6) ---
 # Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.

@@ -95,7 +95,7 @@ def test_each_staff_transition_is_allowed_and_audited(
     event = RequestEvent.objects.get(support_request=support_request)
     assert (event.from_status, event.to_status, event.actor) == (source, target, caseworker)
     audit = AuditEvent.objects.get(action="support.request.transitioned", object_id=str(support_request.pk))
-    assert audit.data == {"transition": name, "from": source, "to": target, "by_member": False}
+    assert audit.data == {"transition": name, "from": source, "to": target, "by_member": False, "by_system": False}
     assert audit.actor == caseworker
     if target in workflow.OUTCOME_STATUSES:
         message = Message.objects.get(support_request=support_request)
