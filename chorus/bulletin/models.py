@@ -39,12 +39,19 @@ class Subscription(models.Model):
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When sending stopped (unsubscribed, or suspended after bounces); the retention
+    # clock runs from here and coming back clears it. status_changed_at moves on
+    # every later change, so it cannot serve as that clock.
+    ended_at = models.DateTimeField(null=True, blank=True)
     hard_bounces = models.PositiveIntegerField(default=0)
     soft_bounces = models.PositiveIntegerField(default=0)
     last_bounce_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status"])]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["ended_at"], name="bulletin_subscription_ended"),
+        ]
 
     def __str__(self) -> str:
         return f"Subscription #{self.pk} ({self.status})"
@@ -181,7 +188,11 @@ class Delivery(models.Model):
     """One recipient of one issue, frozen when sending starts."""
 
     issue = models.ForeignKey(BulletinIssue, on_delete=models.CASCADE, related_name="deliveries")
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    # Cleared by subscriptions_remove_ended before it deletes an ended subscription: the row
+    # then says only what happened to one message, so the issue's figures stay right.
+    subscription = models.ForeignKey(
+        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="deliveries"
+    )
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED)
     claimed_by = models.CharField(max_length=100, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

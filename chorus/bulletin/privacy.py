@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from chorus.bulletin.models import Subscription
 from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
 from chorus.people.models import Person
@@ -28,7 +30,11 @@ def data_held(person: Person) -> list[HeldGroup]:
             title="The weekly members' bulletin",
             purpose="To send you the bulletin on the topics you chose, and to stop when you ask.",
             items=items,
-            retention="Until you unsubscribe or ask us to erase it; unconfirmed requests go after 14 days.",
+            retention=(
+                f"Deleted {settings.BULLETIN_RETENTION_ENDED_DAYS} days after you unsubscribe or we stop "
+                "sending because messages came back, or sooner if you ask us to erase it; "
+                "unconfirmed requests go after 14 days."
+            ),
         )
     ]
 

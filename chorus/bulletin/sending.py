@@ -256,8 +256,10 @@ def send_batch(
                     result.stopped = "issue paused"
                     return result
             subscription = row.subscription
-            if subscription.status != SubscriptionStatus.ACTIVE:
-                _mark(row.pk, worker, status=DeliveryStatus.SKIPPED, error=f"subscription {subscription.status}")
+            if subscription is None or subscription.status != SubscriptionStatus.ACTIVE:
+                # None: retention removed the subscription after it ended (a long pause, or a resent doubt).
+                reason = f"subscription {subscription.status}" if subscription else "subscription removed"
+                _mark(row.pk, worker, status=DeliveryStatus.SKIPPED, error=reason)
                 result.skipped += 1
                 continue
             person = subscription.person

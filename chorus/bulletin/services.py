@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,8 +29,14 @@ from chorus.core.audit import log_action
 from chorus.core.digest import DigestItem
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.pages.models import PriorityAreaPage
-from chorus.people.models import ConsentPurpose
-from chorus.people.services import consent_give, consent_withdraw, person_find_by_email, person_get_or_create
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person
+from chorus.people.services import (
+    consent_give,
+    consent_withdraw,
+    consent_withdraw_one,
+    person_find_by_email,
+    person_get_or_create,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +49,8 @@ CONSENT_WORDING_VERSION = "2026-11"
 # No one can use the form to flood an address with confirmation emails.
 ADDRESS_LIMITS = [Limit(3, 3600), Limit(6, 86400)]
 SENDABLE = (SubscriptionStatus.ACTIVE,)
+RECEIVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED)
+ENDED = (SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.SUSPENDED)
 
 
 class IssueStateError(Exception):
@@ -50,8 +58,15 @@ class IssueStateError(Exception):
 
 
 def _set_status(subscription: Subscription, status: str) -> None:
+    now = timezone.now()
     subscription.status = status
-    subscription.status_changed_at = timezone.now()
+    subscription.status_changed_at = now
+    # The retention clock starts when sending first stops and stops only when the person
+    # comes back (confirming again): a new request they never confirm does not reset it.
+    if status in ENDED and subscription.ended_at is None:
+        subscription.ended_at = now
+    elif status in RECEIVING:
+        subscription.ended_at = None
 
 
 # --- subscribing -------------------------------------------------------------------
@@ -201,6 +216,55 @@ def subscriptions_remove_unconfirmed(*, older_than: timedelta = timedelta(days=1
     if count:
         log_action("bulletin.subscription.unconfirmed_removed", data={"count": count}, screen="scheduled job")
     return count
+
+
+def subscriptions_remove_ended(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Delete subscriptions that ended more than the retention period ago; returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.BULLETIN_RETENTION_ENDED_DAYS)
+    due = (
+        Subscription.objects.filter(ended_at__lt=cutoff)
+        .exclude(status__in=RECEIVING)
+        # Someone who asked to come back has a confirmation link that must keep working.
+        .exclude(confirmation_sent_at__gte=cutoff)
+        .order_by("pk")
+    )
+    removed = 0
+    while True:
+        # One transaction per batch: locks stay short and a run that stops keeps what it did.
+        with transaction.atomic():
+            ids = list(due.select_for_update().values_list("pk", flat=True)[:batch_size])
+            if not ids:
+                break
+            # Staff's figures for past issues (sent, failed, skipped…) are counted live from
+            # Delivery rows. Detaching the rows keeps those figures exact and leaves nothing
+            # in them that points at a person; deleting them would rewrite history.
+            Delivery.objects.filter(subscription_id__in=ids).update(subscription=None)
+            _withdraw_ended_consents(subscription_ids=ids)
+            # Bounces (their diagnostics may quote the address) and topic choices go with it.
+            Subscription.objects.filter(pk__in=ids).delete()
+            log_action("bulletin.subscription.ended_removed", data={"count": len(ids)}, screen="scheduled job")
+        removed += len(ids)
+    return removed
+
+
+def _withdraw_ended_consents(*, subscription_ids: list[int]) -> None:
+    # A suspended subscriber never withdrew, so their agreement is still open and would keep
+    # the person for ever. Only the agreement the subscription rested on is closed: one
+    # given after it ended (a petition's "send me the bulletin" box) is a new choice.
+    consents = ConsentRecord.objects.filter(
+        person__bulletin_subscription__pk__in=subscription_ids,
+        purpose=ConsentPurpose.BULLETIN,
+        scope="",
+        withdrawn_at__isnull=True,
+        given_at__lte=F("person__bulletin_subscription__ended_at"),
+    ).values_list("pk", "person_id")
+    rows = list(consents)
+    people = Person.objects.only("pk").in_bulk([person_id for _, person_id in rows])
+    for consent_id, person_id in rows:
+        consent_withdraw_one(
+            person=people[person_id], consent_id=consent_id, via="bulletin subscription removed after it ended"
+        )
 
 
 # --- composing ---------------------------------------------------------------------

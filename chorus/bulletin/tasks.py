@@ -73,3 +73,8 @@ def recover_stale_claims() -> None:
 @task
 def remove_unconfirmed() -> None:
     services.subscriptions_remove_unconfirmed()
+
+
+@task
+def remove_ended() -> None:
+    services.subscriptions_remove_ended()

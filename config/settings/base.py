@@ -355,11 +355,15 @@ BULLETIN_HARD_BOUNCE_LIMIT = env_int("BULLETIN_HARD_BOUNCE_LIMIT", 2)
 BULLETIN_SOFT_BOUNCE_LIMIT = env_int("BULLETIN_SOFT_BOUNCE_LIMIT", 5)
 # Which MAILERS alias sends bulletins (a separate SMTP relay may be configured as "bulletin").
 BULLETIN_MAILER = env_str("BULLETIN_MAILER", "default")
+# Subscriptions that ended (unsubscribed, or suspended after bounces) are deleted this many
+# days after they ended, with their bounces; the person then falls to people's retention.
+BULLETIN_RETENTION_ENDED_DAYS = env_int("BULLETIN_RETENTION_ENDED_DAYS", 30)
 CHORUS_PERIODIC_JOBS += [
     {"name": "bulletin-draft", "task": "chorus.bulletin.tasks.assemble_weekly_draft", "every_seconds": 3600},
     {"name": "bulletin-scheduled", "task": "chorus.bulletin.tasks.start_scheduled_issues", "every_seconds": 60},
     {"name": "bulletin-stale-claims", "task": "chorus.bulletin.tasks.recover_stale_claims", "every_seconds": 60},
     {"name": "bulletin-pending-cleanup", "task": "chorus.bulletin.tasks.remove_unconfirmed", "every_seconds": 86400},
+    {"name": "bulletin-ended-cleanup", "task": "chorus.bulletin.tasks.remove_ended", "every_seconds": 86400},
 ]
 
 # --- tracker (issue 7) ---
