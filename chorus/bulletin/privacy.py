@@ -44,7 +44,9 @@ def erase(person: Person) -> ErasureReport:
     if subscription is None:
         return ErasureReport(erased=0)
     erased = 1 + subscription.deliveries.count() + subscription.bounces.count()
-    subscription.delete()  # deliveries and bounces go with it
+    # Past issues' figures are counted from their deliveries: those stay, pointing at no one.
+    subscription.deliveries.update(subscription=None)
+    subscription.delete()  # bounces go with it
     return ErasureReport(
         erased=erased,
         kept=["The public archive of past bulletins stays: it holds nothing about you."],

@@ -127,6 +127,32 @@ def subscription_confirm(*, subscription: Subscription, source: str = "bulletin 
 
 
 @transaction.atomic
+def subscription_start_proven(*, person: Person, source: str) -> Subscription:
+    """Start the bulletin for someone who asked for it elsewhere and has proved the address.
+
+    A signer who ticked "send me the bulletin" and then pressed confirm on the page their
+    emailed link opened has done what double opt-in asks, so no second email is sent.
+    The caller records the consent, in the words the person saw; an address already
+    receiving the bulletin keeps its topics and pause.
+    """
+    subscription, created = Subscription.objects.select_for_update().get_or_create(person=person)
+    if subscription.status in RECEIVING:
+        return subscription
+    previous = subscription.status
+    _set_status(subscription, SubscriptionStatus.ACTIVE)
+    subscription.confirmed_at = timezone.now()
+    subscription.hard_bounces = subscription.soft_bounces = 0
+    subscription.save()
+    log_action(
+        "bulletin.subscription.confirmed",
+        obj=subscription,
+        data={"created": created, "from": "" if created else previous},
+        screen=source[:200],
+    )
+    return subscription
+
+
+@transaction.atomic
 def subscription_unsubscribe(*, subscription: Subscription, via: str) -> Subscription:
     """Stop every bulletin to this person and withdraw their consent; safe to repeat."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)

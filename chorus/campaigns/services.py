@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from chorus.accounts.roles import CAMPAIGNER
+from chorus.bulletin.services import subscription_start_proven
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
     ActionPage,
@@ -494,8 +495,12 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
             return ConfirmOutcome.ALREADY_CONFIRMED
         # The person is loaded only when there is something to record for them.
         if chosen and signature.person is not None:
+            source = f"campaigns.sign:{signature.action_id}"
             for purpose, purpose_scope in chosen:
-                _give(signature.person, purpose, f"campaigns.sign:{signature.action_id}", purpose_scope)
+                _give(signature.person, purpose, source, purpose_scope)
+            if signature.wants_bulletin:
+                # Pressing confirm proved the address, as the bulletin's own double opt-in would.
+                subscription_start_proven(person=signature.person, source=source)
     return ConfirmOutcome.CONFIRMED
 
 

@@ -31,7 +31,7 @@ from chorus.bulletin.tests.factories import make_index, make_issue, make_subscri
 from chorus.core.models import AuditEvent
 from chorus.core.schedule import configured_jobs
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
-from chorus.people.services import people_retention_apply
+from chorus.people.services import people_retention_apply, person_erase
 from chorus.people.tests.factories import give_consent
 from conftest import client_for
 
@@ -271,3 +271,20 @@ def test_an_agreement_given_after_the_end_is_not_closed() -> None:
     assert first.withdrawn_at is not None
     later.refresh_from_db()
     assert later.withdrawn_at is None
+
+
+def test_erasing_a_reader_keeps_the_figures_of_issues_they_were_sent() -> None:
+    issue = make_issue(make_index())
+    erased = _confirmed("erase-me@example.org")
+    _confirmed("stays@example.org")
+    services.deliveries_freeze(issue=issue)
+    Delivery.objects.filter(issue=issue).update(status=DeliveryStatus.SENT)
+    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENT)
+    before = issue_progress(issue_id=issue.pk)
+    assert (before.total, before.sent) == (2, 2)
+
+    person_erase(person=erased.person, via="privacy page")
+
+    assert issue_progress(issue_id=issue.pk) == before
+    assert not Subscription.objects.filter(pk=erased.pk).exists()
+    assert Delivery.objects.filter(issue=issue, subscription__isnull=True).count() == 1

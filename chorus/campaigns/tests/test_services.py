@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
     BlockedEmailDomain,
@@ -63,7 +64,7 @@ from chorus.core.models import AuditEvent
 from chorus.core.tests.mime import mime_bodies, parse_mime
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
-from chorus.people.services import consent_withdraw, person_find_by_email
+from chorus.people.services import consent_withdraw, person_find_by_email, person_get_or_create
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,49 @@ def test_confirm_counts_once_and_records_consents_with_their_words(
     counts_refresh()
     assert action_count(action_id=action.pk).total == 1
     assert ConsentRecord.objects.filter(person=person).count() == 3
+
+
+def test_a_signer_who_asks_for_the_bulletin_gets_it_once_confirmed(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = petition(index)
+    submit(action, django_capture_on_commit_callbacks, wants_bulletin=True)
+    person = person_find_by_email(email="sam@example.org")
+    assert not Subscription.objects.filter(person=person).exists()  # nothing before the address is proved
+    token = token_from_outbox()
+    mail.outbox = []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signature_confirm(token=token) == ConfirmOutcome.CONFIRMED
+    subscription = Subscription.objects.get(person=person)
+    assert subscription.status == SubscriptionStatus.ACTIVE and subscription.confirmed_at is not None
+    assert mail.outbox == []  # confirming the signature was the opt-in: no second email
+    # One consent, in the words the signer saw on the petition.
+    [record] = ConsentRecord.objects.filter(person=person, purpose=ConsentPurpose.BULLETIN)
+    assert record.wording == consents.BULLETIN
+    assert AuditEvent.objects.filter(action="bulletin.subscription.confirmed", object_id=str(subscription.pk)).exists()
+
+
+def test_a_bulletin_reader_who_signs_keeps_their_topics_and_pause(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = petition(index)
+    person, _ = person_get_or_create(email="sam@example.org")
+    Subscription.objects.create(person=person, status=SubscriptionStatus.PAUSED, confirmed_at=timezone.now())
+    submit(action, django_capture_on_commit_callbacks, wants_bulletin=True)
+    signature_confirm(token=token_from_outbox())
+    assert Subscription.objects.get(person=person).status == SubscriptionStatus.PAUSED
+
+
+def test_someone_who_unsubscribed_and_ticks_the_box_again_gets_the_bulletin_again(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    person, _ = person_get_or_create(email="sam@example.org")
+    Subscription.objects.create(person=person, status=SubscriptionStatus.UNSUBSCRIBED, ended_at=timezone.now())
+    submit(action, django_capture_on_commit_callbacks, wants_bulletin=True)
+    signature_confirm(token=token_from_outbox())
+    subscription = Subscription.objects.get(person=person)
+    assert subscription.status == SubscriptionStatus.ACTIVE and subscription.ended_at is None
 
 
 def test_unticked_consents_record_nothing(index: Any, django_capture_on_commit_callbacks: Any) -> None:
