@@ -122,14 +122,17 @@ def listed_signatures(*, action_id: int) -> QuerySet[Signature]:
     An individual is listed only while their "show my name" consent is active, so a
     withdrawal on the privacy page takes them off the list at once.
     """
+    # An approved organisation's name was published as its own public act, so it stays
+    # listed after retention; individuals' details are gone by then.
     organisations = Q(kind=SignatureKind.ORGANISATION, moderation=Moderation.APPROVED)
     individuals = Q(
         kind=SignatureKind.INDIVIDUAL,
         display__in=[DisplayChoice.FULL_NAME, DisplayChoice.FIRST_NAME_INITIAL],
         name_consent=True,
+        anonymised_at__isnull=True,
     )
     return (
-        Signature.objects.filter(action_id=action_id, status=SignatureStatus.CONFIRMED, anonymised_at__isnull=True)
+        Signature.objects.filter(action_id=action_id, status=SignatureStatus.CONFIRMED)
         .annotate(name_consent=_name_consent_active(action_id))
         .filter(organisations | individuals)
         .order_by("-kind", "confirmed_at", "pk")  # "organisation" sorts after "individual"

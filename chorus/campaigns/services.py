@@ -195,7 +195,9 @@ def _signatures_file_batch(batch_size: int) -> list[SubmitOutcome]:
     actions = {action.pk: action for action in ActionPage.objects.filter(pk__in={row.action_id for row in taken})}
     signers = [(row, _details_from_json(row.answers)) for row in taken]
     people = persons_get_or_create(
-        NewPersonDetails(email=details.email, name=details.name, postcode=details.postcode) for _, details in signers
+        # The postcode stays on the signature, for this petition's area breakdown only.
+        NewPersonDetails(email=details.email, name=details.name)
+        for _, details in signers
     )
     existing = {
         (signature.action_id, signature.person_id): signature

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from chorus.campaigns import privacy
 from chorus.campaigns.models import Moderation, Signature, SignatureIntake, SignatureKind, SignatureStatus
-from chorus.campaigns.selectors import action_count
+from chorus.campaigns.selectors import action_count, listed_signatures
 from chorus.campaigns.services import (
     action_transition,
     actions_close_undated,
@@ -82,6 +82,8 @@ def test_signers_are_anonymised_after_the_retention_period(index: Any, campaigne
     assert org.organisation == "Peer Voices" and org.contact == "" and org.person is None
     assert rejected.organisation == ""
     assert action_count(action_id=action.pk).total == 2  # the individual and the approved organisation
+    # The published organisation is still on the public list; the individual is not.
+    assert [s.organisation for s in listed_signatures(action_id=action.pk)] == ["Peer Voices"]
     assert AuditEvent.objects.filter(action="campaigns.retention.applied").count() == 2
 
 

@@ -168,6 +168,16 @@ def test_someone_who_unsubscribed_and_ticks_the_box_again_gets_the_bulletin_agai
     assert subscription.status == SubscriptionStatus.ACTIVE and subscription.ended_at is None
 
 
+def test_a_petition_postcode_stays_on_the_signature_and_never_reaches_the_person(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = petition(index, collect_postcode=True)
+    submit(action, django_capture_on_commit_callbacks, postcode="M1 1AE")
+    assert Signature.objects.get().postcode == "M1 1AE"
+    person = person_find_by_email(email="sam@example.org")
+    assert person is not None and person.postcode == ""
+
+
 def test_unticked_consents_record_nothing(index: Any, django_capture_on_commit_callbacks: Any) -> None:
     action = petition(index)
     submit(action, django_capture_on_commit_callbacks)
