@@ -1,4 +1,6 @@
-"""A server-side cache of public pages for readers without cookies.
+"""Middleware: refusing NUL characters in addresses, and the public page cache.
+
+A server-side cache of public pages for readers without cookies.
 
 A crowd refreshing a campaign or news page should cost little: for anonymous GETs
 (no cookies at all) a rendered page is kept briefly and served from the cache. A
@@ -21,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_cache_key, get_max_age, learn_cache_key
 
@@ -129,3 +132,22 @@ class PublicPageCacheMiddleware:
                 cache.set(cache_key, page, timeout)
                 PAGE_MEMO.set(cache_key, page)  # replaces an expired copy this process holds
         return response
+
+
+class RefuseNulCharactersMiddleware:
+    """A 400 Bad Request for a NUL character in the path or the query string.
+
+    No link of ours holds one; PostgreSQL cannot compare text with one and SQLite's
+    full-text search fails on it, so refusing it here spares every view and filter.
+    Posted forms are not checked here: their fields refuse NUL with a message.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The query string is still percent-encoded: "%00" is how NUL arrives in it.
+        query = request.META.get("QUERY_STRING", "")
+        if "%00" in query or "\x00" in query or "\x00" in request.path:
+            raise BadRequest("The address holds a NUL character.")
+        return self.get_response(request)
