@@ -24,7 +24,9 @@ class ArticleFilters:
         """Unknown or malformed values are ignored rather than erroring."""
         kind = query.get("kind", "")
         year_raw = query.get("year", "")
-        year = int(year_raw) if year_raw.isdigit() and 1900 < int(year_raw) < 2200 else None
+        # Four ASCII digits: "²" passes isdigit() but not int(), and int() refuses very long numbers.
+        is_year = len(year_raw) == 4 and year_raw.isascii() and year_raw.isdigit()
+        year = int(year_raw) if is_year and 1900 < int(year_raw) < 2200 else None
         return cls(
             kind=kind if kind in ArticleKind.values else "",
             area=query.get("area", "")[:100],
