@@ -13,7 +13,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -42,6 +42,7 @@ from chorus.campaigns.services import (
 )
 from chorus.campaigns.workflow import ActionState, transitions_from
 from chorus.core.audit import log_action
+from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_safe
 
 View = Callable[..., HttpResponse]
@@ -117,8 +118,15 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("campaigns.change_signature"):
             return _refuse(request)
-        ids = [int(value) for value in request.POST.getlist("signature") if value.isdigit()]
-        approve = request.POST.get("decision") == "approve"
+        ids = posted_ids(request, "signature")
+        decision = request.POST.get("decision", "")
+        if decision not in {"approve", "reject"}:
+            # Only the page's two buttons send a decision; anything else must not reject.
+            raise BadRequest("Unknown moderation decision.")
+        if not ids:
+            messages.error(request, "Choose at least one organisation.")
+            return redirect("campaigns_admin_moderation", pk=action.pk)
+        approve = decision == "approve"
         changed = organisations_moderate(
             action=action, signature_ids=ids, approve=approve, actor=request.user, request=request
         )

@@ -21,6 +21,7 @@ from chorus.campaigns.models import (
     SignatureStatus,
     domain_hash,
 )
+from chorus.core.ids import parse_id
 from chorus.core.memo import LocalMemo
 from chorus.people.models import ConsentPurpose, ConsentRecord
 
@@ -68,7 +69,14 @@ def live_action(*, key: str) -> ActionPage | None:
     action: ActionPage | None = LIVE_ACTIONS.get(key)
     if action is None:
         pages = ActionPage.objects.live().public()
-        found = pages.filter(pk=int(key)) if key.isdigit() else pages.filter(slug=key)
+        if key.isdigit():
+            # Digits name an id; a number no id can have (past 2**63 - 1) would crash SQLite.
+            pk = parse_id(key)
+            if pk is None:
+                return None
+            found = pages.filter(pk=pk)
+        else:
+            found = pages.filter(slug=key)
         action = found.specific().first()
         if action is None:
             return None

@@ -17,14 +17,14 @@ from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash
 def register_admin_urls() -> list[Any]:
     return [
         path("campaigns/", admin_views.action_list, name="campaigns_admin_list"),
-        path("campaigns/<int:pk>/", admin_views.dashboard, name="campaigns_admin_dashboard"),
-        path("campaigns/<int:pk>/transition/", admin_views.transition, name="campaigns_admin_transition"),
-        path("campaigns/<int:pk>/moderation/", admin_views.moderation, name="campaigns_admin_moderation"),
-        path("campaigns/<int:pk>/signatories.csv", admin_views.export_csv, name="campaigns_admin_export"),
-        path("campaigns/<int:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
-        path("campaigns/<int:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
+        path("campaigns/<id:pk>/", admin_views.dashboard, name="campaigns_admin_dashboard"),
+        path("campaigns/<id:pk>/transition/", admin_views.transition, name="campaigns_admin_transition"),
+        path("campaigns/<id:pk>/moderation/", admin_views.moderation, name="campaigns_admin_moderation"),
+        path("campaigns/<id:pk>/signatories.csv", admin_views.export_csv, name="campaigns_admin_export"),
+        path("campaigns/<id:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
+        path("campaigns/<id:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
         path(
-            "campaigns/invalidations/<int:pk>/reverse/",
+            "campaigns/invalidations/<id:pk>/reverse/",
             admin_views.reverse_invalidation,
             name="campaigns_admin_reverse_invalidation",
         ),
