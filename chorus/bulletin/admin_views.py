@@ -6,8 +6,6 @@ answers 403 to staff without the bulletin permission.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +16,10 @@ from django.views.decorators.http import require_POST
 
 from chorus.bulletin import selectors, services
 from chorus.bulletin.emails import issue_sections, personalise, render_issue
+from chorus.bulletin.forms import ScheduleForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.core.audit import log_action
+from chorus.core.ids import posted_ids
 
 SEND_PERMISSION = "bulletin.send_bulletin"
 RECONCILE_PERMISSION = "bulletin.reconcile_delivery"
@@ -44,6 +44,12 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if (denied := _denied(request, SEND_PERMISSION)) is not None:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
+    return _detail_page(request, issue, schedule_form=ScheduleForm())
+
+
+def _detail_page(
+    request: HttpRequest, issue: BulletinIssue, *, schedule_form: ScheduleForm, status: int = 200
+) -> HttpResponse:
     progress = selectors.issue_progress(issue_id=issue.pk)
     return render(
         request,
@@ -53,7 +59,9 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "progress": progress,
             "can_reconcile": request.user.has_perm(RECONCILE_PERMISSION),
             "recipients_now": services.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
+            "schedule_form": schedule_form,
         },
+        status=status,
     )
 
 
@@ -63,17 +71,12 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     action = request.POST.get("action", "")
+    if action == "schedule":
+        return _schedule(request, issue)
     try:
         if action == "send":
             count = services.issue_send(issue=issue, actor=request.user)
             messages.success(request, f"Sending to {count} subscribers.")
-        elif action == "schedule":
-            when = _parse_when(request.POST.get("when", ""))
-            if when is None:
-                messages.error(request, "Enter a date and time in the future, like 2026-12-01 09:00.")
-            else:
-                services.issue_schedule(issue=issue, when=when, actor=request.user)
-                messages.success(request, f"Scheduled for {timezone.localtime(when):%-d %B %Y at %H:%M}.")
         elif action == "pause":
             services.issue_pause(issue=issue, actor=request.user)
             messages.success(request, "Paused. Messages in flight finish; nothing new starts.")
@@ -87,14 +90,20 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("bulletin_admin:detail", pk=issue.pk)
 
 
-def _parse_when(raw: str) -> datetime | None:
-    for fmt in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"):
+def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        when = form.cleaned_data["when"]
         try:
-            when = timezone.make_aware(datetime.strptime(raw.strip(), fmt))
-        except ValueError:
-            continue
-        return when if when > timezone.now() else None
-    return None
+            services.issue_schedule(issue=issue, when=when, actor=request.user)
+        except services.IssueStateError as error:
+            # Shown at the top: the form itself is not on the page once sending has started.
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Scheduled for {timezone.localtime(when):%-d %B %Y at %H:%M}.")
+            return redirect("bulletin_admin:detail", pk=issue.pk)
+    # The sending screen again, with the time as it was typed and what is wrong with it.
+    return _detail_page(request, issue, schedule_form=form, status=400)
 
 
 @never_cache
@@ -142,7 +151,7 @@ def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+        ids = posted_ids(request, "ids")
         outcome = request.POST.get("outcome", "")
         if outcome in {"sent", "resend"} and ids:
             count = services.deliveries_reconcile(issue=issue, delivery_ids=ids, outcome=outcome, actor=request.user)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from chorus.core.antibot import AntiBotFormMixin
+from chorus.core.forms import IdModelMultipleChoiceField
 from chorus.pages.models import PriorityAreaPage
 
 
-def _topic_field() -> forms.ModelMultipleChoiceField:  # type: ignore[type-arg]
-    return forms.ModelMultipleChoiceField(
+def _topic_field() -> IdModelMultipleChoiceField[PriorityAreaPage]:
+    return IdModelMultipleChoiceField(
         queryset=PriorityAreaPage.objects.live().public().order_by("path"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -62,3 +65,27 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topics"] = _topic_field()
         self.order_fields(["topics", "paused"])
+
+
+class ScheduleForm(forms.Form):
+    """When to send an issue by itself: a date and time still to come, in the site's time zone."""
+
+    when = forms.DateTimeField(
+        label="Send at (date and time, e.g. 2026-12-01 09:00)",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Enter a date and time, like 2026-12-01 09:00.",
+            "invalid": "Enter a date and time, like 2026-12-01 09:00.",
+        },
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "bulletin-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_when(self) -> datetime:
+        when: datetime = self.cleaned_data["when"]
+        if when <= timezone.now():
+            raise forms.ValidationError("Enter a date and time in the future, like 2026-12-01 09:00.")
+        return when

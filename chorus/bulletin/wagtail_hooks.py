@@ -23,11 +23,11 @@ class BulletinMenuItem(MenuItem):
 def register_admin_urls() -> list[Any]:
     patterns: list[URLPattern] = [
         path("", admin_views.issues, name="issues"),
-        path("<int:pk>/", admin_views.issue_detail, name="detail"),
-        path("<int:pk>/action/", admin_views.issue_action, name="action"),
-        path("<int:pk>/progress.json", admin_views.progress_json, name="progress"),
-        path("<int:pk>/preview/", admin_views.preview, name="preview"),
-        path("<int:pk>/reconciliation/", admin_views.reconciliation, name="reconciliation"),
+        path("<id:pk>/", admin_views.issue_detail, name="detail"),
+        path("<id:pk>/action/", admin_views.issue_action, name="action"),
+        path("<id:pk>/progress.json", admin_views.progress_json, name="progress"),
+        path("<id:pk>/preview/", admin_views.preview, name="preview"),
+        path("<id:pk>/reconciliation/", admin_views.reconciliation, name="reconciliation"),
     ]
     return [path("bulletin/", include((patterns, "bulletin_admin"), namespace="bulletin_admin"))]
 
