@@ -12,6 +12,11 @@ from django.core import signing
 _SALT = "chorus.core.antibot.started"
 
 
+def fill_started_now() -> str:
+    """A signed "form shown now" stamp, for the form's hidden ``form_started`` field."""
+    return signing.dumps(time.time(), salt=_SALT)
+
+
 class AntiBotFormMixin(forms.Form):
     """Add to any public form. ``is_probably_bot`` is checked by the view or service;
     a bot is shown the same answer as a person, so it learns nothing."""
@@ -23,7 +28,7 @@ class AntiBotFormMixin(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial["form_started"] = signing.dumps(time.time(), salt=_SALT)
+            self.initial["form_started"] = fill_started_now()
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def is_probably_bot(self) -> bool:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from chorus.accounts.models import User
+from chorus.core.ids import parse_id, posted_ids
 from chorus.support import selectors, services, workflow
 from chorus.support.forms import (
     AssignForm,
@@ -82,18 +85,27 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _bulk(request: HttpRequest, user: User) -> HttpResponse:
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = posted_ids(request, "ids")
     action = request.POST.get("bulk_action", "")
     chosen = list(SupportRequest.objects.filter(pk__in=ids))
     if not chosen or ":" not in action:
         messages.error(request, "Choose at least one request and an action.")
         return redirect("support_admin:queue")
     verb, _, value = action.partition(":")
+    assignee: User | None = None
+    if verb == "assign" and value:
+        # The options name staff by id ("assign:" is nobody); anything else was not offered.
+        assignee_id = parse_id(value)
+        if assignee_id is None:
+            raise BadRequest("The assignee is not an id.")
+        assignee = staff_users().filter(pk=assignee_id).first()
+        if assignee is None:
+            messages.error(request, "That person cannot be assigned requests. Choose someone from the list.")
+            return redirect("support_admin:queue")
     done, refused = 0, 0
     for support_request in chosen:
         try:
             if verb == "assign":
-                assignee = staff_users().filter(pk=int(value)).first() if value.isdigit() else None
                 services.support_request_assign(
                     support_request=support_request, assignee=assignee, actor=user, request=request
                 )
@@ -118,6 +130,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         SupportRequest.objects.select_related("assignee", "priority_area", "sender"), pk=pk
     )
     message_form = StaffMessageForm()
+    transition_form = TransitionForm()
+    assign_form = AssignForm(initial={"assignee": support_request.assignee})
     categorise_form = CategoriseForm(
         initial={
             "tags": ", ".join(tag.name for tag in support_request.tags.all()),
@@ -126,9 +140,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         action = request.POST.get("action", "")
+        # Only the form that was sent is bound. If it is invalid, or the service refuses
+        # it, the page comes back with that form's errors and everything typed in it.
+        sent: forms.Form | None = None
         try:
             if action == "message":
-                message_form = StaffMessageForm(request.POST)
+                sent = message_form = StaffMessageForm(request.POST)
                 if message_form.is_valid():
                     internal = message_form.cleaned_data["internal"] == "note"
                     services.support_message_send(
@@ -141,30 +158,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Internal note added." if internal else "Message sent to the member.")
                     return redirect("support_admin:detail", pk=pk)
             elif action == "transition":
-                form = TransitionForm(request.POST)
-                if form.is_valid():
+                sent = transition_form = TransitionForm(request.POST)
+                if transition_form.is_valid():
                     services.support_request_transition(
                         support_request=support_request,
-                        transition=form.cleaned_data["transition"],
+                        transition=transition_form.cleaned_data["transition"],
                         actor=user,
-                        outcome_message=form.cleaned_data["outcome_message"],
+                        outcome_message=transition_form.cleaned_data["outcome_message"],
                         request=request,
                     )
                     messages.success(request, "Status changed.")
                     return redirect("support_admin:detail", pk=pk)
             elif action == "assign":
-                assign = AssignForm(request.POST)
-                if assign.is_valid():
+                sent = assign_form = AssignForm(request.POST)
+                if assign_form.is_valid():
                     services.support_request_assign(
                         support_request=support_request,
-                        assignee=assign.cleaned_data["assignee"],
+                        assignee=assign_form.cleaned_data["assignee"],
                         actor=user,
                         request=request,
                     )
                     messages.success(request, "Assignment saved.")
                     return redirect("support_admin:detail", pk=pk)
             elif action == "categorise":
-                categorise_form = CategoriseForm(request.POST)
+                sent = categorise_form = CategoriseForm(request.POST)
                 if categorise_form.is_valid():
                     services.support_request_categorise(
                         support_request=support_request,
@@ -176,8 +193,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "Tags and links saved.")
                     return redirect("support_admin:detail", pk=pk)
         except services.SupportError as error:
-            messages.error(request, str(error))
-            return redirect("support_admin:detail", pk=pk)
+            assert sent is not None
+            sent.add_error(None, str(error))
     services.support_request_record_view(support_request=support_request, actor=user, request=request)
     all_messages = list(selectors.conversation(support_request=support_request, include_notes=True))
     return render(
@@ -192,9 +209,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overdue": selectors.support_request_is_overdue(support_request=support_request),
             "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "message_form": message_form,
-            "assign_form": AssignForm(initial={"assignee": support_request.assignee}),
+            "assign_form": assign_form,
             "categorise_form": categorise_form,
-            "transition_form": TransitionForm(),
+            "transition_form": transition_form,
             "linked_pages": support_request.linked_pages.all(),
             "tags": support_request.tags.all(),
             "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.core.antibot import AntiBotFormMixin
+from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
 from chorus.support.services import Submission
@@ -85,7 +86,7 @@ class _SupportForm(AntiBotFormMixin, DescribedFormMixin):
         help_text="For example, the day a consultation closes or a vote happens. Leave it empty if there is none.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    priority_area = forms.ModelChoiceField(
+    priority_area = IdModelChoiceField(
         queryset=PriorityAreaPage.objects.none(),
         required=False,
         empty_label="I am not sure",
@@ -351,7 +352,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         choices=[("", "Any open status"), ("all", "Any status"), *Status.choices], required=False, label="Status"
     )
-    priority_area = forms.ModelChoiceField(
+    priority_area = IdModelChoiceField(
         queryset=PriorityAreaPage.objects.none(), required=False, empty_label="Any area", label="Priority area"
     )
     assignee = forms.ChoiceField(required=False, label="Assigned to")
@@ -398,7 +399,10 @@ class StaffMessageForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    transition = forms.CharField(widget=forms.HiddenInput)
+    # The value comes from the status button that was pressed.
+    transition = forms.CharField(
+        widget=forms.HiddenInput, error_messages={"required": "Choose the new status with one of its buttons."}
+    )
     outcome_message = forms.CharField(
         required=False,
         max_length=5000,
@@ -410,7 +414,7 @@ class TransitionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = IdModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody", label="Assign to"
     )
 
@@ -429,7 +433,7 @@ class CategoriseForm(forms.Form):
         help_text="Separate tags with commas, e.g. benefits, wards.",
         widget=forms.TextInput(attrs={"aria-describedby": "tags-hint"}),
     )
-    pages = forms.ModelMultipleChoiceField(
+    pages = IdModelMultipleChoiceField(
         queryset=Page.objects.none(),
         required=False,
         label="Linked articles, campaigns and tracker items",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from chorus.core.antibot import fill_started_now
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.support import selectors, services
 from chorus.support.forms import FORMS, ReplyForm
@@ -38,15 +40,51 @@ def _seal_answers(data: QueryDict) -> str:
     return signing.dumps(answers, salt=ANSWERS_SALT, compress=True)
 
 
-def _open_answers(sealed: str) -> QueryDict | None:
+def _open_answers(sealed: str) -> tuple[QueryDict | None, bool]:
+    """The answers sealed on the check-your-answers page, and whether they are too old to send.
+
+    Answers older than a day are still ours (the signature holds), so they go back into
+    the form to be checked again; answers that were altered are not returned at all.
+    """
     try:
         answers = signing.loads(sealed, salt=ANSWERS_SALT, max_age=ANSWERS_MAX_AGE)
+        expired = False
+    except signing.SignatureExpired:
+        answers = signing.loads(sealed, salt=ANSWERS_SALT)
+        expired = True
     except signing.BadSignature:
-        return None
+        return None, False
     data = QueryDict(mutable=True)
     for key, values in answers.items():
         data.setlist(key, [str(value) for value in values])
-    return data
+    return data, expired
+
+
+def _posted_answers(post: QueryDict, form_class: type[forms.Form]) -> QueryDict | None:
+    """The form's own fields as posted (None if none of its visible fields came), without the step's controls."""
+    visible = set(form_class.base_fields) - {"website", "form_started"}
+    if not any(name in post for name in visible):
+        return None
+    answers = post.copy()
+    for control in ("csrfmiddlewaretoken", "action", "answers"):
+        answers.pop(control, None)
+    return answers
+
+
+def _form_again(
+    request: HttpRequest, context: dict[str, Any], form_class: type[forms.Form], answers: QueryDict | None
+) -> HttpResponse:
+    """The form again when checked answers cannot be sent: holding them, if there are any, to check again."""
+    if answers is None:
+        form = form_class()
+        notice = "lost"
+    else:
+        answers = answers.copy()
+        # Shown again like a new form, so the fill-time check counts from now.
+        answers["form_started"] = fill_started_now()
+        form = form_class(answers)
+        notice = "check"
+    return render(request, "support/request_form.html", {**context, "form": form, "answers_notice": notice})
 
 
 @never_cache
@@ -59,15 +97,18 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
 
     action = request.POST.get("action", "check")
     if action in {"change", "send"}:
-        data = _open_answers(request.POST.get("answers", ""))
+        data, expired = _open_answers(request.POST.get("answers", ""))
         if data is None:
-            form = form_class()
-            context["expired"] = True
-            return render(request, "support/request_form.html", {**context, "form": form})
+            # Altered or missing: keep any of the form's own fields that were posted with it.
+            return _form_again(request, context, form_class, _posted_answers(request.POST, form_class))
+        if expired:
+            return _form_again(request, context, form_class, data)
     else:
         data = request.POST
     form = form_class(data)
-    if action == "change" or not form.is_valid():
+    # Only "check" shows the answers and only "send" sends: "change", or an action no
+    # button sends, comes back to the form with the answers in it.
+    if action not in {"check", "send"} or not form.is_valid():
         return render(request, "support/request_form.html", {**context, "form": form})
     if action == "check":
         return render(
