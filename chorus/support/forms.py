@@ -32,7 +32,7 @@ ACCESS_CHOICES = [
 
 
 class DescribedFormMixin(forms.Form):
-    """Point each input at its hint and error (the ids includes/field.html gives them)."""
+    """Point each input at its hint and error (the ids includes/field.html gives them, as Django does)."""
 
     def _describe(self) -> None:
         for name, field in self.fields.items():
@@ -41,9 +41,9 @@ class DescribedFormMixin(forms.Form):
                 continue  # the fieldset carries the description
             ids = []
             if field.help_text:
-                ids.append(f"{bound.auto_id}-hint")
+                ids.append(f"{bound.auto_id}_helptext")
             if name in self.errors:
-                ids.append(f"{bound.auto_id}-error")
+                ids.append(f"{bound.auto_id}_error")
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 

@@ -155,6 +155,11 @@ def test_bad_input_keeps_answers_and_lists_errors(index: Any, client: Client, si
     assert "Enter the name of the organisation" in body
     assert 'value="Peer"' in body
     assert not Signature.objects.exists()
+    # Every hint and error an input points screen readers at is on the page, once.
+    described = [i for ids in re.findall(r'aria-describedby="([^"]+)"', body) for i in ids.split()]
+    assert "id_email_error" in described and "id_organisation_error" in described
+    for element_id in described:
+        assert body.count(f'id="{element_id}"') == 1, element_id
 
 
 def test_petition_postcode_is_validated(index: Any, client: Client, signed_slowly: None) -> None:

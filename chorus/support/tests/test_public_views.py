@@ -66,7 +66,8 @@ def test_form_page_is_never_cached_and_labelled() -> None:
     assert response.status_code == 200
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert b'<label for="id_description">' in response.content
-    assert b'aria-describedby="id_description-hint"' in response.content
+    assert b'aria-describedby="id_description_helptext"' in response.content
+    assert b'<p class="hint" id="id_description_helptext">' in response.content
 
 
 def test_errors_are_summarised_and_answers_kept() -> None:
