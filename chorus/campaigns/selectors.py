@@ -179,11 +179,17 @@ def signatures_by_day(*, action_id: int) -> list[DayCount]:
         .annotate(n=Count("pk"))
         .order_by("day")
     )
+    per_day = {row["day"]: row["n"] for row in rows}
+    if not per_day:
+        return []
+    # Quiet days are days too: without them the bars would close up and hide the gaps.
+    first, last = min(per_day), max(per_day)
     result: list[DayCount] = []
     running = 0
-    for row in rows:
-        running += row["n"]
-        result.append(DayCount(day=row["day"], signatures=row["n"], running_total=running))
+    for offset in range((last - first).days + 1):
+        day = first + timedelta(days=offset)
+        running += per_day.get(day, 0)
+        result.append(DayCount(day=day, signatures=per_day.get(day, 0), running_total=running))
     return result
 
 

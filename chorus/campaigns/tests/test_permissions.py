@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from chorus.campaigns.charts import signatures_chart
 from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
-from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.selectors import consent_scope, signatures_by_day
 from chorus.campaigns.tests.factories import letter
 from chorus.core.models import AuditEvent
 from chorus.core.spreadsheets import csv_safe
@@ -184,6 +186,20 @@ def test_editors_can_write_letters_and_petitions_in_the_page_tree(index: Any, ed
         assert response.status_code == 200
         body = response.content.decode()
         assert 'name="summary"' in body and 'name="state"' not in body  # the workflow owns the state
+
+
+def test_quiet_days_show_as_zero_in_the_chart_and_table(action: Any) -> None:
+    monday = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    _signed(action, "a@example.org", "A", confirmed_at=monday)
+    _signed(action, "b@example.org", "B", confirmed_at=monday + timedelta(days=3))
+    days = signatures_by_day(action_id=action.pk)
+    assert [(d.day.isoformat(), d.signatures, d.running_total) for d in days] == [
+        ("2026-03-02", 1, 1),
+        ("2026-03-03", 0, 1),
+        ("2026-03-04", 0, 1),
+        ("2026-03-05", 1, 2),
+    ]
+    assert signatures_chart(days, title="Signatures").count("<rect") == 4
 
 
 def test_petition_dashboard_breaks_down_by_postcode_area(index: Any, campaigner: Any) -> None:
