@@ -138,6 +138,29 @@ class ActionPage(RoutablePageMixin, Page):
         return self.closing_date is not None and self.closing_date < timezone.localdate()
 
     @property
+    def effective_state(self) -> str:
+        """The state as signers see it: an open action past its closing date has closed."""
+        if self.state == ActionState.OPEN and self.past_closing_date:
+            return ActionState.CLOSED
+        return str(self.state)
+
+    @property
+    def state_label(self) -> str:
+        if self.effective_state != self.state:
+            return "Closed (its closing date has passed)"
+        return str(self.get_state_display())  # type: ignore[attr-defined]
+
+    def confirms_signature_made_at(self, signed_at: datetime) -> bool:
+        """Whether a signature made then may still be confirmed.
+
+        Someone who signed by the closing date can confirm after it while their link
+        works; once a campaigner closes the action, the list is final.
+        """
+        if self.state != ActionState.OPEN:
+            return False
+        return self.closing_date is None or timezone.localdate(signed_at) <= self.closing_date
+
+    @property
     def allows_organisations(self) -> bool:
         return False
 

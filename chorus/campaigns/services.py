@@ -437,7 +437,7 @@ class ConfirmOutcome(enum.StrEnum):
 # What the confirm page shows and confirming needs: the busiest read of a surge, kept narrow.
 CONFIRM_FIELDS = [
     "action_id", "person_id", "kind", "name", "organisation", "display", "moderation", "status",
-    "token_sent_at", "wants_bulletin", "wants_updates",
+    "token_sent_at", "wants_bulletin", "wants_updates", "created_at",
 ]  # fmt: skip
 
 
@@ -456,7 +456,7 @@ def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
     if signature.status == SignatureStatus.CONFIRMED:
         return ConfirmOutcome.ALREADY_CONFIRMED
     action = live_action(key=str(signature.action_id))
-    if action is None or not action.is_open:
+    if action is None or not action.confirms_signature_made_at(signature.created_at):
         return ConfirmOutcome.CLOSED
     if signature.token_expired():
         return ConfirmOutcome.EXPIRED

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.models import ActionPage, PetitionPage
@@ -157,14 +157,14 @@ def _find_action(key: str) -> ActionPage:
     return action
 
 
-@require_GET
+@require_safe  # HEAD too: link checkers and monitors ask with it
 def count_json(request: HttpRequest, key: str) -> HttpResponse:
     action = _find_action(key)
     count = action_count(action_id=action.pk)
     data: dict[str, Any] = {
         "id": action.pk,
         "title": action.title,
-        "state": action.state,
+        "state": action.effective_state,
         "total": count.total,
         "individuals": count.individuals,
         "organisations": count.organisations,

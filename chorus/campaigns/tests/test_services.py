@@ -31,6 +31,7 @@ from chorus.campaigns.models import (
     SignerEmail,
 )
 from chorus.campaigns.selectors import (
+    LIVE_ACTIONS,
     InvalidationCriteria,
     action_count,
     consent_scope,
@@ -287,6 +288,23 @@ def test_link_for_a_closed_action_does_not_count(
     submit(action, django_capture_on_commit_callbacks)
     action_transition(action=action, target=ActionState.CLOSED, actor=campaigner)
     assert signature_confirm(token=token_from_outbox()) == ConfirmOutcome.CLOSED
+
+
+def test_someone_who_signed_by_the_closing_date_can_confirm_after_it(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    today = timezone.localdate()
+    action = petition(index, closing_date=today)
+    submit(action, django_capture_on_commit_callbacks)
+    token = token_from_outbox()
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        LIVE_ACTIONS.clear()
+        action.refresh_from_db()
+        assert not action.is_open and action.effective_state == ActionState.CLOSED
+        assert action.state_label == "Closed (its closing date has passed)"
+        assert signature_confirm(token=token) == ConfirmOutcome.CONFIRMED
+        # Nobody can sign after the date, so nothing later can come in this way.
+        assert submit(action, django_capture_on_commit_callbacks, email="late@example.org") == SubmitOutcome.CLOSED
 
 
 def test_withdrawn_name_consent_takes_the_name_off_the_list(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import json
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from chorus.campaigns.models import BlockedEmailDomain, Signature, SignatureStatus
 from chorus.campaigns.services import action_transition, counts_refresh, signatures_file
@@ -219,6 +221,13 @@ def test_count_json_by_id_and_slug_with_cache_headers(
     page = fresh.get(action.url).content.decode()
     assert "Milestones reached: 1." in page
     assert "seconds ago" in page or "second ago" in page
+
+
+def test_count_json_says_closed_once_the_closing_date_has_passed(index: Any, client: Client) -> None:
+    action = petition(index, slug="dated", closing_date=timezone.localdate() - timedelta(days=1))
+    assert json.loads(client.get("/campaigns/dated/count.json").content)["state"] == "closed"
+    assert client.head("/campaigns/dated/count.json").status_code == 200
+    assert action.state == ActionState.OPEN  # only a campaigner's close changes the stored state
 
 
 def test_signatories_list_is_paginated(index: Any, client: Client) -> None:
