@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from chorus.campaigns.charts import signatures_chart
 from chorus.campaigns.forms import InvalidationForm
@@ -250,3 +251,42 @@ def reverse_invalidation(request: HttpRequest, pk: int) -> HttpResponse:
     restored = invalidation_reverse(invalidation=invalidation, actor=request.user, request=request)
     messages.success(request, f"{restored} signatures restored.")
     return redirect(reverse("campaigns_admin_dashboard", kwargs={"pk": invalidation.action_id}))  # type: ignore[attr-defined]
+
+
+# --- block lists: Wagtail's generic screens, with each change in our audit log ----------
+
+
+class _AuditedBlockListChange:
+    """Adds or edits a block-list entry as Wagtail does, then records it in the audit log."""
+
+    request: HttpRequest
+    form: Any
+
+    def save_instance(self) -> Any:
+        entry = super().save_instance()  # type: ignore[misc]
+        verb = "changed" if getattr(self, "object", None) is not None else "added"
+        _audit_block_list(entry, verb=verb, request=self.request)
+        return entry
+
+
+class BlockListAddView(_AuditedBlockListChange, CreateView):
+    pass
+
+
+class BlockListEditView(_AuditedBlockListChange, EditView):
+    pass
+
+
+class BlockListDeleteView(DeleteView):
+    request: HttpRequest
+
+    def delete_action(self) -> None:
+        entry, pk = self.object, self.object.pk
+        super().delete_action()
+        entry.pk = pk  # the audit entry names the row that went
+        _audit_block_list(entry, verb="removed", request=self.request)
+
+
+def _audit_block_list(entry: Any, *, verb: str, request: HttpRequest) -> None:
+    # Hashes and domains only: a block list holds no one's address.
+    log_action(f"campaigns.{entry._meta.model_name}.{verb}", obj=entry, request=request, data={"entry": str(entry)})

@@ -445,7 +445,7 @@ class BlockedEmailDomain(models.Model):
 
 
 # A block can be renewed, but no single block outlasts this.
-IP_BLOCK_MAX_DAYS = 90
+IP_BLOCK_MAX_DAYS = 30
 
 
 def ip_block_expiry() -> datetime:

@@ -42,6 +42,9 @@ def register_campaigns_menu_item() -> MenuItem:
 
 
 class BlockedEmailDomainViewSet(ModelViewSet):
+    add_view_class = admin_views.BlockListAddView
+    edit_view_class = admin_views.BlockListEditView
+    delete_view_class = admin_views.BlockListDeleteView
     model = BlockedEmailDomain
     form_fields = ["domain", "reason"]
     list_display = ["domain", "reason", "created_at"]
@@ -52,6 +55,9 @@ class BlockedEmailDomainViewSet(ModelViewSet):
 
 
 class BlockedIpHashViewSet(ModelViewSet):
+    add_view_class = admin_views.BlockListAddView
+    edit_view_class = admin_views.BlockListEditView
+    delete_view_class = admin_views.BlockListDeleteView
     model = BlockedIpHash
     form_fields = ["ip_hash", "reason", "expires_at"]
     list_display = ["ip_hash", "reason", "expires_at"]

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from chorus.campaigns.charts import signatures_chart
 from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
@@ -177,6 +178,26 @@ def test_campaigner_adds_a_blocked_domain_stored_with_its_hash(campaigner: Any) 
     assert response.status_code == 302
     blocked = BlockedEmailDomain.objects.get()
     assert blocked.domain == "spam.example" and blocked.domain_hash == domain_hash("spam.example")
+
+
+def test_every_block_list_change_is_in_the_audit_log(campaigner: Any) -> None:
+    from chorus.campaigns.models import BlockedIpHash
+
+    client = client_for(campaigner)
+    expires = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    answers = {"ip_hash": "e" * 32, "reason": "x", "expires_at": expires}
+    assert client.post("/admin/blocked-addresses/new/", answers).status_code == 302
+    block = BlockedIpHash.objects.get()
+    assert client.post(f"/admin/blocked-addresses/edit/{block.pk}/", {**answers, "reason": "y"}).status_code == 302
+    client.post(f"/admin/blocked-addresses/delete/{block.pk}/")
+    assert not BlockedIpHash.objects.exists()
+    events = AuditEvent.objects.filter(object_type="campaigns.blockediphash", object_id=str(block.pk))
+    assert list(events.order_by("pk").values_list("action", flat=True)) == [
+        "campaigns.blockediphash.added",
+        "campaigns.blockediphash.changed",
+        "campaigns.blockediphash.removed",
+    ]
+    assert all(event.actor == campaigner for event in events)
 
 
 def test_editors_can_write_letters_and_petitions_in_the_page_tree(index: Any, editor: Any) -> None:

@@ -233,10 +233,10 @@ def test_blocked_domain_and_address_store_and_send_nothing(
 
 
 def test_an_address_block_lasts_days_not_months() -> None:
-    block = BlockedIpHash(ip_hash="d" * 32, expires_at=timezone.now() + timedelta(days=91))
-    with pytest.raises(ValidationError, match="90 days at most"):
+    block = BlockedIpHash(ip_hash="d" * 32, expires_at=timezone.now() + timedelta(days=31))
+    with pytest.raises(ValidationError, match="30 days at most"):
         block.full_clean()
-    block.expires_at = timezone.now() + timedelta(days=89)
+    block.expires_at = timezone.now() + timedelta(days=29)
     block.full_clean()
 
 
