@@ -216,7 +216,9 @@ def delivery_pack(request: HttpRequest, pk: int) -> HttpResponse:
 def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     """Bulk invalidation: the first POST previews how many match, the second does it."""
     action = _action(pk)
-    form = InvalidationForm(request.POST or None)
+    # A trend alert's link fills in the domain or address hash it is about.
+    from_alert = {name: request.GET[name] for name in ("email_domain", "ip_hash") if name in request.GET}
+    form = InvalidationForm(request.POST or None, initial=from_alert)
     preview: int | None = None
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()

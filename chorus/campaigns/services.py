@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -752,7 +753,16 @@ def trends_check() -> int:
         if email
     ]
     titles = dict(ActionPage.objects.filter(pk__in={t.action_id for t in trends}).values_list("pk", "title"))
-    context = {"trends": [(trend, titles.get(trend.action_id, "")) for trend in trends]}
+    alerts = []
+    for trend in trends:
+        # Campaigners can act on a domain they can read: the block list and the bulk
+        # invalidation take the domain itself, and a hash alone says nothing.
+        domain = _domain_behind(trend.key_hash) if trend.kind == "email domain" else ""
+        criteria = {"email_domain": domain} if domain else {"ip_hash": trend.key_hash}
+        path = reverse("campaigns_admin_invalidate", kwargs={"pk": trend.action_id})
+        url = f"{settings.SITE_URL}{path}?{urlencode(criteria)}"
+        alerts.append({"trend": trend, "title": titles.get(trend.action_id, ""), "domain": domain, "url": url})
+    context = {"alerts": alerts}
     for email in sorted(set(recipients)):
         send_templated_email(to=email, template="campaigns/email/trend_alert", context=context)
     log_action(
@@ -761,6 +771,19 @@ def trends_check() -> int:
         screen="task: campaigns.trend_check",
     )
     return len(trends)
+
+
+def _domain_behind(email_domain_hash: str) -> str:
+    """The domain a hash stands for, read from one signer's address (decrypted only here)."""
+    signature = (
+        Signature.objects.filter(email_domain_hash=email_domain_hash, person__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    if signature is None or signature.person is None:
+        return ""
+    domain = _email_domain(signature.person.email)
+    return domain if domain_hash(domain) == email_domain_hash else ""
 
 
 # --- retention and erasure --------------------------------------------------------
