@@ -199,7 +199,8 @@ def delivery_pack(request: HttpRequest, pk: int) -> HttpResponse:
         },
         request=request,
     )
-    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf()
+    # PDF/UA: tagged, with a title and language, so a screen reader can read the pack.
+    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
     log_action(
         "campaigns.signatories.exported",
         obj=action,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
+import zlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -150,11 +153,23 @@ def test_invalidation_preview_then_apply(action: Any, campaigner: Any) -> None:
     assert Signature.objects.get().status == SignatureStatus.INVALIDATED
 
 
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for what it declares."""
+    inflated = [pdf]
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            inflated.append(zlib.decompress(stream.group(1)))
+    return b"".join(inflated)
+
+
 def test_delivery_pack_is_a_pdf_and_audited(action: Any, campaigner: Any) -> None:
     _signed(action, "a@example.org", "Ada Lovelace", display=DisplayChoice.FULL_NAME)
     response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/delivery-pack.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    # Tagged for screen readers (PDF/UA): a structure tree and the PDF/UA identification.
+    objects = _pdf_objects(response.content)
+    assert b"/StructTreeRoot" in objects and b"pdfuaid:part" in objects
     assert AuditEvent.objects.get(action="campaigns.signatories.exported").data == {"format": "pdf", "rows": 1}
 
 
