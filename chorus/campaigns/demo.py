@@ -138,7 +138,13 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
     return index, letter, petition
 
 
-def _demo_signatures(action_id: int, *, count: int, days: int, organisations: bool, seed: int) -> int:
+# City-centre postcodes across the UK, so the petition's area breakdown has something to show.
+DEMO_POSTCODES = ["M1 1AE", "LS1 4DY", "B1 1BB", "CF10 1EP", "EH1 1YZ", "BS1 4DJ", "NE1 4ST", "G1 1XQ", "L1 8JQ"]
+
+
+def _demo_signatures(
+    action_id: int, *, count: int, days: int, organisations: bool, seed: int, postcodes: bool = False
+) -> int:
     if Signature.objects.filter(action_id=action_id).exists():
         return 0
     rng = random.Random(seed)
@@ -167,6 +173,7 @@ def _demo_signatures(action_id: int, *, count: int, days: int, organisations: bo
             confirmed_at=None if pending else created + timedelta(minutes=rng.randint(1, 90)),
             email_domain_hash=domain,
             display=rng.choice([DisplayChoice.FULL_NAME, DisplayChoice.FIRST_NAME_INITIAL, DisplayChoice.NOT_LISTED]),
+            postcode=rng.choice(DEMO_POSTCODES) if postcodes else "",
         )
         if org is not None:
             signature.kind = SignatureKind.ORGANISATION
@@ -199,6 +206,6 @@ def _demo_signatures(action_id: int, *, count: int, days: int, organisations: bo
 def load() -> str:
     _, letter, petition = _ensure_pages()
     made = _demo_signatures(letter.pk, count=240, days=21, organisations=True, seed=1)
-    made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2)
+    made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2, postcodes=True)
     counts_refresh(full=True)
     return f"campaign spotlight with an open letter and a petition; {made} demo signatures added"

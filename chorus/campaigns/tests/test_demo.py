@@ -6,7 +6,7 @@ import pytest
 
 from chorus.campaigns import demo
 from chorus.campaigns.models import OpenLetterPage, PetitionPage, Signature
-from chorus.campaigns.selectors import action_count, listed_signatures
+from chorus.campaigns.selectors import action_count, listed_signatures, postcode_areas
 from chorus.pages.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -24,3 +24,6 @@ def test_demo_is_idempotent_and_spotlit() -> None:
     assert home.spotlight_page_id == letter.pk
     assert action_count(action_id=letter.pk).total > 100
     assert listed_signatures(action_id=letter.pk).filter(kind="organisation").exists()
+    petition = PetitionPage.objects.get()
+    areas = dict(postcode_areas(action_id=petition.pk))
+    assert len(areas) >= 3 and sum(areas.values()) == action_count(action_id=petition.pk).total
