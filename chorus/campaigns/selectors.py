@@ -21,6 +21,7 @@ from chorus.campaigns.models import (
     SignatureStatus,
     domain_hash,
 )
+from chorus.campaigns.workflow import ActionState
 from chorus.core.ids import parse_id
 from chorus.core.memo import LocalMemo
 from chorus.people.models import ConsentPurpose, ConsentRecord
@@ -314,3 +315,20 @@ def postcode_areas(*, action_id: int) -> list[tuple[str, int]]:
     shown = sorted(((a, n) for a, n in counts.items() if n >= AREA_MINIMUM), key=lambda item: (-item[1], item[0]))
     other = sum(n for n in counts.values() if n < AREA_MINIMUM)
     return shown + ([("Other areas", other)] if other else [])
+
+
+def actions_alongside(action: ActionPage, *, limit: int = 3) -> list[ActionPage]:
+    """Other actions taking signatures on the same priority areas, for a campaign spotlight."""
+    areas = list(action.priority_areas.values_list("pk", flat=True))
+    if not areas:
+        return []
+    others = (
+        ActionPage.objects.live()
+        .public()
+        .filter(state=ActionState.OPEN, priority_areas__in=areas)
+        .exclude(pk=action.pk)
+        .distinct()
+        .order_by("-first_published_at")
+        .specific()
+    )
+    return [other for other in others[: limit * 2] if other.is_open][:limit]

@@ -55,6 +55,7 @@ class HomePage(Page):
         context["coalition_index"] = CoalitionIndexPage.objects.live().public().first()
         spotlight = self.spotlight_page
         context["spotlight"] = spotlight.specific if spotlight is not None and spotlight.live else None
+        context["spotlight_actions"] = _actions_alongside(context["spotlight"])
         return context
 
 
@@ -141,3 +142,13 @@ class CoalitionIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["coalitions"] = Coalition.objects.all()
         return context
+
+
+def _actions_alongside(spotlight: Page | None) -> list[Page]:
+    """A spotlit open letter or petition brings the campaign's other open actions with it."""
+    from chorus.campaigns.models import ActionPage
+    from chorus.campaigns.selectors import actions_alongside
+
+    if not isinstance(spotlight, ActionPage):
+        return []
+    return list(actions_alongside(spotlight))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from chorus.campaigns import demo
 from chorus.campaigns.models import OpenLetterPage, PetitionPage, Signature
-from chorus.campaigns.selectors import action_count, listed_signatures, postcode_areas
+from chorus.campaigns.selectors import action_count, actions_alongside, listed_signatures, postcode_areas
+from chorus.pages import demo as pages_demo
 from chorus.pages.models import HomePage
 
 pytestmark = pytest.mark.django_db
@@ -27,3 +29,12 @@ def test_demo_is_idempotent_and_spotlit() -> None:
     petition = PetitionPage.objects.get()
     areas = dict(postcode_areas(action_id=petition.pk))
     assert len(areas) >= 3 and sum(areas.values()) == action_count(action_id=petition.pk).total
+
+
+def test_the_spotlight_brings_the_campaigns_other_open_action() -> None:
+    pages_demo.load()  # the priority areas the two actions share
+    demo.load()
+    letter, petition = OpenLetterPage.objects.get(), PetitionPage.objects.get()
+    assert actions_alongside(letter) == [petition]
+    home_page = Client().get(HomePage.objects.get().url).content.decode()
+    assert f'href="{letter.url}"' in home_page and f'href="{petition.url}"' in home_page
