@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from chorus.campaigns.charts import signatures_chart
-from chorus.campaigns.forms import InvalidationForm
+from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
 from chorus.campaigns.models import ActionPage, Invalidation, PetitionPage
 from chorus.campaigns.selectors import (
     action_count,
@@ -34,9 +34,12 @@ from chorus.campaigns.selectors import (
     postcode_areas,
     signatures_by_day,
     signatures_matching,
+    update_recipients,
 )
 from chorus.campaigns.services import (
     action_transition,
+    campaign_update_email,
+    campaign_update_send,
     invalidation_reverse,
     organisations_moderate,
     signatures_invalidate,
@@ -245,6 +248,35 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
+
+
+@campaign_staff_required("campaigns.change_signature")
+def send_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write, preview, send: each step a POST, the text carried in the form between them."""
+    action = _action(pk)
+    form = CampaignUpdateForm(request.POST or None)
+    preview = None
+    recipients = update_recipients(action_id=action.pk).count()
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
+            if request.POST.get("step") == "send":
+                update = campaign_update_send(
+                    action=action, subject=subject, body=body, actor=request.user, request=request
+                )
+                messages.success(
+                    request,
+                    f"Your update is being sent to {update.recipients} signer{'s' if update.recipients != 1 else ''}.",
+                )
+                return redirect("campaigns_admin_dashboard", pk=action.pk)
+            preview = campaign_update_email(
+                action=action, subject=subject, body=body, stop_url="(each person's own link to stop updates)"
+            )
+        else:
+            status = 400
+    context = {"action": action, "form": form, "preview": preview, "recipients": recipients}
+    return render(request, "campaigns/admin/send_update.html", context, status=status)
 
 
 @require_POST

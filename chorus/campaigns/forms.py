@@ -213,3 +213,42 @@ class InvalidationForm(forms.Form):
             since=data.get("since"),
             until=data.get("until"),
         )
+
+
+# Newlines and tabs belong in a message; other control characters come from pasting, not writing.
+MESSAGE_ALLOWED_CONTROLS = frozenset({"\n", "\r", "\t"})
+
+
+class CampaignUpdateForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject",
+        max_length=150,
+        help_text="Shown in people's inboxes. Up to 150 characters.",
+        error_messages={
+            "required": "Enter a subject.",
+            "max_length": "The subject can be up to 150 characters.",
+        },
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=5000,
+        help_text="Plain text: no formatting. Blank lines start a new paragraph. Up to 5,000 characters. "
+        "We add why they get this email and how to stop updates.",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={
+            "required": "Enter the message.",
+            "max_length": "The message can be up to 5,000 characters.",
+        },
+    )
+
+    def clean_subject(self) -> str:
+        return clean_text(self.cleaned_data["subject"], label="The subject")
+
+    def clean_body(self) -> str:
+        value: str = self.cleaned_data["body"].replace("\r\n", "\n").strip()
+        if any(
+            unicodedata.category(ch) in REFUSED_CATEGORIES and ch not in JOINERS | MESSAGE_ALLOWED_CONTROLS
+            for ch in value
+        ):
+            raise ValidationError("The message contains characters we cannot send. Remove them and try again.")
+        return value

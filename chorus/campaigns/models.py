@@ -497,3 +497,57 @@ class Invalidation(models.Model):
 
     def __str__(self) -> str:
         return f"Invalidation #{self.pk} ({self.affected})"
+
+
+class CampaignUpdate(models.Model):
+    """One email campaigners sent to the signers of an action who asked for updates.
+
+    Written by staff for many people, so it holds no one's personal data.
+    """
+
+    action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="updates")
+    subject = models.CharField(max_length=150)
+    body = models.TextField(help_text="Plain text, as written by staff.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    recipients = models.PositiveIntegerField(
+        default=0, help_text="Signers who had agreed to updates when it went out."
+    )
+    sent = models.PositiveIntegerField(default=0, help_text="Messages the mail server accepted.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Update #{self.pk} on action {self.action_id}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not sent: consent withdrawn or no address"
+    REFUSED = "refused", "Refused by the mail server for good"
+    DEFERRED = "deferred", "Refused for now: the next run tries again"
+
+
+class CampaignUpdateDelivery(models.Model):
+    """One recipient of an update while it is being sent; deleted when the send finishes.
+
+    A row is claimed (pending -> sending) with a conditional UPDATE before its email goes,
+    so a second or retried run never sends the same person the same update twice.
+    """
+
+    update = models.ForeignKey(CampaignUpdate, on_delete=models.CASCADE, related_name="deliveries")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    claim = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["update", "person"], name="one_delivery_per_person")]
+        indexes = [models.Index(fields=["update", "status"])]
+
+    def __str__(self) -> str:
+        return f"Delivery #{self.pk} ({self.status})"

@@ -24,7 +24,7 @@ from chorus.campaigns.models import (
 from chorus.campaigns.workflow import ActionState
 from chorus.core.ids import parse_id
 from chorus.core.memo import LocalMemo
-from chorus.people.models import ConsentPurpose, ConsentRecord
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 
 # Every signing request and count.json read starts from the action and the block lists.
 # Each web process remembers them for a few seconds (as long as browsers may cache
@@ -122,6 +122,26 @@ def _name_consent_active(action_id: int) -> Exists:
             scope=consent_scope(action_id),
             withdrawn_at__isnull=True,
         )
+    )
+
+
+def update_recipients(*, action_id: int) -> QuerySet[Person]:
+    """People an update on this action goes to: a confirmed signature and an active
+    "updates on this campaign" consent for this action, both read now (so a withdrawal
+    counts from the moment it is made)."""
+    return Person.objects.filter(
+        Exists(
+            ConsentRecord.objects.filter(
+                person_id=OuterRef("pk"),
+                purpose=ConsentPurpose.CAMPAIGN_UPDATES,
+                scope=consent_scope(action_id),
+                withdrawn_at__isnull=True,
+            )
+        ),
+        Exists(
+            Signature.objects.filter(person_id=OuterRef("pk"), action_id=action_id, status=SignatureStatus.CONFIRMED)
+        ),
+        erased_at__isnull=True,
     )
 
 

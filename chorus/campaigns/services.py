@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import mailers
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest
 from django.tasks import default_task_backend
 from django.urls import reverse
@@ -33,6 +33,9 @@ from chorus.campaigns import consents
 from chorus.campaigns.models import (
     ActionPage,
     BlockedIpHash,
+    CampaignUpdate,
+    CampaignUpdateDelivery,
+    DeliveryStatus,
     DisplayChoice,
     Invalidation,
     Moderation,
@@ -52,7 +55,9 @@ from chorus.campaigns.selectors import (
     live_action,
     signatures_matching,
     unusual_trends,
+    update_recipients,
 )
+from chorus.campaigns.tokens import stop_updates_path
 from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
 from chorus.core.audit import log_action
 from chorus.core.crypto import email_index, token_digest
@@ -784,6 +789,221 @@ def _domain_behind(email_domain_hash: str) -> str:
         return ""
     domain = _email_domain(signature.person.email)
     return domain if domain_hash(domain) == email_domain_hash else ""
+
+
+# --- updates to signers who asked for them ------------------------------------------
+
+# Stands in for each recipient's own stop link while an update is rendered once per send.
+STOP_URL_SLOT = "CHORUSSTOPURLSLOT"
+# An update still unfinished this long after it was sent is taken to have stalled.
+UPDATE_RESUME_AFTER = timedelta(minutes=10)
+# Addresses still refused "for now" this long after an update was sent are given up.
+UPDATE_GIVE_UP_AFTER = timedelta(days=3)
+
+
+def campaign_update_email(
+    *, action: ActionPage, subject: str, body: str, stop_url: str = STOP_URL_SLOT
+) -> RenderedEmail:
+    """The update email as recipients get it; the staff preview shows exactly this."""
+    return render_email(
+        template="campaigns/email/update",
+        context={
+            "action": action,
+            "action_url": settings.SITE_URL + action.url if action.url else settings.SITE_URL,
+            "subject": subject,
+            "body": body,
+            "stop_url": stop_url,
+        },
+    )
+
+
+@transaction.atomic
+def campaign_update_send(
+    *, action: ActionPage, subject: str, body: str, actor: Any, request: HttpRequest | None = None
+) -> CampaignUpdate:
+    """Store an update and queue its sending to every signer who agreed to updates on this action."""
+    _require(actor, "campaigns.change_signature")
+    if not subject.strip() or not body.strip():
+        raise ValueError("An update needs a subject and a message.")
+    update = CampaignUpdate.objects.create(
+        action=action,
+        subject=subject,
+        body=body,
+        created_by=actor,
+        # What staff were shown; the sender counts again when it starts.
+        recipients=update_recipients(action_id=action.pk).count(),
+    )
+    log_action(
+        "campaigns.update.sent",
+        actor=actor,
+        obj=update,
+        data={"action": action.pk, "recipients": update.recipients},
+        request=request,
+    )
+    # Robust: if the queue is down the update is stored, and campaign_updates_resume sends it.
+    transaction.on_commit(lambda: _campaign_update_enqueue(update.pk), robust=True)
+    return update
+
+
+def campaign_updates_resume() -> int:
+    """Finish updates a run left unfinished (a broken connection, a lost task); returns how many went.
+
+    Runs alongside a live sender safely: rows are claimed one run at a time.
+    """
+    sent = 0
+    now = timezone.now()
+    unfinished = CampaignUpdate.objects.filter(finished_at__isnull=True)
+    for update in unfinished.filter(created_at__lt=now - UPDATE_GIVE_UP_AFTER):
+        _campaign_update_finish(update)  # whatever is left is counted as not sent
+    for update_id in unfinished.filter(created_at__lt=now - UPDATE_RESUME_AFTER).values_list("pk", flat=True):
+        try:
+            sent += campaign_update_deliver(update_id=update_id)
+        except MailNotSent as error:
+            # Already without addresses; the next resume tries again.
+            logger.warning("Update %s is not finished yet: %s", update_id, error)
+    return sent
+
+
+def _campaign_update_enqueue(update_id: int) -> None:
+    from chorus.campaigns import tasks
+
+    tasks.send_campaign_update.enqueue(update_id=update_id)
+
+
+def campaign_update_deliver(*, update_id: int, batch_size: int = 200) -> int:
+    """Send an update to its recipients, batch by batch over one mail connection each;
+    returns how many the mail server accepted in this run.
+
+    Safe to run again after a crash or a broken connection: each recipient's row is
+    claimed before their email goes and never goes back to waiting once accepted, so no
+    one gets the same update twice. (A run killed mid-batch may leave a few unsent: never
+    doubled.) Addresses the server refuses for now are left for the next run, which
+    ``campaign_updates_resume`` starts; this run then raises MailNotSent, without them.
+    """
+    update = CampaignUpdate.objects.select_related("action").get(pk=update_id)
+    if update.finished_at is not None:
+        return 0
+    action = update.action.specific
+    _campaign_update_start(update)
+    # Refused for now by an earlier run: this run tries them again.
+    CampaignUpdateDelivery.objects.filter(update=update, status=DeliveryStatus.DEFERRED).update(
+        status=DeliveryStatus.PENDING
+    )
+    rendered = campaign_update_email(action=action, subject=update.subject, body=update.body)
+    sent = 0
+    deferred: list[str] = []
+    while batch := _campaign_update_claim(update, batch_size):
+        sent += _campaign_update_deliver_batch(update, batch, rendered, deferred)
+    if deferred:
+        raise MailNotSent(f"{deferred[-1]}: {len(deferred)} left for the next run")
+    _campaign_update_finish(update)
+    return sent
+
+
+@transaction.atomic
+def _campaign_update_start(update: CampaignUpdate) -> None:
+    """List the recipients once, when sending first starts; a retried run keeps that list."""
+    won = CampaignUpdate.objects.filter(pk=update.pk, started_at__isnull=True).update(started_at=timezone.now())
+    if not won:
+        return
+    person_ids = list(update_recipients(action_id=update.action_id).values_list("pk", flat=True))
+    CampaignUpdateDelivery.objects.bulk_create(
+        (CampaignUpdateDelivery(update=update, person_id=person_id) for person_id in person_ids),
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+    CampaignUpdate.objects.filter(pk=update.pk).update(recipients=len(person_ids))
+
+
+def _campaign_update_claim(update: CampaignUpdate, batch_size: int) -> list[CampaignUpdateDelivery]:
+    waiting = CampaignUpdateDelivery.objects.filter(update=update, status=DeliveryStatus.PENDING)
+    ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return []
+    claim = secrets.token_hex(16)
+    # Conditional: of two runs, only one takes each row.
+    waiting.filter(pk__in=ids).update(status=DeliveryStatus.SENDING, claim=claim)
+    return list(CampaignUpdateDelivery.objects.filter(claim=claim).select_related("person").order_by("pk"))
+
+
+def _campaign_update_deliver_batch(
+    update: CampaignUpdate, batch: list[CampaignUpdateDelivery], rendered: RenderedEmail, deferred: list[str]
+) -> int:
+    """Send one claimed batch; refusals for now are described (never named) in ``deferred``."""
+    claim = batch[0].claim
+    # Read again now: someone who stopped updates since the send started gets nothing.
+    still_agreed = set(
+        update_recipients(action_id=update.action_id)
+        .filter(pk__in=[delivery.person_id for delivery in batch])
+        .values_list("pk", flat=True)
+    )
+    done: dict[str, list[int]] = defaultdict(list)
+    mailer = mailers["default"]
+    try:
+        mailer.open()
+        for delivery in batch:
+            email = delivery.person.email
+            if delivery.person_id not in still_agreed or not email:
+                done[DeliveryStatus.SKIPPED].append(delivery.pk)
+                continue
+            stop_url = settings.SITE_URL + stop_updates_path(person_id=delivery.person_id, action_id=update.action_id)
+            headers = {
+                # RFC 8058: mail programs show an unsubscribe button that POSTs to the link.
+                "List-Unsubscribe": f"<{stop_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
+            try:
+                send_rendered(mailer, _with_stop_url(rendered, stop_url), to=email, headers=headers)
+            except MAIL_REFUSED as error:
+                # Either way the rest of the batch goes on: one address must not hold up the others.
+                if refused_for_good(error):
+                    # Every run would be refused again: given up.
+                    done[DeliveryStatus.REFUSED].append(delivery.pk)
+                    logger.warning("An update email was refused for good (%s).", describe_mail_error(error))
+                else:
+                    # A busy or throttling server: the next run tries this one again.
+                    done[DeliveryStatus.DEFERRED].append(delivery.pk)
+                    deferred.append(describe_mail_error(error))
+            else:
+                done[DeliveryStatus.SENT].append(delivery.pk)
+    except (OSError, smtplib.SMTPException) as error:
+        # The untried rest of the batch is released below for the next run; no address is kept.
+        raise MailNotSent(describe_mail_error(error)) from None
+    finally:
+        with transaction.atomic():
+            for status, ids in done.items():
+                CampaignUpdateDelivery.objects.filter(pk__in=ids, claim=claim).update(status=status, claim="")
+            CampaignUpdateDelivery.objects.filter(claim=claim, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.PENDING, claim=""
+            )
+            CampaignUpdate.objects.filter(pk=update.pk).update(sent=F("sent") + len(done[DeliveryStatus.SENT]))
+        mailer.close()
+    return len(done[DeliveryStatus.SENT])
+
+
+def _with_stop_url(rendered: RenderedEmail, url: str) -> RenderedEmail:
+    return RenderedEmail(
+        subject=rendered.subject,
+        text=rendered.text.replace(STOP_URL_SLOT, url),
+        html=rendered.html.replace(STOP_URL_SLOT, escape(url)),
+    )
+
+
+@transaction.atomic
+def _campaign_update_finish(update: CampaignUpdate) -> None:
+    """Record the outcome as counts, then drop the per-person rows: only the counts stay."""
+    won = CampaignUpdate.objects.filter(pk=update.pk, finished_at__isnull=True).update(finished_at=timezone.now())
+    if not won:
+        return
+    deliveries = CampaignUpdateDelivery.objects.filter(update=update)
+    outcome = dict(deliveries.values_list("status").annotate(n=Count("pk")).order_by())
+    deliveries.delete()
+    log_action(
+        "campaigns.update.delivered",
+        obj=update,
+        data={"action": update.action_id, **{str(status): n for status, n in outcome.items()}},
+        screen="task: campaigns.send_campaign_update",
+    )
 
 
 # --- retention and erasure --------------------------------------------------------

@@ -35,3 +35,15 @@ def apply_retention() -> dict[str, int]:
     # Undated actions are closed first, so their retention period starts.
     closed = services.actions_close_undated()
     return {"undated_actions_closed": closed, **services.signatures_apply_retention()}
+
+
+@task
+def send_campaign_update(update_id: int) -> int:
+    """One update to the signers who asked for updates on its action; returns how many went."""
+    return services.campaign_update_deliver(update_id=update_id)
+
+
+@task
+def resume_campaign_updates() -> int:
+    """Every few minutes: finish any update a run left half sent."""
+    return services.campaign_updates_resume()

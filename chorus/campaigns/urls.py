@@ -6,6 +6,12 @@ app_name = "campaigns"
 urlpatterns: list[URLPattern | URLResolver] = [
     # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else is a 404.
     re_path(r"^campaigns/confirm/(?P<token>[A-Za-z0-9_-]{20,100})/$", views.confirm, name="confirm"),
+    # Signed "person.action:signature" tokens (campaigns.tokens); anything else is a 404.
+    re_path(
+        r"^campaigns/updates/stop/(?P<token>[0-9]{1,19}\.[0-9]{1,19}:[A-Za-z0-9_-]{20,100})/$",
+        views.stop_updates,
+        name="stop_updates",
+    ),
     re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/count\.json$", views.count_json, name="count_json"),
     # The sign form is the busiest page in a surge: one indexed lookup instead of walking
     # the page tree. The page's own route (ActionPage.sign) answers under any other prefix.

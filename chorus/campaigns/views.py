@@ -16,11 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.models import ActionPage, PetitionPage
-from chorus.campaigns.selectors import action_count, listed_signatures, live_action, milestones_reached
+from chorus.campaigns.selectors import action_count, consent_scope, listed_signatures, live_action, milestones_reached
 from chorus.campaigns.services import (
     ConfirmOutcome,
     confirm_state,
@@ -28,8 +29,11 @@ from chorus.campaigns.services import (
     signature_for_token,
     signature_submit,
 )
+from chorus.campaigns.tokens import read_stop_updates_token
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import ip_hash
+from chorus.people.models import ConsentPurpose, Person
+from chorus.people.services import consent_withdraw
 
 SIGNATORIES_PER_PAGE = 50
 
@@ -175,3 +179,28 @@ def count_json(request: HttpRequest, key: str) -> HttpResponse:
         data["milestones_reached"] = milestones_reached(milestones=action.milestone_list(), total=count.total)
     response = JsonResponse(data)
     return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+
+
+@csrf_exempt  # RFC 8058: mail providers POST with no cookie; the signed token is the authority.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def stop_updates(request: HttpRequest, token: str) -> HttpResponse:
+    """The stop link in every campaign update: a GET only shows a button, so link
+    scanners stop nothing; the POST (the button, or a mail program's one-click) withdraws
+    this action's updates consent and nothing else."""
+    found = read_stop_updates_token(token)
+    person = Person.objects.filter(pk=found.person_id).first() if found else None
+    if found is None or person is None:
+        return render(request, "campaigns/updates_bad_link.html", status=404)
+    action = ActionPage.objects.filter(pk=found.action_id).only("title").first()
+    context = {"action_title": action.title if action else "this campaign"}
+    if request.method == "POST":
+        consent_withdraw(
+            person=person,
+            purpose=ConsentPurpose.CAMPAIGN_UPDATES,
+            scope=consent_scope(found.action_id),
+            via="campaign update stop link",
+        )
+        # Never a redirect: one-click clients expect a plain success answer.
+        return render(request, "campaigns/updates_stopped.html", context)
+    return render(request, "campaigns/updates_stop.html", context)

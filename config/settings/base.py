@@ -307,6 +307,12 @@ CHORUS_PERIODIC_JOBS += [
     {"name": "campaigns.refresh_counts", "task": "chorus.campaigns.tasks.refresh_counts", "every_seconds": 5},
     # Signers' emails are sent as they are asked for; this catches any run lost on the way.
     {"name": "campaigns.send_signer_emails", "task": "chorus.campaigns.tasks.send_signer_emails", "every_seconds": 30},
+    # Updates are sent when staff press Send; this finishes any send a broken connection stopped.
+    {
+        "name": "campaigns.resume_updates",
+        "task": "chorus.campaigns.tasks.resume_campaign_updates",
+        "every_seconds": 600,
+    },
     {"name": "campaigns.recount_all", "task": "chorus.campaigns.tasks.recount_all", "every_seconds": 86400},
     {"name": "campaigns.trend_check", "task": "chorus.campaigns.tasks.trend_check", "every_seconds": 3600},
     {"name": "campaigns.retention", "task": "chorus.campaigns.tasks.apply_retention", "every_seconds": 86400},

@@ -1,0 +1,427 @@
+"""Campaign updates: campaigners write to the signers who asked for updates on one action.
+
+Personas: a campaigner sends; an editor may not; signers agreed (or not) when they signed.
+"""
+
+from __future__ import annotations
+
+import email
+import re
+import smtplib
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.mail.backends import locmem
+from django.test import Client
+
+from chorus.campaigns import consents
+from chorus.campaigns.models import CampaignUpdate, CampaignUpdateDelivery, DeliveryStatus, Signature, SignatureStatus
+from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.services import (
+    _campaign_update_claim,
+    _campaign_update_start,
+    campaign_update_deliver,
+    campaign_update_send,
+    campaign_updates_resume,
+)
+from chorus.campaigns.tests.factories import letter, petition
+from chorus.campaigns.tokens import stop_updates_token
+from chorus.core.mail import MailNotSent
+from chorus.core.models import AuditEvent
+from chorus.core.tests.smtp_server import smtp_mailer
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person
+from chorus.people.services import consent_give, consent_is_active, consent_withdraw, person_get_or_create
+from conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+STOP_LINK = re.compile(r"https?://[^\s\"<>]*/campaigns/updates/stop/[^\s\"<>]+/")
+
+
+@pytest.fixture
+def action(index: Any) -> Any:
+    return letter(index, title="Fund crisis houses")
+
+
+@pytest.fixture
+def other_action(index: Any) -> Any:
+    return petition(index)
+
+
+def _agree(person: Person, action: Any) -> ConsentRecord:
+    return consent_give(
+        person=person,
+        purpose=ConsentPurpose.CAMPAIGN_UPDATES,
+        wording=consents.UPDATES,
+        wording_version=consents.WORDING_VERSION,
+        source=f"campaigns.sign:{action.pk}",
+        scope=consent_scope(action.pk),
+    )
+
+
+def signer(
+    action: Any, address: str, *, status: SignatureStatus = SignatureStatus.CONFIRMED, updates: bool = True
+) -> Person:
+    person, _ = person_get_or_create(email=address)
+    Signature.objects.create(action=action, person=person, name="Signer", status=status)
+    if updates:
+        _agree(person, action)
+    return person
+
+
+def send(action: Any, actor: Any, capture: Any, subject: str = "We delivered it", body: str = "Thank you.") -> Any:
+    with capture(execute=True):
+        return campaign_update_send(action=action, subject=subject, body=body, actor=actor)
+
+
+def queue(action: Any, actor: Any, capture: Any) -> Any:
+    """Store an update without running its task: the test runs the sender itself."""
+    with capture(execute=False):
+        return campaign_update_send(action=action, subject="We delivered it", body="Thank you.", actor=actor)
+
+
+def recipients() -> list[str]:
+    return sorted(message.to[0] for message in mail.outbox)
+
+
+# --- who may send -------------------------------------------------------------------
+
+
+def _url(action: Any) -> str:
+    return f"/admin/campaigns/{action.pk}/send-update/"
+
+
+def test_anonymous_is_sent_to_sign_in(action: Any) -> None:
+    for response in (Client().get(_url(action)), Client().post(_url(action), {"subject": "s", "body": "b"})):
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert not CampaignUpdate.objects.exists()
+
+
+def test_an_editor_is_refused(action: Any, editor: Any, django_capture_on_commit_callbacks: Any) -> None:
+    client = client_for(editor)
+    assert client.get(_url(action)).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(action), {"subject": "s", "body": "b", "step": "send"})
+    assert response.status_code == 403
+    assert not CampaignUpdate.objects.exists()
+    with pytest.raises(PermissionDenied):
+        campaign_update_send(action=action, subject="s", body="b", actor=editor)
+
+
+@pytest.mark.parametrize("persona", ["campaigner", "administrator"])
+def test_campaign_staff_may_enter(action: Any, persona: str, request: pytest.FixtureRequest) -> None:
+    response = client_for(request.getfixturevalue(persona)).get(_url(action))
+    assert response.status_code == 200
+    assert b"0 signers agreed to updates on this action" in response.content
+
+
+def test_the_dashboard_links_to_it(action: Any, campaigner: Any) -> None:
+    assert _url(action).encode() in client_for(campaigner).get(f"/admin/campaigns/{action.pk}/").content
+
+
+# --- the screen: write, preview, send -----------------------------------------------
+
+
+def test_errors_are_listed_and_answers_kept(action: Any, campaigner: Any) -> None:
+    response = client_for(campaigner).post(
+        _url(action), {"subject": "x" * 151, "body": "Our letter reached the minister.", "step": "send"}
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'id="error-summary"' in content
+    assert '<a href="#id_subject">The subject can be up to 150 characters.</a>' in content
+    assert "x" * 151 in content  # the answer is kept, to be shortened
+    assert "Our letter reached the minister.</textarea>" in content
+    assert not CampaignUpdate.objects.exists()
+
+    response = client_for(campaigner).post(_url(action), {"subject": "News", "body": "", "step": "preview"})
+    assert response.status_code == 400
+    assert '<a href="#id_body">Enter the message.</a>' in response.content.decode()
+    assert 'value="News"' in response.content.decode()
+
+
+def test_preview_shows_the_email_and_how_many_without_sending(action: Any, other_action: Any, campaigner: Any) -> None:
+    signer(action, "ana@example.org")
+    signer(action, "bo@example.org")
+    signer(action, "pending@example.org", status=SignatureStatus.PENDING)
+    signer(other_action, "elsewhere@example.org")
+    response = client_for(campaigner).post(
+        _url(action), {"subject": "We delivered it", "body": "Thank you, all of you.", "step": "preview"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "2 signers agreed to updates on this action" in content
+    assert "Thank you, all of you." in content
+    assert "you asked for updates when you signed" in content
+    assert 'name="step" value="send"' in content and "Send to 2 signers" in content
+    assert not mail.outbox and not CampaignUpdate.objects.exists()
+
+
+def test_sending_from_the_screen_stores_audits_and_sends(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "ana@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(campaigner).post(
+            _url(action), {"subject": "We delivered it", "body": "Thank you.", "step": "send"}
+        )
+    assert response.status_code == 302 and response["Location"] == f"/admin/campaigns/{action.pk}/"
+    update = CampaignUpdate.objects.get()
+    assert (update.subject, update.body, update.created_by, update.recipients, update.sent) == (
+        "We delivered it",
+        "Thank you.",
+        campaigner,
+        1,
+        1,
+    )
+    assert recipients() == ["ana@example.org"]
+    event = AuditEvent.objects.get(action="campaigns.update.sent")
+    assert event.actor == campaigner and event.object_id == str(update.pk)
+    assert event.data == {"action": action.pk, "recipients": 1}  # ids and counts, no address
+    delivered = AuditEvent.objects.get(action="campaigns.update.delivered")
+    assert delivered.data == {"action": action.pk, "sent": 1}
+
+
+# --- who gets it --------------------------------------------------------------------
+
+
+def test_only_confirmed_signers_with_active_consent_for_this_action_get_it(
+    action: Any, other_action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "yes@example.org")
+    signer(action, "no-consent@example.org", updates=False)
+    signer(action, "pending@example.org", status=SignatureStatus.PENDING)
+    signer(action, "invalid@example.org", status=SignatureStatus.INVALIDATED)
+    withdrawn = signer(action, "withdrew@example.org")
+    consent_withdraw(
+        person=withdrawn, purpose=ConsentPurpose.CAMPAIGN_UPDATES, scope=consent_scope(action.pk), via="test"
+    )
+    # Agreed to updates on the other action only, though they signed this one too.
+    both = signer(action, "other-only@example.org", updates=False)
+    Signature.objects.create(action=other_action, person=both, name="Signer", status=SignatureStatus.CONFIRMED)
+    _agree(both, other_action)
+    # Agreed for this action, but signed only the other one.
+    _agree(signer(other_action, "not-signed-here@example.org", updates=False), action)
+    update = send(action, campaigner, django_capture_on_commit_callbacks)
+    assert recipients() == ["yes@example.org"]
+    update.refresh_from_db()
+    assert (update.recipients, update.sent) == (1, 1)
+    assert not CampaignUpdateDelivery.objects.exists()  # only counts stay once sent
+
+
+def test_the_email_says_why_carries_a_stop_link_and_one_click_headers(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    person = signer(action, "ana@example.org")
+    send(
+        action,
+        campaigner,
+        django_capture_on_commit_callbacks,
+        subject="It's delivered & read",
+        body="Line one.\n\nLine <two>.",
+    )
+    message = mail.outbox[0]
+    assert message.subject == "It's delivered & read"  # plain text, not HTML-escaped
+    text = str(message.body)
+    assert text.startswith("Line one.\n\nLine <two>.")
+    assert 'you asked for updates when you signed "Fund crisis houses"' in text
+    link = STOP_LINK.search(text)
+    assert link is not None
+    assert stop_updates_token(person_id=person.pk, action_id=action.pk) in link.group(0)
+    assert "ana" not in link.group(0)  # the token names ids, never the address
+    assert message.extra_headers["List-Unsubscribe"] == f"<{link.group(0)}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.alternatives[0].content
+    assert "<p>Line <two>.</p>" not in html and "Line &lt;two&gt;." in html
+
+
+# --- sending each once --------------------------------------------------------------
+
+
+def test_running_the_send_again_sends_no_one_twice(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    for name in ("ana", "bo", "cy"):
+        signer(action, f"{name}@example.org")
+    update = send(action, campaigner, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 3
+    assert campaign_update_deliver(update_id=update.pk) == 0
+    CampaignUpdate.objects.filter(pk=update.pk).update(finished_at=None)  # even if it looked unfinished
+    assert campaign_update_deliver(update_id=update.pk) == 0
+    assert recipients() == ["ana@example.org", "bo@example.org", "cy@example.org"]
+
+
+def test_a_broken_connection_resends_none_that_went_and_the_retry_sends_the_rest(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    for i in range(4):
+        signer(action, f"p{i}@example.org")
+    real_send = locmem.EmailBackend.send_messages
+    calls = {"n": 0}
+
+    def breaks_on_the_third(self: Any, messages: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise smtplib.SMTPServerDisconnected("connection to p2@example.org lost")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_third)
+    update = queue(action, campaigner, django_capture_on_commit_callbacks)
+    with pytest.raises(MailNotSent) as raised:
+        campaign_update_deliver(update_id=update.pk)
+    assert str(raised.value) == "SMTPServerDisconnected"  # no address in what the task keeps
+    assert recipients() == ["p0@example.org", "p1@example.org"]
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
+    assert campaign_update_deliver(update_id=update.pk) == 2
+    assert recipients() == [f"p{i}@example.org" for i in range(4)]
+    update.refresh_from_db()
+    assert update.sent == 4 and update.finished_at is not None
+
+
+def test_a_row_claimed_by_a_run_that_died_is_not_sent_again(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "ana@example.org")
+    signer(action, "bo@example.org")
+    update = queue(action, campaigner, django_capture_on_commit_callbacks)  # the task never ran
+    _campaign_update_start(update)
+    died = _campaign_update_claim(update, 1)  # a run took one row, then died mid-send
+    assert len(died) == 1 and died[0].status == DeliveryStatus.SENDING
+    assert campaign_update_deliver(update_id=update.pk) == 1
+    assert recipients() == sorted({"ana@example.org", "bo@example.org"} - {died[0].person.email})
+
+
+def test_a_stalled_update_is_resumed(action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any) -> None:
+    signer(action, "ana@example.org")
+    update = queue(action, campaigner, django_capture_on_commit_callbacks)
+    assert campaign_updates_resume() == 0  # too recent: its own task may be about to run
+    CampaignUpdate.objects.filter(pk=update.pk).update(created_at=update.created_at - timedelta(minutes=11))
+    assert campaign_updates_resume() == 1
+    assert campaign_updates_resume() == 0
+    assert recipients() == ["ana@example.org"]
+
+
+def test_an_address_refused_for_good_does_not_stop_the_rest(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with smtp_mailer() as handler:
+        handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
+        for name in ("ana", "gone", "cy"):
+            signer(action, f"{name}@example.org")
+        update = send(action, campaigner, django_capture_on_commit_callbacks)
+        assert campaign_update_deliver(update_id=update.pk) == 0  # not tried again
+    assert set(handler.received) == {"ana@example.org", "cy@example.org"}
+    sample = email.message_from_bytes(handler.samples[0])
+    assert sample["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/campaigns/updates/stop/" in sample["List-Unsubscribe"]
+    update.refresh_from_db()
+    assert (update.recipients, update.sent) == (3, 2)
+    assert AuditEvent.objects.get(action="campaigns.update.delivered").data == {
+        "action": action.pk,
+        "sent": 2,
+        "refused": 1,
+    }
+
+
+def test_an_address_refused_for_now_does_not_stop_the_rest_and_the_error_names_no_one(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with smtp_mailer() as handler:
+        handler.refuse["busy@example.org"] = "450 4.2.1 Try again later"
+        for name in ("ana", "busy", "cy"):
+            signer(action, f"{name}@example.org")
+        update = queue(action, campaigner, django_capture_on_commit_callbacks)
+        with pytest.raises(MailNotSent) as raised:
+            campaign_update_deliver(update_id=update.pk)
+        assert str(raised.value) == "SMTPRecipientsRefused 450: 1 left for the next run"
+        assert "example.org" not in repr(raised.value) and raised.value.__cause__ is None
+        assert set(handler.received) == {"ana@example.org", "cy@example.org"}  # the rest went
+        update.refresh_from_db()
+        assert update.finished_at is None and update.sent == 2
+        del handler.refuse["busy@example.org"]
+        assert campaign_update_deliver(update_id=update.pk) == 1
+    assert handler.received == {"ana@example.org": 1, "busy@example.org": 1, "cy@example.org": 1}
+    update.refresh_from_db()
+    assert update.sent == 3 and update.finished_at is not None
+
+
+def test_an_address_refused_for_now_for_days_is_given_up(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with smtp_mailer() as handler:
+        handler.refuse["busy@example.org"] = "451 4.7.1 Greylisted"
+        signer(action, "busy@example.org")
+        update = queue(action, campaigner, django_capture_on_commit_callbacks)
+        with pytest.raises(MailNotSent):
+            campaign_update_deliver(update_id=update.pk)
+        CampaignUpdate.objects.filter(pk=update.pk).update(created_at=update.created_at - timedelta(days=4))
+        assert campaign_updates_resume() == 0
+    update.refresh_from_db()
+    assert update.finished_at is not None and not CampaignUpdateDelivery.objects.exists()
+    assert AuditEvent.objects.get(action="campaigns.update.delivered").data == {"action": action.pk, "deferred": 1}
+
+
+# --- stopping updates ---------------------------------------------------------------
+
+
+def _stop_url(person: Person, action: Any) -> str:
+    return f"/campaigns/updates/stop/{stop_updates_token(person_id=person.pk, action_id=action.pk)}/"
+
+
+def _active(person: Person, action: Any) -> bool:
+    return consent_is_active(person=person, purpose=ConsentPurpose.CAMPAIGN_UPDATES, scope=consent_scope(action.pk))
+
+
+def test_the_stop_link_withdraws_only_this_actions_updates_and_get_changes_nothing(
+    action: Any, other_action: Any
+) -> None:
+    person = signer(action, "ana@example.org")
+    _agree(person, other_action)
+    consent_give(
+        person=person, purpose=ConsentPurpose.BULLETIN, wording="b", wording_version="t", source="test", scope=""
+    )
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(_stop_url(person, action))
+    assert page.status_code == 200 and b"Stop updates" in page.content
+    assert "no-cache" in page["Cache-Control"] and not page.cookies
+    assert _active(person, action)  # a link scanner's GET stops nothing
+    done = client.post(_stop_url(person, action))
+    assert done.status_code == 200 and b"Updates stopped" in done.content and not done.cookies
+    assert not _active(person, action)
+    assert _active(person, other_action)
+    assert consent_is_active(person=person, purpose=ConsentPurpose.BULLETIN)
+    assert AuditEvent.objects.filter(action="people.consent.withdrawn").count() == 1
+
+
+def test_one_click_post_works_without_csrf_and_the_person_gets_no_more(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "ana@example.org")
+    send(action, campaigner, django_capture_on_commit_callbacks)
+    url = mail.outbox[0].extra_headers["List-Unsubscribe"][1:-1]
+    # What a mail provider sends (RFC 8058): a bare POST with no cookie and no token.
+    response = Client(enforce_csrf_checks=True).post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    send(action, campaigner, django_capture_on_commit_callbacks, subject="Second")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("change", ["action", "signature", "person"])
+def test_a_changed_or_unknown_stop_link_does_nothing(action: Any, other_action: Any, change: str) -> None:
+    person = signer(action, "ana@example.org")
+    _agree(person, other_action)
+    token = stop_updates_token(person_id=person.pk, action_id=action.pk)
+    if change == "action":  # pointing a valid signature at another action
+        token = token.replace(f".{action.pk}:", f".{other_action.pk}:")
+    elif change == "signature":
+        token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    else:
+        token = stop_updates_token(person_id=person.pk + 1000, action_id=action.pk)
+    response = Client().post(f"/campaigns/updates/stop/{token}/")
+    assert response.status_code == 404
+    assert _active(person, action) and _active(person, other_action)
