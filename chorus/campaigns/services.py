@@ -875,9 +875,9 @@ def campaign_update_deliver(*, update_id: int, batch_size: int = 200) -> int:
     returns how many the mail server accepted in this run.
 
     Safe to run again after a crash or a broken connection: each recipient's row is
-    claimed before their email goes and never goes back to waiting once accepted, so no
-    one gets the same update twice. (A run killed mid-batch may leave a few unsent: never
-    doubled.) Addresses the server refuses for now are left for the next run, which
+    claimed before their email goes and never goes back to waiting once accepted. A run
+    killed mid-batch may leave a few unsent; the one message whose connection broke while
+    it was being sent goes again, since the server may not have it. Addresses the server refuses for now are left for the next run, which
     ``campaign_updates_resume`` starts; this run then raises MailNotSent, without them.
     """
     update = CampaignUpdate.objects.select_related("action").get(pk=update_id)
