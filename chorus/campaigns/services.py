@@ -877,8 +877,9 @@ def campaign_update_deliver(*, update_id: int, batch_size: int = 200) -> int:
     Safe to run again after a crash or a broken connection: each recipient's row is
     claimed before their email goes and never goes back to waiting once accepted. A run
     killed mid-batch may leave a few unsent; the one message whose connection broke while
-    it was being sent goes again, since the server may not have it. Addresses the server refuses for now are left for the next run, which
-    ``campaign_updates_resume`` starts; this run then raises MailNotSent, without them.
+    it was being sent goes again, since the server may not have it. Addresses the server
+    refuses for now are left for the next run, which ``campaign_updates_resume`` starts;
+    this run then raises MailNotSent, without them.
     """
     update = CampaignUpdate.objects.select_related("action").get(pk=update_id)
     if update.finished_at is not None:
