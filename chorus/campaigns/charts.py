@@ -18,7 +18,7 @@ def signatures_chart(days: list[DayCount], *, title: str) -> SafeString:
     if not days:
         return mark_safe(
             f'<svg role="img" aria-label="{label}: no confirmed signatures yet" width="{WIDTH}" height="40" '
-            f'viewBox="0 0 {WIDTH} 40"><text x="0" y="24">No confirmed signatures yet</text></svg>'
+            f'viewBox="0 0 {WIDTH} 40" class="chart"><text x="0" y="24">No confirmed signatures yet</text></svg>'
         )
     peak = max(day.signatures for day in days) or 1
     plot_w = WIDTH - 2 * MARGIN
@@ -27,7 +27,7 @@ def signatures_chart(days: list[DayCount], *, title: str) -> SafeString:
     bar_w = max(1.0, slot * 0.8)
     parts = [
         f'<svg role="img" aria-labelledby="chart-title" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" class="signature-chart">',
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" class="chart signature-chart">',
         f'<title id="chart-title">{label}: peak {peak} a day, table below</title>',
         f'<line x1="{MARGIN}" y1="{HEIGHT - MARGIN}" x2="{WIDTH - MARGIN}" y2="{HEIGHT - MARGIN}" stroke="#333"/>',
         f'<text x="4" y="{MARGIN}" font-size="12">{peak}</text>',
