@@ -59,6 +59,10 @@ def test_setup_shows_a_qr_code_and_the_secret_and_enrols_with_a_code(campaigner:
 
     wrong = client.post(reverse("accounts_two_factor_setup"), {"token": "000000", "next": "/admin/"})
     assert wrong.status_code == 200 and "did not match" in wrong.content.decode()
+    # The error is where the input's aria-describedby points, and the title says so.
+    assert 'aria-describedby="id_token_error"' in wrong.content.decode()
+    assert wrong.content.decode().count('id="id_token_error"') == 1
+    assert "<title>Error: " in wrong.content.decode()
     _wait_out_the_throttle(device)
 
     right = client.post(reverse("accounts_two_factor_setup"), {"token": _code(device), "next": "/admin/"})

@@ -153,6 +153,15 @@ def test_invalidation_preview_then_apply(action: Any, campaigner: Any) -> None:
     assert Signature.objects.get().status == SignatureStatus.INVALIDATED
 
 
+def test_invalidation_hints_and_errors_are_where_the_inputs_point(action: Any, campaigner: Any) -> None:
+    url = f"/admin/campaigns/{action.pk}/invalidate/"
+    body = client_for(campaigner).post(url, {"since": "not a date", "confirm": "no"}).content.decode()
+    described = [i for ids in re.findall(r'aria-describedby="([^"]+)"', body) for i in ids.split()]
+    assert "id_since_helptext" in described and "id_since_error" in described
+    for element_id in described:
+        assert body.count(f'id="{element_id}"') == 1, element_id
+
+
 def _pdf_objects(pdf: bytes) -> bytes:
     """The PDF with its compressed streams inflated, to look for what it declares."""
     inflated = [pdf]
