@@ -40,6 +40,10 @@ class FocusPointBlock(blocks.StructBlock):
 
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(max_length=150, form_classname="title", template="pages/blocks/heading.html")
+    # Wagtail shows a stream child's name only as its panel heading, never as a <label> for
+    # the input, so the heading's text box had no name for screen readers. Naming the widget
+    # leaves the block's definition and stored JSON as they are: no migration.
+    heading.field.widget.attrs["aria-label"] = "Heading"
     paragraph = blocks.RichTextBlock(features=RICH_TEXT_FEATURES)
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
