@@ -2,7 +2,8 @@
 
 Every page a test opens is watched: a request to anything but the test server fails
 the test (no third-party requests, ever), and ``assert_accessible`` runs axe-core
-with the WCAG 2.2 A and AA rules.
+with the WCAG 2.2 A and AA rules; ``assert_accessible_in_dark`` does so in the dark
+colour scheme and ``assert_reflows`` checks a page at 320 CSS pixels.
 """
 
 from __future__ import annotations
@@ -95,6 +96,49 @@ def assert_accessible(page: Page, *, context: Any = None) -> None:
             targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
             lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
         raise AssertionError("\n".join(lines))
+
+
+def assert_accessible_in_dark(page: Page) -> None:
+    """Run axe again with the dark colour scheme (the site and Wagtail's admin follow the OS)."""
+    page.emulate_media(color_scheme="dark")
+    try:
+        assert_accessible(page)
+    finally:
+        page.emulate_media(color_scheme="light")
+
+
+def assert_reflows(page: Page, *, width: int = 320) -> None:
+    """At 320 CSS pixels (a phone, or 1280 at 400% zoom) nothing is wider than the screen.
+
+    Wagtail's admin hides sideways overflow on its main element, so there wide content is
+    cut off rather than scrolled: compare main's content width with its box as well.
+    """
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        # Wagtail folds its sidebar away a moment after the resize: wait until main's width
+        # is the same on two readings 100ms apart.
+        page.evaluate("window.__mainWidth = -1")
+        page.wait_for_function(
+            """() => {
+                const now = document.querySelector("main").clientWidth;
+                const settled = now === window.__mainWidth;
+                window.__mainWidth = now;
+                return settled;
+            }""",
+            polling=100,
+        )
+        page_width, main_width, main_box = page.evaluate(
+            """() => {
+                const main = document.querySelector("main");
+                return [document.documentElement.scrollWidth, main.scrollWidth, main.clientWidth];
+            }"""
+        )
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    assert page_width <= width, f"{page.url} scrolls sideways at {width}px: {page_width}px wide"
+    assert main_width <= main_box, f"{page.url} cuts off content at {width}px: {main_width}px in a {main_box}px main"
 
 
 def tab_to(page: Page, selector: str, *, max_presses: int = 80) -> None:

@@ -14,7 +14,7 @@ from chorus.bulletin.tests.factories import make_index, make_issue, make_subscri
 from chorus.bulletin.tokens import manage_token
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
 from conftest import client_for
-from e2e.conftest import assert_accessible, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -122,6 +122,8 @@ def test_staff_screens_are_accessible(page: Page, site: dict[str, Any], administ
         page.goto(site["base"] + "/admin/" + path)
         assert page.url.endswith("/admin/" + path), page.url
         assert_accessible(page)
+        if path.endswith("preview/"):
+            assert_accessible_in_dark(page)  # the white phone screen keeps dark text and links
     assert "doubt@example.org" in page.inner_text("main")
     page.check("input[name=ids]")
     page.check("#outcome-sent")

@@ -16,7 +16,7 @@ from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLette
 from chorus.pages.tests.factories import make_site
 from chorus.people.services import person_get_or_create
 from conftest import client_for
-from e2e.conftest import assert_accessible, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -137,3 +137,4 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         page.goto(campaign["base"] + "/admin/" + path)
         assert page.url.endswith("/admin/" + path), page.url
         assert_accessible(page)
+        assert_reflows(page)  # the chart shrinks; tables scroll in their own regions

@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 from chorus.pages.tests.factories import make_site
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import consent_give, person_get_or_create
-from e2e.conftest import assert_accessible, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -142,6 +142,7 @@ def test_staff_two_factor_setup_and_the_audit_log_by_keyboard(page: Page, base: 
     page.locator("h1", has_text="Audit log").first.wait_for()
     assert "accounts.two_factor.enrolled" in page.content()
     assert_accessible(page)
+    assert_reflows(page)  # the events table scrolls in its own region
     tab_to(page, "#id_action")
     page.keyboard.type("accounts.")
     page.keyboard.press("Enter")
@@ -165,6 +166,17 @@ def test_staff_two_factor_verify_page(page: Page, base: str, caseworker: Any) ->
     page.goto(base + "/admin/")
     page.locator("#main h1", has_text="Enter your sign-in code").first.wait_for()
     assert_accessible(page)
+    # A wrong code: the error sits by the field, under the id the input points at.
+    tab_to(page, "#id_token")
+    page.keyboard.type("000000")
+    page.keyboard.press("Enter")
+    page.locator("#id_token_error").wait_for()
+    assert "did not match" in page.inner_text("#id_token_error")
+    assert "id_token_error" in (page.get_attribute("#id_token", "aria-describedby") or "")
+    assert_accessible(page)
+    # django-otp holds back the next try for a second after a failure; skip the wait.
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+    page.fill("#id_token", "")
     tab_to(page, "#id_token")
     page.keyboard.type(_code(device))
     page.keyboard.press("Enter")

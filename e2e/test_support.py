@@ -17,7 +17,7 @@ from chorus.pages.tests.factories import make_site
 from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
 from chorus.support.workflow import Status
 from conftest import client_for
-from e2e.conftest import assert_accessible, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -95,6 +95,7 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Your request CH-')")
     assert_accessible(page)
+    assert_reflows(page)  # the long private link wraps on a phone
     private_url = page.inner_text("a.private-link")
     assert "/support/request/" in private_url
     support_request = SupportRequest.objects.get()
@@ -108,9 +109,12 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     page.goto(base + "/admin/support/")
     assert page.locator("tr.support-overdue").count() == 1
     assert_accessible(page)
+    assert_reflows(page)  # filters, and a table that scrolls in its own region
     page.click(f"text={support_request.reference}")
     page.wait_for_selector("h2:has-text('What they told us')")
     assert_accessible(page)
+    assert_accessible_in_dark(page)  # the internal notes keep a light background
+    assert_reflows(page)
     page.fill("#id_body", "Thank you. Which hospital trust runs the ward?")
     page.click("form:has(input[value='message']) button[type='submit']")
     page.wait_for_selector("text=Message sent to the member.")
@@ -120,6 +124,7 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     assert_accessible(page)
     page.goto(base + "/admin/support/what-members-raised/")
     assert_accessible(page)
+    assert_reflows(page)  # the chart shrinks; the tables scroll
     support_request.refresh_from_db()
     assert support_request.status == Status.WAITING_ON_MEMBER
 

@@ -18,7 +18,7 @@ from chorus.tracker.tests.factories import (
     TrackedItemFactory,
     TrackerPageFactory,
 )
-from e2e.conftest import assert_accessible, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -111,3 +111,4 @@ def test_whats_due_staff_screen_is_accessible(page: Page, site: dict[str, Any], 
     page.goto(site["base"] + "/admin/tracker/due/")
     assert "Health data sharing proposals" in page.locator("main").inner_text()
     assert_accessible(page)
+    assert_reflows(page)  # the table scrolls in its own region, not cut off by the admin
