@@ -135,6 +135,11 @@ def test_errors_are_listed_and_answers_kept(action: Any, campaigner: Any) -> Non
     assert '<a href="#id_subject">The subject can be up to 150 characters.</a>' in content
     assert "x" * 151 in content  # the answer is kept, to be shortened
     assert "Our letter reached the minister.</textarea>" in content
+    # Each hint and error an input points screen readers at is on the page, once.
+    described = [i for ids in re.findall(r'aria-describedby="([^"]+)"', content) for i in ids.split()]
+    assert "id_subject_error" in described
+    for element_id in described:
+        assert content.count(f'id="{element_id}"') == 1, element_id
     assert not CampaignUpdate.objects.exists()
 
     response = client_for(campaigner).post(_url(action), {"subject": "News", "body": "", "step": "preview"})
