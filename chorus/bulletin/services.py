@@ -69,6 +69,14 @@ def _set_status(subscription: Subscription, status: str) -> None:
         subscription.ended_at = None
 
 
+def _activate(subscription: Subscription) -> None:
+    """Start sending to an address that has just been proved, with its bounce counts cleared."""
+    _set_status(subscription, SubscriptionStatus.ACTIVE)
+    subscription.confirmed_at = timezone.now()
+    subscription.hard_bounces = subscription.soft_bounces = 0
+    subscription.save()
+
+
 # --- subscribing -------------------------------------------------------------------
 
 
@@ -109,12 +117,9 @@ def subscription_request(
 def subscription_confirm(*, subscription: Subscription, source: str = "bulletin confirmation page") -> Subscription:
     """Activate after the person pressed the button in the confirmation page; records consent."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    if subscription.status in {SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED}:
+    if subscription.status in RECEIVING:
         return subscription
-    _set_status(subscription, SubscriptionStatus.ACTIVE)
-    subscription.confirmed_at = timezone.now()
-    subscription.hard_bounces = subscription.soft_bounces = 0
-    subscription.save()
+    _activate(subscription)
     consent_give(
         person=subscription.person,
         purpose=ConsentPurpose.BULLETIN,
@@ -139,10 +144,7 @@ def subscription_start_proven(*, person: Person, source: str) -> Subscription:
     if subscription.status in RECEIVING:
         return subscription
     previous = subscription.status
-    _set_status(subscription, SubscriptionStatus.ACTIVE)
-    subscription.confirmed_at = timezone.now()
-    subscription.hard_bounces = subscription.soft_bounces = 0
-    subscription.save()
+    _activate(subscription)
     log_action(
         "bulletin.subscription.confirmed",
         obj=subscription,

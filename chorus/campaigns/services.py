@@ -25,7 +25,6 @@ from django.http import HttpRequest
 from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from chorus.accounts.roles import CAMPAIGNER
 from chorus.bulletin.services import subscription_start_proven
@@ -374,14 +373,6 @@ def _signer_email_rendering(action: ActionPage, *, with_link: bool) -> RenderedE
     )
 
 
-def _with_confirm_url(rendered: RenderedEmail, url: str) -> RenderedEmail:
-    return RenderedEmail(
-        subject=rendered.subject,
-        text=rendered.text.replace(CONFIRM_URL_SLOT, url),
-        html=rendered.html.replace(CONFIRM_URL_SLOT, escape(url)),
-    )
-
-
 def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> int:
     action_ids = {signature.action_id for signature in batch}
     actions = {action.pk: action for action in ActionPage.objects.filter(pk__in=action_ids).specific()}
@@ -403,7 +394,7 @@ def _signer_emails_deliver(batch: list[Signature], tokens: dict[int, str]) -> in
                     renderings[key] = _signer_email_rendering(actions[signature.action_id], with_link=key[1])
                 rendered = renderings[key]
                 if token is not None:
-                    rendered = _with_confirm_url(rendered, settings.SITE_URL + confirm_path(token))
+                    rendered = rendered.with_link(CONFIRM_URL_SLOT, settings.SITE_URL + confirm_path(token))
                 try:
                     send_rendered(mailer, rendered, to=signature.person.email)
                 except MAIL_REFUSED as error:
@@ -954,7 +945,7 @@ def _campaign_update_deliver_batch(
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             }
             try:
-                send_rendered(mailer, _with_stop_url(rendered, stop_url), to=email, headers=headers)
+                send_rendered(mailer, rendered.with_link(STOP_URL_SLOT, stop_url), to=email, headers=headers)
             except MAIL_REFUSED as error:
                 # Either way the rest of the batch goes on: one address must not hold up the others.
                 if refused_for_good(error):
@@ -980,14 +971,6 @@ def _campaign_update_deliver_batch(
             CampaignUpdate.objects.filter(pk=update.pk).update(sent=F("sent") + len(done[DeliveryStatus.SENT]))
         mailer.close()
     return len(done[DeliveryStatus.SENT])
-
-
-def _with_stop_url(rendered: RenderedEmail, url: str) -> RenderedEmail:
-    return RenderedEmail(
-        subject=rendered.subject,
-        text=rendered.text.replace(STOP_URL_SLOT, url),
-        html=rendered.html.replace(STOP_URL_SLOT, escape(url)),
-    )
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,14 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+
+    def with_link(self, slot: str, url: str) -> RenderedEmail:
+        """This email with each recipient's own link put where the slot was rendered once for all."""
+        return RenderedEmail(
+            subject=self.subject,
+            text=self.text.replace(slot, url),
+            html=self.html.replace(slot, escape(url)),
+        )
 
 
 def render_email(*, template: str, context: dict[str, Any]) -> RenderedEmail:
