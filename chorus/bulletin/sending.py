@@ -14,7 +14,6 @@ Crash safety rests on three rules:
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import smtplib
@@ -43,6 +42,7 @@ from chorus.bulletin.models import (
 )
 from chorus.core.audit import log_action
 from chorus.core.mail import MAIL_REFUSED, describe_mail_error, open_smtp_connection
+from chorus.core.statements import rows_update
 
 logger = logging.getLogger(__name__)
 
@@ -164,34 +164,18 @@ def _mark(delivery_id: int, worker: str, **changes: Any) -> bool:
     )
 
 
-@functools.cache
-def _mark_sent_statement(vendor: str) -> str:
-    """The statement for one database backend (quoting differs), built once per process."""
-    columns = {field.name: field.column for field in Delivery._meta.concrete_fields if field.column}
-
-    def column(name: str) -> str:
-        return str(db_connection.ops.quote_name(columns[name]))
-
-    # Only quoted identifiers are spliced in; every value is a query parameter.
-    assignments = ", ".join(f"{column(name)} = %s" for name in ("status", "sent_at", "error"))
-    conditions = " AND ".join(f"{column(name)} = %s" for name in ("id", "claimed_by", "status"))
-    table = db_connection.ops.quote_name(Delivery._meta.db_table)
-    return f"UPDATE {table} SET {assignments} WHERE {conditions}"  # noqa: S608
-
-
 def _mark_sent(delivery_id: int, worker: str) -> bool:
-    """``_mark(..., status=SENT)`` as one hand-written statement: it runs once per message, on the hot path.
-
-    Building the same UPDATE through the ORM costs several times the database's own work
-    for it; the statement and its claim condition are exactly what ``_mark`` sends.
-    """
-    sent_at = db_connection.ops.adapt_datetimefield_value(timezone.now())
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _mark_sent_statement(db_connection.vendor),
-            [DeliveryStatus.SENT.value, sent_at, "", delivery_id, worker, DeliveryStatus.CLAIMED.value],
-        )
-        return cursor.rowcount == 1
+    """``_mark(..., status=SENT)`` as a prebuilt statement (chorus.core.statements): it runs
+    once per message, and building the same UPDATE through the ORM costs several times the
+    database's own work for it. The claim condition is exactly the one ``_mark`` sends."""
+    changed = rows_update(
+        Delivery,
+        where={"id": delivery_id, "claimed_by": worker, "status": DeliveryStatus.CLAIMED},
+        status=DeliveryStatus.SENT,
+        sent_at=timezone.now(),
+        error="",
+    )
+    return changed == 1
 
 
 def _release(worker: str, from_id: int) -> int:

@@ -72,6 +72,7 @@ from chorus.core.mail import (
 )
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.ratelimit import Limit, within_limits
+from chorus.core.statements import row_first, row_insert, rows_update
 from chorus.people.models import ConsentPurpose, Person
 from chorus.people.services import NewPersonDetails, consent_give, persons_get_or_create
 
@@ -162,11 +163,14 @@ def signature_submit(
     email_domain_hash = domain_hash(_email_domain(details.email))
     if block_lists().blocks(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
         return SubmitOutcome.BLOCKED
-    SignatureIntake.objects.create(
-        action=action,
+    # The one statement every signer's request makes: prebuilt (chorus.core.statements).
+    row_insert(
+        SignatureIntake,
+        action=action.pk,
         answers=json.dumps(dataclasses.asdict(details)),
         ip_hash=ip_hash,
         email_domain_hash=email_domain_hash,
+        received_at=timezone.now(),
     )
     transaction.on_commit(signer_emails_request, robust=True)
     return SubmitOutcome.RECEIVED
@@ -441,9 +445,9 @@ CONFIRM_FIELDS = [
 def signature_for_token(*, token: str) -> Signature | None:
     if not token or len(token) > 100:
         return None
-    found = Signature.objects.filter(token_hash=token_digest(token)).only(*CONFIRM_FIELDS)
-    # Hashes are unique in practice: take the first row found, without sorting for it.
-    return next(iter(found[:1]), None)
+    # Hashes are unique in practice: the first row found, without sorting for it. Every
+    # confirmation reads this, so the statement is prebuilt (chorus.core.statements).
+    return row_first(Signature, fields=CONFIRM_FIELDS, token_hash=token_digest(token))
 
 
 def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
@@ -487,8 +491,12 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
     with transaction.atomic() if chosen else contextlib.nullcontext():
         now = timezone.now()
         # The conditional UPDATE lets exactly one of several simultaneous clicks win.
-        won = Signature.objects.filter(pk=signature.pk, status=SignatureStatus.PENDING).update(
-            status=SignatureStatus.CONFIRMED, confirmed_at=now, changed_at=now
+        won = rows_update(
+            Signature,
+            where={"id": signature.pk, "status": SignatureStatus.PENDING},
+            status=SignatureStatus.CONFIRMED,
+            confirmed_at=now,
+            changed_at=now,
         )
         if not won:
             return ConfirmOutcome.ALREADY_CONFIRMED
