@@ -165,6 +165,15 @@ def test_preview_shows_the_email_and_how_many_without_sending(action: Any, other
     assert not mail.outbox and not CampaignUpdate.objects.exists()
 
 
+def test_the_preview_shows_markup_in_the_message_as_written(action: Any, campaigner: Any) -> None:
+    response = client_for(campaigner).post(
+        _url(action), {"subject": "News", "body": "<script>alert(1)</script> <b>bold</b>", "step": "preview"}
+    )
+    content = response.content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;b&gt;bold&lt;/b&gt;" in content
+    assert "<script>alert(1)" not in content and "<b>bold</b>" not in content
+
+
 def test_sending_from_the_screen_stores_audits_and_sends(
     action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
