@@ -514,6 +514,14 @@ class CampaignUpdate(models.Model):
         default=0, help_text="Signers who had agreed to updates when it went out."
     )
     sent = models.PositiveIntegerField(default=0, help_text="Messages the mail server accepted.")
+    # The rest of the outcome, recorded when sending finishes and the per-person rows go.
+    skipped = models.PositiveIntegerField(
+        default=0, help_text="Not sent: the person stopped updates before it reached them, or has no address."
+    )
+    refused = models.PositiveIntegerField(default=0, help_text="Refused by the mail server for good.")
+    given_up = models.PositiveIntegerField(
+        default=0, help_text="Not sent when sending stopped: refused for now for days, or never tried."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -990,6 +990,12 @@ def _campaign_update_finish(update: CampaignUpdate) -> None:
     deliveries = CampaignUpdateDelivery.objects.filter(update=update)
     outcome = dict(deliveries.values_list("status").annotate(n=Count("pk")).order_by())
     deliveries.delete()
+    skipped, refused = outcome.get(DeliveryStatus.SKIPPED, 0), outcome.get(DeliveryStatus.REFUSED, 0)
+    recipients, sent = CampaignUpdate.objects.filter(pk=update.pk).values_list("recipients", "sent").get()
+    # Whoever is left (refused for now, or never tried if sending never started) is given up.
+    CampaignUpdate.objects.filter(pk=update.pk).update(
+        skipped=skipped, refused=refused, given_up=max(recipients - sent - skipped - refused, 0)
+    )
     log_action(
         "campaigns.update.delivered",
         obj=update,
