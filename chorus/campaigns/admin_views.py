@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +32,8 @@ from chorus.campaigns.selectors import (
     listed_signatures,
     organisations_to_moderate,
     postcode_areas,
+    sent_update,
+    sent_updates,
     signatures_by_day,
     signatures_matching,
     update_recipients,
@@ -50,6 +52,11 @@ from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_safe
 
 View = Callable[..., HttpResponse]
+
+# Where each recipient's own stop link goes, in an update shown to staff.
+STOP_LINK_SHOWN = "(each person's own link to stop updates)"
+# Updates are sent with campaigns.change_signature, and seen with it too.
+UPDATES_PERMISSION = "campaigns.change_signature"
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -98,6 +105,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "invalidations": Invalidation.objects.filter(action=action)[:20],
         "is_petition": isinstance(action, PetitionPage),
         "areas": postcode_areas(action_id=action.pk) if action.asks_postcode else [],
+        "updates": sent_updates(action_id=action.pk, limit=3) if request.user.has_perm(UPDATES_PERMISSION) else None,
     }
     return render(request, "campaigns/admin/dashboard.html", context)
 
@@ -250,7 +258,7 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
 
 
-@campaign_staff_required("campaigns.change_signature")
+@campaign_staff_required(UPDATES_PERMISSION)
 def send_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Write, preview, send: each step a POST, the text carried in the form between them."""
     action = _action(pk)
@@ -270,13 +278,38 @@ def send_update(request: HttpRequest, pk: int) -> HttpResponse:
                     f"Your update is being sent to {update.recipients} signer{'s' if update.recipients != 1 else ''}.",
                 )
                 return redirect("campaigns_admin_dashboard", pk=action.pk)
-            preview = campaign_update_email(
-                action=action, subject=subject, body=body, stop_url="(each person's own link to stop updates)"
-            )
+            preview = campaign_update_email(action=action, subject=subject, body=body, stop_url=STOP_LINK_SHOWN)
         else:
             status = 400
     context = {"action": action, "form": form, "preview": preview, "recipients": recipients}
     return render(request, "campaigns/admin/send_update.html", context, status=status)
+
+
+@campaign_staff_required(UPDATES_PERMISSION)
+def updates(request: HttpRequest, pk: int) -> HttpResponse:
+    """The updates already sent on this action and what became of them: counts, never recipients."""
+    action = _action(pk)
+    context = {"action": action, "updates": sent_updates(action_id=action.pk)}
+    return render(request, "campaigns/admin/updates.html", context)
+
+
+@campaign_staff_required(UPDATES_PERMISSION)
+def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
+    """One update as its recipients got it, with what became of it."""
+    action = _action(pk)
+    sent = sent_update(action_id=action.pk, update_id=update_pk)
+    if sent is None:
+        raise Http404("No such update on this action.")
+    update = sent.update
+    email = campaign_update_email(action=action, subject=update.subject, body=update.body, stop_url=STOP_LINK_SHOWN)
+    context = {
+        "action": action,
+        "update": update,
+        "figures": sent.figures,
+        "email": email,
+        "stop_link_shown": STOP_LINK_SHOWN,
+    }
+    return render(request, "campaigns/admin/update_detail.html", context)
 
 
 @require_POST

@@ -13,6 +13,8 @@ from chorus.campaigns.models import (
     ActionPage,
     BlockedEmailDomain,
     BlockedIpHash,
+    CampaignUpdate,
+    DeliveryStatus,
     DisplayChoice,
     Moderation,
     Signature,
@@ -352,3 +354,71 @@ def actions_alongside(action: ActionPage, *, limit: int = 3) -> list[ActionPage]
         .specific()
     )
     return [other for other in others[: limit * 2] if other.is_open][:limit]
+
+
+# --- updates already sent -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpdateFigures:
+    """What became of one update's emails. Every queued email is in one of the last five."""
+
+    queued: int
+    sent: int
+    stopped: int  # not sent: the person stopped updates before it reached them, or has no address
+    refused: int  # refused by the mail server for good
+    given_up: int  # refused for now until the resume job gave up, or never tried
+    to_send: int  # waiting or being sent
+    refused_for_now: int  # of those still to send: the next run tries them again
+
+
+@dataclass(frozen=True)
+class SentUpdate:
+    update: CampaignUpdate
+    figures: UpdateFigures
+
+
+def _deliveries(status: DeliveryStatus) -> Count:
+    return Count("deliveries", filter=Q(deliveries__status=status))
+
+
+def _sent_updates(action_id: int) -> QuerySet[CampaignUpdate]:
+    # While an update is being sent its outcome is in its per-person rows, counted here;
+    # once it has finished those rows are gone and the counts are stored on the update.
+    return (
+        CampaignUpdate.objects.filter(action_id=action_id)
+        .select_related("created_by")
+        .annotate(
+            live_skipped=_deliveries(DeliveryStatus.SKIPPED),
+            live_refused=_deliveries(DeliveryStatus.REFUSED),
+            live_deferred=_deliveries(DeliveryStatus.DEFERRED),
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _with_figures(update: CampaignUpdate) -> SentUpdate:
+    stopped = update.skipped + update.live_skipped  # type: ignore[attr-defined]
+    refused = update.refused + update.live_refused  # type: ignore[attr-defined]
+    settled = update.sent + stopped + refused + update.given_up
+    figures = UpdateFigures(
+        queued=update.recipients,
+        sent=update.sent,
+        stopped=stopped,
+        refused=refused,
+        given_up=update.given_up,
+        to_send=max(update.recipients - settled, 0),
+        refused_for_now=update.live_deferred,  # type: ignore[attr-defined]
+    )
+    return SentUpdate(update=update, figures=figures)
+
+
+def sent_updates(*, action_id: int, limit: int | None = None) -> list[SentUpdate]:
+    """The updates sent on one action, newest first, with their figures: one aggregate query."""
+    return [_with_figures(update) for update in _sent_updates(action_id)[:limit]]
+
+
+def sent_update(*, action_id: int, update_id: int) -> SentUpdate | None:
+    """One update sent on this action with its figures; None for another action's update."""
+    update = _sent_updates(action_id).filter(pk=update_id).first()
+    return _with_figures(update) if update is not None else None

@@ -24,6 +24,12 @@ def register_admin_urls() -> list[Any]:
         path("campaigns/<id:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
         path("campaigns/<id:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
         path("campaigns/<id:pk>/send-update/", admin_views.send_update, name="campaigns_admin_send_update"),
+        path("campaigns/<id:pk>/updates/", admin_views.updates, name="campaigns_admin_updates"),
+        path(
+            "campaigns/<id:pk>/updates/<id:update_pk>/",
+            admin_views.update_detail,
+            name="campaigns_admin_update",
+        ),
         path(
             "campaigns/invalidations/<id:pk>/reverse/",
             admin_views.reverse_invalidation,

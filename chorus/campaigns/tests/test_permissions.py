@@ -15,7 +15,14 @@ from django.test import Client
 from django.utils import timezone
 
 from chorus.campaigns.charts import signatures_chart
-from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
+from chorus.campaigns.models import (
+    CampaignUpdate,
+    DisplayChoice,
+    Moderation,
+    Signature,
+    SignatureKind,
+    SignatureStatus,
+)
 from chorus.campaigns.selectors import consent_scope, signatures_by_day
 from chorus.campaigns.tests.factories import letter
 from chorus.core.models import AuditEvent
@@ -26,7 +33,16 @@ from conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
-SCREENS = ["", "{pk}/", "{pk}/moderation/", "{pk}/signatories.csv", "{pk}/invalidate/"]
+SCREENS = [
+    "",
+    "{pk}/",
+    "{pk}/moderation/",
+    "{pk}/signatories.csv",
+    "{pk}/invalidate/",
+    "{pk}/send-update/",
+    "{pk}/updates/",
+    "{pk}/updates/{update}/",
+]
 
 
 @pytest.fixture
@@ -35,7 +51,9 @@ def action(index: Any) -> Any:
 
 
 def _urls(action: Any) -> list[str]:
-    return ["/admin/campaigns/" + screen.format(pk=action.pk) for screen in SCREENS]
+    # An update already sent, for the screen that shows one.
+    update, _ = CampaignUpdate.objects.get_or_create(action=action, defaults={"subject": "News", "body": "Text"})
+    return ["/admin/campaigns/" + screen.format(pk=action.pk, update=update.pk) for screen in SCREENS]
 
 
 def test_anonymous_is_sent_to_sign_in(action: Any) -> None:

@@ -6,20 +6,24 @@ Personas: a campaigner sends; an editor may not; signers agreed (or not) when th
 from __future__ import annotations
 
 import email
+import importlib
 import re
 import smtplib
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.mail.backends import locmem
 from django.test import Client
+from django.utils import timezone
+from django.utils.html import strip_tags
 
 from chorus.campaigns import consents
 from chorus.campaigns.models import CampaignUpdate, CampaignUpdateDelivery, DeliveryStatus, Signature, SignatureStatus
-from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.selectors import UpdateFigures, consent_scope, sent_updates
 from chorus.campaigns.services import (
     _campaign_update_claim,
     _campaign_update_start,
@@ -29,6 +33,7 @@ from chorus.campaigns.services import (
 )
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.tokens import stop_updates_token
+from chorus.core.audit import log_action
 from chorus.core.mail import MailNotSent
 from chorus.core.models import AuditEvent
 from chorus.core.tests.smtp_server import smtp_mailer
@@ -439,3 +444,146 @@ def test_a_changed_or_unknown_stop_link_does_nothing(action: Any, other_action: 
     response = Client().post(f"/campaigns/updates/stop/{token}/")
     assert response.status_code == 404
     assert _active(person, action) and _active(person, other_action)
+
+
+# --- updates already sent: what became of them, never who got them --------------------
+
+
+def _updates_url(action: Any) -> str:
+    return f"/admin/campaigns/{action.pk}/updates/"
+
+
+def _rows(content: str) -> list[list[str]]:
+    """The body rows of the page's table of updates, as the text of their cells."""
+    body = content.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [strip_tags(cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def _figures(update: CampaignUpdate) -> UpdateFigures:
+    return next(row.figures for row in sent_updates(action_id=update.action_id) if row.update.pk == update.pk)
+
+
+ADDRESSES = ("ana@example.org", "bo@example.org", "gone@example.org", "busy@example.org", "quits@example.org")
+
+
+def test_the_list_shows_what_became_of_each_update_newest_first_and_only_this_actions(
+    action: Any, other_action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(other_action, "elsewhere@example.org")
+    elsewhere = send(other_action, campaigner, django_capture_on_commit_callbacks, subject="Elsewhere news")
+    people = {address: signer(action, address) for address in ADDRESSES}
+    with smtp_mailer() as handler:
+        handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
+        handler.refuse["busy@example.org"] = "450 4.2.1 Try again later"
+        first = queue(action, campaigner, django_capture_on_commit_callbacks)
+        _campaign_update_start(first)  # the list of recipients is made; then one stops updates
+        consent_withdraw(
+            person=people["quits@example.org"],
+            purpose=ConsentPurpose.CAMPAIGN_UPDATES,
+            scope=consent_scope(action.pk),
+            via="test",
+        )
+        with pytest.raises(MailNotSent):
+            campaign_update_deliver(update_id=first.pk)
+        # While it is being sent, the figures come from the per-person rows.
+        assert _figures(first) == UpdateFigures(
+            queued=5, sent=2, stopped=1, refused=1, given_up=0, to_send=1, refused_for_now=1
+        )
+        CampaignUpdate.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=4))
+        campaign_updates_resume()  # refused for now for days: given up
+    first.refresh_from_db()
+    assert first.finished_at is not None and not CampaignUpdateDelivery.objects.filter(update=first).exists()
+    # Once it has finished, the same figures are kept as counts on the update.
+    assert (first.sent, first.skipped, first.refused, first.given_up) == (2, 1, 1, 1)
+    assert _figures(first) == UpdateFigures(
+        queued=5, sent=2, stopped=1, refused=1, given_up=1, to_send=0, refused_for_now=0
+    )
+    newest = queue(action, campaigner, django_capture_on_commit_callbacks)  # its task has not run yet
+    CampaignUpdate.objects.filter(pk=newest.pk).update(subject="Newest news")
+    # Made last but sent earliest: the list goes by when an update was sent, not by id.
+    oldest = CampaignUpdate.objects.create(
+        action=action, subject="Oldest news", body="b", created_at=timezone.now() - timedelta(days=30)
+    )
+
+    response = client_for(campaigner).get(_updates_url(action))
+    assert response.status_code == 200
+    content = response.content.decode()
+    rows = _rows(content)
+    # Subject, sent on, by, queued, sent, stopped updates, refused, given up, still to send.
+    assert [row[:1] + row[2:] for row in rows] == [
+        ["Newest news", "cam-campaigner", "4", "0", "0", "0", "0", "4"],
+        ["We delivered it", "cam-campaigner", "5", "2", "1", "1", "1", "0"],
+        ["Oldest news", "Not known", "0", "0", "0", "0", "0", "0"],
+    ]
+    for update in (newest, first, oldest):
+        assert f'href="/admin/campaigns/{action.pk}/updates/{update.pk}/"' in content
+    assert "Elsewhere news" not in content and f"/updates/{elsewhere.pk}/" not in content
+    # About the update, never the people: no address or part of one, on the list or the dashboard.
+    dashboard = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/").content.decode()
+    assert "Newest news" in dashboard and _updates_url(action) in dashboard
+    for page in (content, dashboard):
+        assert "example.org" not in page and "quits" not in page and "gone@" not in page
+
+
+def test_the_figures_of_every_update_come_from_one_query(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    for address in ADDRESSES:
+        signer(action, address)
+    for _ in range(3):
+        _campaign_update_start(queue(action, campaigner, django_capture_on_commit_callbacks))
+    with django_assert_num_queries(1):
+        rows = sent_updates(action_id=action.pk)
+        assert [row.figures.to_send for row in rows] == [5, 5, 5]
+        assert {str(row.update.created_by) for row in rows} == {"cam-campaigner"}
+
+
+def test_an_update_is_shown_as_its_recipients_got_it_with_its_figures_and_no_one_named(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "ana@example.org")
+    update = send(
+        action, campaigner, django_capture_on_commit_callbacks, subject="Delivered & read", body="Line <one>.\n\nTwo."
+    )
+    response = client_for(campaigner).get(f"{_updates_url(action)}{update.pk}/")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<title>Delivered &amp; read: update on Fund crisis houses" in content
+    assert "Line &lt;one&gt;.\n\nTwo." in content and "<one>" not in content  # as written, never run as HTML
+    assert 'you asked for updates when you signed "Fund crisis houses"' in content.replace("&quot;", '"')
+    assert "(each person&#x27;s own link to stop updates)" in content
+    assert "<dt>Sent</dt><dd>1: accepted by the mail server</dd>" in content
+    assert "<dt>Still to send</dt><dd>0</dd>" in content
+    assert "example.org" not in content and "/campaigns/updates/stop/" not in content
+    # Counts only, so nothing to account for in the audit log.
+    assert not AuditEvent.objects.filter(action__startswith="campaigns.signatures.").exists()
+
+
+def test_an_update_of_another_action_or_a_bad_id_is_not_found(
+    action: Any, other_action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    elsewhere = send(other_action, campaigner, django_capture_on_commit_callbacks)
+    client = client_for(campaigner)
+    assert client.get(f"/admin/campaigns/{other_action.pk}/updates/{elsewhere.pk}/").status_code == 200
+    for update_id in (str(elsewhere.pk), str(elsewhere.pk + 1), "0", "2" + "0" * 19, "9" * 30, "1x", "%C2%B2"):
+        assert client.get(f"{_updates_url(action)}{update_id}/").status_code == 404, update_id
+    assert client.get("/admin/campaigns/99999/updates/").status_code == 404
+
+
+def test_updates_sent_before_the_counts_were_kept_get_them_from_the_audit_log(action: Any, campaigner: Any) -> None:
+    update = CampaignUpdate.objects.create(
+        action=action, subject="s", body="b", recipients=9, sent=5, finished_at=timezone.now()
+    )
+    unfinished = CampaignUpdate.objects.create(action=action, subject="s", body="b", recipients=3)
+    log_action(
+        "campaigns.update.delivered", obj=update, data={"action": action.pk, "sent": 5, "skipped": 2, "refused": 1}
+    )
+    migration = importlib.import_module("chorus.campaigns.migrations.0006_campaign_update_outcome")
+    migration.outcome_from_audit_log(django_apps, None)
+    update.refresh_from_db()
+    unfinished.refresh_from_db()
+    assert (update.skipped, update.refused, update.given_up) == (2, 1, 1)
+    assert (unfinished.skipped, unfinished.refused, unfinished.given_up) == (0, 0, 0)
