@@ -13,6 +13,7 @@ from django.utils import timezone
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
     CampaignIndexPage,
+    CampaignUpdate,
     DisplayChoice,
     Moderation,
     OpenLetterPage,
@@ -23,7 +24,7 @@ from chorus.campaigns.models import (
     SignatureStatus,
     domain_hash,
 )
-from chorus.campaigns.selectors import consent_scope
+from chorus.campaigns.selectors import consent_scope, update_recipients
 from chorus.campaigns.services import counts_refresh
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import email_index
@@ -184,6 +185,7 @@ def _demo_signatures(
         signatures.append(signature)
     Signature.objects.bulk_create(signatures, batch_size=500)
     scope = consent_scope(action_id)
+    confirmed = [s for s in signatures if s.status == SignatureStatus.CONFIRMED]
     ConsentRecord.objects.bulk_create(
         [
             ConsentRecord(
@@ -195,17 +197,63 @@ def _demo_signatures(
                 source="demo",
                 given_at=s.confirmed_at or s.created_at,
             )
-            for s in signatures
-            if s.display != DisplayChoice.NOT_LISTED and s.status == SignatureStatus.CONFIRMED
+            for s in confirmed
+            if s.display != DisplayChoice.NOT_LISTED
+        ]
+        # About two in three ask for updates, so "Send an update" has people to write to.
+        + [
+            ConsentRecord(
+                person=s.person,
+                purpose=ConsentPurpose.CAMPAIGN_UPDATES,
+                scope=scope,
+                wording=consents.UPDATES,
+                wording_version=consents.WORDING_VERSION,
+                source="demo",
+                given_at=s.confirmed_at or s.created_at,
+            )
+            for i, s in enumerate(confirmed)
+            if i % 3
         ],
         batch_size=500,
     )
     return len(signatures)
 
 
+def _demo_update(action: OpenLetterPage) -> int:
+    """One update already sent on the letter, so its list of updates sent is not empty."""
+    if CampaignUpdate.objects.filter(action=action).exists():
+        return 0
+    queued = update_recipients(action_id=action.pk).count()
+    # Counts only: a finished update keeps no per-person rows, so none are made here.
+    stopped, refused, given_up = (3, 2, 1) if queued > 20 else (0, 0, 0)
+    sent_on = timezone.now() - timedelta(days=6, hours=3)
+    CampaignUpdate.objects.create(
+        action=action,
+        subject="Our letter has 200 names: thank you",
+        body="Thank you for signing our open letter about cameras in ward bedrooms.\n\n"
+        "More than 200 people and groups have now signed. Next week we will ask to meet the boards "
+        "of three mental-health trusts that use bedroom cameras, and we will tell you how it goes.\n\n"
+        "If you know someone who has stayed on a ward, please share the letter with them.",
+        created_at=sent_on,
+        started_at=sent_on,
+        # Given up three days on, as the resume job does with addresses refused for now.
+        finished_at=sent_on + timedelta(days=3) if given_up else sent_on + timedelta(minutes=2),
+        recipients=queued,
+        sent=queued - stopped - refused - given_up,
+        skipped=stopped,
+        refused=refused,
+        given_up=given_up,
+    )
+    return 1
+
+
 def load() -> str:
     _, letter, petition = _ensure_pages()
     made = _demo_signatures(letter.pk, count=240, days=21, organisations=True, seed=1)
     made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2, postcodes=True)
+    updates = _demo_update(letter)
     counts_refresh(full=True)
-    return f"campaign spotlight with an open letter and a petition; {made} demo signatures added"
+    return (
+        f"campaign spotlight with an open letter and a petition; {made} demo signatures "
+        f"and {updates} update sent to signers added"
+    )

@@ -6,8 +6,15 @@ import pytest
 from django.test import Client
 
 from chorus.campaigns import demo
-from chorus.campaigns.models import OpenLetterPage, PetitionPage, Signature
-from chorus.campaigns.selectors import action_count, actions_alongside, listed_signatures, postcode_areas
+from chorus.campaigns.models import CampaignUpdate, OpenLetterPage, PetitionPage, Signature
+from chorus.campaigns.selectors import (
+    action_count,
+    actions_alongside,
+    listed_signatures,
+    postcode_areas,
+    sent_updates,
+    update_recipients,
+)
 from chorus.pages import demo as pages_demo
 from chorus.pages.models import HomePage
 
@@ -29,6 +36,19 @@ def test_demo_is_idempotent_and_spotlit() -> None:
     petition = PetitionPage.objects.get()
     areas = dict(postcode_areas(action_id=petition.pk))
     assert len(areas) >= 3 and sum(areas.values()) == action_count(action_id=petition.pk).total
+
+
+def test_the_spotlit_letter_has_signers_who_want_updates_and_one_update_already_sent() -> None:
+    demo.load()
+    demo.load()
+    letter = OpenLetterPage.objects.get()
+    queued = update_recipients(action_id=letter.pk).count()
+    assert queued > 100
+    (sent,) = sent_updates(action_id=letter.pk)
+    figures = sent.figures
+    assert figures.queued == queued and figures.to_send == 0 and figures.sent < queued
+    assert figures.sent + figures.stopped + figures.refused + figures.given_up == queued
+    assert CampaignUpdate.objects.count() == 1 and sent.update.finished_at is not None
 
 
 def test_the_spotlight_brings_the_campaigns_other_open_action() -> None:
