@@ -10,7 +10,14 @@ import pytest
 from django.core import mail
 from playwright.sync_api import Page
 
-from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
+from chorus.campaigns.models import (
+    CampaignUpdate,
+    DisplayChoice,
+    Moderation,
+    Signature,
+    SignatureKind,
+    SignatureStatus,
+)
 from chorus.campaigns.services import counts_refresh
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory, PetitionPageFactory
 from chorus.pages.tests.factories import make_site
@@ -127,13 +134,19 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         status=SignatureStatus.CONFIRMED,
         confirmed_at=letter.first_published_at,
     )
+    update = CampaignUpdate.objects.create(
+        action=letter, subject="We met the ward managers", body="They listened.\n\nMore soon.", recipients=3, sent=2,
+        refused=1, started_at=letter.first_published_at, finished_at=letter.first_published_at,
+    )  # fmt: skip
     client = client_for(campaigner)
     host = urlsplit(campaign["base"]).hostname
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
     )
     for path in ("campaigns/", f"campaigns/{letter.pk}/", f"campaigns/{letter.pk}/moderation/",
-                 f"campaigns/{letter.pk}/invalidate/", "blocked-domains/", "blocked-addresses/"):  # fmt: skip
+                 f"campaigns/{letter.pk}/invalidate/", f"campaigns/{letter.pk}/send-update/",
+                 f"campaigns/{letter.pk}/updates/", f"campaigns/{letter.pk}/updates/{update.pk}/",
+                 "blocked-domains/", "blocked-addresses/"):  # fmt: skip
         page.goto(campaign["base"] + "/admin/" + path)
         assert page.url.endswith("/admin/" + path), page.url
         assert_accessible(page)
