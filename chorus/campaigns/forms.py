@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from chorus.campaigns import consents
 from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKind
@@ -184,14 +185,31 @@ class PetitionSignForm(SignFormBase):
         )
 
 
+WHEN_INVALID = "Enter a date and time like 2026-11-27 09:00."
+
+
 class InvalidationForm(forms.Form):
     email_domain = forms.CharField(label="Email domain", max_length=253, required=False, help_text="e.g. example.org")
     ip_hash = forms.CharField(
         label="Address hash", max_length=64, required=False, help_text="From a trend alert (letters and numbers)."
     )
-    since = forms.DateTimeField(label="Signed from", required=False, help_text="e.g. 2026-11-27 09:00")
-    until = forms.DateTimeField(label="Signed before", required=False)
+    since = forms.DateTimeField(label="Signed from", required=False, error_messages={"invalid": WHEN_INVALID})
+    until = forms.DateTimeField(label="Signed before", required=False, error_messages={"invalid": WHEN_INVALID})
     reason = forms.CharField(label="Reason", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typed times are read in the current time zone: the site's, or the one a staff
+        # member chose in their Wagtail account. Say which, so nobody is an hour out.
+        zone = timezone.get_current_timezone_name()
+        hints = {
+            "since": (
+                f"e.g. 2026-11-27 09:00 or 27/11/2026 09:00, {zone} time. A date alone means the start of that day."
+            ),
+            "until": f"e.g. 2026-11-27 12:00, {zone} time. Signatures made at this time or later are not touched.",
+        }
+        for name, hint in hints.items():
+            self.fields[name].help_text = hint
 
     def clean_ip_hash(self) -> str:
         value: str = self.cleaned_data.get("ip_hash", "").strip().lower()
@@ -201,8 +219,17 @@ class InvalidationForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not data.get("email_domain") and not data.get("ip_hash"):
-            raise ValidationError("Give an email domain or an address hash.")
+        if "since" in self.errors or "until" in self.errors:
+            return data  # each time already has its own error; more would confuse
+        since, until = data.get("since"), data.get("until")
+        if since and until and until <= since:
+            self.add_error("until", "“Signed before” must be later than “Signed from”.")
+        elif not data.get("email_domain") and not data.get("ip_hash") and not (since and until):
+            # An open-ended window alone could take in every signature on the action.
+            raise ValidationError(
+                "Give an email domain, an address hash, or both “Signed from” and “Signed before”. "
+                "A time on its own is not enough, because it could take in the whole campaign."
+            )
         return data
 
     def criteria(self) -> InvalidationCriteria:

@@ -241,7 +241,12 @@ def dashboard_figures(*, action_id: int) -> DashboardFigures:
 
 @dataclass(frozen=True)
 class InvalidationCriteria:
-    """Which signatures a bulk invalidation touches. Plain domains are hashed before use."""
+    """Which signatures a bulk invalidation touches. Plain domains are hashed before use.
+
+    A domain or an address hash may stand alone or be narrowed by a time window; a time
+    window may stand alone only when it has both ends, since an open one could take in
+    a whole campaign.
+    """
 
     email_domain: str = ""
     ip_hash: str = ""
@@ -258,13 +263,20 @@ class InvalidationCriteria:
         }
 
     @property
-    def is_empty(self) -> bool:
-        return not (self.email_domain or self.ip_hash)
+    def refusal(self) -> str:
+        """Why these criteria cannot be used, in plain words; empty when they can."""
+        if any(moment is not None and timezone.is_naive(moment) for moment in (self.since, self.until)):
+            return "The times must carry a time zone."
+        if self.since is not None and self.until is not None and self.until <= self.since:
+            return "The time window must end after it starts."
+        if not (self.email_domain or self.ip_hash or (self.since is not None and self.until is not None)):
+            return "Give an email domain, an address hash, or a time window with both a start and an end."
+        return ""
 
 
 def signatures_matching(*, action_id: int, criteria: InvalidationCriteria) -> QuerySet[Signature]:
     """Valid signatures a bulk invalidation would touch (its preview count uses the same query)."""
-    if criteria.is_empty:
+    if criteria.refusal:
         return Signature.objects.none()
     qs = Signature.objects.filter(action_id=action_id).exclude(status=SignatureStatus.INVALIDATED)
     if criteria.email_domain:

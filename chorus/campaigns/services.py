@@ -688,8 +688,9 @@ def signatures_invalidate(
 ) -> Invalidation:
     """Invalidate every signature matching the criteria, remembering how to undo it."""
     _require(actor, "campaigns.change_signature")
-    if criteria.is_empty:
-        raise ValueError("Give an email domain or an address hash.")
+    # The form says the same in its own words; this stops any other caller.
+    if criteria.refusal:
+        raise ValueError(criteria.refusal)
     invalidation = Invalidation.objects.create(
         action=action, criteria=criteria.as_data(), reason=reason, created_by=actor
     )

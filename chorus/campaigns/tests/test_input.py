@@ -13,6 +13,7 @@ from chorus.campaigns.forms import (
     JOINERS,
     REFUSED_CATEGORIES,
     UK_POSTCODE,
+    InvalidationForm,
     OpenLetterSignForm,
     clean_text,
     normalise_postcode,
@@ -60,3 +61,23 @@ def test_the_letter_form_answers_every_input(name: str, email: str, role: str) -
         assert details.name and "@" in details.email
     else:
         assert form.errors
+
+
+TIMES = st.one_of(
+    st.just(""),
+    st.text(max_size=20),
+    st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%d %H:%M")),
+)
+
+
+@given(domain=st.sampled_from(["", "example.org"]), ip_hash=st.sampled_from(["", "ab" * 16]), since=TIMES, until=TIMES)
+def test_the_invalidation_form_passes_only_criteria_the_service_accepts(
+    domain: str, ip_hash: str, since: str, until: str
+) -> None:
+    form = InvalidationForm({"email_domain": domain, "ip_hash": ip_hash, "since": since, "until": until})
+    if form.is_valid():
+        assert form.criteria().refusal == ""
+    else:
+        assert form.errors  # always a reason given, on a field or for the whole form
+    if not domain and not ip_hash and not (since.strip() and until.strip()):
+        assert not form.is_valid()
