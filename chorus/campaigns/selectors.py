@@ -290,29 +290,86 @@ def signatures_matching(*, action_id: int, criteria: InvalidationCriteria) -> Qu
     return qs
 
 
+# Each hashed key the trend check follows, and how its alert names it.
+TREND_KEYS = (("ip_hash", "address"), ("email_domain_hash", "email domain"))
+
+
 @dataclass(frozen=True)
 class Trend:
     kind: str  # "address" or "email domain"
     key_hash: str
     action_id: int
     signatures: int
+    # What the key's usual share of all signing predicts for this action in the same
+    # period; 0 when it has no history (or there is no history at all).
+    expected: float
+
+    @property
+    def expected_in_words(self) -> str:
+        if self.expected == 0:
+            return "none expected, as it had not signed anything in the days before"
+        if self.expected < 1:
+            return "fewer than 1 expected from its usual share"
+        return f"about {round(self.expected)} expected from its usual share"
 
 
-def unusual_trends(*, since: datetime, threshold: int) -> list[Trend]:
-    """Hashed addresses or domains that signed one action more than ``threshold`` times since then."""
-    trends: list[Trend] = []
+def unusual_trends(*, since: datetime, threshold: int, factor: int, baseline_since: datetime) -> list[Trend]:
+    """Hashed addresses or domains that signed one action unusually often since ``since``.
+
+    Unusual means more than ``threshold`` signatures, and more than ``factor`` times what
+    the key's usual share predicts: its share of all signatures (every action) from
+    ``baseline_since`` up to ``since``, times the action's signatures since ``since``.
+    A popular email provider in a busy hour is then expected, not alarming.
+    """
     recent = Signature.objects.filter(created_at__gte=since)
-    for field, kind in (("ip_hash", "address"), ("email_domain_hash", "email domain")):
-        rows = (
+    candidates = {
+        field: list(
             recent.exclude(**{field: ""})
-            .values("action_id", field)
+            .values_list("action_id", field)
             .annotate(n=Count("pk"))
             .filter(n__gt=threshold)
             .order_by("-n")
         )
-        trends += [
-            Trend(kind=kind, key_hash=row[field], action_id=row["action_id"], signatures=row["n"]) for row in rows
-        ]
+        for field, _kind in TREND_KEYS
+    }
+    if not any(candidates.values()):
+        return []
+    # Shares are taken among signatures that still carry the key: address hashes are
+    # cleared after CHORUS_CAMPAIGNS_IP_HASH_DAYS and all hashes on anonymisation, and a
+    # blank is nobody's share. Invalidated signatures are left out, so an earlier attack
+    # does not make the same key look usual.
+    carrying = {f"carrying_{field}": Count("pk", filter=~Q(**{field: ""})) for field, _kind in TREND_KEYS}
+    action_ids = {action_id for rows in candidates.values() for action_id, _key, _n in rows}
+    in_period = {
+        action_id: dict(zip(carrying, counts, strict=True))
+        for action_id, *counts in recent.filter(action_id__in=action_ids)
+        .values("action_id")
+        .annotate(**carrying)
+        .values_list("action_id", *carrying)
+        .order_by()
+    }
+    baseline = Signature.objects.filter(created_at__gte=baseline_since, created_at__lt=since).exclude(
+        status=SignatureStatus.INVALIDATED
+    )
+    baseline_totals = baseline.aggregate(**carrying)
+    trends: list[Trend] = []
+    for field, kind in TREND_KEYS:
+        rows = candidates[field]
+        if not rows:
+            continue
+        usual = dict(
+            baseline.filter(**{f"{field}__in": {key for _action_id, key, _n in rows}})
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values_list(field, "n")
+            .order_by()
+        )
+        for action_id, key, n in rows:
+            total = baseline_totals[f"carrying_{field}"]
+            share = usual.get(key, 0) / total if total else 0.0
+            expected = in_period[action_id][f"carrying_{field}"] * share
+            if n > factor * expected:
+                trends.append(Trend(kind=kind, key_hash=key, action_id=action_id, signatures=n, expected=expected))
     return trends
 
 

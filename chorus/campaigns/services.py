@@ -743,12 +743,21 @@ def invalidation_reverse(*, invalidation: Invalidation, actor: Any, request: Htt
     return restored
 
 
+# A key's usual share of signing is read from this long before the hour checked. Address
+# hashes last CHORUS_CAMPAIGNS_IP_HASH_DAYS (7), so a longer period would add nothing for them.
+TREND_BASELINE = timedelta(days=7)
+
+
 def trends_check() -> int:
     """Email campaigners when one hashed address or domain signs unusually often; returns alerts."""
     from chorus.accounts.models import User
 
+    hour_start = timezone.now() - timedelta(hours=1)
     trends = unusual_trends(
-        since=timezone.now() - timedelta(hours=1), threshold=settings.CHORUS_CAMPAIGNS_TREND_THRESHOLD
+        since=hour_start,
+        threshold=settings.CHORUS_CAMPAIGNS_TREND_THRESHOLD,
+        factor=settings.CHORUS_CAMPAIGNS_TREND_FACTOR,
+        baseline_since=hour_start - TREND_BASELINE,
     )
     if not trends:
         return 0

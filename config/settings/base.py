@@ -299,8 +299,12 @@ CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = env_int("CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS
 CHORUS_CAMPAIGNS_IP_HASH_DAYS = env_int("CHORUS_CAMPAIGNS_IP_HASH_DAYS", 7)
 # A blocked address hash is unblocked and deleted after this many days, unless staff choose a date.
 CHORUS_CAMPAIGNS_IP_BLOCK_DAYS = env_int("CHORUS_CAMPAIGNS_IP_BLOCK_DAYS", 14)
-# The hourly trend check alerts campaigners when one address or domain signs more than this in an hour.
+# The hourly trend check alerts campaigners when one address or domain signs one action more
+# than this in an hour (a floor: fewer never alert) ...
 CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 50)
+# ... and more than this many times what its usual share of the past week's signing predicts,
+# so a popular email provider in a busy hour does not alert.
+CHORUS_CAMPAIGNS_TREND_FACTOR = env_int("CHORUS_CAMPAIGNS_TREND_FACTOR", 3)
 # How long browsers and shared caches may keep campaign pages and count.json.
 CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
 CHORUS_PERIODIC_JOBS += [

@@ -441,6 +441,8 @@ def test_trend_check_alerts_campaigners(index: Any, campaigner: Any, django_capt
     assert "one address (hash " + "f" * 32 + ")" in body
     # The domain is named, so campaigners can act on it, with a link that fills it in.
     assert "from the email domain example.org" in body
+    # Neither had signed before, so nothing was expected of them.
+    assert "3 signatures in the hour from the email domain example.org; none expected" in " ".join(body.split())
     link = re.search(r"https?://\S+/invalidate/\?email_domain=example\.org", body)
     assert link, body
     assert AuditEvent.objects.filter(action="campaigns.trends.alerted").exists()
