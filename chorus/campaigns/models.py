@@ -498,6 +498,31 @@ class Invalidation(models.Model):
     def __str__(self) -> str:
         return f"Invalidation #{self.pk} ({self.affected})"
 
+    def criteria_in_words(self) -> list[str]:
+        """What it matched, for staff. A domain is kept only as its hash (a domain can name
+        a person), so here it is just "one email domain"."""
+        criteria = self.criteria or {}
+        words = []
+        if criteria.get("email_domain_hash"):
+            words.append("one email domain")
+        if criteria.get("ip_hash"):
+            words.append(f"address hash {criteria['ip_hash'][:12]}")
+        since, until = (
+            timezone.localtime(datetime.fromisoformat(criteria[end])) if criteria.get(end) else None
+            for end in ("since", "until")
+        )
+
+        def moment(value: datetime) -> str:
+            return f"{value.day} {value:%b %Y %H:%M}"
+
+        # The same words as the preview that was counted before it was applied.
+        window = " ".join(
+            f"{label} {moment(value)}" for label, value in (("from", since), ("before", until)) if value is not None
+        )
+        if window:
+            words.append(f"signed {window}")
+        return words
+
 
 class CampaignUpdate(models.Model):
     """One email campaigners sent to the signers of an action who asked for updates.

@@ -126,6 +126,8 @@ def test_the_screen_previews_and_applies_a_window_read_in_london_time(
     assert datetime.fromisoformat(invalidation.criteria["since"]) == WINDOW_START
     assert datetime.fromisoformat(invalidation.criteria["until"]) == WINDOW_END
     assert _statuses(morning)["before"] == SignatureStatus.CONFIRMED
+    dashboard = client.get(f"/admin/campaigns/{action.pk}/").content.decode()
+    assert "<td>signed from 1 Jul 2026 09:00 before 1 Jul 2026 10:00</td><td>bot wave</td><td>3</td>" in dashboard
     undo = client.post(f"/admin/campaigns/invalidations/{invalidation.pk}/reverse/")
     assert undo.status_code == 302
     assert not Signature.objects.filter(status=SignatureStatus.INVALIDATED).exists()
