@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from chorus.campaigns.models import (
     domain_hash,
 )
 from chorus.campaigns.workflow import ActionState
+from chorus.core.digest import DigestItem
 from chorus.core.ids import parse_id
 from chorus.core.memo import LocalMemo
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -491,3 +492,38 @@ def sent_update(*, action_id: int, update_id: int) -> SentUpdate | None:
     """One update sent on this action with its figures; None for another action's update."""
     update = _sent_updates(action_id).filter(pk=update_id).first()
     return _with_figures(update) if update is not None else None
+
+
+# --- the weekly bulletin ----------------------------------------------------------------
+
+
+def bulletin_items(*, since: datetime, until: datetime) -> list[DigestItem]:
+    """Actions still taking signatures when the bulletin goes out (``until``), for its draft.
+
+    All of them, not only those opened this week: signing is what members can do now, and
+    a network has a handful open at a time. Closing soonest first, then those without a
+    closing date, newest first; editors drop any they do not want in the issue.
+    """
+    goes_out = timezone.localdate(until)
+    actions = (
+        ActionPage.objects.live()
+        .public()
+        .filter(state=ActionState.OPEN)
+        # Pages made live in code rather than published have no first publication date.
+        .filter(Q(first_published_at__isnull=True) | Q(first_published_at__lt=until))
+        .filter(Q(closing_date__isnull=True) | Q(closing_date__gte=goes_out))
+        .order_by(F("closing_date").asc(nulls_last=True), "-first_published_at", "pk")
+        .prefetch_related("priority_areas")
+    )
+    return [
+        DigestItem(
+            section="Take action",
+            title=action.title,
+            url=action.url or "",
+            summary=action.summary
+            + (f" Open until {action.closing_date.day} {action.closing_date:%B %Y}." if action.closing_date else ""),
+            date=action.closing_date,
+            priority_area_ids=tuple(area.pk for area in action.priority_areas.all()),
+        )
+        for action in actions
+    ]
