@@ -13,6 +13,7 @@ from playwright.sync_api import Page
 from chorus.campaigns.models import (
     CampaignUpdate,
     DisplayChoice,
+    Invalidation,
     Moderation,
     Signature,
     SignatureKind,
@@ -134,6 +135,16 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         status=SignatureStatus.CONFIRMED,
         confirmed_at=letter.first_published_at,
     )
+    decided, _ = person_get_or_create(email="decided@example.org")
+    Signature.objects.create(
+        action=letter, person=decided, name="Other Contact", kind=SignatureKind.ORGANISATION,
+        organisation="Ward Watch", organisation_type="charity", moderation=Moderation.APPROVED,
+        display=DisplayChoice.NOT_LISTED, status=SignatureStatus.CONFIRMED, confirmed_at=letter.first_published_at,
+    )  # fmt: skip
+    Invalidation.objects.create(
+        action=letter, reason="A burst from one address", affected=4,
+        criteria={"email_domain_hash": "", "ip_hash": "ab" * 16, "since": "", "until": ""},
+    )  # fmt: skip
     update = CampaignUpdate.objects.create(
         action=letter, subject="We met the ward managers", body="They listened.\n\nMore soon.", recipients=3, sent=2,
         refused=1, started_at=letter.first_published_at, finished_at=letter.first_published_at,
@@ -144,7 +155,8 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
     )
     for path in ("campaigns/", f"campaigns/{letter.pk}/", f"campaigns/{letter.pk}/moderation/",
-                 f"campaigns/{letter.pk}/invalidate/", f"campaigns/{letter.pk}/send-update/",
+                 f"campaigns/{letter.pk}/invalidate/", f"campaigns/{letter.pk}/invalidations/",
+                 f"campaigns/{letter.pk}/send-update/",
                  f"campaigns/{letter.pk}/updates/", f"campaigns/{letter.pk}/updates/{update.pk}/",
                  "blocked-domains/", "blocked-addresses/"):  # fmt: skip
         page.goto(campaign["base"] + "/admin/" + path)

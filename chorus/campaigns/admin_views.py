@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +31,7 @@ from chorus.campaigns.selectors import (
     actions_for_staff,
     dashboard_figures,
     listed_signatures,
+    organisations_decided,
     organisations_to_moderate,
     postcode_areas,
     sent_update,
@@ -57,6 +59,11 @@ View = Callable[..., HttpResponse]
 STOP_LINK_SHOWN = "(each person's own link to stop updates)"
 # Updates are sent with campaigns.change_signature, and seen with it too.
 UPDATES_PERMISSION = "campaigns.change_signature"
+# The dashboard shows the latest bulk invalidations; the rest are a link away.
+DASHBOARD_INVALIDATIONS = 10
+INVALIDATIONS_PER_PAGE = 50
+# Each table on the moderation screen shows this many organisations at most.
+MODERATION_ROWS = 200
 
 
 def _refuse(request: HttpRequest) -> HttpResponse:
@@ -95,6 +102,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
     days = signatures_by_day(action_id=action.pk)
+    invalidations = Invalidation.objects.filter(action=action)
     context = {
         "action": action,
         "count": action_count(action_id=action.pk),
@@ -102,12 +110,25 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "days": days,
         "chart": signatures_chart(days, title=f"Confirmed signatures per day on {action.title}"),
         "transitions": transitions_from(action.state),
-        "invalidations": Invalidation.objects.filter(action=action)[:20],
+        "invalidations": invalidations[:DASHBOARD_INVALIDATIONS],
+        "invalidations_total": invalidations.count(),
         "is_petition": isinstance(action, PetitionPage),
         "areas": postcode_areas(action_id=action.pk) if action.asks_postcode else [],
         "updates": sent_updates(action_id=action.pk, limit=3) if request.user.has_perm(UPDATES_PERMISSION) else None,
     }
     return render(request, "campaigns/admin/dashboard.html", context)
+
+
+@campaign_staff_required()
+def invalidations(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every bulk invalidation on the action, newest first, each with its undo button."""
+    action = _action(pk)
+    paginator = Paginator(Invalidation.objects.filter(action=action), INVALIDATIONS_PER_PAGE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    caption = f"Bulk invalidations, newest first ({paginator.count})"
+    return render(
+        request, "campaigns/admin/invalidations.html", {"action": action, "page_obj": page_obj, "caption": caption}
+    )
 
 
 @require_POST
@@ -146,15 +167,18 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{changed} organisation{'s' if changed != 1 else ''} {'approved' if approve else 'rejected'}."
         )
         return redirect("campaigns_admin_moderation", pk=action.pk)
-    waiting = list(organisations_to_moderate(action_id=action.pk)[:200])
+    waiting = list(organisations_to_moderate(action_id=action.pk)[:MODERATION_ROWS])
+    decided = list(organisations_decided(action_id=action.pk)[:MODERATION_ROWS])
     log_action(
         "campaigns.signatures.viewed",
         obj=action,
         object_type="campaigns.actionpage",
-        data={"screen": "moderation", "rows": len(waiting)},
+        data={"screen": "moderation", "rows": len(waiting) + len(decided)},
         request=request,
     )
-    return render(request, "campaigns/admin/moderation.html", {"action": action, "waiting": waiting})
+    return render(
+        request, "campaigns/admin/moderation.html", {"action": action, "waiting": waiting, "decided": decided}
+    )
 
 
 @campaign_staff_required()

@@ -186,6 +186,19 @@ def organisations_to_moderate(*, action_id: int) -> QuerySet[Signature]:
     ).order_by("created_at", "pk")
 
 
+def organisations_decided(*, action_id: int) -> QuerySet[Signature]:
+    """Organisations already approved or rejected, latest decision first, so one can be changed."""
+    return (
+        Signature.objects.filter(
+            action_id=action_id,
+            kind=SignatureKind.ORGANISATION,
+            moderation__in=[Moderation.APPROVED, Moderation.REJECTED],
+        )
+        .exclude(status=SignatureStatus.INVALIDATED)
+        .order_by("-changed_at", "-pk")
+    )
+
+
 @dataclass(frozen=True)
 class DayCount:
     day: date

@@ -26,7 +26,6 @@ from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.accounts.roles import CAMPAIGNER
 from chorus.bulletin.services import subscription_start_proven
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
@@ -761,11 +760,12 @@ def trends_check() -> int:
     )
     if not trends:
         return 0
-    recipients = [
-        email
-        for email in User.objects.filter(groups__name=CAMPAIGNER.name, is_active=True).values_list("email", flat=True)
-        if email
-    ]
+    # Whoever can act on an alert (invalidate, block) gets it: campaigners, and superusers,
+    # who in a small network may be the only staff, as in the demo.
+    can_act = User.objects.with_perm(
+        "campaigns.change_signature", is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    recipients = [email for email in can_act.values_list("email", flat=True) if email]
     titles = dict(ActionPage.objects.filter(pk__in={t.action_id for t in trends}).values_list("pk", "title"))
     alerts = []
     for trend in trends:

@@ -23,6 +23,7 @@ def register_admin_urls() -> list[Any]:
         path("campaigns/<id:pk>/signatories.csv", admin_views.export_csv, name="campaigns_admin_export"),
         path("campaigns/<id:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
         path("campaigns/<id:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
+        path("campaigns/<id:pk>/invalidations/", admin_views.invalidations, name="campaigns_admin_invalidations"),
         path("campaigns/<id:pk>/send-update/", admin_views.send_update, name="campaigns_admin_send_update"),
         path("campaigns/<id:pk>/updates/", admin_views.updates, name="campaigns_admin_updates"),
         path(

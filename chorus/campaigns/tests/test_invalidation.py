@@ -193,3 +193,28 @@ def test_times_are_read_in_the_time_zone_a_staff_member_chose(action: Any, campa
     # New York is UTC-4 in July: 05:00 to 06:00 there is 09:00 to 10:00 UTC.
     preview = client.post(url, {"since": "2026-07-01 05:00", "until": "2026-07-01 06:00", "confirm": "no"})
     assert "<strong>1 signature match.</strong>" in preview.content.decode()
+
+
+def test_every_invalidation_can_be_found_and_undone_not_only_the_latest(
+    action: Any, morning: dict[str, Signature], campaigner: Any, index: Any
+) -> None:
+    first = signatures_invalidate(
+        action=action,
+        criteria=InvalidationCriteria(since=WINDOW_START, until=WINDOW_END),
+        reason="the oldest",
+        actor=campaigner,
+    )
+    for n in range(60):
+        Invalidation.objects.create(action=action, reason=f"later {n}", created_at=timezone.now() + timedelta(n))
+    Invalidation.objects.create(action=letter(index), reason="another action's")
+    client = client_for(campaigner)
+    dashboard = client.get(f"/admin/campaigns/{action.pk}/").content.decode()
+    assert dashboard.count("Undo invalidation") == 10 and "the oldest" not in dashboard
+    assert f'href="/admin/campaigns/{action.pk}/invalidations/">All 61 bulk invalidations' in dashboard
+    page_one = client.get(f"/admin/campaigns/{action.pk}/invalidations/").content.decode()
+    assert "Bulk invalidations, newest first (61)" in page_one and "later 59" in page_one
+    assert page_one.count("Undo invalidation") == 50 and "another action" not in page_one
+    page_two = client.get(f"/admin/campaigns/{action.pk}/invalidations/?page=2").content.decode()
+    assert "the oldest" in page_two and f"Undo invalidation {first.pk}<" in page_two
+    assert client.post(f"/admin/campaigns/invalidations/{first.pk}/reverse/").status_code == 302
+    assert not Signature.objects.filter(status=SignatureStatus.INVALIDATED).exists()

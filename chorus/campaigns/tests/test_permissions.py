@@ -39,6 +39,7 @@ SCREENS = [
     "{pk}/moderation/",
     "{pk}/signatories.csv",
     "{pk}/invalidate/",
+    "{pk}/invalidations/",
     "{pk}/send-update/",
     "{pk}/updates/",
     "{pk}/updates/{update}/",
@@ -146,6 +147,40 @@ def test_moderation_bulk_approve(action: Any, campaigner: Any) -> None:
     )
     assert response.status_code == 302
     assert Signature.objects.filter(moderation=Moderation.APPROVED).count() == 2
+
+
+def test_a_moderation_decision_can_be_changed(action: Any, campaigner: Any) -> None:
+    approved, rejected, _waiting = (
+        _signed(
+            action,
+            f"{name}@example.org",
+            "Contact",
+            kind=SignatureKind.ORGANISATION,
+            organisation=f"{name.title()} Group",
+            organisation_type="user_led",
+            moderation=moderation,
+        )
+        for name, moderation in (
+            ("approved", Moderation.APPROVED),
+            ("rejected", Moderation.REJECTED),
+            ("waiting", Moderation.PENDING),
+        )
+    )
+    client = client_for(campaigner)
+    url = f"/admin/campaigns/{action.pk}/moderation/"
+    page = client.get(url).content.decode()
+    waiting_table, decided_table = page.split('id="decided-title"')
+    assert "Waiting Group" in waiting_table and "Approved Group" not in waiting_table
+    assert "Approved Group" in decided_table and "Rejected Group" in decided_table
+    assert "Waiting Group" not in decided_table
+    client.post(url, {"signature": [approved.pk], "decision": "reject"})
+    client.post(url, {"signature": [rejected.pk], "decision": "approve"})
+    assert {s.organisation: s.moderation for s in Signature.objects.all()} == {
+        "Approved Group": Moderation.REJECTED,
+        "Rejected Group": Moderation.APPROVED,
+        "Waiting Group": Moderation.PENDING,
+    }
+    assert AuditEvent.objects.filter(action="campaigns.signature.rejected", data__signature_ids=[approved.pk]).exists()
 
 
 def test_dashboard_chart_and_table_and_transition(action: Any, campaigner: Any) -> None:

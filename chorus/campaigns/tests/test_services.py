@@ -19,6 +19,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from chorus.accounts.models import User
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
@@ -430,13 +431,18 @@ def test_bulk_invalidation_previews_applies_and_reverses(
 
 
 @override_settings(CHORUS_CAMPAIGNS_TREND_THRESHOLD=2, CHORUS_CAMPAIGNS_SIGN_BURST=100)
-def test_trend_check_alerts_campaigners(index: Any, campaigner: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_trend_check_alerts_whoever_can_act_on_it(
+    index: Any, campaigner: Any, editor: Any, administrator: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    superuser = User.objects.create_superuser(username="root", email="root@chorus.test", password="x" * 20)
+    User.objects.create_superuser(username="gone", email="gone@chorus.test", password="x" * 20, is_active=False)
     action = letter(index)
     for i in range(3):
         submit(action, django_capture_on_commit_callbacks, email=f"p{i}@example.org", ip="f" * 32)
     mail.outbox.clear()
     assert trends_check() == 2  # one address, and one domain
-    assert [m.to for m in mail.outbox] == [[campaigner.email]]
+    # Campaigners, Administrators and active superusers can invalidate and block; editors cannot.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([campaigner.email, administrator.email, superuser.email])
     body = str(mail.outbox[0].body)
     assert "one address (hash " + "f" * 32 + ")" in body
     # The domain is named, so campaigners can act on it, with a link that fills it in.
