@@ -1,4 +1,4 @@
-"""Admin wiring shared by every app: the staff stylesheet."""
+"""Admin wiring shared by every app: the staff stylesheet and the rich-text editors' names."""
 
 from __future__ import annotations
 
@@ -13,5 +13,15 @@ def staff_stylesheet() -> SafeString:
     return format_html('<link rel="stylesheet" href="{}">', static("css/staff.css"))
 
 
+def editor_field_names_script() -> SafeString:
+    """Gives Wagtail's rich-text editors an accessible name, wherever a form shows one.
+
+    On every admin page, not only the page editor: snippets and our own model forms can
+    hold rich text too. A static file of our own, so the CSP's script-src 'self' allows it.
+    """
+    return format_html('<script src="{}" defer></script>', static("js/editor-field-names.js"))
+
+
 # Registered by a call, not the decorator: Wagtail is untyped, and core is checked strictly.
 hooks.register("insert_global_admin_css", staff_stylesheet)
+hooks.register("insert_global_admin_js", editor_field_names_script)
