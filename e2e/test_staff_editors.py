@@ -10,6 +10,7 @@ block added after the page has loaded is named too.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -257,5 +258,22 @@ def test_rich_text_editors_are_named_by_their_labels(page: Page, tree: dict[str,
     expect(added).to_have_count(1)
     added.click()
     page.keyboard.type("People told us they feel watched.")
+    assert_accessible(page)
+    open_screen(page, f"{base}/admin/")
+
+
+def test_inline_panels_add_rows_on_a_tracked_item(page: Page, tree: dict[str, Any], editor: User) -> None:
+    """Wagtail starts inline panels with an inline script: the admin's policy must let it run."""
+    base = tree["base"]
+    sign_in(page, editor, base)
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    open_screen(page, f"{base}/admin/tracker/items/edit/{tree['item'].pk}/")
+    total = page.locator("#id_stages-TOTAL_FORMS")  # the formset's count of stage forms
+    before = int(total.input_value())
+    page.get_by_role("button", name=re.compile(r"^Add stage$", re.IGNORECASE)).first.click()
+    expect(total).to_have_value(str(before + 1))
+    expect(page.locator(f"#inline_child_stages-{before}")).to_be_visible()
+    assert not [text for text in messages if "Content Security Policy" in text], messages
     assert_accessible(page)
     open_screen(page, f"{base}/admin/")

@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_cache_key, get_max_age, learn_cache_key
 
 from chorus.core.http import mark_publicly_cacheable
@@ -151,3 +152,49 @@ class RefuseNulCharactersMiddleware:
         if "%00" in query or "\x00" in query or "\x00" in request.path:
             raise BadRequest("The address holds a NUL character.")
         return self.get_response(request)
+
+
+class StaffAdminPolicyMiddleware:
+    """The Content-Security-Policy for Wagtail's admin, once a member of staff is signed in.
+
+    Every page gets the strict policy in ``SECURE_CSP``. Wagtail's admin still writes
+    some scripts and styles inline (inline panels such as a tracked item's timeline,
+    date pickers, choosers; wagtail/wagtail#1288), which that policy blocks, so their
+    buttons do nothing. Signed-in staff on admin screens therefore get ``'unsafe-inline'``
+    for scripts and styles; the sign-in pages, and every public page, keep the strict
+    policy (docs/decisions/0010).
+
+    Views that allow framing by the site itself (``X-Frame-Options: SAMEORIGIN``: the
+    editor's live preview) get ``frame-ancestors 'self'`` to match; browsers obey the
+    stricter of the two headers, so the preview panel would otherwise stay blank.
+
+    Sits inside Django's CSP middleware, which builds the header from ``_csp_config``.
+    Wagtail renders a preview by running the page through the whole stack once more, so
+    a response may already carry the strict header; it is dropped to be written again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.admin_prefix = ""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not settings.SECURE_CSP:
+            return response
+        policy = dict(settings.SECURE_CSP)
+        # The path first: it spares public requests from loading the user at all.
+        user = getattr(request, "user", None) if request.path.startswith(self._admin_prefix()) else None
+        if user is not None and user.is_authenticated:
+            for directive in ("script-src", "style-src"):
+                policy[directive] = [*policy.get(directive, ["'self'"]), "'unsafe-inline'"]
+        if response.get("X-Frame-Options") == "SAMEORIGIN":
+            policy["frame-ancestors"] = ["'self'"]
+        if policy != settings.SECURE_CSP:
+            response._csp_config = policy  # type: ignore[attr-defined]
+            del response["Content-Security-Policy"]
+        return response
+
+    def _admin_prefix(self) -> str:
+        if not self.admin_prefix:
+            self.admin_prefix = reverse("wagtailadmin_home")
+        return self.admin_prefix

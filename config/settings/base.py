@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "chorus.core.middleware.StaffAdminPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
