@@ -31,6 +31,12 @@ def _denied(request: HttpRequest, permission: str) -> HttpResponse | None:
     return HttpResponseForbidden(render_to_string("403.html", request=request))
 
 
+def _can_edit(request: HttpRequest, issue: BulletinIssue) -> bool:
+    # Sending is a bulletin permission; editing is Wagtail's page permission, which
+    # Campaigners and Administrators do not have on issue pages.
+    return bool(issue.permissions_for_user(request.user).can_edit())
+
+
 @never_cache
 def issues(request: HttpRequest) -> HttpResponse:
     if (denied := _denied(request, SEND_PERMISSION)) is not None:
@@ -58,6 +64,7 @@ def _detail_page(
             "issue": issue,
             "progress": progress,
             "can_reconcile": request.user.has_perm(RECONCILE_PERMISSION),
+            "can_edit": _can_edit(request, issue),
             "recipients_now": services.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
             "schedule_form": schedule_form,
         },

@@ -121,3 +121,16 @@ def test_schedule_from_the_sending_screen(issue: Any, campaigner: Any) -> None:
     assert issue.scheduled_for is not None and issue.scheduled_for.year == 2099
     detail = client.get(reverse("bulletin_admin:detail", args=[issue.pk]))
     assert b"Scheduled for" in detail.content
+
+
+@pytest.mark.parametrize(("persona", "may_edit"), [("editor", True), ("campaigner", False), ("administrator", False)])
+def test_the_edit_link_is_shown_only_to_those_who_may_edit_the_issue_page(
+    issue: Any, persona: str, may_edit: bool, request: Any
+) -> None:
+    client = client_for(request.getfixturevalue(persona))
+    edit_url = reverse("wagtailadmin_pages:edit", args=[issue.pk])
+    content = client.get(reverse("bulletin_admin:detail", args=[issue.pk])).content.decode()
+    assert (f'href="{edit_url}"' in content) is may_edit
+    assert ("Edit the content" in content) is may_edit
+    # The link is hidden exactly when Wagtail would turn the person away from the editor.
+    assert (client.get(edit_url).status_code == 200) is may_edit
