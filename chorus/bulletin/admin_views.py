@@ -6,16 +6,19 @@ answers 403 to staff without the bulletin permission.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chorus.bulletin import selectors, services
-from chorus.bulletin.emails import issue_sections, personalise, render_issue
+from chorus.bulletin.emails import html_body, personalise, render_for_subscribers
 from chorus.bulletin.forms import ScheduleForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.core.audit import log_action
@@ -131,25 +134,28 @@ def progress_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """The email as a subscriber sees it, HTML and plain text, at phone width; latest draft content."""
+    """The email exactly as subscribers get it, HTML and plain text, at phone width.
+
+    Built by the sender's own code from the published version: a saved draft is never
+    shown here, since it is never sent; the page says when one is waiting to be published.
+    """
     if (denied := _denied(request, SEND_PERMISSION)) is not None:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
-    draft = issue.get_latest_revision_as_object()
-    rendered = render_issue(draft)
-    message = personalise(rendered, to="subscriber@example.org", name="Alex", subscription_id=0)
-    return render(
-        request,
-        "bulletin/admin/preview.html",
-        {
-            "issue": issue,
-            "draft": draft,
-            "sections": issue_sections(draft),
+    context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue)}
+    if issue.live:
+        message = personalise(
+            render_for_subscribers(issue), to="subscriber@example.org", name="Alex", subscription_id=0
+        )
+        html = str(message.alternatives[0][0])
+        context |= {
             "subject": message.subject,
             "text": message.body,
+            # Rendered from our own templates, with everything in it escaped there.
+            "html": mark_safe(html_body(html)),
             "size_kb": round(len(message.message().as_bytes()) / 1024, 1),
-        },
-    )
+        }
+    return render(request, "bulletin/admin/preview.html", context)
 
 
 @never_cache

@@ -139,6 +139,23 @@ def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssu
     )
 
 
+def render_for_subscribers(issue: BulletinIssue) -> RenderedIssue:
+    """The issue as its subscribers get it: the published version, never a saved draft.
+
+    Wagtail writes a page's own row only when a revision is published; drafts stay in
+    revisions. Reading the row afresh means a draft object passed in by mistake is not
+    sent, and the staff preview, which calls this too, shows exactly what the sender sends.
+    """
+    published = BulletinIssue.objects.get(pk=issue.pk)
+    return render_issue(published)
+
+
+def html_body(html: str) -> str:
+    """What lies inside ``<body>`` of an email rendered from our templates, to show on a staff page."""
+    start = html.index("<body>") + len("<body>")
+    return html[start : html.rindex("</body>")]
+
+
 def _clean_name(name: str) -> str:
     # Names are typed by the public: keep them to one printable line.
     return " ".join("".join(ch for ch in name if ch.isprintable()).split())[:100]

@@ -32,7 +32,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from chorus.bulletin import services
-from chorus.bulletin.emails import RenderedIssue, message_bytes, personalise, render_issue
+from chorus.bulletin.emails import RenderedIssue, message_bytes, personalise, render_for_subscribers
 from chorus.bulletin.models import (
     BulletinIssue,
     Delivery,
@@ -341,7 +341,7 @@ def run_worker(
                 continue
             worked = True
             if issue.pk not in rendered_cache:
-                rendered_cache[issue.pk] = render_issue(issue)
+                rendered_cache[issue.pk] = render_for_subscribers(issue)
             result = send_batch(
                 issue=issue,
                 delivery_ids=ids,
