@@ -21,11 +21,9 @@ from chorus.bulletin import selectors, services
 from chorus.bulletin.emails import html_body, personalise, render_for_subscribers
 from chorus.bulletin.forms import ScheduleForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
+from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
 from chorus.core.audit import log_action
 from chorus.core.ids import posted_ids
-
-SEND_PERMISSION = "bulletin.send_bulletin"
-RECONCILE_PERMISSION = "bulletin.reconcile_delivery"
 
 
 def _denied(request: HttpRequest, permission: str) -> HttpResponse | None:
@@ -93,6 +91,14 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "resume":
             services.issue_resume(issue=issue, actor=request.user)
             messages.success(request, "Sending again.")
+        elif action == "cancel_schedule":
+            if services.issue_schedule_cancel(issue=issue, actor=request.user):
+                messages.success(
+                    request, "Schedule cancelled. The issue is a draft again and will not be sent by itself."
+                )
+            else:
+                # A second press, or another person cancelled first: the outcome is the same.
+                messages.info(request, "This issue is not scheduled, so there was no schedule to cancel.")
         else:
             messages.error(request, "Unknown action.")
     except services.IssueStateError as error:

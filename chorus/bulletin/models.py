@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from modelcluster.fields import ParentalManyToManyField
@@ -134,6 +135,13 @@ class BulletinIssue(Page):
     send_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     send_finished_at = models.DateTimeField(null=True, blank=True, editable=False)
     paused_reason = models.CharField(max_length=200, blank=True, editable=False)
+    # Who to tell if the scheduled send cannot happen when its time comes.
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # Why the last scheduled send did not happen; the issue went back to draft, and
+    # scheduled_for still says when it was due. Cleared when it is scheduled or sent again.
+    schedule_failed_reason = models.CharField(max_length=200, blank=True, editable=False)
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections"), FieldPanel("topics")]
     parent_page_types = ["bulletin.BulletinIndexPage"]
@@ -146,6 +154,8 @@ class BulletinIssue(Page):
         "send_started_at",
         "send_finished_at",
         "paused_reason",
+        "scheduled_by",
+        "schedule_failed_reason",
         "period_start",
         "period_end",
         "assembled_for",
@@ -157,7 +167,9 @@ class BulletinIssue(Page):
     def with_content_json(self, content: dict[str, Any]) -> BulletinIssue:
         obj: BulletinIssue = super().with_content_json(content)
         for name in self.SEND_STATE_FIELDS:
-            setattr(obj, name, getattr(self, name))
+            # attname: a foreign key's id is copied without fetching the row it points at.
+            attname = self._meta.get_field(name).attname
+            setattr(obj, attname, getattr(self, attname))
         return obj
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Who may send bulletins, and who may see and resolve deliveries in doubt (they show addresses)."""
 
+SEND_PERMISSION = "bulletin.send_bulletin"
+RECONCILE_PERMISSION = "bulletin.reconcile_delivery"
+
 ROLE_PERMISSIONS = {
-    "Editor": ["bulletin.send_bulletin"],
-    "Campaigner": ["bulletin.send_bulletin"],
-    "Administrator": ["bulletin.send_bulletin", "bulletin.reconcile_delivery"],
+    "Editor": [SEND_PERMISSION],
+    "Campaigner": [SEND_PERMISSION],
+    "Administrator": [SEND_PERMISSION, RECONCILE_PERMISSION],
 }

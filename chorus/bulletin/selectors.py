@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 
 from django.db.models import Count, QuerySet
+from django.utils import timezone
 
 from chorus.bulletin.models import (
     BulletinIndexPage,
@@ -72,6 +74,12 @@ def in_doubt_deliveries(*, issue_id: int) -> QuerySet[Delivery]:
 def staff_issues() -> QuerySet[BulletinIssue]:
     issues: QuerySet[BulletinIssue] = BulletinIssue.objects.order_by("-latest_revision_created_at", "-pk")
     return issues
+
+
+def scheduled_issue_ids_due(*, now: datetime | None = None) -> list[int]:
+    """Scheduled issues whose time has come, earliest first."""
+    due = BulletinIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=now or timezone.now())
+    return list(due.order_by("scheduled_for", "pk").values_list("pk", flat=True))
 
 
 def subscription_for_confirm_token(*, token: str) -> Subscription | None:

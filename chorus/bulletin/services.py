@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -25,8 +26,10 @@ from chorus.bulletin.models import (
     Subscription,
     SubscriptionStatus,
 )
+from chorus.bulletin.permissions import SEND_PERMISSION
 from chorus.core.audit import log_action
 from chorus.core.digest import DigestItem
+from chorus.core.mail import send_templated_email
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -390,9 +393,12 @@ def _lock_issue(issue: BulletinIssue) -> BulletinIssue:
 
 def _save_state(issue: BulletinIssue) -> None:
     # Only send-state columns: never touch the editor's content or revisions.
-    BulletinIssue.objects.filter(pk=issue.pk).update(
-        **{name: getattr(issue, name) for name in BulletinIssue.SEND_STATE_FIELDS if name != "assembled_for"}
-    )
+    attnames = [
+        BulletinIssue._meta.get_field(name).attname
+        for name in BulletinIssue.SEND_STATE_FIELDS
+        if name != "assembled_for"
+    ]
+    BulletinIssue.objects.filter(pk=issue.pk).update(**{attname: getattr(issue, attname) for attname in attnames})
 
 
 def recipients_for(issue: BulletinIssue) -> Any:
@@ -431,29 +437,140 @@ def issue_schedule(*, issue: BulletinIssue, when: datetime, actor: Any) -> Bulle
         raise IssueStateError("Publish the issue before scheduling it.")
     issue.status = IssueStatus.SCHEDULED
     issue.scheduled_for = when
+    issue.scheduled_by = actor if getattr(actor, "pk", None) else None
+    issue.schedule_failed_reason = ""
     _save_state(issue)
     log_action("bulletin.issue.scheduled", actor=actor, obj=issue, data={"when": when.isoformat()})
     return issue
 
 
 @transaction.atomic
-def issue_send(*, issue: BulletinIssue, actor: Any = None) -> int:
-    """Freeze the recipient list and start sending; returns how many recipients."""
+def issue_schedule_cancel(*, issue: BulletinIssue, actor: Any) -> bool:
+    """Take a scheduled issue back to draft so it is not sent; False if it was not scheduled (safe to repeat)."""
+    issue = _lock_issue(issue)
+    if issue.status == IssueStatus.DRAFT:
+        return False
+    if issue.status != IssueStatus.SCHEDULED:
+        raise IssueStateError("Sending has already started, so there is no schedule to cancel.")
+    was_due = issue.scheduled_for
+    issue.status = IssueStatus.DRAFT
+    issue.scheduled_for = None
+    issue.scheduled_by = None
+    _save_state(issue)
+    log_action(
+        "bulletin.issue.schedule_cancelled",
+        actor=actor,
+        obj=issue,
+        data={"was_due": was_due.isoformat() if was_due else ""},
+    )
+    return True
+
+
+def _send_refusal(issue: BulletinIssue) -> str:
+    """Why the issue cannot start sending now, in words for staff; empty if it can."""
+    if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
+        return "This issue has already been sent or is sending."
+    if not issue.live:
+        return "The issue is not published: publish it before sending it."
+    return ""
+
+
+def _start_sending(issue: BulletinIssue, *, actor: Any, screen: str = "") -> int:
     from chorus.bulletin import tasks
 
-    issue = _lock_issue(issue)
-    if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
-        raise IssueStateError("This issue has already been sent or is sending.")
-    if not issue.live:
-        raise IssueStateError("Publish the issue before sending it.")
     count = deliveries_freeze(issue=issue)
     issue.status = IssueStatus.SENDING
     issue.send_started_at = timezone.now()
     issue.paused_reason = ""
+    issue.schedule_failed_reason = ""
     _save_state(issue)
-    log_action("bulletin.issue.sending", actor=actor, obj=issue, data={"recipients": count})
+    log_action("bulletin.issue.sending", actor=actor, obj=issue, data={"recipients": count}, screen=screen)
     transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
     return count
+
+
+@transaction.atomic
+def issue_send(*, issue: BulletinIssue, actor: Any = None) -> int:
+    """Freeze the recipient list and start sending; returns how many recipients."""
+    issue = _lock_issue(issue)
+    if refusal := _send_refusal(issue):
+        raise IssueStateError(refusal)
+    return _start_sending(issue, actor=actor)
+
+
+@transaction.atomic
+def issue_send_scheduled(*, issue_id: int, now: datetime | None = None) -> int | None:
+    """Start a scheduled issue whose time has come; returns recipients, or None if it did not start.
+
+    An issue that can no longer be sent (unpublished since it was scheduled, say) goes
+    back to draft with the reason on the sending screen, and whoever scheduled it is told,
+    rather than waiting as "Scheduled" for ever.
+    """
+    from chorus.bulletin import tasks
+
+    now = now or timezone.now()
+    issue = BulletinIssue.objects.select_for_update().filter(pk=issue_id).first()
+    if issue is None or issue.status != IssueStatus.SCHEDULED or issue.scheduled_for is None:
+        return None  # started by another scheduler, or cancelled, a moment ago
+    if issue.scheduled_for > now:
+        return None  # moved to a later time since the scheduler looked
+    refusal = _send_refusal(issue)
+    if not refusal:
+        return _start_sending(issue, actor=None, screen="scheduled job")
+    issue.status = IssueStatus.DRAFT
+    issue.schedule_failed_reason = refusal[:200]
+    _save_state(issue)
+    log_action(
+        "bulletin.issue.schedule_failed",
+        obj=issue,
+        data={
+            "was_due": issue.scheduled_for.isoformat(),
+            "reason": refusal,
+            "scheduled_by": issue.scheduled_by_id,
+        },
+        screen="scheduled job",
+    )
+    transaction.on_commit(lambda: tasks.send_schedule_failed_email.enqueue(issue.pk))
+    return None
+
+
+def _schedule_failure_recipients(issue: BulletinIssue) -> tuple[list[str], bool]:
+    """Who hears that a scheduled send failed: whoever scheduled it, else everyone who may send.
+
+    Returns the addresses and whether they are the stand-ins. Someone who has left, or
+    may no longer send bulletins, is not told; the others are, so the issue is not forgotten.
+    """
+    from chorus.accounts.models import User
+
+    scheduler = issue.scheduled_by
+    if scheduler is not None and scheduler.is_active and scheduler.email and scheduler.has_perm(SEND_PERMISSION):
+        return [scheduler.email], False
+    senders = User.objects.with_perm(SEND_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
+    return sorted({email for email in senders.values_list("email", flat=True) if email}), True
+
+
+def issue_schedule_failure_notify(*, issue_id: int) -> int:
+    """Email that a scheduled send did not happen and why; returns how many were told."""
+    issue = BulletinIssue.objects.select_related("scheduled_by").filter(pk=issue_id).first()
+    if issue is None or issue.status != IssueStatus.DRAFT or not issue.schedule_failed_reason:
+        return 0  # scheduled or sent again since: nothing left to report
+    recipients, stand_ins = _schedule_failure_recipients(issue)
+    scheduler = issue.scheduled_by
+    context = {
+        "issue": issue,
+        "name": "" if stand_ins or scheduler is None else scheduler.get_full_name(),
+        "stand_ins": stand_ins,
+        "sending_url": settings.SITE_URL + reverse("bulletin_admin:detail", args=[issue.pk]),
+    }
+    for email in recipients:
+        send_templated_email(to=email, template="bulletin/email/schedule_failed", context=context)
+    log_action(
+        "bulletin.issue.schedule_failure_emailed",
+        obj=issue,
+        data={"recipients": len(recipients), "stand_ins": stand_ins},
+        screen="scheduled job",
+    )
+    return len(recipients)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from chorus.bulletin import services
-from chorus.bulletin.models import BulletinIssue, IssueStatus, Subscription, SubscriptionStatus
+from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core.mail import send_templated_email
 
@@ -53,14 +53,15 @@ def assemble_weekly_draft() -> None:
 
 @task
 def start_scheduled_issues() -> None:
-    from django.utils import timezone
+    from chorus.bulletin.selectors import scheduled_issue_ids_due
 
-    due = BulletinIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=timezone.now())
-    for issue in due:
-        try:
-            services.issue_send(issue=issue)
-        except services.IssueStateError:
-            continue  # another scheduler started it a moment ago
+    for issue_id in scheduled_issue_ids_due():
+        services.issue_send_scheduled(issue_id=issue_id)
+
+
+@task
+def send_schedule_failed_email(issue_id: int) -> None:
+    services.issue_schedule_failure_notify(issue_id=issue_id)
 
 
 @task

@@ -12,11 +12,12 @@ from wagtail.admin.widgets import Button
 
 from chorus.bulletin import admin_views
 from chorus.bulletin.models import BulletinIssue
+from chorus.bulletin.permissions import SEND_PERMISSION
 
 
 class BulletinMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(admin_views.SEND_PERMISSION)
+        return request.user.has_perm(SEND_PERMISSION)
 
 
 @hooks.register("register_admin_urls")
@@ -40,7 +41,7 @@ def register_bulletin_menu_item() -> MenuItem:
 @hooks.register("register_page_listing_more_buttons")
 def bulletin_issue_buttons(page: Any, user: Any, next_url: str | None = None) -> Any:
     # From the page tree straight to the preview and the sending screen of an issue.
-    if page.specific_class is BulletinIssue and user.has_perm(admin_views.SEND_PERMISSION):
+    if page.specific_class is BulletinIssue and user.has_perm(SEND_PERMISSION):
         yield Button(
             "Preview email (HTML and plain text)", url=reverse("bulletin_admin:preview", args=[page.pk]), priority=3
         )

@@ -136,3 +136,18 @@ def test_a_good_schedule_time_still_schedules(index: Any, editor: Any) -> None:
     assert issue.status == IssueStatus.SCHEDULED
     assert issue.scheduled_for is not None
     assert timezone.localtime(issue.scheduled_for).strftime("%Y-%m-%d %H:%M") == "2099-12-01 09:00"
+
+
+def test_a_refused_schedule_time_is_summarised_and_tied_to_its_field(index: Any, editor: Any) -> None:
+    issue = make_issue(index)
+    response = client_for(editor).post(
+        reverse("bulletin_admin:action", args=[issue.pk]), {"action": "schedule", "when": "next tuesday"}
+    )
+    content = response.content.decode()
+    assert "<title>Error: " in content
+    assert 'id="error-summary"' in content and "There is a problem" in content
+    assert '<a href="#bulletin-when">Enter a date and time' in content
+    # The field points at its own error message, which exists on the page.
+    assert 'aria-describedby="bulletin-when_error"' in content
+    assert 'id="bulletin-when_error"' in content
+    assert '<label class="w-field__label" for="bulletin-when">' in content

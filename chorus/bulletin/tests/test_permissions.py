@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from chorus.bulletin.models import Delivery, DeliveryStatus, IssueStatus
+from chorus.bulletin.models import BulletinIssue, Delivery, DeliveryStatus, IssueStatus
 from chorus.bulletin.services import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
@@ -134,3 +135,42 @@ def test_the_edit_link_is_shown_only_to_those_who_may_edit_the_issue_page(
     assert ("Edit the content" in content) is may_edit
     # The link is hidden exactly when Wagtail would turn the person away from the editor.
     assert (client.get(edit_url).status_code == 200) is may_edit
+
+
+# Every button on the sending screen posts here with its own action.
+ACTIONS = ["send", "schedule", "cancel_schedule", "pause", "resume"]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_anonymous_actions_are_sent_to_login(issue: Any, action: str) -> None:
+    response = Client().post(reverse("bulletin_admin:action", args=[issue.pk]), {"action": action})
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_caseworker_actions_are_refused_and_change_nothing(issue: Any, caseworker: Any, action: str) -> None:
+    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SCHEDULED, scheduled_for=timezone.now())
+    response = client_for(caseworker).post(
+        reverse("bulletin_admin:action", args=[issue.pk]), {"action": action, "when": "2099-12-01T09:00"}
+    )
+    assert response.status_code == 403
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.SCHEDULED
+    assert not AuditEvent.objects.filter(action__startswith="bulletin.issue.").exists()
+
+
+@pytest.mark.parametrize("persona", ["editor", "campaigner", "administrator"])
+def test_senders_can_cancel_a_schedule(issue: Any, persona: str, request: Any) -> None:
+    user = request.getfixturevalue(persona)
+    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SCHEDULED, scheduled_for=timezone.now())
+    response = client_for(user).post(reverse("bulletin_admin:action", args=[issue.pk]), {"action": "cancel_schedule"})
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert AuditEvent.objects.filter(action="bulletin.issue.schedule_cancelled", actor=user).exists()
+
+
+def test_reading_an_action_url_changes_nothing(issue: Any, editor: Any) -> None:
+    response = client_for(editor).get(reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send"})
+    assert response.status_code == 405
