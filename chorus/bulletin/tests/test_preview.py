@@ -108,3 +108,11 @@ def test_what_editors_write_is_shown_as_text_in_both_versions(issue: BulletinIss
     content = _preview(editor, issue)
     assert "<script>alert(1)</script>" not in content
     assert content.count("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more") == 2
+
+
+def test_a_sent_issue_unpublished_later_says_there_is_nothing_to_show(editor: Any) -> None:
+    issue = make_issue(make_index(), status="sent")
+    BulletinIssue.objects.get(pk=issue.pk).unpublish()
+    content = _preview(editor, issue)
+    assert "This issue is no longer published, so there is no email to show." in content
+    assert "Plain text version" not in content
