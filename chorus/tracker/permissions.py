@@ -1,4 +1,11 @@
-"""Editors and campaigners run the tracker; administrators can see it."""
+"""Editors and campaigners run the tracker; administrators can see it but change nothing.
+
+Who may change responses here must match ``workflow.STAFF_ROLES`` (owners and moves).
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 _MODELS = ["trackeditem", "stage", "submissionwindow", "sourcelink", "response"]
 _MANAGE = [f"tracker.{action}_{model}" for model in _MODELS for action in ("add", "change", "delete", "view")]
@@ -8,3 +15,13 @@ ROLE_PERMISSIONS = {
     "Campaigner": [*_MANAGE, "tracker.view_importrun"],
     "Administrator": [*(f"tracker.view_{model}" for model in _MODELS), "tracker.view_importrun"],
 }
+
+
+def can_see_responses(user: Any) -> bool:
+    """Whether the user may see our responses, "Tracker: what's due" included."""
+    return bool(user.has_perm("tracker.view_response"))
+
+
+def can_change_responses(user: Any) -> bool:
+    """Whether the user may edit our responses (and so gets links to edit them)."""
+    return bool(user.has_perm("tracker.change_response"))

@@ -36,7 +36,7 @@ from chorus.tracker.models import (
     TrackedItem,
 )
 from chorus.tracker.selectors import LONDON, london_today
-from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, find_transition
+from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, STAFF_ROLES, find_transition
 
 
 class TransitionNotAllowed(Exception):
@@ -60,6 +60,18 @@ def item_change_record(*, item: TrackedItem, kind: str, description: str) -> Ite
 # --- our response -----------------------------------------------------------------------
 
 
+# Our response's details as staff edit them. Notes are internal free text that may name
+# people, so the audit log records which fields changed, never what they now say.
+RESPONSE_DETAIL_FIELDS = ("item", "owner", "internal_deadline", "article", "notes", "not_responding_reason")
+# Details the public tracker shows: changing one retires the cached public pages.
+RESPONSE_PUBLIC_FIELDS = frozenset({"item", "article", "not_responding_reason"})
+
+
+def _require_tracker_staff(actor: Any) -> None:
+    if not any(user_has_role(actor, role) for role in STAFF_ROLES):
+        raise PermissionDenied("Your role cannot change our responses.")
+
+
 @transaction.atomic
 def response_create(
     *,
@@ -69,8 +81,11 @@ def response_create(
     internal_deadline: date | None = None,
     article: Any = None,
     notes: str = "",
+    move_to: str = "",
+    reason: str = "",
 ) -> Response:
-    """Start tracking our own response to an item; it begins as planned."""
+    """Start tracking our own response to an item; it begins as planned, then moves on if asked."""
+    _require_tracker_staff(actor)
     response = Response.objects.create(
         item=item,
         status=ResponseStatus.PLANNED,
@@ -80,9 +95,77 @@ def response_create(
         notes=notes,
     )
     item_change_record(item=item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[response.status])
-    log_action("tracker.response.created", actor=actor, obj=response, data={"item_id": item.pk})
+    given = {"owner": owner, "internal_deadline": internal_deadline, "article": article, "notes": notes}
+    log_action(
+        "tracker.response.created",
+        actor=actor,
+        obj=response,
+        data={"item_id": item.pk, "fields": sorted(name for name, value in given.items() if value)},
+    )
     _content_changed()
+    if move_to:
+        response = response_transition(response=response, target=move_to, actor=actor, reason=reason)
     return response
+
+
+@transaction.atomic
+def response_edit(
+    *,
+    response: Response,
+    actor: Any,
+    item: TrackedItem,
+    owner: Any,
+    internal_deadline: date | None,
+    article: Any,
+    notes: str,
+    not_responding_reason: str,
+    move_to: str = "",
+) -> Response:
+    """Save staff changes to our response's details, then move it on if asked; audited by field name."""
+    _require_tracker_staff(actor)
+    locked = Response.objects.select_for_update().get(pk=response.pk)
+    wanted = {
+        "item": item,
+        "owner": owner,
+        "internal_deadline": internal_deadline,
+        "article": article,
+        "notes": notes,
+        "not_responding_reason": not_responding_reason,
+    }
+    changed = [name for name in RESPONSE_DETAIL_FIELDS if getattr(locked, name) != wanted[name]]
+    if changed:
+        data: dict[str, Any] = {"item_id": item.pk, "fields": sorted(changed)}
+        # Ids only: who the response moved between, never what the notes say.
+        if "owner" in changed:
+            data["owner"] = {"from": locked.owner_id, "to": getattr(owner, "pk", None)}
+        if "item" in changed:
+            data["moved_from_item_id"] = locked.item_id
+        for name in changed:
+            setattr(locked, name, wanted[name])
+        locked.save(update_fields=changed)
+        if "item" in changed:
+            item_change_record(item=item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[locked.status])
+        log_action("tracker.response.edited", actor=actor, obj=locked, data=data)
+        if RESPONSE_PUBLIC_FIELDS.intersection(changed):
+            _content_changed()
+    if move_to:
+        locked = response_transition(
+            response=locked, target=move_to, actor=actor, reason=not_responding_reason, article=article
+        )
+    return locked
+
+
+@transaction.atomic
+def response_delete(*, response: Response, actor: Any) -> None:
+    """Stop tracking our response to an item; its reminders go with it and the audit log keeps the ids."""
+    _require_tracker_staff(actor)
+    data = {"item_id": response.item_id, "status": response.status}
+    response_id = response.pk
+    response.delete()
+    log_action(
+        "tracker.response.deleted", actor=actor, object_type="tracker.response", object_id=response_id, data=data
+    )
+    _content_changed()
 
 
 @transaction.atomic

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.defaults import permission_denied
 
-from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
 from chorus.core.http import mark_publicly_cacheable
 from chorus.pages.models import PriorityAreaPage
 from chorus.tracker.calendars import deadlines_calendar
+from chorus.tracker.permissions import can_change_responses, can_see_responses
 from chorus.tracker.selectors import deadline_windows, responses_due
-from chorus.tracker.workflow import STAFF_ROLES
 
 
 def _calendar_response(body: bytes, filename: str) -> HttpResponse:
@@ -43,12 +42,13 @@ def area_deadlines_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 @never_cache
 def whats_due(request: HttpRequest) -> HttpResponse:
-    """Our own response deadlines, most urgent first. Staff in the Wagtail admin only."""
-    if not any(user_has_role(request.user, role) for role in STAFF_ROLES):
+    """Our own response deadlines, most urgent first, for staff who may see the tracker."""
+    if not can_see_responses(request.user):
         # Answer 403 here: Wagtail's admin wrapper would turn a raised PermissionDenied into a redirect.
-        denied = PermissionDenied("The tracker is for campaigners, editors and administrators.")
+        denied = PermissionDenied("Your role does not include the policy tracker.")
         return permission_denied(request, denied)
     rows = responses_due(now=timezone.now())
     # Shows staff owners' names: a view of (staff) personal data, so it is logged.
     log_action("tracker.due.viewed", request=request, object_type="tracker.response", data={"rows": len(rows)})
-    return render(request, "tracker/admin/whats_due.html", {"rows": rows, "now": timezone.now()})
+    context = {"rows": rows, "now": timezone.now(), "can_edit": can_change_responses(request.user)}
+    return render(request, "tracker/admin/whats_due.html", context)

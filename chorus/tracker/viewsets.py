@@ -19,7 +19,8 @@ from chorus.accounts.models import User
 from chorus.tracker.models import STAGE_VOCABULARY, ImportRun, Response, ResponseStatus, StageName, TrackedItem
 from chorus.tracker.services import (
     response_create,
-    response_transition,
+    response_delete,
+    response_edit,
     tracked_item_delete,
     tracked_item_staff_saved,
     tracked_item_stage_snapshot,
@@ -93,6 +94,9 @@ class TrackedItemViewSet(ModelViewSet):  # type: ignore[misc]
     add_view_class = TrackedItemCreateView
     edit_view_class = TrackedItemEditView
     delete_view_class = TrackedItemDeleteView
+    # Wagtail's copy view saves a POST over the original item without the service (no
+    # timeline, no audit); copying an item is rarely useful, so it is switched off.
+    copy_view_enabled = False
     list_display = ["title", "kind", "owner_body", "source_system", "updated_at"]
     list_filter = ["kind", "source_system"]
     search_fields = ["title", "owner_body", "summary"]
@@ -108,13 +112,14 @@ class ResponseAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "owner" in self.fields:
-            # Only staff who work on the tracker can own a response (and receive its reminders).
-            self.fields["owner"].queryset = (
-                User.objects.filter(is_active=True)
-                .filter(Q(is_superuser=True) | Q(groups__name__in=[role.name for role in STAFF_ROLES]))
-                .distinct()
-                .order_by("username")
+            # Only staff who run the tracker can own a response (and receive its reminders).
+            # The current owner stays selectable, so a response whose owner has since left the
+            # tracker can still be saved; choose someone else to hand it on.
+            runs_tracker = Q(is_active=True) & (
+                Q(is_superuser=True) | Q(groups__name__in=[role.name for role in STAFF_ROLES])
             )
+            kept = Q(pk=self.instance.owner_id) if self.instance.owner_id else Q(pk__in=[])
+            self.fields["owner"].queryset = User.objects.filter(runs_tracker | kept).distinct().order_by("username")
         current = self.instance.status if self.instance.pk else ResponseStatus.PLANNED
         self.fields["move_to"].choices = [
             ("", f"Keep as {ResponseStatus(current).label.lower()}"),
@@ -149,40 +154,45 @@ RESPONSE_PANELS = ObjectList(
 )
 
 
+def _response_details(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "owner": data.get("owner"),
+        "internal_deadline": data.get("internal_deadline"),
+        "article": data.get("article"),
+        "notes": data.get("notes", ""),
+    }
+
+
 class ResponseCreateView(CreateView):  # type: ignore[misc]
     def save_instance(self) -> Response:
         data = self.form.cleaned_data
-        response = response_create(
+        return response_create(
             item=data["item"],
             actor=self.request.user,
-            owner=data.get("owner"),
-            internal_deadline=data.get("internal_deadline"),
-            article=data.get("article"),
-            notes=data.get("notes", ""),
+            **_response_details(data),
+            move_to=data.get("move_to") or "",
+            reason=data.get("not_responding_reason", ""),
         )
-        if data.get("move_to"):
-            response = response_transition(
-                response=response,
-                target=data["move_to"],
-                actor=self.request.user,
-                reason=data.get("not_responding_reason", ""),
-            )
-        return response
 
 
 class ResponseEditView(EditView):  # type: ignore[misc]
     def save_instance(self) -> Response:
-        response: Response = super().save_instance()
-        target = self.form.cleaned_data.get("move_to")
-        if target:
-            response = response_transition(
-                response=response,
-                target=target,
-                actor=self.request.user,
-                reason=response.not_responding_reason,
-                article=response.article,
-            )
-        return response
+        # The service compares with the row as stored, not the form's instance, which the
+        # form has already changed in memory.
+        data = self.form.cleaned_data
+        return response_edit(
+            response=self.object,
+            actor=self.request.user,
+            item=data["item"],
+            **_response_details(data),
+            not_responding_reason=data.get("not_responding_reason", ""),
+            move_to=data.get("move_to") or "",
+        )
+
+
+class ResponseDeleteView(DeleteView):  # type: ignore[misc]
+    def delete_action(self) -> None:
+        response_delete(response=self.object, actor=self.request.user)
 
 
 class ResponseViewSet(ModelViewSet):  # type: ignore[misc]
@@ -193,6 +203,9 @@ class ResponseViewSet(ModelViewSet):  # type: ignore[misc]
     url_prefix = "tracker/responses"
     add_view_class = ResponseCreateView
     edit_view_class = ResponseEditView
+    delete_view_class = ResponseDeleteView
+    # As for items: Wagtail's copy view would save past the service. An item has one response anyway.
+    copy_view_enabled = False
     edit_handler = RESPONSE_PANELS
     list_display = ["item", "status", "owner", "internal_deadline"]
     list_filter = ["status"]

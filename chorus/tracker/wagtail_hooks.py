@@ -9,10 +9,9 @@ from django.urls import URLPattern, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from chorus.accounts.roles import user_has_role
 from chorus.tracker import views
+from chorus.tracker.permissions import can_see_responses
 from chorus.tracker.viewsets import TrackerViewSetGroup
-from chorus.tracker.workflow import STAFF_ROLES
 
 
 @hooks.register("register_admin_viewset")
@@ -27,7 +26,7 @@ def register_tracker_urls() -> list[URLPattern]:
 
 class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]
     def is_shown(self, request: HttpRequest) -> bool:
-        return any(user_has_role(request.user, role) for role in STAFF_ROLES)
+        return can_see_responses(request.user)
 
 
 @hooks.register("register_admin_menu_item")

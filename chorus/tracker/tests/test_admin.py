@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from chorus.core.models import AuditEvent
-from chorus.tracker.models import WINDOWS_FIELD, ChangeKind, ItemChange, ResponseStatus, SourceSystem, TrackedItem
+from chorus.tracker.models import (
+    WINDOWS_FIELD,
+    ChangeKind,
+    ItemChange,
+    Response,
+    ResponseStatus,
+    SourceSystem,
+    TrackedItem,
+)
 from chorus.tracker.tests.factories import ResponseFactory, StageFactory, SubmissionWindowFactory, TrackedItemFactory
 from conftest import client_for
 
@@ -166,3 +174,74 @@ def test_deleting_an_item_in_the_admin_is_audited(campaigner: Any) -> None:
     assert not TrackedItem.objects.filter(pk=item.pk).exists()
     event = AuditEvent.objects.get(action="tracker.item.deleted")
     assert event.object_id == str(item.pk) and event.data["had_response"] is True
+
+
+def response_form(response: Any, **changes: Any) -> dict[str, Any]:
+    data = {
+        "item": str(response.item.pk),
+        "owner": str(response.owner.pk) if response.owner else "",
+        "internal_deadline": response.internal_deadline.isoformat() if response.internal_deadline else "",
+        "article": "",
+        "notes": response.notes,
+        "not_responding_reason": response.not_responding_reason,
+        "move_to": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_editing_owner_deadline_and_notes_without_a_move_is_audited(campaigner: Any, editor: Any) -> None:
+    response = ResponseFactory(owner=campaigner)
+    data = response_form(response, owner=str(editor.pk), internal_deadline="2026-12-01", notes="Call the chair")
+    page = client_for(campaigner).post(f"/admin/tracker/responses/edit/{response.pk}/", data)
+    assert page.status_code == 302, page.content.decode()[:3000]
+    response.refresh_from_db()
+    assert response.owner == editor and response.notes == "Call the chair"
+    event = AuditEvent.objects.get(action="tracker.response.edited")
+    assert event.actor == campaigner
+    assert event.data["fields"] == ["internal_deadline", "notes", "owner"]
+    assert "Call the chair" not in json.dumps(event.data)
+    assert not AuditEvent.objects.filter(action="tracker.response.transitioned").exists()
+
+
+def test_deleting_a_response_in_the_admin_is_audited(editor: Any) -> None:
+    response = ResponseFactory()
+    client = client_for(editor)
+    assert client.get(f"/admin/tracker/responses/delete/{response.pk}/").status_code == 200
+    page = client.post(f"/admin/tracker/responses/delete/{response.pk}/")
+    assert page.status_code == 302
+    assert not Response.objects.filter(pk=response.pk).exists()
+    event = AuditEvent.objects.get(action="tracker.response.deleted")
+    assert event.actor == editor and event.object_id == str(response.pk)
+
+
+def test_there_is_no_copy_screen_that_would_save_past_the_services(editor: Any) -> None:
+    # Wagtail's copy view saves a POST over the original, with no audit; it is switched off.
+    response = ResponseFactory()
+    client = client_for(editor)
+    for path in (f"/admin/tracker/responses/copy/{response.pk}/", f"/admin/tracker/items/copy/{response.item.pk}/"):
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, response_form(response)).status_code == 404, path
+
+
+def test_administrators_cannot_own_responses_but_a_current_owner_stays_selectable(
+    editor: Any, administrator: Any
+) -> None:
+    page = client_for(editor).get(f"/admin/tracker/responses/edit/{ResponseFactory().pk}/")
+    assert administrator not in page.context["form"].fields["owner"].queryset
+    # A response an administrator owned before this rule can still be saved, and handed on.
+    inherited = ResponseFactory(owner=administrator)
+    page = client_for(editor).get(f"/admin/tracker/responses/edit/{inherited.pk}/")
+    owners = page.context["form"].fields["owner"].queryset
+    assert administrator in owners and editor in owners
+
+
+def test_administrators_cannot_open_the_response_edit_or_delete_screens(administrator: Any) -> None:
+    response = ResponseFactory()
+    client = client_for(administrator)
+    assert client.get("/admin/tracker/responses/").status_code == 200
+    for path in (f"/admin/tracker/responses/edit/{response.pk}/", f"/admin/tracker/responses/delete/{response.pk}/"):
+        page = client.get(path)
+        assert page.status_code == 302 and page["Location"] == "/admin/", path
+    assert client.post(f"/admin/tracker/responses/delete/{response.pk}/").status_code == 302
+    assert Response.objects.filter(pk=response.pk).exists()

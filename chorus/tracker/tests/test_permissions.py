@@ -11,6 +11,7 @@ from chorus.core.models import AuditEvent
 from chorus.tracker.models import ImportRun
 from chorus.tracker.permissions import ROLE_PERMISSIONS
 from chorus.tracker.tests.factories import ResponseFactory, SubmissionWindowFactory
+from chorus.tracker.workflow import STAFF_ROLES, TRANSITIONS
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,48 @@ def test_role_permissions_are_declared_for_editors_and_campaigners() -> None:
         assert "tracker.change_trackeditem" in ROLE_PERMISSIONS[role]
         assert "tracker.change_response" in ROLE_PERMISSIONS[role]
     assert "Caseworker" not in ROLE_PERMISSIONS
+
+
+def test_the_roles_that_own_and_move_responses_are_the_roles_that_may_change_them() -> None:
+    # One rule in three places: owners and moves (workflow.STAFF_ROLES), and permissions.
+    changers = {role for role, permissions in ROLE_PERMISSIONS.items() if "tracker.change_response" in permissions}
+    assert changers == {role.name for role in STAFF_ROLES} == {"Editor", "Campaigner"}
+    assert all(t.roles == STAFF_ROLES for t in TRANSITIONS)
+    viewers = {role for role, permissions in ROLE_PERMISSIONS.items() if "tracker.view_response" in permissions}
+    assert viewers == {"Editor", "Campaigner", "Administrator"}
+
+
+# Who may do what with our responses, role by role.
+RESPONSE_MATRIX = {
+    # persona: (list, what's due, add, edit, delete)
+    "editor": (200, 200, 200, 200, 200),
+    "campaigner": (200, 200, 200, 200, 200),
+    "administrator": (200, 200, 302, 302, 302),
+    "caseworker": (302, 403, 302, 302, 302),
+    "grants_officer": (302, 403, 302, 302, 302),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(RESPONSE_MATRIX))
+def test_response_permission_matrix(persona: str, request: pytest.FixtureRequest) -> None:
+    response = ResponseFactory()
+    client = client_for(request.getfixturevalue(persona))
+    paths = [
+        "/admin/tracker/responses/",
+        DUE,
+        "/admin/tracker/responses/new/",
+        f"/admin/tracker/responses/edit/{response.pk}/",
+        f"/admin/tracker/responses/delete/{response.pk}/",
+    ]
+    assert tuple(client.get(path).status_code for path in paths) == RESPONSE_MATRIX[persona]
+
+
+def test_whats_due_links_to_the_edit_screen_only_for_those_who_may_edit(campaigner: Any, administrator: Any) -> None:
+    response = ResponseFactory(item=SubmissionWindowFactory(item__title="Mental health plan").item)
+    edit_url = f"/admin/tracker/responses/edit/{response.pk}/"
+    assert edit_url in client_for(campaigner).get(DUE).content.decode()
+    page = client_for(administrator).get(DUE).content.decode()
+    assert "Mental health plan" in page and edit_url not in page
 
 
 def test_whats_due_menu_item_only_for_tracker_roles(campaigner: Any, caseworker: Any) -> None:
