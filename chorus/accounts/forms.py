@@ -1,8 +1,14 @@
-"""Forms for staff sign-in's second step."""
+"""Forms for staff sign-in's second step, staff accounts and the audit log filter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib.auth.models import Group
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from chorus.accounts.roles import ROLES_BY_NAME
 
 
 class TokenForm(forms.Form):
@@ -29,3 +35,65 @@ class AuditFilterForm(forms.Form):
     object_id = forms.CharField(required=False, max_length=64, label="Object id")
     date_from = forms.DateField(required=False, label="From (YYYY-MM-DD)")
     date_to = forms.DateField(required=False, label="To (YYYY-MM-DD)")
+
+
+SUPERUSER_LABEL = "Superuser: every permission, including user management"
+SUPERUSER_HELP = (
+    "This is not the Administrator role (the roles are listed below). A superuser can do everything in Chorus, "
+    "read all personal data, and make other superusers. Only a superuser can give or take this away."
+)
+
+
+def role_label(group: Group) -> str:
+    """A role's name and what it is for, so whoever gives it knows what it gives."""
+    role = ROLES_BY_NAME.get(group.name)
+    return f"{group.name}: {role.description}" if role else group.name
+
+
+class _StaffAccountForm:
+    """What Chorus changes in Wagtail's user forms, given the member of staff filling them in.
+
+    Superuser status is shown, and accepted, only when a superuser fills in the form:
+    for anyone else the field is removed, so a posted ``is_superuser`` is ignored. Wagtail
+    already removes it when someone edits their own account.
+    """
+
+    fields: dict[str, forms.Field]
+
+    def _fit_for(self, for_user: Any) -> None:
+        if "is_superuser" in self.fields:
+            if getattr(for_user, "is_superuser", False):
+                self.fields["is_superuser"].label = SUPERUSER_LABEL
+                self.fields["is_superuser"].help_text = SUPERUSER_HELP
+            else:
+                del self.fields["is_superuser"]
+        if "groups" in self.fields:
+            groups = self.fields["groups"]
+            groups.label = "Roles"
+            groups.help_text = "Give only what the job needs."
+            groups.label_from_instance = role_label  # type: ignore[attr-defined]
+
+
+class StaffUserCreationForm(_StaffAccountForm, UserCreationForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, for_user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fit_for(for_user)
+
+
+class StaffUserEditForm(_StaffAccountForm, UserEditForm):  # type: ignore[misc]
+    def __init__(self, *args: Any, for_user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._fit_for(for_user)
+
+
+class TwoFactorResetForm(forms.Form):
+    checked = forms.BooleanField(
+        error_messages={"required": "Tick the box once you have checked that they asked for this."},
+    )
+
+    def __init__(self, *args: Any, name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checked"].label = f"I have checked that {name} asked for this"
+        self.fields[
+            "checked"
+        ].help_text = "In person, or by calling them on a number you already have: not by replying to an email."

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django_otp import devices_for_user
 from wagtail.models import GroupPagePermission, Page
 
+from chorus.accounts.models import User
+from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.roles import EDITOR, ROLES, page_permissions_for, permissions_for
 from chorus.core.audit import log_action
+from chorus.core.mail import send_templated_email
 
 # Editors may do everything to pages; publishing is theirs too (a small team).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page"]
@@ -66,3 +72,43 @@ def sign_in_records_prune() -> int:
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         deleted += model.objects.filter(attempt_time__lt=cutoff).delete()[0]
     return deleted
+
+
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: User | None, screen: str) -> int:
+    """Remove a staff user's second-factor devices so they set up a new one; audited, and they are emailed.
+
+    ``actor`` is None only for the server command, which is trusted as whoever runs the
+    server. Returns how many devices were removed.
+    """
+    if actor is not None:
+        refusal = two_factor_reset_refusal(actor, user)
+        if refusal:
+            raise PermissionDenied(refusal)
+    # Every kind of device (the authenticator app and any backup codes): a lost phone may
+    # have been stolen, and whatever is left would still let someone through.
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    log_action("accounts.two_factor.reset", actor=actor, obj=user, data={"devices": len(devices)}, screen=screen)
+    if devices and user.email:
+        from chorus.accounts.tasks import send_two_factor_reset_notice
+
+        actor_id = actor.pk if actor is not None else None
+        transaction.on_commit(partial(send_two_factor_reset_notice.enqueue, user.pk, actor_id))
+    return len(devices)
+
+
+def two_factor_reset_notice_send(*, user_id: int, actor_id: int | None) -> bool:
+    """Tell a staff user their second factor was reset, and by whom, so a reset they did not ask for stands out."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return False
+    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
+    context = {
+        "name": user.get_full_name() or user.get_username(),
+        "by": (actor.get_full_name() or actor.get_username()) if actor is not None else "whoever runs the server",
+        "sign_in_path": "/admin/",
+    }
+    send_templated_email(to=user.email, template="accounts/email/two_factor_reset", context=context)
+    return True

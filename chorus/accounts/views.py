@@ -1,4 +1,4 @@
-"""Staff screens: the second sign-in step and the audit log."""
+"""Staff screens: the second sign-in step, resetting someone else's, and the audit log."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ import base64
 from typing import Any
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chorus.accounts.forms import AuditFilterForm, TokenForm
+from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm
+from chorus.accounts.models import User
+from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.selectors import audit_events_filtered
+from chorus.accounts.services import two_factor_reset as two_factor_reset_service
 from chorus.core.audit import log_action
 
 
@@ -77,6 +81,35 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         log_action("accounts.two_factor.failed", obj=user, request=request)  # type: ignore[arg-type]
         form.add_error("token", "That code did not match. Try the newest code from your app.")
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@never_cache
+def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset another member of staff's second factor (lost phone), after a confirmation step."""
+    if not request.user.has_perm("accounts.change_user"):
+        # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
+        return render(request, "403.html", status=403)
+    target = get_object_or_404(User, pk=pk)
+    name = target.get_full_name() or target.get_username()
+    context: dict[str, Any] = {
+        "target": target,
+        "name": name,
+        "refusal": two_factor_reset_refusal(request.user, target),
+        "devices": list(devices_for_user(target, confirmed=None)),
+        "back_url": reverse("wagtailusers_users:index"),
+    }
+    if context["refusal"]:
+        return render(request, "accounts/two_factor_reset.html", context, status=403)
+    form = TwoFactorResetForm(request.POST if request.method == "POST" else None, name=name)
+    if request.method == "POST" and context["devices"] and form.is_valid():
+        two_factor_reset_service(user=target, actor=request.user, screen=request.path[:200])  # type: ignore[arg-type]
+        told = " We have emailed them to say so." if target.email else " They have no email address, so tell them."
+        messages.success(
+            request, f"Two-factor sign-in reset for {name}. They will set it up again when they next sign in.{told}"
+        )
+        return HttpResponseRedirect(context["back_url"])
+    context["form"] = form
+    return render(request, "accounts/two_factor_reset.html", context)
 
 
 @never_cache

@@ -1,4 +1,4 @@
-"""Admin wiring: the second sign-in step and the audit log viewer."""
+"""Admin wiring: the second sign-in step, the audit log viewer, and the reset button in the user list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.accounts import views
+from chorus.accounts.viewsets import reset_two_factor_button
 
 
 @hooks.register("register_admin_urls")
@@ -28,3 +29,9 @@ class AuditLogMenuItem(MenuItem):
 @hooks.register("register_settings_menu_item")
 def register_audit_log_menu_item() -> MenuItem:
     return AuditLogMenuItem("Audit log", reverse("accounts_audit_log"), icon_name="list-ul", order=900)
+
+
+@hooks.register("register_user_listing_buttons")
+def user_listing_reset_two_factor(user: Any, request_user: Any) -> list[Any]:
+    button = reset_two_factor_button(target=user, request_user=request_user)
+    return [button] if button is not None else []

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "chorus.accounts.apps.StaffUsersAppConfig",  # wagtail.users with Chorus's user screens
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
