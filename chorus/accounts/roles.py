@@ -22,7 +22,13 @@ class Role:
 EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.", False)
 CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.", True)
 CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for support.", True)
-GRANTS_OFFICER = Role("Grants officer", "Runs funding rounds, reviews and decisions.", True)
+# Grants (PRODUCT.md 3.6) are planned but not built: the role is kept so its group exists
+# when they are, and it already asks for the second step that applicants' data will need.
+GRANTS_OFFICER = Role(
+    "Grants officer",
+    "Not in use yet: grants are not built, so this role gives no screens. It is for running funding rounds.",
+    True,
+)
 ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.", True)
 
 ROLES = [EDITOR, CAMPAIGNER, CASEWORKER, GRANTS_OFFICER, ADMINISTRATOR]

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from chorus.accounts.models import User
-from chorus.accounts.roles import EDITOR, ROLES, permissions_for
+from chorus.accounts.roles import EDITOR, GRANTS_OFFICER, ROLES, permissions_for
 from chorus.accounts.services import roles_sync
 from chorus.core.models import AuditEvent
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
@@ -100,3 +100,10 @@ def test_campaigners_may_write_and_publish_actions_under_a_campaigns_index(campa
     assert campaigns_permissions.can_add_subpage()
     assert campaigns_permissions.can_publish()
     assert not news.permissions_for_user(campaigner).can_add_subpage()
+
+
+def test_grants_officer_says_it_gives_no_screens_while_it_gives_none() -> None:
+    # Grants are planned (PRODUCT.md 3.6) but not built: whoever gives the role is told so.
+    # When grants add permissions, this test asks for the description to change with them.
+    assert permissions_for(GRANTS_OFFICER) == {"wagtailadmin.access_admin"}
+    assert "no screens" in GRANTS_OFFICER.description
