@@ -1,0 +1,42 @@
+"""Staff account screens in a real browser: the second-factor reset, by keyboard, accessible."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page
+
+from conftest import client_for
+from e2e.conftest import assert_accessible, assert_reflows, tab_to
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_reset_two_factor_screen_is_accessible_and_works_by_keyboard(
+    page: Page, live_server: Any, administrator: Any, caseworker: Any
+) -> None:
+    TOTPDevice.objects.create(user=caseworker, name="phone", confirmed=True)
+    client = client_for(administrator)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    path = f"/admin/users/reset-two-factor/{caseworker.pk}/"
+    page.goto(live_server.url + path)
+    assert_accessible(page)
+    assert_reflows(page)
+
+    # Sent without the box ticked: the error summary and the field's error, still accessible.
+    tab_to(page, ".nice-padding form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page)
+
+    tab_to(page, "#id_checked")
+    page.keyboard.press("Space")
+    tab_to(page, ".nice-padding form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/users/")
+    assert "Two-factor sign-in reset" in page.locator("main").inner_text()
+    assert not TOTPDevice.objects.filter(user=caseworker).exists()
