@@ -91,12 +91,14 @@ def test_an_administrator_confirms_then_resets_audited_and_emailed(
     assert "12345678" not in message.body
 
 
-def test_after_a_reset_they_set_up_again_at_next_sign_in(administrator: User, lost_phone: User) -> None:
+def test_after_a_reset_they_set_up_again_even_if_signed_in_now(administrator: User, lost_phone: User) -> None:
+    signed_in = client_for(lost_phone)  # verified with the phone that is about to go
+    assert signed_in.get("/admin/").status_code == 200
     two_factor_reset(user=lost_phone, actor=administrator, screen="test")
+    assert signed_in.get("/admin/")["Location"].startswith("/admin/two-factor/setup/")
     client = Client()
     client.force_login(lost_phone)
-    response = client.get("/admin/")
-    assert response["Location"].startswith("/admin/two-factor/setup/")
+    assert client.get("/admin/")["Location"].startswith("/admin/two-factor/setup/")
 
 
 def test_nobody_resets_their_own(administrator: User) -> None:
