@@ -53,6 +53,8 @@ class BlockedEmailDomainViewSet(ModelViewSet):
     add_view_class = admin_views.BlockListAddView
     edit_view_class = admin_views.BlockListEditView
     delete_view_class = admin_views.BlockListDeleteView
+    # Wagtail's copy screen would save past the audited add view above.
+    copy_view_enabled = False
     model = BlockedEmailDomain
     form_fields = ["domain", "reason"]
     list_display = ["domain", "reason", "created_at"]
@@ -66,6 +68,7 @@ class BlockedIpHashViewSet(ModelViewSet):
     add_view_class = admin_views.BlockListAddView
     edit_view_class = admin_views.BlockListEditView
     delete_view_class = admin_views.BlockListDeleteView
+    copy_view_enabled = False
     model = BlockedIpHash
     form_fields = ["ip_hash", "reason", "expires_at"]
     list_display = ["ip_hash", "reason", "expires_at"]

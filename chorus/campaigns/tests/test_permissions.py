@@ -246,6 +246,18 @@ def test_block_lists_are_for_campaign_staff(url: str, campaigner: Any, editor: A
     assert client_for(campaigner).get(url).status_code == 200
 
 
+def test_block_lists_have_no_copy_screen_that_would_skip_the_audit(campaigner: Any) -> None:
+    from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash
+
+    domain = BlockedEmailDomain.objects.create(domain="spam.example", reason="wave")
+    address = BlockedIpHash.objects.create(ip_hash="e" * 32, reason="burst")
+    client = client_for(campaigner)
+    for path in (f"/admin/blocked-domains/copy/{domain.pk}/", f"/admin/blocked-addresses/copy/{address.pk}/"):
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, {"domain": "other.example", "ip_hash": "f" * 32, "reason": "x"}).status_code == 404
+    assert BlockedEmailDomain.objects.count() == BlockedIpHash.objects.count() == 1
+
+
 def test_campaigner_adds_a_blocked_domain_stored_with_its_hash(campaigner: Any) -> None:
     from chorus.campaigns.models import BlockedEmailDomain, domain_hash
 
