@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,8 +13,9 @@ from django.test import Client
 
 from chorus.core.models import AuditEvent
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
+from chorus.support import selectors
 from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest
-from chorus.support.selectors import CountCell, what_members_raised
+from chorus.support.selectors import CountCell, RaisedReport, what_members_raised
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
 from conftest import client_for
@@ -144,7 +146,7 @@ def test_report_suppresses_small_counts(caseworker: Any) -> None:
     assert report.kind_totals["campaign"].text == "fewer than 5"
     assert report.kind_totals["alert"].text == "6"
     content = client_for(caseworker).get("/admin/support/what-members-raised/").content.decode()
-    assert "<svg" in content
+    assert '<svg class="chart"' in content
     assert "Welfare benefits" in content
     assert "fewer than 5" in content
     assert ">2<" not in content
@@ -153,3 +155,33 @@ def test_report_suppresses_small_counts(caseworker: Any) -> None:
 def test_menu_items_only_for_triage_staff(caseworker: Any, editor: Any) -> None:
     assert "Support desk" in client_for(caseworker).get("/admin/").content.decode()
     assert "Support desk" not in client_for(editor).get("/admin/").content.decode()
+
+
+def _table_shapes(content: str) -> list[tuple[int, list[int]]]:
+    """For each table: how many column headers it has, and the span of each body cell that spans."""
+    shapes = []
+    for table in content.split('<table class="listing">')[1:]:
+        head, _, body = table.partition("</thead>")
+        spans = [int(span) for span in re.findall(r'colspan="(\d+)"', body.split("</table>")[0])]
+        shapes.append((head.count('<th scope="col">'), spans))
+    return shapes
+
+
+def test_report_with_nothing_raised_spans_every_column(caseworker: Any) -> None:
+    content = client_for(caseworker).get("/admin/support/what-members-raised/").content.decode()
+    assert "Nothing has been raised yet." in content
+    # The area table is empty: its one row spans all its columns (the area and the total).
+    # The type table still lists each type, with no months, so it has nothing to span.
+    assert _table_shapes(content) == [(2, [2]), (2, [])]
+    assert '<svg class="chart"' not in content  # no empty chart for screen readers to announce
+    assert "nothing to chart" in content
+
+
+def test_report_empty_row_spans_the_month_columns_too(caseworker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A table with months but no rows cannot come from the selector today (months and areas
+    # are read from the same rows), so the screen is given such a report.
+    months = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    monkeypatch.setattr(selectors, "what_members_raised", lambda: RaisedReport(months, [], [], {}, {}, {}, {}))
+    content = client_for(caseworker).get("/admin/support/what-members-raised/").content.decode()
+    # Area, three months and the total: five columns, and the empty row spans all five.
+    assert _table_shapes(content) == [(5, [5]), (5, [5])]
