@@ -245,7 +245,7 @@ def support_request_transition(
         },
     )
     if step.target in workflow.OUTCOME_STATUSES:
-        body = outcome_message.strip() or workflow.OUTCOME_MESSAGES[step.target]
+        body = outcome_message.strip() or workflow.outcome_message(step.target)
         _staff_message(support_request=support_request, actor=actor, body=body, now=now, request=request)
     return support_request
 

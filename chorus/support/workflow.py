@@ -3,9 +3,9 @@
 ``support_request_transition`` (services.py) is the only code that changes a status:
 it looks the transition up here, checks the actor's role and writes the audit event.
 
-Replies after closing: a member's reply within ``CHORUS_SUPPORT_REOPEN_DAYS`` (30) days
-of a request being resolved, referred, declined or closed automatically reopens it to
-"in progress" (the ``member_reopen`` transition). Later replies are refused with a
+Replies after closing: a member's reply within ``CHORUS_SUPPORT_REOPEN_DAYS`` days (30 by
+default) of a request being resolved, referred, declined or closed automatically reopens it
+to "in progress" (the ``member_reopen`` transition). Later replies are refused with a
 message asking them to send a new request. A withdrawn request stays closed for the member.
 
 Closing automatically: content is anonymised a set time after a request closes, so an
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
 
 MEMBER = "member"
@@ -167,30 +168,37 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 # Plain-language outcome messages sent to the member when staff add none of their own.
-OUTCOME_MESSAGES: dict[str, str] = {
+# "{days}" is the reopen window: filled in when a message is sent (``outcome_message``),
+# never at import, so the words always follow CHORUS_SUPPORT_REOPEN_DAYS.
+OUTCOME_MESSAGE_TEMPLATES: dict[str, str] = {
     Status.RESOLVED: (
         "We have finished working on this. Thank you for telling us. "
-        "If something is not right, reply here within 30 days and we will look again."
+        "If something is not right, reply here within {days} days and we will look again."
     ),
     Status.REFERRED: (
         "Another organisation is better placed to help with this, so we have passed it on "
-        "or told you who to contact. Reply here within 30 days if you have a question."
+        "or told you who to contact. Reply here within {days} days if you have a question."
     ),
     Status.DECLINED: (
         "We are sorry: we cannot help with this one. It may be outside what we work on, "
-        "or we do not have the time to do it well. Reply here within 30 days if you have a question."
+        "or we do not have the time to do it well. Reply here within {days} days if you have a question."
     ),
     Status.CLOSED_UNANSWERED: (
         "We asked you something here but have not heard back, so we have closed this request. "
-        "If you still want our help, reply here within 30 days and we will open it again. "
+        "If you still want our help, reply here within {days} days and we will open it again. "
         "After that, please send a new request and give this reference number."
     ),
     Status.CLOSED_INACTIVE: (
         "We are sorry: nothing has happened on this request for a long time, so we have closed it. "
-        "If you still want our help, reply here within 30 days and we will open it again. "
+        "If you still want our help, reply here within {days} days and we will open it again. "
         "After that, please send a new request and give this reference number."
     ),
 }
+
+
+def outcome_message(status: str) -> str:
+    """The standard outcome message for a status, with the reopen window as now configured."""
+    return OUTCOME_MESSAGE_TEMPLATES[status].format(days=settings.CHORUS_SUPPORT_REOPEN_DAYS)
 
 
 def member_label(status: str) -> str:

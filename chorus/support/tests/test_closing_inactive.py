@@ -112,7 +112,7 @@ def test_waiting_request_closes_after_60_days_without_a_reply_not_at_59(
     # The member gets a message saying why and how to reopen, and an email that says only
     # that there is a new message.
     notice = Message.objects.get(support_request=support_request, author=MessageAuthor.STAFF)
-    assert notice.body == workflow.OUTCOME_MESSAGES[Status.CLOSED_UNANSWERED]
+    assert notice.body == workflow.outcome_message(Status.CLOSED_UNANSWERED)
     assert notice.author_user is None
     assert "have not heard back" in notice.body
     assert f"reply here within {settings.CHORUS_SUPPORT_REOPEN_DAYS} days" in notice.body
@@ -209,7 +209,7 @@ def test_untouched_open_request_closes_at_the_ceiling(
         action="support.request.transitioned", actor__isnull=True, data__transition="close_inactive"
     ).exists()
     notice = Message.objects.get(support_request=support_request, author=MessageAuthor.STAFF)
-    assert notice.body == workflow.OUTCOME_MESSAGES[Status.CLOSED_INACTIVE]
+    assert notice.body == workflow.outcome_message(Status.CLOSED_INACTIVE)
     assert [email.to for email in mail.outbox] == [["member@example.org"]]
 
     page = Client().get(f"/support/request/{token}/").content.decode()

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 
 from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
@@ -99,7 +100,7 @@ def test_each_staff_transition_is_allowed_and_audited(
     assert audit.actor == caseworker
     if target in workflow.OUTCOME_STATUSES:
         message = Message.objects.get(support_request=support_request)
-        assert message.body == workflow.OUTCOME_MESSAGES[target]
+        assert message.body == workflow.outcome_message(target)
         assert message.author == MessageAuthor.STAFF
         assert any("new message" in email.subject for email in mail.outbox)
         assert all(message.body not in email.body for email in mail.outbox)
@@ -196,6 +197,30 @@ def test_member_reply_after_30_days_is_refused(caseworker: Any) -> None:
     support_request.refresh_from_db()
     assert support_request.status == Status.DECLINED
     assert not Message.objects.filter(author=MessageAuthor.MEMBER).exists()
+
+
+@pytest.mark.parametrize("status", sorted(workflow.OUTCOME_STATUSES))
+def test_outcome_messages_follow_the_reopen_setting(status: str) -> None:
+    with override_settings(CHORUS_SUPPORT_REOPEN_DAYS=14):
+        assert "within 14 days" in workflow.outcome_message(status)
+    with override_settings(CHORUS_SUPPORT_REOPEN_DAYS=45):
+        assert "within 45 days" in workflow.outcome_message(status)
+    assert "30" not in workflow.OUTCOME_MESSAGE_TEMPLATES[status]
+
+
+@override_settings(CHORUS_SUPPORT_REOPEN_DAYS=14)
+def test_a_shorter_reopen_window_is_what_the_member_is_told_and_what_applies(caseworker: Any) -> None:
+    now = datetime(2026, 11, 2, 10, tzinfo=LONDON)
+    support_request, _ = make_request(email="", now=now)
+    support_request = _force(support_request, Status.IN_PROGRESS)
+    support_request_transition(support_request=support_request, transition="resolve", actor=caseworker, now=now)
+    outcome = Message.objects.get(support_request=support_request, author=MessageAuthor.STAFF)
+    assert "reply here within 14 days" in outcome.body and "30 days" not in outcome.body
+    with pytest.raises(SupportError, match="closed more than 14 days ago"):
+        support_member_reply(support_request=support_request, body="Still wrong.", now=now + timedelta(days=15))
+    support_member_reply(support_request=support_request, body="Still wrong.", now=now + timedelta(days=13))
+    support_request.refresh_from_db()
+    assert support_request.status == Status.IN_PROGRESS
 
 
 def test_member_reply_after_withdrawal_is_refused() -> None:
