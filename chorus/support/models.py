@@ -259,3 +259,29 @@ class RequestEvent(models.Model):
     def staff_label(self) -> str:
         step = TRANSITIONS.get(self.transition)
         return step.staff_label if step else self.transition
+
+
+class StaffNoticeReason(models.TextChoices):
+    NEW_REQUEST = "new", "A new request arrived"
+    MEMBER_REPLIED = "reply", "The member replied"
+    ASSIGNED = "assigned", "Assigned to you"
+
+
+class StaffNotice(models.Model):
+    """An email to one member of staff waiting to go out: which request and why, never
+    what it says. An outbox row, written in the same transaction as the event; a sender
+    run sends each person one email for all their notices and deletes the rows it sent."""
+
+    support_request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=StaffNoticeReason.choices)
+    created_at = models.DateTimeField()
+    # Set by the sender run that took the row; a claim older than the lease is free again.
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.support_request_id} to {self.recipient_id}"

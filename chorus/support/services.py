@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import mailers
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
+from django.tasks import default_task_backend
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -19,6 +27,14 @@ from chorus.accounts.roles import ADMINISTRATOR, CASEWORKER, user_has_role
 from chorus.core import working_days as clocks
 from chorus.core.audit import log_action
 from chorus.core.crypto import token_digest
+from chorus.core.mail import (
+    MAIL_REFUSED,
+    MailNotSent,
+    describe_mail_error,
+    refused_for_good,
+    render_email,
+    send_rendered,
+)
 from chorus.people.services import person_get_or_create
 from chorus.support import workflow
 from chorus.support.models import (
@@ -28,12 +44,15 @@ from chorus.support.models import (
     MessageKind,
     ReferenceCounter,
     RequestEvent,
+    RequestKind,
+    StaffNotice,
+    StaffNoticeReason,
     SupportRequest,
     SupportTag,
 )
 from chorus.support.workflow import Status
 
-ASSIGNEE_EMAIL_TASK = "chorus.support.tasks.support_send_assignee_email"
+logger = logging.getLogger(__name__)
 
 
 class SupportError(Exception):
@@ -135,6 +154,9 @@ def support_request_submit(*, submission: Submission, now: datetime | None = Non
     )
     if sender is not None:
         _enqueue("chorus.support.tasks.support_send_link_email", support_request_id=support_request.pk)
+    _staff_notices_add(
+        support_request=support_request, recipients=triage_staff(), reason=StaffNoticeReason.NEW_REQUEST
+    )
     return support_request, token
 
 
@@ -334,8 +356,11 @@ def support_member_reply(*, support_request: SupportRequest, body: str, now: dat
         created_at=now,
     )
     log_action("support.message.received", obj=support_request, data={"message": message.pk})
-    if support_request.assignee_id is not None:
-        _enqueue(ASSIGNEE_EMAIL_TASK, support_request_id=support_request.pk, reason="reply")
+    _staff_notices_add(
+        support_request=support_request,
+        recipients=reply_recipients(support_request=support_request),
+        reason=StaffNoticeReason.MEMBER_REPLIED,
+    )
     return message
 
 
@@ -363,8 +388,8 @@ def support_request_assign(
         request=request,
         data={"assignee": assignee.pk if assignee else None},
     )
-    if assignee is not None and assignee.email and assignee != actor:
-        _enqueue(ASSIGNEE_EMAIL_TASK, support_request_id=support_request.pk, reason="assigned")
+    if assignee is not None and assignee != actor:
+        _staff_notices_add(support_request=support_request, recipients=[assignee], reason=StaffNoticeReason.ASSIGNED)
     return support_request
 
 
@@ -421,6 +446,7 @@ def _anonymise(support_request: SupportRequest, now: datetime) -> None:
     support_request.save()
     support_request.messages.all().delete()
     support_request.tags.clear()
+    StaffNotice.objects.filter(support_request=support_request).delete()
 
 
 @transaction.atomic
@@ -510,3 +536,176 @@ def support_requests_erase_for_person(*, person_id: int, now: datetime | None = 
         count += 1
     log_action("support.request.erased", object_type="people.person", object_id=person_id, data={"count": count})
     return count
+
+
+# --- notices to staff: an outbox of rows, sent in batches ------------------------------
+#
+# Staff are told that something happened on the desk, never what: the email carries the
+# reference, the kind and a link to the desk, where they sign in with their second factor
+# to read it. Notices are rows written with the event, so a crash never loses one; one
+# sender run (asked for after commit, and every minute by the periodic job) sends each
+# person a single email for all their waiting notices over one mail connection, so a
+# surge of requests is a handful of emails, not one task and connection per request.
+
+STAFF_NOTICES_QUEUED = "support:staff-notices-queued"
+# Gather for a moment so that, in a surge, one run takes many notices at once.
+STAFF_NOTICES_GATHER = timedelta(seconds=5)
+# A sender run that has not finished a batch in this time is taken to have died.
+STAFF_NOTICE_LEASE = timedelta(minutes=5)
+# A notice still unsent after this long is dropped: the queue has shown the request by then.
+STAFF_NOTICE_GIVE_UP = timedelta(days=1)
+STAFF_NOTICE_TEMPLATE = "support/emails/staff_notice"
+
+
+def _can_be_emailed(users: QuerySet[User]) -> QuerySet[User]:
+    return users.filter(is_active=True).exclude(email="")
+
+
+def triage_staff() -> QuerySet[User]:
+    """Who is told about new requests (and replies nobody is assigned): active Caseworkers with an email."""
+    return _can_be_emailed(User.objects.filter(groups__name=CASEWORKER.name)).distinct().order_by("pk")
+
+
+def reply_recipients(*, support_request: SupportRequest) -> list[User]:
+    """Who is told that the member replied: the assignee, or the triage staff if there is
+    none, or none who can be emailed (left, or no address), so that no reply goes unseen."""
+    if support_request.assignee_id is not None:
+        assignee = _can_be_emailed(User.objects.filter(pk=support_request.assignee_id)).first()
+        if assignee is not None:
+            return [assignee]
+    return list(triage_staff())
+
+
+def _staff_notices_add(*, support_request: SupportRequest, recipients: Iterable[User], reason: str) -> int:
+    """Queue a notice for each recipient who can be emailed; a sender run is asked for after commit."""
+    # When the row was written, not the event's own time: a day from now it is given up.
+    written = timezone.now()
+    notices = [
+        StaffNotice(support_request=support_request, recipient=user, reason=reason, created_at=written)
+        for user in recipients
+        if user.is_active and user.email
+    ]
+    if notices:
+        StaffNotice.objects.bulk_create(notices)
+        # Robust: the request is stored whatever happens; the periodic job sends what is left.
+        transaction.on_commit(staff_notices_request, robust=True)
+    return len(notices)
+
+
+def staff_notices_request() -> None:
+    """See that a sender run happens soon; one queued run serves every notice added before it starts."""
+    from chorus.support import tasks
+
+    # The run clears the flag before it reads the outbox, so a notice added while the flag
+    # is set is always seen by that run. The timeout and the periodic job cover a lost run.
+    if cache.add(STAFF_NOTICES_QUEUED, True, timeout=60):
+        sender = tasks.support_send_staff_notices
+        if default_task_backend.supports_defer:
+            sender = sender.using(run_after=timezone.now() + STAFF_NOTICES_GATHER)
+        sender.enqueue()
+
+
+def support_staff_notices_send(*, batch_size: int = 200) -> int:
+    """Send every waiting staff notice, one email per person per batch; returns emails sent.
+
+    A notice is deleted once the mail server has accepted its email (or refused it for
+    good); if the connection fails, the rest of the batch is released for the next run.
+    """
+    cache.delete(STAFF_NOTICES_QUEUED)
+    now = timezone.now()
+    stale, _ = StaffNotice.objects.filter(created_at__lt=now - STAFF_NOTICE_GIVE_UP).delete()
+    if stale:
+        logger.warning("%d staff notice(s) could not be sent within a day and were dropped.", stale)
+    sent = 0
+    while True:
+        found, batch = _staff_notices_claim(batch_size)
+        if not found:
+            break
+        if batch:
+            sent += _staff_notices_deliver(batch)
+    if sent:
+        log_action("support.staff_notices.sent", data={"emails": sent}, screen="task: support.send_staff_notices")
+    return sent
+
+
+def _staff_notices_claim(batch_size: int) -> tuple[bool, list[StaffNotice]]:
+    """Take up to batch_size waiting notices for this run; whether any were waiting at all."""
+    now = timezone.now()
+    free = StaffNotice.objects.filter(Q(claim="") | Q(claimed_at__lt=now - STAFF_NOTICE_LEASE))
+    ids = list(free.order_by("pk").values_list("pk", flat=True)[:batch_size])
+    if not ids:
+        return False, []
+    claim = secrets.token_hex(16)
+    # Conditional: of two runs, only one takes each row.
+    free.filter(pk__in=ids).update(claim=claim, claimed_at=now)
+    batch = StaffNotice.objects.filter(claim=claim).select_related("recipient", "support_request")
+    return True, list(batch.order_by("pk"))
+
+
+def _notice_item(notice: StaffNotice) -> dict[str, str]:
+    support_request = notice.support_request
+    # Only what is safe in an email: the reference and the kind. Never the content, the
+    # member's name or contact, the priority area or anything else that hints at their health.
+    return {
+        "reason": notice.reason,
+        "reference": support_request.reference,
+        "kind": RequestKind(support_request.kind).label,
+        "url": settings.SITE_URL + reverse("support_admin:detail", kwargs={"pk": support_request.pk}),
+    }
+
+
+def _notice_items(notices: list[StaffNotice]) -> list[dict[str, str]]:
+    """One line per request and reason: three replies on one request are one line."""
+    seen: set[tuple[int, str]] = set()
+    items = []
+    for notice in notices:
+        key = (notice.support_request_id, notice.reason)
+        if key not in seen and notice.support_request.anonymised_at is None:
+            seen.add(key)
+            items.append(_notice_item(notice))
+    return items
+
+
+def _staff_notices_deliver(batch: list[StaffNotice]) -> int:
+    claim = batch[0].claim
+    by_recipient: dict[int, list[StaffNotice]] = defaultdict(list)
+    for notice in batch:
+        by_recipient[notice.recipient_id].append(notice)
+    done: list[int] = []  # sent, refused for good, or nothing left to send
+    deferred: list[int] = []  # refused for now: kept claimed, so they wait out the lease
+    emails: list[tuple[str, list[dict[str, str]], list[int]]] = []
+    for notices in by_recipient.values():
+        recipient, items = notices[0].recipient, _notice_items(notices)
+        # Read again now: someone who left, or lost their address, since the event gets nothing.
+        if items and recipient.is_active and recipient.email:
+            emails.append((recipient.email, items, [notice.pk for notice in notices]))
+        else:
+            done += [notice.pk for notice in notices]
+    sent = 0
+    mailer = mailers["default"]
+    try:
+        if emails:
+            mailer.open()
+        for address, items, ids in emails:
+            rendered = render_email(template=STAFF_NOTICE_TEMPLATE, context={"items": items, "count": len(items)})
+            try:
+                send_rendered(mailer, rendered, to=address)
+            except MAIL_REFUSED as error:
+                if refused_for_good(error):
+                    logger.warning("A staff notice was refused for good (%s).", describe_mail_error(error))
+                    done += ids
+                else:
+                    # A busy or throttling server: tried again once the claim's lease runs out.
+                    deferred += ids
+                continue
+            done += ids
+            sent += 1
+    except (OSError, smtplib.SMTPException) as error:
+        # The untried rest of the batch is released below; the error is kept without addresses.
+        raise MailNotSent(describe_mail_error(error)) from None
+    finally:
+        with transaction.atomic():
+            StaffNotice.objects.filter(pk__in=done, claim=claim).delete()
+            StaffNotice.objects.filter(claim=claim).exclude(pk__in=deferred).update(claim="", claimed_at=None)
+        mailer.close()
+    return sent

@@ -8,7 +8,11 @@ from django.urls import reverse
 
 from chorus.core.mail import send_templated_email
 from chorus.support.models import SupportRequest
-from chorus.support.services import support_requests_anonymise_closed, support_requests_close_inactive
+from chorus.support.services import (
+    support_requests_anonymise_closed,
+    support_requests_close_inactive,
+    support_staff_notices_send,
+)
 
 
 def _private_url(token: str) -> str:
@@ -42,20 +46,9 @@ def support_send_new_message_email(support_request_id: int) -> None:
 
 
 @task
-def support_send_assignee_email(support_request_id: int, reason: str) -> None:
-    """Tell the assigned caseworker about a new assignment or a member's reply (no content)."""
-    support_request = SupportRequest.objects.select_related("assignee").filter(pk=support_request_id).first()
-    if support_request is None or support_request.assignee is None or not support_request.assignee.email:
-        return
-    send_templated_email(
-        to=support_request.assignee.email,
-        template="support/emails/assignee",
-        context={
-            "reference": support_request.reference,
-            "reason": reason,
-            "desk_url": settings.SITE_URL + reverse("support_admin:detail", kwargs={"pk": support_request.pk}),
-        },
-    )
+def support_send_staff_notices() -> int:
+    """Tell staff about new requests, members' replies and assignments, in batches (no content)."""
+    return support_staff_notices_send()
 
 
 @task

@@ -352,6 +352,11 @@ CHORUS_PERIODIC_JOBS.append(
         "every_seconds": 6 * 60 * 60,
     }
 )
+# Staff notices (new requests, replies, assignments) are sent as they happen; this catches
+# any run lost on the way and retries notices a busy mail server put off.
+CHORUS_PERIODIC_JOBS.append(
+    {"name": "support-staff-notices", "task": "chorus.support.tasks.support_send_staff_notices", "every_seconds": 60}
+)
 
 # --- bulletin (issue 6) ---
 # Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.
