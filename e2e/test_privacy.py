@@ -153,7 +153,7 @@ def test_staff_two_factor_setup_and_the_audit_log_by_keyboard(page: Page, base: 
     tab_to(page, "#id_email")
     page.keyboard.type("rowan@example.org")
     page.keyboard.press("Enter")
-    page.get_by_text("have sent it a link").wait_for()
+    page.get_by_text("If Chorus holds data for that address").wait_for()
     assert_accessible(page)
     assert len(mail.outbox) == 1
 

@@ -3,25 +3,55 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from chorus.people import services
 
 
 class StaffPrivacyRequestForm(forms.Form):
-    email = forms.EmailField(label="Their email address", max_length=254)
+    email = forms.EmailField(
+        label="Their email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address they gave you",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def sent_message(minutes: int) -> str:
+    """What staff see after sending, and tell the person: the same whether or not we hold data."""
+    return (
+        "If Chorus holds data for that address, it has been emailed a link to their privacy page. "
+        f"The link works once, for {minutes} minutes."
+    )
 
 
 @never_cache
 def privacy_request(request: HttpRequest) -> HttpResponse:
-    """Administrators send the self-service link on someone's behalf; the person still confirms."""
+    """Administrators send the self-service link on someone's behalf; the person still confirms.
+
+    The answer is the same whether or not Chorus holds data for the address, so the screen
+    cannot be used to find out who is on our lists; the person finds out by opening the link.
+    """
     if not request.user.has_perm("people.view_person"):
         # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
         return render(request, "403.html", status=403)
+    minutes = settings.CHORUS_PRIVACY_LINK_MINUTES
     form = StaffPrivacyRequestForm(request.POST or None)
-    sent: bool | None = None
     if request.method == "POST" and form.is_valid():
-        sent = services.privacy_link_request(email=form.cleaned_data["email"], requested_by=request.user)
-    return render(request, "people/admin/privacy_request.html", {"form": form, "sent": sent})
+        services.privacy_link_request(email=form.cleaned_data["email"], requested_by=request.user, request=request)
+        messages.success(request, sent_message(minutes))
+        # A fresh page: the address is not left on screen, and reloading does not send again.
+        return redirect("people_privacy_request")
+    return render(
+        request,
+        "people/admin/privacy_request.html",
+        {"form": form, "minutes": minutes},
+        status=400 if form.errors else 200,
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import ForeignObjectRel, Max, Q
+from django.http import HttpRequest
 from django.utils import timezone
 
 from chorus.core import crypto
@@ -245,14 +246,23 @@ MAX_TOKEN_LENGTH = 64
 
 
 @transaction.atomic
-def privacy_link_request(*, email: str, requested_by: Any = None) -> bool:
-    """Email a one-hour, single-use link if we hold data for the address. The caller shows the
-    same answer either way; the return value is for tests and the audit log only."""
+def privacy_link_request(*, email: str, requested_by: Any = None, request: HttpRequest | None = None) -> bool:
+    """Email a single-use link if we hold data for the address (the privacy page, or staff for a
+    person who asked another way). Callers show the same answer either way, and the audit event
+    is the same either way: who asked, never whether anything was found or for whom, so neither
+    a screen nor the audit log tells anyone who is on our lists. The return value is for tests."""
     from chorus.people.tasks import send_privacy_link
 
+    # Who acted is recorded; what was found is not (the "confirmed" event names the person
+    # once they have proved the address is theirs by opening the link).
+    log_action(
+        "people.privacy_link.requested",
+        actor=requested_by,
+        request=request,
+        data={"via": "staff" if requested_by is not None else "privacy page"},
+    )
     person = person_find_by_email(email=email)
     if person is None or person.erased_at is not None:
-        log_action("people.privacy_link.requested", actor=requested_by, data={"sent": 0})
         return False
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -262,7 +272,6 @@ def privacy_link_request(*, email: str, requested_by: Any = None) -> bool:
         created_at=now,
         expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_LINK_MINUTES),
     )
-    log_action("people.privacy_link.requested", actor=requested_by, obj=link, data={"sent": 1, "person_id": person.pk})
     # The task queue stores its arguments; the token travels sealed so a database copy can't use it.
     sealed = crypto.encrypt(token)
     transaction.on_commit(lambda: send_privacy_link.enqueue(link_id=link.pk, sealed_token=sealed))

@@ -1,4 +1,5 @@
-"""The staff privacy-request screen: administrators only, audited, sends the self-service link."""
+"""The staff privacy-request screen: administrators only, audited, sends the self-service link,
+and answers the same whether or not Chorus holds data for the address."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
 
 from chorus.accounts.models import User
 from chorus.core.models import AuditEvent
+from chorus.people.models import PrivacyLink
 from chorus.people.tests.factories import make_person
 from conftest import client_for
 
@@ -21,30 +23,86 @@ URL = "/admin/people/privacy-request/"
 def test_anonymous_visitors_are_sent_to_sign_in() -> None:
     response = Client().get(URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert Client().post(URL, {"email": "x@example.org"}).status_code == 302
+    assert not AuditEvent.objects.filter(action="people.privacy_link.requested").exists()
 
 
 @pytest.mark.parametrize("persona", ["editor", "campaigner", "caseworker", "grants_officer"])
 def test_other_roles_are_refused(persona: str, request: pytest.FixtureRequest) -> None:
     user: User = request.getfixturevalue(persona)
+    make_person("rowan@example.org")
     client = client_for(user)
     assert client.get(URL).status_code == 403
-    assert client.post(URL, {"email": "x@example.org"}).status_code == 403
+    assert client.post(URL, {"email": "rowan@example.org"}).status_code == 403
+    assert not PrivacyLink.objects.exists()
+    assert not AuditEvent.objects.filter(action="people.privacy_link.requested").exists()
 
 
-def test_an_administrator_sends_the_link_and_it_is_audited(
+def _send(client: Client, email: str, capture: Any) -> str:
+    """Post the address, follow the redirect, and return the page the administrator sees."""
+    with capture(execute=True):
+        response = client.post(URL, {"email": email})
+    assert response.status_code == 302 and response["Location"] == URL
+    page = client.get(URL)
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def _result(page: str) -> str:
+    """The message after sending: the part of the page that could differ between addresses."""
+    start = page.index('<div class="messages"')
+    return page[start : page.index("</ul>", start)]
+
+
+def test_the_administrator_sees_the_same_answer_whether_or_not_data_is_held(
     administrator: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     make_person("rowan@example.org")
     client = client_for(administrator)
     page = client.get(URL)
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]
-    with django_capture_on_commit_callbacks(execute=True):
-        sent = client.post(URL, {"email": "rowan@example.org"})
-    assert "have sent it a link" in sent.content.decode()
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rowan@example.org"]
-    missing = client.post(URL, {"email": "nobody@example.org"})
-    assert "hold no data" in missing.content.decode()
-    bad = client.post(URL, {"email": "not-an-address"})
-    assert "Enter a valid email address" in bad.content.decode()
+    known = _send(client, "rowan@example.org", django_capture_on_commit_callbacks)
+    unknown = _send(client, "nobody@example.org", django_capture_on_commit_callbacks)
+    assert _result(known) == _result(unknown)
+    assert "If Chorus holds data for that address" in _result(known)
+    for text in (known, unknown):
+        assert "hold no data for that address." in text  # only in "What to tell them"
+        assert "rowan@example.org" not in text and "nobody@example.org" not in text  # not left on screen
+    # Only the known address gets an email; the person finds out, the administrator does not.
+    assert [email.to for email in mail.outbox] == [["rowan@example.org"]]
+
+
+def test_each_link_sent_is_audited_under_the_administrator_without_saying_what_was_found(
+    administrator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_person("rowan@example.org")
+    client = client_for(administrator)
+    _send(client, "rowan@example.org", django_capture_on_commit_callbacks)
+    _send(client, "nobody@example.org", django_capture_on_commit_callbacks)
     events = AuditEvent.objects.filter(action="people.privacy_link.requested").order_by("id")
-    assert [(event.actor, event.data["sent"]) for event in events] == [(administrator, 1), (administrator, 0)]
+    shapes = [(event.actor, event.object_type, event.object_id, event.screen, event.data) for event in events]
+    assert shapes == [(administrator, "", "", URL, {"via": "staff"})] * 2
+
+
+@override_settings(CHORUS_PRIVACY_LINK_MINUTES=20)
+def test_the_screen_and_the_email_give_the_link_lifetime_from_the_setting(
+    administrator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_person("rowan@example.org")
+    client = client_for(administrator)
+    form_page = client.get(URL).content.decode()
+    assert "for 20 minutes" in form_page and "an hour" not in form_page
+    page = _send(client, "rowan@example.org", django_capture_on_commit_callbacks)
+    assert "for 20 minutes" in _result(page)
+    assert "20 minutes" in mail.outbox[0].body
+
+
+def test_a_bad_address_is_refused_with_the_answer_kept_and_nothing_sent(administrator: User) -> None:
+    response = client_for(administrator).post(URL, {"email": "not-an-address"})
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "<title>Error: Privacy requests" in content
+    assert "Enter an email address in the correct format" in content
+    assert 'value="not-an-address"' in content
+    assert 'aria-describedby="id_email_error"' in content
+    assert mail.outbox == [] and not AuditEvent.objects.filter(action="people.privacy_link.requested").exists()
