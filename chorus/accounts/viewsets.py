@@ -114,5 +114,5 @@ class StaffUserViewSet(wagtail_users.UserViewSet):  # type: ignore[misc]
         patterns: list[URLPattern] = super().get_urlpatterns()
         return [
             *patterns,
-            path("reset-two-factor/<int:pk>/", views.two_factor_reset, name="reset_two_factor"),
+            path("reset-two-factor/<id:pk>/", views.two_factor_reset, name="reset_two_factor"),
         ]

@@ -21,7 +21,7 @@ class TriageMenuItem(MenuItem):
 def register_admin_urls() -> list[Any]:
     patterns: list[URLPattern] = [
         path("", admin_views.queue, name="queue"),
-        path("<int:pk>/", admin_views.detail, name="detail"),
+        path("<id:pk>/", admin_views.detail, name="detail"),
         path("what-members-raised/", admin_views.report, name="report"),
     ]
     return [path("support/", include((patterns, "support_admin"), namespace="support_admin"))]

@@ -178,3 +178,8 @@ def test_the_verify_page_says_who_can_reset(lost_phone: User, superuser: User) -
     assert (
         "Ask another superuser, or whoever runs the server" in client.get("/admin/two-factor/verify/").content.decode()
     )
+
+
+@pytest.mark.parametrize("bad", ["9999999999999999999999999", "²", "0"])
+def test_an_id_no_account_can_have_is_a_404(administrator: User, bad: str) -> None:
+    assert client_for(administrator).get(f"/admin/users/reset-two-factor/{bad}/").status_code == 404
