@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -13,7 +14,8 @@ from chorus.bulletin import services
 from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.selectors import subscription_for_confirm_token, subscription_for_manage_token
-from chorus.core.http import mark_publicly_cacheable
+from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
+from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 
 SUBSCRIBE_LIMITS = [Limit(10, 60), Limit(60, 3600)]
@@ -23,8 +25,11 @@ def _bad_link(request: HttpRequest) -> HttpResponse:
     return render(request, "bulletin/bad_link.html", status=404)
 
 
+@cookie_free_form
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
+    """Cookie-free (docs/decisions/0004): the form also sits on the bulletin's own page,
+    which only shows content, and a subscription starts only from the emailed link."""
     if request.method == "POST":
         form = SubscribeForm(request.POST)
         if form.is_valid():
@@ -42,12 +47,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     else:
         form = SubscribeForm()
         status = 200
-    return render(
+    response = render(
         request,
         "bulletin/subscribe.html",
         {"form": form, "consent_wording": services.CONSENT_WORDING},
         status=status,
     )
+    if status == 200:
+        # The blank form is the same for everyone but its fill-time stamp: cache it briefly.
+        mark_publicly_cacheable(response, max_age=BLANK_FORM_CACHE_SECONDS)
+    else:
+        add_never_cache_headers(response)  # it holds what someone typed
+    return response
 
 
 def check_email(request: HttpRequest) -> HttpResponse:

@@ -30,6 +30,7 @@ from chorus.campaigns.services import (
     signature_submit,
 )
 from chorus.campaigns.tokens import read_stop_updates_token
+from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import ip_hash
 from chorus.people.models import ConsentPurpose, Person
@@ -72,10 +73,6 @@ def _form_for(action: ActionPage, data: Any = None) -> SignFormBase:
     if action.allows_organisations:
         return OpenLetterSignForm(data)
     return PetitionSignForm(data, asks_postcode=action.asks_postcode)
-
-
-# The blank form's fill-time stamp is shared by whoever loads it within this many seconds.
-BLANK_FORM_CACHE_SECONDS = 1
 
 
 def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:

@@ -11,6 +11,10 @@ from django.core import signing
 
 _SALT = "chorus.core.antibot.started"
 
+# A blank public form carries a "shown at" stamp, so a cache may share it only briefly:
+# within this many seconds, whoever loads the cached copy gets the same stamp.
+BLANK_FORM_CACHE_SECONDS = 1
+
 
 def fill_started_now() -> str:
     """A signed "form shown now" stamp, for the form's hidden ``form_started`` field."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import time
 from datetime import timedelta
 from typing import Any
@@ -37,8 +39,10 @@ def index() -> Any:
 
 
 def _form_data(client: Client, **overrides: str) -> dict[str, Any]:
-    page = client.get(reverse("bulletin:subscribe"))
-    started = page.context["form"].initial["form_started"]
+    page = client.get(reverse("bulletin:subscribe"))  # may come from the page cache: read the HTML
+    found = re.search(r'name="form_started" value="([^"]+)"', page.content.decode())
+    assert found, "no fill-time stamp on the form"
+    started = html.unescape(found.group(1))
     return {"email": "robin@example.org", "name": "Robin", "website": "", "form_started": started, **overrides}
 
 
@@ -93,6 +97,25 @@ def test_subscribe_is_rate_limited_per_connection(index: Any) -> None:
         ]
     assert statuses[:10] == [302] * 10
     assert statuses[10] == 429
+
+
+@override_settings(CHORUS_MIN_FORM_FILL_SECONDS=0)
+def test_the_subscribe_form_sets_no_cookie_and_refuses_posts_from_other_sites(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The Client checks CSRF as a browser would, so a missing token would be refused.
+    client = Client(enforce_csrf_checks=True)
+    for url in (index.url, reverse("bulletin:subscribe")):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "<form" in page.content.decode() and not page.cookies, f"{url} set {list(page.cookies)}"
+    answers = _form_data(client)
+    refused = client.post(reverse("bulletin:subscribe"), answers, headers={"Sec-Fetch-Site": "cross-site"})
+    assert refused.status_code == 403 and not Subscription.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(reverse("bulletin:subscribe"), answers, headers={"Sec-Fetch-Site": "same-origin"})
+    assert taken.status_code == 302 and not taken.cookies
+    assert Subscription.objects.get().status == SubscriptionStatus.PENDING
 
 
 def test_subscribe_page_link_include_keeps_the_home_page_cookie_free(index: Any) -> None:
