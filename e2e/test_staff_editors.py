@@ -277,3 +277,16 @@ def test_inline_panels_add_rows_on_a_tracked_item(page: Page, tree: dict[str, An
     assert not [text for text in messages if "Content Security Policy" in text], messages
     assert_accessible(page)
     open_screen(page, f"{base}/admin/")
+
+
+def test_the_live_preview_panel_shows_the_page(page: Page, tree: dict[str, Any], editor: User) -> None:
+    """The preview is framed by the site itself; the admin's policy allows exactly that (ADR 0010)."""
+    base, article = tree["base"], tree["pages"]["article"]
+    sign_in(page, editor, base)
+    open_screen(page, f"{base}/admin/pages/{article.pk}/edit/")
+    page.locator("[data-side-panel-toggle='preview']").click()
+    # Wagtail loads the preview into a new frame and swaps it in when it has loaded.
+    preview = page.frame_locator("[data-side-panel='preview'] iframe[src*='/preview/']").first
+    expect(preview.locator("h1")).to_have_text(article.title)
+    assert_accessible(page)
+    open_screen(page, f"{base}/admin/")
