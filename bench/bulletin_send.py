@@ -75,7 +75,9 @@ def main() -> None:
 
         issue = BulletinIssue.objects.get(pk=issue_id)
         frozen = deliveries_freeze(issue=issue)
-        BulletinIssue.objects.filter(pk=issue_id).update(status=IssueStatus.SENDING)
+        BulletinIssue.objects.filter(pk=issue_id).update(
+            status=IssueStatus.SENDING, sending_revision_id=issue.live_revision_id
+        )
     freeze_seconds = time.perf_counter() - started
 
     env = {**os.environ, "BULLETIN_CONCURRENCY": str(args.workers)}

@@ -18,8 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chorus.bulletin import selectors, services
-from chorus.bulletin.emails import html_body, personalise, render_for_subscribers
-from chorus.bulletin.forms import ScheduleForm
+from chorus.bulletin.emails import html_body, personalise, render_revision
+from chorus.bulletin.forms import ScheduleForm, SendForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
 from chorus.core.audit import log_action
@@ -54,10 +54,34 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, issue, schedule_form=ScheduleForm())
 
 
+def _email_preview(issue: BulletinIssue) -> dict[str, Any]:
+    """The email built by the sender's own code from the version it would send, for a sample subscriber."""
+    revision = selectors.issue_preview_revision(issue=issue)
+    if not issue.live or revision is None:
+        return {}
+    message = personalise(render_revision(revision), to="subscriber@example.org", name="Alex", subscription_id=0)
+    html = str(message.alternatives[0][0])
+    return {
+        "revision": revision,
+        "is_send_version": revision.pk == issue.sending_revision_id and issue.status in selectors.STARTED,
+        "subject": message.subject,
+        "text": message.body,
+        # Rendered from our own templates, with everything in it escaped there.
+        "html": mark_safe(html_body(html)),
+        "size_kb": round(len(message.message().as_bytes()) / 1024, 1),
+    }
+
+
 def _detail_page(
-    request: HttpRequest, issue: BulletinIssue, *, schedule_form: ScheduleForm, status: int = 200
+    request: HttpRequest,
+    issue: BulletinIssue,
+    *,
+    schedule_form: ScheduleForm,
+    send_refused: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     progress = selectors.issue_progress(issue_id=issue.pk)
+    can_start = issue.status in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}
     return render(
         request,
         "bulletin/admin/issue_detail.html",
@@ -68,6 +92,10 @@ def _detail_page(
             "can_edit": _can_edit(request, issue),
             "recipients_now": services.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
             "schedule_form": schedule_form,
+            "send_refused": send_refused,
+            "send_version": selectors.issue_send_version(issue=issue),
+            # Before sending, the screen shows the email "Send now" sends, and the button carries its version.
+            "preview": _email_preview(issue) if can_start else {},
         },
         status=status,
     )
@@ -81,11 +109,10 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "schedule":
         return _schedule(request, issue)
+    if action == "send":
+        return _send(request, issue)
     try:
-        if action == "send":
-            count = services.issue_send(issue=issue, actor=request.user)
-            messages.success(request, f"Sending to {count} subscribers.")
-        elif action == "pause":
+        if action == "pause":
             services.issue_pause(issue=issue, actor=request.user)
             messages.success(request, "Paused. Messages in flight finish; nothing new starts.")
         elif action == "resume":
@@ -103,6 +130,23 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "Unknown action.")
     except services.IssueStateError as error:
         messages.error(request, str(error))
+    return redirect("bulletin_admin:detail", pk=issue.pk)
+
+
+def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
+    form = SendForm(request.POST)
+    # A form without the version (a screen from before it carried one) cannot say what was checked.
+    revision_id = form.cleaned_data["revision"] if form.is_valid() else 0
+    try:
+        count = services.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
+    except services.IssueRepublishedError as error:
+        # The screen again, not a redirect: the message sits above the new version's preview.
+        issue.refresh_from_db()
+        return _detail_page(request, issue, schedule_form=ScheduleForm(), send_refused=str(error), status=409)
+    except services.IssueStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Sending to {count} subscribers.")
     return redirect("bulletin_admin:detail", pk=issue.pk)
 
 
@@ -148,19 +192,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if (denied := _denied(request, SEND_PERMISSION)) is not None:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
-    context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue)}
-    if issue.live:
-        message = personalise(
-            render_for_subscribers(issue), to="subscriber@example.org", name="Alex", subscription_id=0
-        )
-        html = str(message.alternatives[0][0])
-        context |= {
-            "subject": message.subject,
-            "text": message.body,
-            # Rendered from our own templates, with everything in it escaped there.
-            "html": mark_safe(html_body(html)),
-            "size_kb": round(len(message.message().as_bytes()) / 1024, 1),
-        }
+    context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue), "preview": _email_preview(issue)}
     return render(request, "bulletin/admin/preview.html", context)
 
 

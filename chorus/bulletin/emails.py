@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from wagtail.models import Revision
 
 from chorus.bulletin.models import BulletinIssue
 from chorus.bulletin.tokens import manage_token
@@ -139,15 +140,17 @@ def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssu
     )
 
 
-def render_for_subscribers(issue: BulletinIssue) -> RenderedIssue:
-    """The issue as its subscribers get it: the published version, never a saved draft.
+def render_revision(revision: Revision) -> RenderedIssue:
+    """One published version of an issue, as its subscribers get it.
 
-    Wagtail writes a page's own row only when a revision is published; drafts stay in
-    revisions. Reading the row afresh means a draft object passed in by mistake is not
-    sent, and the staff preview, which calls this too, shows exactly what the sender sends.
+    Senders render the revision fixed when sending started, never the live row, so an
+    issue published again mid-send reaches every recipient the same. The staff preview
+    calls this too, with the revision the "Send now" button carries.
     """
-    published = BulletinIssue.objects.get(pk=issue.pk)
-    return render_issue(published)
+    issue = revision.as_object()
+    if not isinstance(issue, BulletinIssue):
+        raise TypeError(f"Revision {revision.pk} is not of a bulletin issue.")
+    return render_issue(issue)
 
 
 def html_body(html: str) -> str:

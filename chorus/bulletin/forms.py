@@ -89,3 +89,9 @@ class ScheduleForm(forms.Form):
         if when <= timezone.now():
             raise forms.ValidationError("Enter a date and time in the future, like 2026-12-01 09:00.")
         return when
+
+
+class SendForm(forms.Form):
+    """ "Send now": carries the published revision the sending screen showed, so a later one is not sent unseen."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

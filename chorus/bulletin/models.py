@@ -142,6 +142,11 @@ class BulletinIssue(Page):
     # Why the last scheduled send did not happen; the issue went back to draft, and
     # scheduled_for still says when it was due. Cleared when it is scheduled or sent again.
     schedule_failed_reason = models.CharField(max_length=200, blank=True, editable=False)
+    # The published revision this send is of, fixed when sending starts: every batch renders
+    # it, so publishing again mid-send cannot give later recipients different content.
+    sending_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections"), FieldPanel("topics")]
     parent_page_types = ["bulletin.BulletinIndexPage"]
@@ -156,6 +161,7 @@ class BulletinIssue(Page):
         "paused_reason",
         "scheduled_by",
         "schedule_failed_reason",
+        "sending_revision",
         "period_start",
         "period_end",
         "assembled_for",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from wagtail.models import PageLogEntry, Revision
 
 from chorus.bulletin.models import (
     BulletinIndexPage,
@@ -61,6 +62,52 @@ def issue_progress(*, issue_id: int) -> Progress:
         in_doubt=counts.get(DeliveryStatus.IN_DOUBT, 0),
         skipped=counts.get(DeliveryStatus.SKIPPED, 0),
     )
+
+
+STARTED = (IssueStatus.SENDING, IssueStatus.PAUSED, IssueStatus.SENT)
+
+
+@dataclass(frozen=True)
+class SendVersion:
+    """Which published version a send is of, for the sending screen."""
+
+    revision_id: int | None  # None: not on record (sent before versions were kept, or deleted)
+    published_at: datetime | None
+    published_again: bool  # another version is live now; its changes are not in this send
+
+
+def revision_published_at(*, revision_id: int, before: datetime | None = None) -> datetime | None:
+    """When a revision was published (the last time, up to ``before``); its saving time if no record says."""
+    entries = PageLogEntry.objects.filter(revision_id=revision_id, action="wagtail.publish")
+    if before is not None:
+        entries = entries.filter(timestamp__lte=before)
+    published: datetime | None = entries.order_by("-timestamp").values_list("timestamp", flat=True).first()
+    if published is None:
+        published = Revision.objects.filter(pk=revision_id).values_list("created_at", flat=True).first()
+    return published
+
+
+def issue_send_version(*, issue: BulletinIssue) -> SendVersion | None:
+    """The version being or already sent; None before sending starts."""
+    if issue.status not in STARTED:
+        return None
+    revision_id = issue.sending_revision_id
+    if revision_id is None:
+        return SendVersion(revision_id=None, published_at=None, published_again=False)
+    return SendVersion(
+        revision_id=revision_id,
+        published_at=revision_published_at(revision_id=revision_id, before=issue.send_started_at),
+        published_again=bool(issue.live and issue.live_revision_id not in (None, revision_id)),
+    )
+
+
+def issue_preview_revision(*, issue: BulletinIssue) -> Revision | None:
+    """What the preview shows: the version being sent once sending starts, else the published one."""
+    revision_id = issue.sending_revision_id if issue.status in STARTED else None
+    revision_id = revision_id or issue.live_revision_id
+    if revision_id is None:
+        return None
+    return Revision.objects.filter(pk=revision_id).first()
 
 
 def in_doubt_deliveries(*, issue_id: int) -> QuerySet[Delivery]:

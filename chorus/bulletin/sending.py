@@ -14,6 +14,7 @@ Crash safety rests on three rules:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import smtplib
@@ -30,9 +31,10 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from wagtail.models import Revision
 
 from chorus.bulletin import services
-from chorus.bulletin.emails import RenderedIssue, message_bytes, personalise, render_for_subscribers
+from chorus.bulletin.emails import RenderedIssue, message_bytes, personalise, render_revision
 from chorus.bulletin.models import (
     BulletinIssue,
     Delivery,
@@ -310,6 +312,30 @@ def check_error_threshold(*, issue_id: int) -> bool:
     return True
 
 
+def rendered_for_send(issue: BulletinIssue, cache: dict[int, RenderedIssue]) -> RenderedIssue | None:
+    """The version fixed when sending started, rendered once per worker; None if it is gone.
+
+    Never the live page: an editor may publish again while the issue is sending, and
+    every recipient must get what the first one got.
+    """
+    revision_id = issue.sending_revision_id
+    if revision_id is None:
+        return None
+    if revision_id not in cache:
+        revision = Revision.objects.filter(pk=revision_id).first()
+        if revision is None:
+            return None
+        cache[revision_id] = render_revision(revision)
+    return cache[revision_id]
+
+
+def _pause_without_version(issue: BulletinIssue) -> None:
+    # Paused or finished by someone else a moment ago: nothing to do.
+    with contextlib.suppress(services.IssueStateError):
+        services.issue_pause(issue=issue, reason=services.VERSION_GONE_REASON)
+    logger.error("Bulletin issue %s has no version on record to send; paused it.", issue.pk)
+
+
 def run_worker(
     *,
     issue_id: int | None = None,
@@ -324,6 +350,7 @@ def run_worker(
     base = new_worker_name()
     started = time.monotonic()
     pacer = Pacer(options.per_worker_rate)
+    # Keyed by revision: a dedicated worker outlives one send, and a resume may fix another version.
     rendered_cache: dict[int, RenderedIssue] = {}
     batch_number = 0
     while True:
@@ -333,6 +360,11 @@ def run_worker(
             sending = sending.filter(pk=issue_id)
         worked = False
         for issue in sending:
+            # Before claiming, so a send with nothing to render claims no rows.
+            rendered = rendered_for_send(issue, rendered_cache)
+            if rendered is None:
+                _pause_without_version(issue)
+                continue
             batch_number += 1
             worker = f"{base}:{batch_number}"
             ids = claim_batch(issue_id=issue.pk, worker=worker, options=options)
@@ -340,13 +372,11 @@ def run_worker(
                 services.issue_finish_if_done(issue_id=issue.pk)
                 continue
             worked = True
-            if issue.pk not in rendered_cache:
-                rendered_cache[issue.pk] = render_for_subscribers(issue)
             result = send_batch(
                 issue=issue,
                 delivery_ids=ids,
                 worker=worker,
-                rendered=rendered_cache[issue.pk],
+                rendered=rendered,
                 options=options,
                 pacer=pacer,
             )

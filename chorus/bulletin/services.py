@@ -60,6 +60,21 @@ class IssueStateError(Exception):
     """The issue is not in a state that allows this action."""
 
 
+class IssueRepublishedError(IssueStateError):
+    """The issue was published again after the sender looked at it: what they checked is not what is live."""
+
+    def __init__(self) -> None:
+        super().__init__(REPUBLISHED_MESSAGE)
+
+
+REPUBLISHED_MESSAGE = "The issue was published again after you looked at it. Check the preview below, then send."
+# Shown when a send finds the version it was sending gone (its revision was deleted).
+VERSION_GONE_REASON = (
+    "Paused: the version being sent is no longer on record. "
+    "Check the preview, then resume to send the version published now."
+)
+
+
 def _set_status(subscription: Subscription, status: str) -> None:
     now = timezone.now()
     subscription.status = status
@@ -472,6 +487,10 @@ def _send_refusal(issue: BulletinIssue) -> str:
         return "This issue has already been sent or is sending."
     if not issue.live:
         return "The issue is not published: publish it before sending it."
+    if issue.live_revision_id is None:
+        # Live without a revision (made in code, never published from the editor): there
+        # is no fixed version to send, so every batch could not render the same thing.
+        return "The issue has no published version on record: publish it again before sending it."
     return ""
 
 
@@ -483,18 +502,32 @@ def _start_sending(issue: BulletinIssue, *, actor: Any, screen: str = "") -> int
     issue.send_started_at = timezone.now()
     issue.paused_reason = ""
     issue.schedule_failed_reason = ""
+    # Read under the issue's lock: every batch, and any resume, renders this one version.
+    issue.sending_revision_id = issue.live_revision_id
     _save_state(issue)
-    log_action("bulletin.issue.sending", actor=actor, obj=issue, data={"recipients": count}, screen=screen)
+    log_action(
+        "bulletin.issue.sending",
+        actor=actor,
+        obj=issue,
+        data={"recipients": count, "revision": issue.sending_revision_id},
+        screen=screen,
+    )
     transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
     return count
 
 
 @transaction.atomic
-def issue_send(*, issue: BulletinIssue, actor: Any = None) -> int:
-    """Freeze the recipient list and start sending; returns how many recipients."""
+def issue_send(*, issue: BulletinIssue, revision_id: int | None = None, actor: Any = None) -> int:
+    """Freeze the recipient list and start sending ``revision_id``; returns how many recipients.
+
+    The sending screen passes the revision it showed, and the send is refused, with nothing
+    frozen, if another has been published since. None sends whatever is live (scripts, tests).
+    """
     issue = _lock_issue(issue)
     if refusal := _send_refusal(issue):
         raise IssueStateError(refusal)
+    if revision_id is not None and revision_id != issue.live_revision_id:
+        raise IssueRepublishedError
     return _start_sending(issue, actor=actor)
 
 
@@ -594,6 +627,12 @@ def issue_resume(*, issue: BulletinIssue, actor: Any = None, retry_failed: bool 
     issue = _lock_issue(issue)
     if issue.status != IssueStatus.PAUSED:
         raise IssueStateError("Only a paused issue can be resumed.")
+    if issue.sending_revision_id is None:
+        # The version in flight was deleted (see VERSION_GONE_REASON): staff resume with the
+        # version published now, which the sending screen and preview show them.
+        if not issue.live or issue.live_revision_id is None:
+            raise IssueStateError("The issue is not published: publish it before resuming.")
+        issue.sending_revision_id = issue.live_revision_id
     requeued = 0
     if retry_failed:
         requeued = Delivery.objects.filter(issue=issue, status=DeliveryStatus.FAILED).update(
@@ -602,7 +641,12 @@ def issue_resume(*, issue: BulletinIssue, actor: Any = None, retry_failed: bool 
     issue.status = IssueStatus.SENDING
     issue.paused_reason = ""
     _save_state(issue)
-    log_action("bulletin.issue.resumed", actor=actor, obj=issue, data={"requeued": requeued})
+    log_action(
+        "bulletin.issue.resumed",
+        actor=actor,
+        obj=issue,
+        data={"requeued": requeued, "revision": issue.sending_revision_id},
+    )
     transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
     return issue
 
@@ -648,6 +692,9 @@ def deliveries_reconcile(*, issue: BulletinIssue, delivery_ids: list[int], outco
         locked = _lock_issue(issue)
         if locked.status == IssueStatus.SENT:
             locked.status = IssueStatus.SENDING
+            if locked.sending_revision_id is None:
+                # Sent before versions were recorded: resend what is published, as that send did.
+                locked.sending_revision_id = locked.live_revision_id
             _save_state(locked)
         transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
     return count

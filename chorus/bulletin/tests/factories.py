@@ -70,3 +70,10 @@ def make_subscriber(
     )
     subscription.topics.set(list(topics))
     return subscription
+
+
+def mark_sending(issue: BulletinIssue) -> None:
+    """Put an issue straight into "sending" with its live version fixed, as _start_sending does."""
+    BulletinIssue.objects.filter(pk=issue.pk).update(
+        status=IssueStatus.SENDING, sending_revision_id=issue.live_revision_id
+    )

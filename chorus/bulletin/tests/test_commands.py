@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from chorus.bulletin.models import BulletinIssue, Delivery, DeliveryStatus, IssueStatus, SubscriptionStatus
+from chorus.bulletin.models import Delivery, DeliveryStatus, IssueStatus, SubscriptionStatus
 from chorus.bulletin.services import deliveries_freeze
-from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
+from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_send_bulletin_batches_sends_everything_then_exits() -> None:
     for n in range(5):
         make_subscriber(f"w{n}@example.org")
     deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     out = StringIO()
     call_command("send_bulletin_batches", "--batch-size", "2", "--rate", "1000", stdout=out)
     assert "batches=3 sent=5" in out.getvalue()

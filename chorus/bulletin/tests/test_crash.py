@@ -23,9 +23,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from chorus.bulletin.models import BulletinIssue, Delivery, IssueStatus
+from chorus.bulletin.models import Delivery
 from chorus.bulletin.services import deliveries_freeze
-from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
+from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.core.tests.smtp_server import start_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -81,7 +81,7 @@ def test_kill_9_mid_send_then_restart(tmp_path: Path) -> None:
     issue = make_issue(make_index())
     emails = {make_subscriber(f"member{n}@example.org").pk: f"member{n}@example.org" for n in range(RECIPIENTS)}
     assert deliveries_freeze(issue=issue) == RECIPIENTS
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
 
     database_url = _database_url(tmp_path)
     controller, smtp, port = start_server()

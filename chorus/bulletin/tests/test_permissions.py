@@ -80,7 +80,9 @@ def test_editor_sends_pauses_and_sees_progress(
     make_subscriber("one@example.org")
     client = client_for(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send"})
+        response = client.post(
+            reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send", "revision": issue.live_revision_id}
+        )
     assert response.status_code == 302
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SENT

@@ -71,11 +71,12 @@ def test_the_preview_is_the_email_the_sender_sends(
 
     [sent] = mail.outbox
     assert LATE_CHANGE not in sent.body
-    assert sent.subject == preview.context["subject"]
+    shown = preview.context["preview"]
+    assert sent.subject == shown["subject"]
     # The sample subscriber's links carry a token for no one; the rest is the same, word for word.
-    assert preview.context["text"].replace(manage_token(0), manage_token(subscription.pk)) == sent.body
+    assert shown["text"].replace(manage_token(0), manage_token(subscription.pk)) == sent.body
     sent_html = str(sent.alternatives[0].content)
-    shown_html = str(preview.context["html"]).replace(manage_token(0), manage_token(subscription.pk))
+    shown_html = str(shown["html"]).replace(manage_token(0), manage_token(subscription.pk))
     assert shown_html in sent_html
     assert "Unsubscribe from the bulletin" in shown_html  # the email's own footer, not a web page
 

@@ -24,7 +24,7 @@ from chorus.bulletin.models import (
     Subscription,
     SubscriptionStatus,
 )
-from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
+from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.bulletin.tokens import read_confirm_token, read_manage_token
 from chorus.core.digest import DigestItem
 from chorus.core.models import AuditEvent
@@ -287,7 +287,7 @@ def test_a_subscriber_who_leaves_after_the_freeze_is_skipped(index: Any) -> None
     leaver = make_subscriber("leaver@example.org")
     make_subscriber("stayer@example.org")
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     services.subscription_unsubscribe(subscription=leaver, via="test")
     run_worker(issue_id=issue.pk, options=SendOptions(messages_per_second=0))
     assert [m.to for m in mail.outbox] == [["stayer@example.org"]]
@@ -310,7 +310,7 @@ def test_claims_are_disjoint_and_limited_by_concurrency(index: Any) -> None:
     for n in range(10):
         make_subscriber(f"c{n}@example.org")
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     options = SendOptions(batch_size=4, concurrency=2)
     first = claim_batch(issue_id=issue.pk, worker="w1", options=options)
     second = claim_batch(issue_id=issue.pk, worker="w2", options=options)
@@ -329,7 +329,7 @@ def test_only_the_worker_holding_the_claim_can_mark_a_delivery_sent(index: Any) 
     for n in range(3):
         make_subscriber(f"m{n}@example.org")
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     first, second, third = claim_batch(issue_id=issue.pk, worker="w", options=SendOptions())
     Delivery.objects.filter(pk=first).update(error="an old error")
 
@@ -413,7 +413,7 @@ def test_a_lost_connection_puts_that_message_in_doubt_and_releases_the_rest(inde
     make_subscriber("drop@example.org")
     make_subscriber("c@example.org")
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     options = SendOptions(messages_per_second=0)
     ids = claim_batch(issue_id=issue.pk, worker="w", options=options)
     result = send_batch(
@@ -429,7 +429,7 @@ def test_pause_stops_new_batches_and_reconcile_resolves_doubt(
     issue = make_issue(index)
     subs = [make_subscriber(f"p{n}@example.org") for n in range(3)]
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     services.issue_pause(issue=issue, actor=administrator)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PAUSED
@@ -507,7 +507,7 @@ def test_a_batch_claimed_before_a_pause_goes_back_to_the_queue(index: Any) -> No
     for n in range(3):
         make_subscriber(f"q{n}@example.org")
     services.deliveries_freeze(issue=issue)
-    BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENDING)
+    mark_sending(issue)
     options = SendOptions(messages_per_second=0)
     ids = claim_batch(issue_id=issue.pk, worker="w", options=options)
     services.issue_pause(issue=issue)
