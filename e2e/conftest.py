@@ -166,6 +166,14 @@ def assert_reflows(page: Page, *, width: int = 320) -> None:
     assert main_width <= main_box, f"{page.url} cuts off content at {width}px: {main_width}px in a {main_box}px main"
 
 
+def sign_in_as_staff(page: Page, user: Any, base: str) -> None:
+    """Give the browser the session of a member of staff who has passed the second step."""
+    from conftest import client_for  # the project's root conftest, importable once Django is set up
+
+    session = client_for(user).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+
+
 def tab_to(page: Page, selector: str, *, max_presses: int = 80) -> None:
     """Press Tab until the element matching the selector has focus, as a keyboard user would."""
     target = page.locator(selector).first

@@ -8,8 +8,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
 
-from conftest import client_for
-from e2e.conftest import assert_accessible, assert_reflows, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,10 +17,7 @@ def test_reset_two_factor_screen_is_accessible_and_works_by_keyboard(
     page: Page, live_server: Any, administrator: Any, caseworker: Any
 ) -> None:
     TOTPDevice.objects.create(user=caseworker, name="phone", confirmed=True)
-    client = client_for(administrator)
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    sign_in_as_staff(page, administrator, live_server.url)
     path = f"/admin/users/reset-two-factor/{caseworker.pk}/"
     page.goto(live_server.url + path)
     assert_accessible(page)

@@ -13,8 +13,7 @@ from chorus.bulletin.models import IssueStatus, Subscription, SubscriptionStatus
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.bulletin.tokens import manage_token
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
-from conftest import client_for
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -110,8 +109,7 @@ def test_staff_screens_are_accessible(page: Page, site: dict[str, Any], administ
     make_subscriber("doubt@example.org")
     deliveries_freeze(issue=site["issue"])
     Delivery.objects.update(status=DeliveryStatus.IN_DOUBT, claimed_by="host:1:abc:1", error="worker stopped")
-    session = client_for(administrator).cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": site["base"]}])
+    sign_in_as_staff(page, administrator, site["base"])
     for path in (
         "bulletin/",
         f"bulletin/{draft.pk}/",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -23,8 +22,7 @@ from chorus.campaigns.services import counts_refresh
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory, PetitionPageFactory
 from chorus.pages.tests.factories import make_site
 from chorus.people.services import person_get_or_create
-from conftest import client_for
-from e2e.conftest import assert_accessible, assert_reflows, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -149,11 +147,7 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         action=letter, subject="We met the ward managers", body="They listened.\n\nMore soon.", recipients=3, sent=2,
         refused=1, started_at=letter.first_published_at, finished_at=letter.first_published_at,
     )  # fmt: skip
-    client = client_for(campaigner)
-    host = urlsplit(campaign["base"]).hostname
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-    )
+    sign_in_as_staff(page, campaigner, campaign["base"])
     for path in ("campaigns/", f"campaigns/{letter.pk}/", f"campaigns/{letter.pk}/moderation/",
                  f"campaigns/{letter.pk}/invalidate/", f"campaigns/{letter.pk}/invalidations/",
                  f"campaigns/{letter.pk}/send-update/",

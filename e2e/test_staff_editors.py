@@ -40,8 +40,13 @@ from chorus.tracker.tests.factories import (
     TrackedItemFactory,
     TrackerPageFactory,
 )
-from conftest import client_for
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, wait_for_transitions
+from e2e.conftest import (
+    assert_accessible,
+    assert_accessible_in_dark,
+    assert_reflows,
+    sign_in_as_staff,
+    wait_for_transitions,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -117,11 +122,6 @@ def tree(live_server: Any) -> dict[str, Any]:
     }
 
 
-def sign_in(page: Page, user: User, base: str) -> None:
-    session = client_for(user).cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
-
-
 def open_screen(page: Page, url: str) -> None:
     """Open a screen, once the editor being left (if any) has ended its editing session.
 
@@ -158,7 +158,7 @@ def check_screen(page: Page, url: str) -> None:
 
 def test_page_editors_are_accessible(page: Page, tree: dict[str, Any], editor: User) -> None:
     base, pages = tree["base"], tree["pages"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     for key, each in pages.items():
         if key in ("open letter", "petition"):
             continue  # the campaigner's, below
@@ -175,7 +175,7 @@ def test_page_editors_are_accessible(page: Page, tree: dict[str, Any], editor: U
 
 def test_campaign_page_editors_are_accessible(page: Page, tree: dict[str, Any], campaigner: User) -> None:
     base, pages = tree["base"], tree["pages"]
-    sign_in(page, campaigner, base)
+    sign_in_as_staff(page, campaigner, base)
     for key in ("open letter", "petition"):
         check_screen(page, f"{base}/admin/pages/{pages[key].pk}/edit/")
     for model in ("campaigns/openletterpage", "campaigns/petitionpage"):
@@ -187,7 +187,7 @@ def test_snippet_and_model_forms_are_accessible(
     page: Page, tree: dict[str, Any], editor: User, campaigner: User
 ) -> None:
     base = tree["base"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     for path in (
         f"snippets/pages/coalition/edit/{tree['coalition'].pk}/",
         "snippets/pages/coalition/add/",
@@ -198,7 +198,7 @@ def test_snippet_and_model_forms_are_accessible(
     ):
         check_screen(page, f"{base}/admin/{path}")
     open_screen(page, f"{base}/admin/")
-    sign_in(page, campaigner, base)
+    sign_in_as_staff(page, campaigner, base)
     for path in (
         f"blocked-domains/edit/{tree['domain'].pk}/",
         "blocked-domains/new/",
@@ -212,7 +212,7 @@ def test_snippet_and_model_forms_are_accessible(
 def test_editor_side_panels_and_minimap_fit_at_320_pixels(page: Page, tree: dict[str, Any], editor: User) -> None:
     """Closed, Wagtail parks these just off the screen (assert_reflows leaves them out); open, they fit."""
     base = tree["base"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     for path in (
         f"pages/{tree['pages']['article'].pk}/edit/",
         f"snippets/pages/coalition/edit/{tree['coalition'].pk}/",
@@ -242,7 +242,7 @@ def test_editor_side_panels_and_minimap_fit_at_320_pixels(page: Page, tree: dict
 
 def test_rich_text_editors_are_named_by_their_labels(page: Page, tree: dict[str, Any], editor: User) -> None:
     base, pages = tree["base"], tree["pages"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     open_screen(page, f"{base}/admin/pages/{pages['home'].pk}/edit/")
     expect(page.get_by_role("textbox", name="Approach", exact=True)).to_have_count(1)
     open_screen(page, f"{base}/admin/pages/{pages['article'].pk}/edit/")
@@ -265,7 +265,7 @@ def test_rich_text_editors_are_named_by_their_labels(page: Page, tree: dict[str,
 def test_inline_panels_add_rows_on_a_tracked_item(page: Page, tree: dict[str, Any], editor: User) -> None:
     """Wagtail starts inline panels with an inline script: the admin's policy must let it run."""
     base = tree["base"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     messages: list[str] = []
     page.on("console", lambda message: messages.append(message.text))
     open_screen(page, f"{base}/admin/tracker/items/edit/{tree['item'].pk}/")
@@ -282,7 +282,7 @@ def test_inline_panels_add_rows_on_a_tracked_item(page: Page, tree: dict[str, An
 def test_the_live_preview_panel_shows_the_page(page: Page, tree: dict[str, Any], editor: User) -> None:
     """The preview is framed by the site itself; the admin's policy allows exactly that (ADR 0010)."""
     base, article = tree["base"], tree["pages"]["article"]
-    sign_in(page, editor, base)
+    sign_in_as_staff(page, editor, base)
     open_screen(page, f"{base}/admin/pages/{article.pk}/edit/")
     page.locator("[data-side-panel-toggle='preview']").click()
     # Wagtail loads the preview into a new frame and swaps it in when it has loaded.

@@ -16,8 +16,7 @@ from chorus.accounts.services import roles_sync
 from chorus.pages.tests.factories import make_site
 from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
 from chorus.support.workflow import Status
-from conftest import client_for
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -104,8 +103,7 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     # 2. A caseworker answers on the triage desk. The request is made overdue first, so
     # axe also checks how overdue rows stand out in the queue.
     SupportRequest.objects.filter(pk=support_request.pk).update(resolution_due=datetime.date(2026, 1, 5))
-    session = client_for(_caseworker()).cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
+    sign_in_as_staff(page, _caseworker(), base)
     page.goto(base + "/admin/support/")
     assert page.locator("tr.support-overdue").count() == 1
     assert_accessible(page)

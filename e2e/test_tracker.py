@@ -18,7 +18,7 @@ from chorus.tracker.tests.factories import (
     TrackedItemFactory,
     TrackerPageFactory,
 )
-from e2e.conftest import assert_accessible, assert_reflows, tab_to
+from e2e.conftest import assert_accessible, assert_reflows, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -100,14 +100,11 @@ def test_whats_due_staff_screen_is_accessible(page: Page, site: dict[str, Any], 
 
     from chorus.accounts.models import User
     from chorus.accounts.services import roles_sync
-    from conftest import client_for
 
     roles_sync()
     user = User.objects.create_user(username="cam", password="correct-horse-battery", email="cam@chorus.test")
     user.groups.add(Group.objects.get(name="Campaigner"))
-    client = client_for(user)
-    session = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    sign_in_as_staff(page, user, live_server.url)
     page.goto(site["base"] + "/admin/tracker/due/")
     assert "Health data sharing proposals" in page.locator("main").inner_text()
     assert_accessible(page)

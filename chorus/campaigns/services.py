@@ -22,7 +22,6 @@ from django.core.mail import mailers
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import HttpRequest
-from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,6 +69,7 @@ from chorus.core.mail import (
     send_templated_email,
 )
 from chorus.core.middleware import retire_cached_pages
+from chorus.core.outbox import sender_run_request
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.core.statements import row_first, row_insert, rows_update
 from chorus.people.models import ConsentPurpose, Person
@@ -289,15 +289,7 @@ def signer_emails_request() -> None:
     """
     from chorus.campaigns import tasks
 
-    # The run clears the flag before it looks for due emails, so an email marked due
-    # while the flag is set is always seen by that run. The timeout and the periodic
-    # job (campaigns.send_signer_emails) cover a run that is lost before it starts.
-    if cache.add(SIGNER_EMAILS_QUEUED, True, timeout=60):
-        sender = tasks.send_signer_emails
-        if default_task_backend.supports_defer:
-            # Gather for a moment: in a surge one run then takes a whole batch.
-            sender = sender.using(run_after=timezone.now() + SIGNER_EMAILS_GATHER)
-        sender.enqueue()
+    sender_run_request(flag=SIGNER_EMAILS_QUEUED, sender=tasks.send_signer_emails, gather=SIGNER_EMAILS_GATHER)
 
 
 def signer_emails_send(*, batch_size: int = 200) -> int:

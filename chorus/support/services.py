@@ -17,7 +17,6 @@ from django.core.mail import mailers
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
-from django.tasks import default_task_backend
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
@@ -35,6 +34,7 @@ from chorus.core.mail import (
     render_email,
     send_rendered,
 )
+from chorus.core.outbox import sender_run_request
 from chorus.people.services import person_get_or_create
 from chorus.support import workflow
 from chorus.support.models import (
@@ -596,13 +596,7 @@ def staff_notices_request() -> None:
     """See that a sender run happens soon; one queued run serves every notice added before it starts."""
     from chorus.support import tasks
 
-    # The run clears the flag before it reads the outbox, so a notice added while the flag
-    # is set is always seen by that run. The timeout and the periodic job cover a lost run.
-    if cache.add(STAFF_NOTICES_QUEUED, True, timeout=60):
-        sender = tasks.support_send_staff_notices
-        if default_task_backend.supports_defer:
-            sender = sender.using(run_after=timezone.now() + STAFF_NOTICES_GATHER)
-        sender.enqueue()
+    sender_run_request(flag=STAFF_NOTICES_QUEUED, sender=tasks.support_send_staff_notices, gather=STAFF_NOTICES_GATHER)
 
 
 def support_staff_notices_send(*, batch_size: int = 200) -> int:
