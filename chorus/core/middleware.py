@@ -179,19 +179,20 @@ class StaffAdminPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not settings.SECURE_CSP:
-            return response
-        policy = dict(settings.SECURE_CSP)
         # The path first: it spares public requests from loading the user at all.
-        user = getattr(request, "user", None) if request.path.startswith(self._admin_prefix()) else None
-        if user is not None and user.is_authenticated:
+        in_admin = request.path.startswith(self._admin_prefix())
+        staff = in_admin and getattr(request, "user", None) is not None and request.user.is_authenticated
+        framed = response.get("X-Frame-Options") == "SAMEORIGIN"
+        if not settings.SECURE_CSP or not (staff or framed):
+            return response  # every public page: the strict policy, untouched
+        policy = dict(settings.SECURE_CSP)
+        if staff:
             for directive in ("script-src", "style-src"):
                 policy[directive] = [*policy.get(directive, ["'self'"]), "'unsafe-inline'"]
-        if response.get("X-Frame-Options") == "SAMEORIGIN":
+        if framed:
             policy["frame-ancestors"] = ["'self'"]
-        if policy != settings.SECURE_CSP:
-            response._csp_config = policy  # type: ignore[attr-defined]
-            del response["Content-Security-Policy"]
+        response._csp_config = policy  # type: ignore[attr-defined]
+        del response["Content-Security-Policy"]
         return response
 
     def _admin_prefix(self) -> str:
