@@ -88,6 +88,13 @@ def page(browser: Browser, outside_requests: list[str]) -> Iterator[Page]:
 
 def assert_accessible(page: Page, *, context: Any = None) -> None:
     """Run axe-core (WCAG 2.2 A and AA rules) on the current page; fail on any violation."""
+    # Wagtail fades its messages in ("Saved", "Sent"): axe must measure their final colours,
+    # not a frame halfway (it once saw the success message part-faded and failed contrast).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('.messages > ul')].every(list =>
+            getComputedStyle(list).opacity === '1'
+            && list.getAnimations().every(a => a.playState !== 'running'))"""
+    )
     results = _axe.run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     if violations:
