@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Hashable
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKi
 from chorus.campaigns.selectors import InvalidationCriteria
 from chorus.campaigns.services import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
+from chorus.core.forms import SharedFieldsForm
 
 # Control, format, surrogate, private-use and unassigned characters have no place in a
 # name; the zero-width joiners do (Persian, Indic scripts), so they stay.
@@ -43,8 +45,15 @@ def normalise_postcode(value: str) -> str:
     return spaced
 
 
-class SignFormBase(AntiBotFormMixin, forms.Form):
-    name = forms.CharField(label="Your name", max_length=150, error_messages={"required": "Enter your name."})
+class SignFormBase(SharedFieldsForm, AntiBotFormMixin):
+    """The signing forms: the busiest forms of a surge, so every instance shares its fields."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        error_messages={"required": "Enter your name."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         label="Your email address",
         max_length=254,
@@ -68,10 +77,6 @@ class SignFormBase(AntiBotFormMixin, forms.Form):
     )
     wants_bulletin = forms.BooleanField(label=consents.BULLETIN, required=False)
     wants_updates = forms.BooleanField(label=consents.UPDATES, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
 
     def clean_name(self) -> str:
         return clean_text(self.cleaned_data["name"], label="Your name")
@@ -166,9 +171,14 @@ class PetitionSignForm(SignFormBase):
     field_order = ["name", "email", "postcode", "show_name", "display", "wants_bulletin", "wants_updates"]
 
     def __init__(self, *args: Any, asks_postcode: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not asks_postcode:
-            del self.fields["postcode"]
+        super().__init__(*args, fields_variant=asks_postcode, **kwargs)
+
+    @classmethod
+    def build_fields(cls, variant: Hashable) -> dict[str, forms.Field]:
+        fields = super().build_fields(variant)
+        if not variant:  # the petition does not ask for a postcode
+            del fields["postcode"]
+        return fields
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data.get("postcode", ""))

@@ -12,11 +12,12 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from chorus.campaigns.models import ActionPage, BlockedEmailDomain, BlockedIpHash, OpenLetterPage, PetitionPage
-from chorus.campaigns.selectors import BLOCK_LISTS, LIVE_ACTIONS
+from chorus.campaigns.selectors import BLOCK_LISTS, LIVE_ACTION_URLS, LIVE_ACTIONS
 
 
 def forget_live_actions(sender: Any, **kwargs: Any) -> None:
     LIVE_ACTIONS.clear()
+    LIVE_ACTION_URLS.clear()
 
 
 for action_model in (ActionPage, OpenLetterPage, PetitionPage):

@@ -33,6 +33,8 @@ from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 # Each web process remembers them for a few seconds (as long as browsers may cache
 # the page itself); edits in the same process clear them at once (campaigns.receivers).
 LIVE_ACTIONS = LocalMemo(seconds=5)
+# Where each live action is on the site: every signature and confirmation redirects there.
+LIVE_ACTION_URLS = LocalMemo(seconds=5)
 BLOCK_LISTS = LocalMemo(seconds=10, maxsize=1)
 
 
@@ -86,6 +88,15 @@ def live_action(*, key: str) -> ActionPage | None:
             return None
         LIVE_ACTIONS.set(key, action)
     return action
+
+
+def live_action_url(action: ActionPage) -> str:
+    """The action's address on the site (Wagtail works it out from the page tree and sites)."""
+    url: str | None = LIVE_ACTION_URLS.get(action.pk)
+    if url is None:
+        url = str(action.url)
+        LIVE_ACTION_URLS.set(action.pk, url)
+    return url
 
 
 @dataclass(frozen=True)

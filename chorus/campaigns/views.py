@@ -12,8 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +21,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.models import ActionPage, PetitionPage
-from chorus.campaigns.selectors import action_count, consent_scope, listed_signatures, live_action, milestones_reached
+from chorus.campaigns.selectors import (
+    action_count,
+    consent_scope,
+    listed_signatures,
+    live_action,
+    live_action_url,
+    milestones_reached,
+)
 from chorus.campaigns.services import (
     ConfirmOutcome,
     confirm_state,
@@ -90,7 +97,7 @@ def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
                 action=action, details=form.details(), ip_hash=ip_hash(request), is_bot=form.is_probably_bot()
             )
             # The same answer whatever happened: new, repeat, blocked or limited.
-            return redirect(action.url + "sign/check-your-email/")
+            return HttpResponseRedirect(live_action_url(action) + "sign/check-your-email/")
         response = render(request, "campaigns/sign.html", {"page": action, "form": form}, status=400)
         # The form holds what someone typed; never keep it in any cache.
         add_never_cache_headers(response)
@@ -137,7 +144,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         outcome = signature_confirm_found(signature)
         if page is not None and outcome in (ConfirmOutcome.CONFIRMED, ConfirmOutcome.ALREADY_CONFIRMED):
             # Post/Redirect/Get: a refresh never posts again, and the thank-you page is cached.
-            return redirect(page.url + "sign/confirmed/")
+            return HttpResponseRedirect(live_action_url(page) + "sign/confirmed/")
         return render(request, "campaigns/confirmed.html", {"outcome": outcome, "page": page}, status=400)
     problem = confirm_state(signature)
     if problem is not None:

@@ -26,14 +26,18 @@ class AntiBotFormMixin(forms.Form):
     a bot is shown the same answer as a person, so it learns nothing."""
 
     # A field people never see (hidden with CSS and from assistive technology).
-    website = forms.CharField(required=False, label="Leave this field empty", max_length=200)
+    website = forms.CharField(
+        required=False,
+        label="Leave this field empty",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
     form_started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["form_started"] = fill_started_now()
-        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
     def is_probably_bot(self) -> bool:
         data = getattr(self, "cleaned_data", {})

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -66,21 +67,35 @@ def _window_key(scope: str, key: str, limit: Limit) -> str:
     return f"chorus:rl:{scope}:{key}:{limit.seconds}:{int(time.time() // limit.seconds)}"
 
 
+# Counts one attempt in every window (KEYS) and returns the counts; a window's key expires
+# (ARGV, in seconds) from its first attempt. One command, however many windows.
+_COUNT_IN_WINDOWS = """
+local counts = {}
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, ARGV[i]) end
+  counts[i] = count
+end
+return counts
+"""
+_count_scripts: dict[str, Any] = {}
+
+
 def within_limits(scope: str, key: str, limits: list[Limit]) -> bool:
     """Apply several windows (a burst and a sustained limit) to one key.
 
     Every window counts the attempt, allowed or not. With Redis, all windows are counted
-    in one round trip: the busiest public forms call this on every submission.
+    in one command (a script Redis keeps): the busiest public forms call this on every
+    submission.
     """
     client = _redis()
     if client is None:
         results = [hit(scope, key, limit) for limit in limits]
         return all(results)
-    pipe = client.pipeline(transaction=False)
-    for limit in limits:
-        window_key = _window_key(scope, key, limit)
-        pipe.set(window_key, 0, ex=limit.seconds + 5, nx=True)
-        pipe.incr(window_key)
-    replies = pipe.execute()
-    counts = replies[1::2]
-    return all(count <= limit.count for count, limit in zip(counts, limits, strict=True))
+    script = _count_scripts.get(settings.REDIS_URL)
+    if script is None:
+        script = _count_scripts[settings.REDIS_URL] = client.register_script(_COUNT_IN_WINDOWS)
+    counts = script(
+        keys=[_window_key(scope, key, limit) for limit in limits], args=[limit.seconds + 5 for limit in limits]
+    )
+    return all(int(count) <= limit.count for count, limit in zip(counts, limits, strict=True))

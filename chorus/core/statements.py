@@ -4,15 +4,17 @@ The ORM compiles each query anew on every call, which costs several times the da
 own work for a one-row insert, lookup or update. These helpers build the SQL once per
 process (per model, fields and database backend) and send only the parameters after
 that. Every value still goes through its model field (``get_db_prep_save``), so encrypted
-fields are encrypted and dates adapted exactly as the ORM would; rows read back are
-converted by the ORM's own machinery (``Manager.raw``). Use them only where a profile
-shows the compile cost matters; everywhere else the ORM is clearer.
+fields are encrypted and dates adapted exactly as the ORM would; rows read back go
+through the columns' own converters and become instances by ``Model.from_db``, as in
+the ORM. Use them only where a profile shows the compile cost matters; everywhere else
+the ORM is clearer.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models
@@ -46,13 +48,32 @@ def _update_sql(model: type[models.Model], assigned: tuple[str, ...], where: tup
 
 
 @functools.cache
-def _select_sql(model: type[models.Model], names: tuple[str, ...], where: tuple[str, ...], alias: str) -> str:
-    # Manager.raw needs the primary key among the columns it reads.
+def _select(model: type[models.Model], names: tuple[str, ...], where: tuple[str, ...], alias: str) -> _Select:
     key = model._meta.pk.name if model._meta.pk else "id"
-    wanted = (key, *(name for name in names if name != key))
+    asked = {key, *(model._meta.get_field(name).name for name in names)}  # "action_id" names "action"
+    # In the model's own order of fields, as Model.from_db expects the values.
+    wanted = tuple(field.name for field in model._meta.concrete_fields if field.name in asked)
+    assert len(wanted) == len(asked), f"not all of {sorted(asked)} are columns of {model.__name__}"
     columns = ", ".join(_column(model, name, alias) for name in wanted)
     conditions = " AND ".join(f"{_column(model, name, alias)} = %s" for name in where)
-    return f"SELECT {columns} FROM {_table(model, alias)} WHERE {conditions} LIMIT 1"  # noqa: S608
+    connection = connections[alias]
+    converters = []
+    for index, name in enumerate(wanted):
+        # The converters the ORM's compiler would apply to this column (decryption, dates on SQLite).
+        column = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
+        found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if found:
+            converters.append((index, column, found))
+    attnames = tuple(model._meta.get_field(name).attname for name in wanted)  # type: ignore[union-attr]
+    sql = f"SELECT {columns} FROM {_table(model, alias)} WHERE {conditions} LIMIT 1"  # noqa: S608
+    return _Select(sql=sql, attnames=attnames, converters=converters)
+
+
+@dataclass(frozen=True)
+class _Select:
+    sql: str
+    attnames: tuple[str, ...]
+    converters: list[tuple[int, Any, list[Any]]]
 
 
 def _prepared(model: type[models.Model], values: dict[str, Any], alias: str) -> list[Any]:
@@ -83,7 +104,19 @@ def row_first[M: models.Model](
     model: type[M], *, fields: Iterable[str], using: str = "default", **where: Any
 ) -> M | None:
     """The first row matching the equality conditions, with only ``fields`` loaded (the
-    rest are deferred), or None. No ordering: for lookups by a value that is unique in practice."""
-    statement = _select_sql(model, tuple(fields), tuple(where), using)
-    found = model._default_manager.db_manager(using).raw(statement, _prepared(model, where, using))
-    return next(iter(found), None)
+    rest are deferred), or None. No ordering: for lookups by a value that is unique in practice.
+
+    The row becomes an instance as the ORM makes one (``Model.from_db``), after the same
+    converters the ORM would apply to each column."""
+    select = _select(model, tuple(fields), tuple(where), using)
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(select.sql, _prepared(model, where, using))
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, column, converters in select.converters:
+        for converter in converters:
+            values[index] = converter(values[index], column, connection)
+    return model.from_db(using, select.attnames, values)

@@ -110,6 +110,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
+    # Django's backend, health-checking only connections that sat idle (chorus.core.postgresql).
+    DATABASES["default"]["ENGINE"] = "chorus.core.postgresql"
+    # Values travel apart from the SQL, and a statement a connection runs again and again
+    # is prepared once (from its fifth run), so PostgreSQL skips parsing and planning it.
+    # Turn off behind a connection pooler in transaction mode that cannot keep prepared statements.
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
     # PostgreSQL full-text search for Wagtail's database search backend.
     INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
