@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.bulletin.models import Subscription, SubscriptionStatus
-from chorus.campaigns import consents
+from chorus.campaigns import consents, services
 from chorus.campaigns.models import (
     BlockedEmailDomain,
     BlockedIpHash,
@@ -669,6 +669,32 @@ def test_a_filing_run_that_fails_leaves_every_signature_waiting(
     monkeypatch.undo()
     assert signatures_file() == [SubmitOutcome.NEW] * 3
     assert not SignatureIntake.objects.exists()
+
+
+def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
+    index: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
+) -> None:
+    action = letter(index)
+    cache.add(SIGNER_EMAILS_QUEUED, True)
+    for i in range(3):
+        signature_submit(action=action, details=details(email=f"early{i}@example.org"), ip_hash=IP)
+    file_batch = services._signatures_file_batch
+    batches: list[int] = []
+
+    def a_signer_arrives_after_each_batch(batch_size: int, *, up_to: int) -> list[SubmitOutcome]:
+        outcomes = file_batch(batch_size, up_to=up_to)
+        batches.append(len(outcomes))
+        signature_submit(action=action, details=details(email=f"late{len(batches)}@example.org"), ip_hash=IP)
+        return outcomes
+
+    monkeypatch.setattr(services, "_signatures_file_batch", a_signer_arrives_after_each_batch)
+    # Two full batches, then one that finds nothing more from before the run began.
+    assert signatures_file(batch_size=2) == [SubmitOutcome.NEW] * 3
+    assert batches == [2, 1, 0]
+    assert SignatureIntake.objects.count() == 3
+    monkeypatch.undo()
+    assert signatures_file() == [SubmitOutcome.NEW] * 3  # the next run files the late ones
+    assert Signature.objects.count() == 6
 
 
 def test_a_block_made_while_a_signature_waits_stops_it_being_filed(
