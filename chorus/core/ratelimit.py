@@ -6,14 +6,12 @@ import hashlib
 import hmac
 import time
 from dataclasses import dataclass
-from typing import Any
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-
-_redis_clients: dict[str, redis.Redis] = {}
+from redis.commands.core import Script
 
 
 @dataclass(frozen=True)
@@ -54,15 +52,6 @@ def hit(scope: str, key: str, limit: Limit) -> bool:
     return current <= limit.count
 
 
-def _redis() -> redis.Redis | None:
-    url = settings.REDIS_URL
-    if not url:
-        return None
-    if url not in _redis_clients:  # one connection pool per process
-        _redis_clients[url] = redis.Redis.from_url(url)
-    return _redis_clients[url]
-
-
 def _window_key(scope: str, key: str, limit: Limit) -> str:
     return f"chorus:rl:{scope}:{key}:{limit.seconds}:{int(time.time() // limit.seconds)}"
 
@@ -78,7 +67,18 @@ for i, key in ipairs(KEYS) do
 end
 return counts
 """
-_count_scripts: dict[str, Any] = {}
+# Per Redis URL, for the life of the process: one connection pool, and the script bound to it.
+_counters: dict[str, Script] = {}
+
+
+def _window_counter() -> Script | None:
+    """The counting script for the configured Redis, or None where there is none."""
+    url = settings.REDIS_URL
+    if not url:
+        return None
+    if url not in _counters:
+        _counters[url] = redis.Redis.from_url(url).register_script(_COUNT_IN_WINDOWS)
+    return _counters[url]
 
 
 def within_limits(scope: str, key: str, limits: list[Limit]) -> bool:
@@ -88,14 +88,11 @@ def within_limits(scope: str, key: str, limits: list[Limit]) -> bool:
     in one command (a script Redis keeps): the busiest public forms call this on every
     submission.
     """
-    client = _redis()
-    if client is None:
+    count_in_windows = _window_counter()
+    if count_in_windows is None:
         results = [hit(scope, key, limit) for limit in limits]
         return all(results)
-    script = _count_scripts.get(settings.REDIS_URL)
-    if script is None:
-        script = _count_scripts[settings.REDIS_URL] = client.register_script(_COUNT_IN_WINDOWS)
-    counts = script(
+    counts = count_in_windows(
         keys=[_window_key(scope, key, limit) for limit in limits], args=[limit.seconds + 5 for limit in limits]
     )
     return all(int(count) <= limit.count for count, limit in zip(counts, limits, strict=True))
