@@ -7,6 +7,8 @@ moment ago. Here a connection that finished a request without a database error l
 than ``HEALTHY_FOR_SECONDS`` ago is taken to be alive; one that sat idle for longer
 (overnight, through a database restart, past a firewall's idle timeout: what the check
 is for) is still checked before it is used.
+
+Its compilers differ from Django's in one way, described in ``compiler``.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ import time
 
 from django.db.backends.postgresql import base
 
+from chorus.core.postgresql.operations import DatabaseOperations
+
 HEALTHY_FOR_SECONDS = 1.0
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations  # bulk inserts through UNNEST for keys to pages too (``compiler``)
     # When this connection last finished a request in which it answered without error.
     last_known_alive = -math.inf
     health_check_done: bool  # set by Django's own backend
