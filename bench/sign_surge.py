@@ -18,10 +18,13 @@ uvloop; cheap per request, so the load generator leaves as much of the shared co
 can to the server) then run, for a fixed time, signers doing the whole flow (GET the form,
 POST the signature, wait for the email, POST the confirmation; one in twenty submits again
 to exercise the "already signed" path) and readers refreshing the campaign page and
-count.json. Then the bare insert view is loaded with the same number of connections. It
-prints signatures/second, p50/p99 per step and the ratio to the bare view, the CPU each
-group of processes used per submission (the sink and the load generator have their own
-lines), and checks that the refreshed count equals the distinct confirmed signers and that
+count.json. Then the bare insert view is loaded with the same number of connections, and
+then the same flow with each post replaced by the bare insert (the form, two bare inserts,
+the readers; no form handling, filing or email): the ceiling for any implementation of this
+flow on this server, printed as its own ratio to the bare view. It prints
+signatures/second, p50/p99 per step and the ratio to the bare view, the CPU each group of
+processes used per submission (the sink and the load generator have their own lines), and
+checks that the refreshed count equals the distinct confirmed signers and that
 every confirmation a client saw is in the database (nothing lost).
 
 Rate limits and the minimum form-fill time are raised through their settings
@@ -374,6 +377,51 @@ def _bare_process(args: argparse.Namespace, results: Any) -> None:
     results.put(uvloop.run(_bare_load(args)))
 
 
+async def _floor_load(args: argparse.Namespace) -> tuple[int, float]:
+    """The surge's flow with every post replaced by the bare insert: the form, two bare
+    inserts (for the signature and the confirmation) and the readers, nothing else: no
+    form handling, rate limit, encryption, filing or email. What no implementation of
+    this flow can beat on this server, so its ratio to the bare insert caps any real one."""
+    from surge_client import HttpClient, HttpError
+
+    client = HttpClient(HOST, args.port, timeout=30)
+    get_form = client.encode("GET", ACTION_PATH + "sign/")
+    bare_post = client.encode("POST", "/bench/bare-insert/", form={"n": "1"})
+    reads = [client.encode("GET", ACTION_PATH), client.encode("GET", f"/campaigns/{ACTION_SLUG}/count.json")]
+    completed = 0
+    began = time.perf_counter()
+    deadline = began + args.duration
+
+    async def send(request: bytes) -> bool:
+        try:
+            return (await client.send(request)).status == 200
+        except (HttpError, OSError, TimeoutError):
+            return False
+
+    async def signer() -> None:
+        nonlocal completed
+        while time.perf_counter() < deadline:
+            if await send(get_form) and await send(bare_post) and await send(bare_post):
+                completed += 1
+
+    async def reader() -> None:
+        while time.perf_counter() < deadline:
+            for request in reads:
+                await send(request)
+
+    # As many connections as the surge: its signers and confirmers, and its readers.
+    loops = args.signers + max(1, args.signers // 2)
+    await asyncio.gather(*(signer() for _ in range(loops)), *(reader() for _ in range(args.readers)))
+    client.close()
+    return completed, time.perf_counter() - began
+
+
+def _floor_process(args: argparse.Namespace, results: Any) -> None:
+    import uvloop
+
+    results.put(uvloop.run(_floor_load(args)))
+
+
 def percentile(values: list[float], fraction: float) -> float:
     if not values:
         return float("nan")
@@ -476,6 +524,15 @@ def run(args: argparse.Namespace) -> None:
         for process in bare_procs:
             process.join()
 
+        print("The same flow with each post a bare insert (the ceiling for this flow)…", flush=True)
+        floor_results = context.Queue()
+        floor_procs = [context.Process(target=_floor_process, args=(args, floor_results)) for _ in range(args.clients)]
+        for process in floor_procs:
+            process.start()
+        floor_parts = [floor_results.get() for _ in floor_procs]
+        for process in floor_procs:
+            process.join()
+
         # The 5-second refresh must catch up with no help: poll the public count.
         after = db_query(args, COUNTED_SQL, (action_id,))[0]
         public_total = -1
@@ -518,6 +575,8 @@ def run(args: argparse.Namespace) -> None:
     bare_elapsed = max(part_elapsed for _, _, part_elapsed in bare_parts)
     bare_rps = len(bare_latencies) / bare_elapsed if bare_elapsed else float("nan")
     submit_rate = len(latencies["POST signature"]) / elapsed if elapsed else 0.0
+    floor_elapsed = max(part_elapsed for _, part_elapsed in floor_parts)
+    floor_rate = sum(part_completed for part_completed, _ in floor_parts) / floor_elapsed if floor_elapsed else 0.0
     all_requests = sum(len(values) for values in latencies.values())
 
     print()
@@ -539,6 +598,11 @@ def run(args: argparse.Namespace) -> None:
     )
     print()
     print(f"Signature submissions: {submit_rate:.1f}/s ({submit_rate / bare_rps:.0%} of the bare insert view)")
+    reached = submit_rate / floor_rate if floor_rate else 0.0
+    print(
+        f"Ceiling for this flow: {floor_rate:.1f}/s ({floor_rate / bare_rps:.0%} of the bare insert view), "
+        f"with each post a bare insert; the real flow reaches {reached:.0%} of it"
+    )
     print(f"Confirmed signatures:  {confirmed / elapsed if elapsed else 0:.1f}/s ({confirmed} in all)")
     print(
         f"All surge requests:    {all_requests / elapsed if elapsed else 0:.1f}/s "
