@@ -44,6 +44,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -371,12 +372,6 @@ async def _bare_load(args: argparse.Namespace) -> tuple[list[float], int, float]
     return latencies, errors, time.perf_counter() - began
 
 
-def _bare_process(args: argparse.Namespace, results: Any) -> None:
-    import uvloop
-
-    results.put(uvloop.run(_bare_load(args)))
-
-
 async def _floor_load(args: argparse.Namespace) -> tuple[int, float]:
     """The surge's flow with every post replaced by the bare insert: the form, two bare
     inserts (for the signature and the confirmation) and the readers, nothing else: no
@@ -416,10 +411,26 @@ async def _floor_load(args: argparse.Namespace) -> tuple[int, float]:
     return completed, time.perf_counter() - began
 
 
-def _floor_process(args: argparse.Namespace, results: Any) -> None:
+# A load: one client process's coroutine, given the options; what it returns is reported back.
+Load = Callable[[argparse.Namespace], Coroutine[Any, Any, Any]]
+
+
+def _load_process(load: Load, args: argparse.Namespace, results: Any) -> None:
     import uvloop
 
-    results.put(uvloop.run(_floor_load(args)))
+    results.put(uvloop.run(load(args)))
+
+
+def _load_in_every_client(context: Any, load: Load, args: argparse.Namespace) -> list[Any]:
+    """Run one load in each of the client processes at once; what each returned."""
+    results = context.Queue()
+    processes = [context.Process(target=_load_process, args=(load, args, results)) for _ in range(args.clients)]
+    for process in processes:
+        process.start()
+    parts = [results.get() for _ in processes]
+    for process in processes:
+        process.join()
+    return parts
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -516,22 +527,9 @@ def run(args: argparse.Namespace) -> None:
             process.join()
 
         print("Bare insert view, same server and connections…", flush=True)
-        bare_results = context.Queue()
-        bare_procs = [context.Process(target=_bare_process, args=(args, bare_results)) for _ in range(args.clients)]
-        for process in bare_procs:
-            process.start()
-        bare_parts = [bare_results.get() for _ in bare_procs]
-        for process in bare_procs:
-            process.join()
-
+        bare_parts = _load_in_every_client(context, _bare_load, args)
         print("The same flow with each post a bare insert (the ceiling for this flow)…", flush=True)
-        floor_results = context.Queue()
-        floor_procs = [context.Process(target=_floor_process, args=(args, floor_results)) for _ in range(args.clients)]
-        for process in floor_procs:
-            process.start()
-        floor_parts = [floor_results.get() for _ in floor_procs]
-        for process in floor_procs:
-            process.join()
+        floor_parts = _load_in_every_client(context, _floor_load, args)
 
         # The 5-second refresh must catch up with no help: poll the public count.
         after = db_query(args, COUNTED_SQL, (action_id,))[0]
