@@ -6,7 +6,8 @@ spares the driver and PostgreSQL a statement with thousands of parameters. It ch
 that every column's type can make an array by looking at a foreign key's target, and
 for a key to a page type that target is itself a key (``page_ptr``, to Wagtail's
 ``Page``), so every table that points at a page (signatures, for one) fell back to
-``VALUES``. Here the key's chain is followed to the column it stores.
+``VALUES``. Here Django makes its own decision, with each key's target shown as the
+column the chain of keys finally stores.
 """
 
 from __future__ import annotations
@@ -14,42 +15,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.backends.postgresql.compiler import (
-    InsertUnnest,
     SQLAggregateCompiler,
     SQLCompiler,
     SQLDeleteCompiler,
     SQLUpdateCompiler,
 )
 from django.db.backends.postgresql.compiler import SQLInsertCompiler as PostgreSQLInsertCompiler
-from django.db.models.sql.compiler import SQLInsertCompiler as GenericSQLInsertCompiler
 
 __all__ = ["SQLAggregateCompiler", "SQLCompiler", "SQLDeleteCompiler", "SQLInsertCompiler", "SQLUpdateCompiler"]
 
 
-def _stored_field(field: Any) -> Any:
-    """The field whose column a key stores: through every key in between."""
-    while field.is_relation:
-        field = field.target_field
-    return field
+class _KeyToStoredColumn:
+    """A foreign key as Django's ``UNNEST`` check should see it: its ``target_field`` is
+    the field whose column it stores, through every key in between. Everything else,
+    its column type included, is the key's own."""
+
+    def __init__(self, key: Any) -> None:
+        self._key = key
+
+    @property
+    def target_field(self) -> Any:
+        field = self._key
+        while field.is_relation:
+            field = field.target_field
+        return field
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._key, name)
 
 
 class SQLInsertCompiler(PostgreSQLInsertCompiler):
     def assemble_as_sql(self, fields: Any, value_rows: Any) -> Any:
-        if not self._unnest_fits(fields, value_rows):
-            return GenericSQLInsertCompiler.assemble_as_sql(self, fields, value_rows)
-        # Without a type's length (varchar[], not varchar(50)[]), as Django does, so nothing is cut.
-        db_types = [field.db_type(self.connection).split("(")[0] for field in fields]
-        return InsertUnnest([f"(%s)::{db_type}[]" for db_type in db_types]), [
-            list(map(list, zip(*value_rows, strict=True)))
-        ]
-
-    def _unnest_fits(self, fields: Any, value_rows: Any) -> bool:
-        """Django's conditions for ``UNNEST``, with keys followed to the column they store."""
-        return (
-            len(value_rows) > 1  # a single row has as many placeholders either way
-            and all(field is not None for field in fields)  # no fields: rows of DEFAULT
-            # A placeholder that depends on the value cannot stand for a whole array.
-            and not any(hasattr(field, "get_placeholder_sql") for field in fields)
-            and all(_stored_field(field).get_internal_type() in self.connection.data_types for field in fields)
-            and not any(hasattr(value, "as_sql") for row in value_rows for value in row)
-        )
+        seen = [_KeyToStoredColumn(field) if field is not None and field.is_relation else field for field in fields]
+        return super().assemble_as_sql(seen, value_rows)
