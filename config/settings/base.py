@@ -241,13 +241,21 @@ CHORUS_PAGE_CACHE_SECONDS = env_int("CHORUS_PAGE_CACHE_SECONDS", 60)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        # One line per task run (counts refresh every few seconds) drowns everything else.
+        "quiet_task_runs": {
+            "()": "chorus.core.logfilters.BelowLevelFrom",
+            "loggers": ["django.tasks", "django_tasks_db"],
+            "level": env_str("TASKS_LOG_LEVEL", "WARNING"),
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_task_runs"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own console handler here would print every "django.*" line a second
+        # time, through the root's.
+        "django": {"level": env_str("LOG_LEVEL", "INFO")},
         "axes": {"level": "WARNING"},
-        # One line per task run (counts refresh every few seconds) drowns everything else.
-        "django.tasks": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
-        "django_tasks_db": {"level": env_str("TASKS_LOG_LEVEL", "WARNING")},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
