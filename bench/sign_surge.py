@@ -372,7 +372,7 @@ async def _bare_load(args: argparse.Namespace) -> tuple[list[float], int, float]
     return latencies, errors, time.perf_counter() - began
 
 
-async def _floor_load(args: argparse.Namespace) -> tuple[int, float]:
+async def _ceiling_load(args: argparse.Namespace) -> tuple[int, float]:
     """The surge's flow with every post replaced by the bare insert: the form, two bare
     inserts (for the signature and the confirmation) and the readers, nothing else: no
     form handling, rate limit, encryption, filing or email. What no implementation of
@@ -529,7 +529,7 @@ def run(args: argparse.Namespace) -> None:
         print("Bare insert view, same server and connections…", flush=True)
         bare_parts = _load_in_every_client(context, _bare_load, args)
         print("The same flow with each post a bare insert (the ceiling for this flow)…", flush=True)
-        floor_parts = _load_in_every_client(context, _floor_load, args)
+        ceiling_parts = _load_in_every_client(context, _ceiling_load, args)
 
         # The 5-second refresh must catch up with no help: poll the public count.
         after = db_query(args, COUNTED_SQL, (action_id,))[0]
@@ -573,8 +573,10 @@ def run(args: argparse.Namespace) -> None:
     bare_elapsed = max(part_elapsed for _, _, part_elapsed in bare_parts)
     bare_rps = len(bare_latencies) / bare_elapsed if bare_elapsed else float("nan")
     submit_rate = len(latencies["POST signature"]) / elapsed if elapsed else 0.0
-    floor_elapsed = max(part_elapsed for _, part_elapsed in floor_parts)
-    floor_rate = sum(part_completed for part_completed, _ in floor_parts) / floor_elapsed if floor_elapsed else 0.0
+    ceiling_elapsed = max(part_elapsed for _, part_elapsed in ceiling_parts)
+    ceiling_rate = (
+        sum(part_completed for part_completed, _ in ceiling_parts) / ceiling_elapsed if ceiling_elapsed else 0.0
+    )
     all_requests = sum(len(values) for values in latencies.values())
 
     print()
@@ -596,9 +598,9 @@ def run(args: argparse.Namespace) -> None:
     )
     print()
     print(f"Signature submissions: {submit_rate:.1f}/s ({submit_rate / bare_rps:.0%} of the bare insert view)")
-    reached = submit_rate / floor_rate if floor_rate else 0.0
+    reached = submit_rate / ceiling_rate if ceiling_rate else 0.0
     print(
-        f"Ceiling for this flow: {floor_rate:.1f}/s ({floor_rate / bare_rps:.0%} of the bare insert view), "
+        f"Ceiling for this flow: {ceiling_rate:.1f}/s ({ceiling_rate / bare_rps:.0%} of the bare insert view), "
         f"with each post a bare insert; the real flow reaches {reached:.0%} of it"
     )
     print(f"Confirmed signatures:  {confirmed / elapsed if elapsed else 0:.1f}/s ({confirmed} in all)")

@@ -20,9 +20,20 @@ class BelowLevelFrom(logging.Filter):
         super().__init__()
         self.names = tuple(loggers)
         self.prefixes = tuple(f"{name}." for name in self.names)
-        self.level = logging.getLevelName(level) if isinstance(level, str) else level
+        self.level = _level_number(level)
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno >= self.level:
             return True
         return not (record.name in self.names or record.name.startswith(self.prefixes))
+
+
+def _level_number(level: str | int) -> int:
+    """A level's number, refusing an unknown name when the log is set up rather than at
+    every record (``TASKS_LOG_LEVEL=VERBOSE``, say)."""
+    if isinstance(level, int):
+        return level
+    levels = logging.getLevelNamesMapping()
+    if level.upper() not in levels:
+        raise ValueError(f"Unknown log level {level!r}: use one of {', '.join(sorted(levels))}.")
+    return levels[level.upper()]

@@ -238,6 +238,7 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 # Public pages may be cached by browsers and shared caches for this long.
 CHORUS_PAGE_CACHE_SECONDS = env_int("CHORUS_PAGE_CACHE_SECONDS", 60)
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -250,11 +251,11 @@ LOGGING = {
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_task_runs"]}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own console handler here would print every "django.*" line a second
         # time, through the root's.
-        "django": {"level": env_str("LOG_LEVEL", "INFO")},
+        "django": {"level": LOG_LEVEL},
         "axes": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
     },

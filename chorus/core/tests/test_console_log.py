@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from chorus.core.logfilters import BelowLevelFrom
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -66,3 +68,9 @@ def test_the_filter_holds_back_only_the_named_loggers_and_their_children() -> No
     assert quiet.filter(_record("django.tasks", logging.WARNING))
     assert quiet.filter(_record("django.tasksmith", logging.INFO))  # a name that only starts the same
     assert quiet.filter(_record("django", logging.INFO))
+
+
+def test_an_unknown_level_is_refused_when_the_log_is_set_up() -> None:
+    with pytest.raises(ValueError, match="Unknown log level 'VERBOSE'"):
+        BelowLevelFrom(["django.tasks"], "VERBOSE")
+    assert BelowLevelFrom(["django.tasks"], "warning").level == logging.WARNING
