@@ -6,7 +6,8 @@ A run RUNNING for longer than its lease is taken to have lost its worker and goe
 to READY, so the next free worker runs it again.
 
 So a task may run twice: once in the worker that died, part or all of the way, and
-again after the lease. Every task in Chorus is written to bear that: senders claim
+again after the lease. A run that has lost three workers is marked failed instead: it
+is most likely what kills them. Every task in Chorus is written to bear that: senders claim
 their rows and settle each one once (docs/decisions/0017-periodic-jobs-and-lost-tasks.md
 lists them and why). A task that legitimately runs longer than the default lease
 (``CHORUS_TASK_LEASE_SECONDS``) declares its own, above ``@task``:
@@ -55,6 +56,14 @@ class DeclaredLease:
 
 declared_leases: list[DeclaredLease] = []
 
+# A run whose worker has died this many times is probably what kills it (running out of
+# memory, say): it is marked failed rather than handed to a fourth worker.
+GIVE_UP_AFTER_LOST_WORKERS = 3
+
+
+class WorkerLost(Exception):
+    """Recorded as the error of a run given up after its workers kept dying."""
+
 
 def lease(duration: timedelta) -> Callable[[Target], Target]:
     """Give the decorated Task a lease other than the default: how long a run may take
@@ -83,26 +92,43 @@ def default_lease() -> timedelta:
 def task_runs_requeue_lost(*, now: datetime | None = None, result_ids: Iterable[str] | None = None) -> int:
     """Put back in the queue every run RUNNING for longer than its lease; returns how many.
 
-    ``result_ids`` limits it to those runs (the scheduler asks about the one run it waits on).
+    A run that has already lost ``GIVE_UP_AFTER_LOST_WORKERS`` workers is marked failed
+    instead. ``result_ids`` limits it to those runs (the scheduler asks about the one run
+    it waits on).
     """
     now = now or timezone.now()
     running = DBTaskResult.objects.running()
     if result_ids is not None:
         running = running.filter(pk__in=list(result_ids))
     own = {declared.task_path: declared.duration for declared in leases_declared()}
-    # One conditional UPDATE per lease length: a run that finishes meanwhile is no longer
-    # RUNNING and stays as its worker left it.
     expired = ~Q(task_path__in=list(own)) & Q(started_at__lt=now - default_lease())
     for duration in set(own.values()):
         paths = [path for path, length in own.items() if length == duration]
         expired |= Q(task_path__in=paths, started_at__lt=now - duration)
-    lost = list(running.filter(expired).values_list("pk", "task_path"))
+    lost = list(running.filter(expired).values_list("pk", "task_path", "worker_ids"))
     if not lost:
         return 0
-    requeued = running.filter(expired, pk__in=[pk for pk, _ in lost]).update(status=TaskResultStatus.READY)
-    if requeued:
+    # Each UPDATE repeats the conditions, so a run that finished, or was queued again and
+    # claimed by a new worker, since it was read is left alone.
+    again = [pk for pk, _, workers in lost if len(workers) < GIVE_UP_AFTER_LOST_WORKERS]
+    given_up = [pk for pk, _, workers in lost if len(workers) >= GIVE_UP_AFTER_LOST_WORKERS]
+    requeued = running.filter(expired, pk__in=again).update(status=TaskResultStatus.READY) if again else 0
+    failed = 0
+    if given_up:
+        failed = running.filter(expired, pk__in=given_up).update(
+            status=TaskResultStatus.FAILED,
+            finished_at=now,
+            return_value=None,
+            exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
+            traceback=f"WorkerLost: the worker running this task stopped {GIVE_UP_AFTER_LOST_WORKERS} times.\n",
+        )
+    if requeued or failed:
         # Task names and counts only: a run's arguments are ids, but they stay out of logs anyway.
-        by_task = dict(Counter(path for _, path in lost))
-        logger.warning("Queued %s task run(s) again whose worker stopped: %s", requeued, by_task)
-        log_action("core.task_runs.requeued", data={"count": requeued, "by_task": by_task}, screen="task leases")
+        by_task = dict(Counter(path for _, path, _ in lost))
+        logger.warning("Task runs whose worker stopped: %s queued again, %s given up (%s)", requeued, failed, by_task)
+        log_action(
+            "core.task_runs.requeued",
+            data={"requeued": requeued, "given_up": failed, "by_task": by_task},
+            screen="task leases",
+        )
     return requeued

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from chorus.core import leases
-from chorus.core.leases import DeclaredLease, task_runs_requeue_lost
+from chorus.core.leases import DeclaredLease, WorkerLost, task_runs_requeue_lost
 from chorus.core.models import AuditEvent
 from chorus.core.tasks import requeue_lost_task_runs
 
@@ -147,10 +147,32 @@ def test_the_audit_log_and_the_log_get_counts_and_task_names_only(caplog: pytest
     with caplog.at_level(logging.WARNING, logger="chorus.core.leases"):
         assert requeue_lost_task_runs.call() == 2
     event = AuditEvent.objects.get(action="core.task_runs.requeued")
-    assert event.data == {"count": 2, "by_task": {count_signatures.module_path: 2}}
-    assert "2 task run(s)" in caplog.text
+    assert event.data == {"requeued": 2, "given_up": 0, "by_task": {count_signatures.module_path: 2}}
+    assert "2 queued again, 0 given up" in caplog.text
     for text in (str(event.data), caplog.text):
         assert "101" not in text and "102" not in text  # no arguments
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DATABASE_TASKS)
+def test_a_run_that_keeps_losing_its_worker_is_given_up_after_the_third() -> None:
+    long_ago = timezone.now() - timedelta(hours=1)
+    twice = _left_running(started=long_ago)
+    DBTaskResult.objects.filter(pk=twice.pk).update(worker_ids=["died-1", "died-2"])
+    thrice = _left_running(started=long_ago)
+    DBTaskResult.objects.filter(pk=thrice.pk).update(worker_ids=["died-1", "died-2", "died-3"])
+
+    assert task_runs_requeue_lost() == 1
+
+    twice.refresh_from_db()
+    thrice.refresh_from_db()
+    assert twice.status == TaskResultStatus.READY  # a third worker may try
+    assert thrice.status == TaskResultStatus.FAILED and thrice.finished_at is not None
+    error = thrice.task_result.errors[0]
+    assert error.exception_class is WorkerLost
+    assert "stopped 3 times" in error.traceback
+    event = AuditEvent.objects.get(action="core.task_runs.requeued")
+    assert (event.data["requeued"], event.data["given_up"]) == (1, 1)
 
 
 def test_the_job_runs_every_minute() -> None:
