@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -181,3 +185,17 @@ def test_the_job_runs_every_minute() -> None:
     job = next(job for job in periodic_jobs() if job.name == "core.requeue_lost_task_runs")
     assert job.task is requeue_lost_task_runs
     assert job.every == timedelta(minutes=1)
+
+
+def test_a_lease_too_short_for_an_ordinary_run_stops_start_up() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "CHORUS_TASK_LEASE_SECONDS": "30"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "CHORUS_TASK_LEASE_SECONDS must be 60 or more" in result.stderr

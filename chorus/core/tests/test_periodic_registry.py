@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.tasks import Task, task
@@ -57,6 +60,7 @@ EXPECTED = {
 
 
 def test_each_app_declares_its_jobs_by_their_existing_names() -> None:
+    assert not hasattr(settings, "CHORUS_PERIODIC_JOBS")  # one place only: the code
     jobs = periodic_jobs()
     assert {job.name: (job.task_path, job.every) for job in jobs} == EXPECTED
     assert all(isinstance(job.task, Task) for job in jobs)
@@ -146,3 +150,15 @@ def test_the_scheduler_and_the_worker_refuse_to_start_on_a_broken_declaration(co
     # call_command skips the checks unless asked; run from the command line, they run.
     with pytest.raises(SystemCheckError, match=r"core\.E001"):
         call_command(*command, skip_checks=False)
+
+
+def test_settings_comments_say_what_a_setting_does_not_which_issue_added_it() -> None:
+    root = Path(__file__).resolve().parents[3]
+    files = [*sorted((root / "config" / "settings").glob("*.py")), root / ".env.example"]
+    mentions = [
+        f"{path.name}:{number}"
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if line.lstrip().startswith("#") and re.search(r"\bissue \d+", line, re.IGNORECASE)
+    ]
+    assert mentions == []
