@@ -6,11 +6,13 @@ A run RUNNING for longer than its lease is taken to have lost its worker and goe
 to READY, so the next free worker runs it again.
 
 So a task may run twice: once in the worker that died, part or all of the way, and
-again after the lease. A run that has lost three workers is marked failed instead: it
-is most likely what kills them. Every task in Chorus is written to bear that: senders claim
+again after the lease. Every task in Chorus is written to bear that: senders claim
 their rows and settle each one once (docs/decisions/0017-periodic-jobs-and-lost-tasks.md
-lists them and why). A task that legitimately runs longer than the default lease
-(``CHORUS_TASK_LEASE_SECONDS``) declares its own, above ``@task``:
+lists them and why). A run that has lost three workers is marked failed instead: it is
+most likely what kills them.
+
+A task that legitimately runs longer than the default lease (``CHORUS_TASK_LEASE_SECONDS``)
+declares its own, above ``@task``:
 
     @lease(timedelta(hours=1))
     @task
@@ -28,12 +30,13 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db.models import Q
-from django.tasks import Task, TaskResultStatus
+from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django_tasks_db.models import DBTaskResult
 
 from chorus.core.audit import log_action
+from chorus.core.periodic import dotted_path
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +52,7 @@ class DeclaredLease:
 
     @property
     def task_path(self) -> str:
-        if isinstance(self.task, Task):
-            return self.task.module_path
-        return f"{getattr(self.task, '__module__', '?')}.{getattr(self.task, '__qualname__', repr(self.task))}"
+        return dotted_path(self.task)
 
 
 declared_leases: list[DeclaredLease] = []

@@ -29,6 +29,13 @@ from django.utils.module_loading import autodiscover_modules
 Target = TypeVar("Target")
 
 
+def dotted_path(target: Any) -> str:
+    """Where a decorated object was defined, for messages: a Task's own path, else its function's."""
+    if isinstance(target, Task):
+        return target.module_path
+    return f"{getattr(target, '__module__', '?')}.{getattr(target, '__qualname__', repr(target))}"
+
+
 @dataclass(frozen=True)
 class PeriodicJob:
     """One job: enqueue ``task`` (with no arguments) every ``every``."""
@@ -40,9 +47,7 @@ class PeriodicJob:
 
     @property
     def task_path(self) -> str:
-        if isinstance(self.task, Task):
-            return self.task.module_path
-        return f"{getattr(self.task, '__module__', '?')}.{getattr(self.task, '__qualname__', repr(self.task))}"
+        return dotted_path(self.task)
 
 
 class PeriodicRegistry:
