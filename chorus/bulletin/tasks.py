@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.tasks import task
 
 from chorus.bulletin import services
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.tokens import confirm_token, manage_token
+from chorus.core.leases import lease
 from chorus.core.mail import send_templated_email
+from chorus.core.periodic import periodic
 
 
 @task
@@ -38,6 +42,9 @@ def send_already_subscribed_email(subscription_id: int) -> None:
     )
 
 
+# A large send may outlast the default lease. Running it again is safe (rows are claimed;
+# a batch whose worker died goes to reconciliation), but one run per issue is enough.
+@lease(timedelta(hours=1))
 @task
 def send_issue(issue_id: int) -> None:
     """Send batches until the issue has nothing left to claim (dedicated workers may help)."""
@@ -46,11 +53,13 @@ def send_issue(issue_id: int) -> None:
     run_worker(issue_id=issue_id, until_idle=True)
 
 
+@periodic(every=timedelta(hours=1), name="bulletin-draft")
 @task
 def assemble_weekly_draft() -> None:
     services.issue_draft_assemble()
 
 
+@periodic(every=timedelta(minutes=1), name="bulletin-scheduled")
 @task
 def start_scheduled_issues() -> None:
     from chorus.bulletin.selectors import scheduled_issue_ids_due
@@ -64,6 +73,7 @@ def send_schedule_failed_email(issue_id: int) -> None:
     services.issue_schedule_failure_notify(issue_id=issue_id)
 
 
+@periodic(every=timedelta(minutes=1), name="bulletin-stale-claims")
 @task
 def recover_stale_claims() -> None:
     from chorus.bulletin.sending import deliveries_recover_stale
@@ -71,11 +81,13 @@ def recover_stale_claims() -> None:
     deliveries_recover_stale()
 
 
+@periodic(every=timedelta(days=1), name="bulletin-pending-cleanup")
 @task
 def remove_unconfirmed() -> None:
     services.subscriptions_remove_unconfirmed()
 
 
+@periodic(every=timedelta(days=1), name="bulletin-ended-cleanup")
 @task
 def remove_ended() -> None:
     services.subscriptions_remove_ended()

@@ -7,9 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from django.core import checks
         from django.tasks.signals import task_finished
         from django.urls import register_converter
 
+        from chorus.core.checks import check_periodic_jobs
         from chorus.core.ids import IdConverter
         from chorus.core.longlived import freeze_after_first_task
 
@@ -17,3 +19,5 @@ class CoreConfig(AppConfig):
         register_converter(IdConverter, "id")
 
         task_finished.connect(freeze_after_first_task, dispatch_uid="chorus.core.freeze_after_first_task")
+        # Runs when runserver, the worker, the scheduler and `manage.py check` start.
+        checks.register(check_periodic_jobs)

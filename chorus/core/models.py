@@ -50,6 +50,9 @@ class ScheduledJob(models.Model):
     name = models.CharField(max_length=100, unique=True)
     next_run_at = models.DateTimeField()
     last_enqueued_at = models.DateTimeField(null=True, blank=True)
+    # The task backend's id for the run enqueued last: the job is not enqueued again
+    # until the backend says that run has finished (chorus.core.schedule).
+    last_result_id = models.CharField(max_length=255, blank=True, default="")
 
     def __str__(self) -> str:
         return self.name

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.tasks import task
 
 from chorus.core.housekeeping import task_results_prune
+from chorus.core.leases import task_runs_requeue_lost
+from chorus.core.periodic import periodic
 
 
+@periodic(every=timedelta(days=1), name="core.prune_task_results")
 @task
 def prune_task_results() -> int:
     return task_results_prune()
+
+
+@periodic(every=timedelta(minutes=1), name="core.requeue_lost_task_runs")
+@task
+def requeue_lost_task_runs() -> int:
+    """Queue again the runs whose worker died (RUNNING past their lease)."""
+    return task_runs_requeue_lost()

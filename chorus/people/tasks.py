@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
 from chorus.core import crypto
 from chorus.core.mail import send_templated_email
+from chorus.core.periodic import periodic
 from chorus.people.models import PrivacyLink
 from chorus.people.services import people_retention_apply
 
@@ -26,6 +29,7 @@ def send_privacy_link(*, link_id: int, sealed_token: str) -> None:
     )
 
 
+@periodic(every=timedelta(hours=1), name="people.retention")
 @task()
 def people_retention_run() -> None:
     people_retention_apply()

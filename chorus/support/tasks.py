@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
 
 from chorus.core.mail import send_templated_email
+from chorus.core.periodic import periodic
 from chorus.support.models import SupportRequest
 from chorus.support.services import (
     support_requests_anonymise_closed,
@@ -45,18 +48,23 @@ def support_send_new_message_email(support_request_id: int) -> None:
     )
 
 
+# Notices are sent as things happen; this catches any run lost on the way and retries
+# notices a busy mail server put off.
+@periodic(every=timedelta(minutes=1), name="support-staff-notices")
 @task
 def support_send_staff_notices() -> int:
     """Tell staff about new requests, members' replies and assignments, in batches (no content)."""
     return support_staff_notices_send()
 
 
+@periodic(every=timedelta(hours=6), name="support-retention")
 @task
 def support_retention_run() -> int:
     """Anonymise the content of requests closed longer than the retention period."""
     return support_requests_anonymise_closed()
 
 
+@periodic(every=timedelta(hours=6), name="support-close-inactive")
 @task
 def support_close_inactive_run() -> dict[str, int]:
     """Close requests left waiting for the member, or untouched, too long (see workflow.py)."""

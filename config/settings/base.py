@@ -261,7 +261,7 @@ LOGGING = {
     },
 }
 
-# --- shared privacy machinery (chorus.core) ---
+# --- keys for personal data, client addresses and form checks (chorus.core) ---
 # Encryption keys for personal data: "id:base64key,id:base64key", newest first.
 CHORUS_ENCRYPTION_KEYS = env_str("CHORUS_ENCRYPTION_KEYS")
 # Separate keys for blind indexes (email lookups) and for hashing client addresses.
@@ -274,17 +274,22 @@ if CHORUS_BLIND_INDEX_KEY == CHORUS_IP_HASH_KEY:
     raise ImproperlyConfigured("CHORUS_BLIND_INDEX_KEY and CHORUS_IP_HASH_KEY must differ.")
 # Trust X-Real-IP only behind a proxy that overwrites it (docs/deployment.md).
 CHORUS_TRUST_X_REAL_IP = env_bool("CHORUS_TRUST_X_REAL_IP", False)
+# Forms sent back faster than this many seconds are treated as probably from a bot.
 CHORUS_MIN_FORM_FILL_SECONDS = env_int("CHORUS_MIN_FORM_FILL_SECONDS", 3)
-# Periodic jobs enqueued by `manage.py run_scheduler`; apps add theirs below.
-CHORUS_PERIODIC_JOBS: list[dict[str, object]] = []
+
+# --- background tasks: finished runs kept, lost runs queued again (chorus.core) ---
+# Periodic jobs are declared in code, beside their tasks (chorus.core.periodic).
 # Finished task runs (their arguments, and a failed run's error) are deleted after this many days.
 CHORUS_RETENTION_TASK_RESULTS_DAYS = env_int("CHORUS_RETENTION_TASK_RESULTS_DAYS", 7)
-CHORUS_PERIODIC_JOBS += [
-    {"name": "core.prune_task_results", "task": "chorus.core.tasks.prune_task_results", "every_seconds": 86400},
-    {"name": "accounts.prune_sign_ins", "task": "chorus.accounts.tasks.prune_sign_in_records", "every_seconds": 3600},
-]
+# A task run still marked running after this many seconds is taken to have lost its worker
+# and is queued again. A task that legitimately runs longer declares its own lease
+# (chorus.core.leases).
+CHORUS_TASK_LEASE_SECONDS = env_int("CHORUS_TASK_LEASE_SECONDS", 15 * 60)
+if CHORUS_TASK_LEASE_SECONDS < 60:
+    # Ordinary runs take seconds to a minute: a shorter lease would start live runs twice.
+    raise ImproperlyConfigured("CHORUS_TASK_LEASE_SECONDS must be 60 or more.")
 
-# --- people and privacy (issue 3) ---
+# --- people: retention, privacy links, staff second factor ---
 # Retention, in days (docs/data-protection.md). A person with no agreement left and
 # nothing else held about them is anonymised this long after their last purpose ended.
 CHORUS_RETENTION_PERSON_DAYS = env_int("CHORUS_RETENTION_PERSON_DAYS", 30)
@@ -293,15 +298,12 @@ CHORUS_RETENTION_PRIVACY_LINK_DAYS = env_int("CHORUS_RETENTION_PRIVACY_LINK_DAYS
 # The emailed privacy link works once, for this long; the access it opens lasts this long.
 CHORUS_PRIVACY_LINK_MINUTES = env_int("CHORUS_PRIVACY_LINK_MINUTES", 60)
 CHORUS_PRIVACY_GRANT_MINUTES = env_int("CHORUS_PRIVACY_GRANT_MINUTES", 30)
-CHORUS_PERIODIC_JOBS.append(
-    {"name": "people.retention", "task": "chorus.people.tasks.people_retention_run", "every_seconds": 3600}
-)
 # Staff whose role sees personal data must pass a TOTP second factor before any admin page.
 MIDDLEWARE.append("chorus.accounts.middleware.RequireTwoFactorMiddleware")
 OTP_TOTP_ISSUER = "Chorus"
 
 
-# --- campaigns (issue 4) ---
+# --- campaigns: open letters and petitions ---
 # Signing limits per hashed client address; the surge benchmark raises them.
 CHORUS_CAMPAIGNS_SIGN_BURST = env_int("CHORUS_CAMPAIGNS_SIGN_BURST", 10)  # per minute
 CHORUS_CAMPAIGNS_SIGN_SUSTAINED = env_int("CHORUS_CAMPAIGNS_SIGN_SUSTAINED", 60)  # per day
@@ -324,22 +326,8 @@ CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 5
 CHORUS_CAMPAIGNS_TREND_FACTOR = env_int("CHORUS_CAMPAIGNS_TREND_FACTOR", 3)
 # How long browsers and shared caches may keep campaign pages and count.json.
 CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
-CHORUS_PERIODIC_JOBS += [
-    {"name": "campaigns.refresh_counts", "task": "chorus.campaigns.tasks.refresh_counts", "every_seconds": 5},
-    # Signers' emails are sent as they are asked for; this catches any run lost on the way.
-    {"name": "campaigns.send_signer_emails", "task": "chorus.campaigns.tasks.send_signer_emails", "every_seconds": 30},
-    # Updates are sent when staff press Send; this finishes any send a broken connection stopped.
-    {
-        "name": "campaigns.resume_updates",
-        "task": "chorus.campaigns.tasks.resume_campaign_updates",
-        "every_seconds": 600,
-    },
-    {"name": "campaigns.recount_all", "task": "chorus.campaigns.tasks.recount_all", "every_seconds": 86400},
-    {"name": "campaigns.trend_check", "task": "chorus.campaigns.tasks.trend_check", "every_seconds": 3600},
-    {"name": "campaigns.retention", "task": "chorus.campaigns.tasks.apply_retention", "every_seconds": 86400},
-]
 
-# --- support desk (issue 5) ---
+# --- support desk: members' policy alerts and requests for support ---
 # Working-day targets for the triage desk's clocks ("waiting on member" pauses them).
 CHORUS_SUPPORT_FIRST_RESPONSE_DAYS = env_int("CHORUS_SUPPORT_FIRST_RESPONSE_DAYS", 2)
 CHORUS_SUPPORT_RESOLUTION_DAYS = env_int("CHORUS_SUPPORT_RESOLUTION_DAYS", 20)
@@ -347,9 +335,6 @@ CHORUS_SUPPORT_RESOLUTION_DAYS = env_int("CHORUS_SUPPORT_RESOLUTION_DAYS", 20)
 CHORUS_SUPPORT_REOPEN_DAYS = env_int("CHORUS_SUPPORT_REOPEN_DAYS", 30)
 # The content of closed requests is anonymised this many days after closing (counts survive).
 CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
-CHORUS_PERIODIC_JOBS.append(
-    {"name": "support-retention", "task": "chorus.support.tasks.support_retention_run", "every_seconds": 6 * 60 * 60}
-)
 # That retention starts only when a request closes, so a job also closes open requests
 # nobody has touched. "Activity" is a message, internal note or status change. A request
 # waiting for the member closes after this many days without any (a reply reopens it):
@@ -361,20 +346,8 @@ if min(CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS, CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS)
     raise ImproperlyConfigured(
         "CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS and CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS must be 1 or more."
     )
-CHORUS_PERIODIC_JOBS.append(
-    {
-        "name": "support-close-inactive",
-        "task": "chorus.support.tasks.support_close_inactive_run",
-        "every_seconds": 6 * 60 * 60,
-    }
-)
-# Staff notices (new requests, replies, assignments) are sent as they happen; this catches
-# any run lost on the way and retries notices a busy mail server put off.
-CHORUS_PERIODIC_JOBS.append(
-    {"name": "support-staff-notices", "task": "chorus.support.tasks.support_send_staff_notices", "every_seconds": 60}
-)
 
-# --- bulletin (issue 6) ---
+# --- members' bulletin: weekly draft, sending, bounces ---
 # Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.
 # A source whose app is not installed yet is skipped with a warning.
 BULLETIN_DRAFT_SOURCES = [
@@ -399,15 +372,8 @@ BULLETIN_MAILER = env_str("BULLETIN_MAILER", "default")
 # Subscriptions that ended (unsubscribed, or suspended after bounces) are deleted this many
 # days after they ended, with their bounces; the person then falls to people's retention.
 BULLETIN_RETENTION_ENDED_DAYS = env_int("BULLETIN_RETENTION_ENDED_DAYS", 30)
-CHORUS_PERIODIC_JOBS += [
-    {"name": "bulletin-draft", "task": "chorus.bulletin.tasks.assemble_weekly_draft", "every_seconds": 3600},
-    {"name": "bulletin-scheduled", "task": "chorus.bulletin.tasks.start_scheduled_issues", "every_seconds": 60},
-    {"name": "bulletin-stale-claims", "task": "chorus.bulletin.tasks.recover_stale_claims", "every_seconds": 60},
-    {"name": "bulletin-pending-cleanup", "task": "chorus.bulletin.tasks.remove_unconfirmed", "every_seconds": 86400},
-    {"name": "bulletin-ended-cleanup", "task": "chorus.bulletin.tasks.remove_ended", "every_seconds": 86400},
-]
 
-# --- tracker (issue 7) ---
+# --- policy tracker: importers and response reminders ---
 # Importers filter upstream data by these search terms (comma-separated).
 TRACKER_SEARCH_TERMS = env_list("TRACKER_SEARCH_TERMS", ["mental health", "Mental Health Act", "data sharing"])
 TRACKER_BILLS_API_URL = env_str("TRACKER_BILLS_API_URL", "https://bills-api.parliament.uk")
@@ -416,7 +382,3 @@ TRACKER_GOVUK_API_URL = env_str("TRACKER_GOVUK_API_URL", "https://www.gov.uk")
 TRACKER_IMPORT_TIMEOUT_SECONDS = env_int("TRACKER_IMPORT_TIMEOUT_SECONDS", 20)
 # Response owners are reminded this many working days (England and Wales) before a window closes.
 TRACKER_REMINDER_WORKING_DAYS = env_int("TRACKER_REMINDER_WORKING_DAYS", 5)
-CHORUS_PERIODIC_JOBS += [
-    {"name": "tracker-import", "task": "chorus.tracker.tasks.import_all_sources", "every_seconds": 86400},
-    {"name": "tracker-reminders", "task": "chorus.tracker.tasks.send_response_reminders", "every_seconds": 86400},
-]

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from chorus.accounts.models import User
 from chorus.accounts.services import sign_in_records_prune
+from chorus.core.periodic import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,6 @@ def test_failed_attempts_are_deleted_after_the_retention_period(editor: User, se
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["another-typo"]
 
 
-def test_the_prune_runs_every_hour(settings: Any) -> None:
-    jobs = {job["task"]: job["every_seconds"] for job in settings.CHORUS_PERIODIC_JOBS}
-    assert jobs["chorus.accounts.tasks.prune_sign_in_records"] == 3600
+def test_the_prune_runs_every_hour() -> None:
+    jobs = {job.task_path: job.every for job in periodic_jobs()}
+    assert jobs["chorus.accounts.tasks.prune_sign_in_records"] == timedelta(hours=1)

@@ -29,7 +29,7 @@ from chorus.bulletin.selectors import issue_progress
 from chorus.bulletin.tasks import remove_ended
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
-from chorus.core.schedule import configured_jobs
+from chorus.core.periodic import periodic_jobs
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import people_retention_apply, person_erase
 from chorus.people.tests.factories import give_consent
@@ -60,7 +60,7 @@ def _reload(subscription: Subscription) -> Subscription:
 
 
 def test_the_job_runs_daily() -> None:
-    job = next(job for job in configured_jobs() if job.name == "bulletin-ended-cleanup")
+    job = next(job for job in periodic_jobs() if job.name == "bulletin-ended-cleanup")
     assert job.task_path == "chorus.bulletin.tasks.remove_ended"
     assert job.every == timedelta(days=1)
 

@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from chorus.core.housekeeping import task_results_prune
 from chorus.core.mail import MailNotSent
+from chorus.core.periodic import periodic_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +46,6 @@ def test_finished_runs_go_after_the_retention_period_and_waiting_ones_stay(setti
     assert successful.pk not in remaining and failed.pk not in remaining
 
 
-def test_the_daily_job_is_scheduled(settings: Any) -> None:
-    jobs = {job["task"]: job["every_seconds"] for job in settings.CHORUS_PERIODIC_JOBS}
-    assert jobs["chorus.core.tasks.prune_task_results"] == 86400
+def test_the_daily_job_is_scheduled() -> None:
+    jobs = {job.task_path: job.every for job in periodic_jobs()}
+    assert jobs["chorus.core.tasks.prune_task_results"] == timedelta(days=1)

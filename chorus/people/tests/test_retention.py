@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from chorus.core.models import AuditEvent
-from chorus.core.schedule import configured_jobs
+from chorus.core.periodic import periodic_jobs
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
 from chorus.people.services import consent_withdraw, people_retention_apply
 from chorus.people.tasks import people_retention_run
@@ -26,7 +26,7 @@ def _days(n: int) -> timedelta:
 
 
 def test_the_job_is_scheduled() -> None:
-    job = next(job for job in configured_jobs() if job.name == "people.retention")
+    job = next(job for job in periodic_jobs() if job.name == "people.retention")
     assert job.task_path == "chorus.people.tasks.people_retention_run"
 
 

@@ -12,7 +12,7 @@ from django.core import mail
 from django.test import Client, override_settings
 
 from chorus.core.models import AuditEvent
-from chorus.core.schedule import configured_jobs
+from chorus.core.periodic import periodic_jobs
 from chorus.support import workflow
 from chorus.support.models import Message, MessageAuthor, RequestEvent, SupportRequest
 from chorus.support.services import (
@@ -69,7 +69,7 @@ def _status(support_request: SupportRequest) -> str:
 
 
 def test_the_job_is_scheduled_every_six_hours() -> None:
-    jobs = {job.task_path: job for job in configured_jobs()}
+    jobs = {job.task_path: job for job in periodic_jobs()}
     job = jobs["chorus.support.tasks.support_close_inactive_run"]
     assert job.every == timedelta(hours=6)
 

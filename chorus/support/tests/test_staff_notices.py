@@ -22,6 +22,7 @@ from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.core.mail import MailNotSent
 from chorus.core.models import AuditEvent
+from chorus.core.periodic import periodic_jobs
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.support.models import RequestKind, StaffNotice, StaffNoticeReason, SupportRequest
 from chorus.support.services import (
@@ -290,8 +291,8 @@ def test_a_sender_run_clears_its_flag_and_a_periodic_job_catches_lost_runs(casew
     make_request(email="")
     support_staff_notices_send()
     assert cache.get(STAFF_NOTICES_QUEUED) is None
-    jobs = {job["task"]: job for job in settings.CHORUS_PERIODIC_JOBS}
-    assert jobs["chorus.support.tasks.support_send_staff_notices"]["every_seconds"] <= 60
+    jobs = {job.task_path: job for job in periodic_jobs()}
+    assert jobs["chorus.support.tasks.support_send_staff_notices"].every <= timedelta(seconds=60)
 
 
 def test_several_replies_before_a_run_are_one_line(caseworker: User) -> None:

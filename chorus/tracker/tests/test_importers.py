@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from chorus.core.models import AuditEvent
+from chorus.core.periodic import periodic_jobs
 from chorus.tracker.models import (
     WINDOWS_FIELD,
     ChangeKind,
@@ -273,11 +274,11 @@ def test_management_command_fails_loudly_when_a_source_fails(monkeypatch: pytest
         call_command("import_tracker", "--source", "govuk")
 
 
-def test_the_daily_import_is_registered_as_a_periodic_job(settings: Any) -> None:
-    jobs = {job["name"]: job for job in settings.CHORUS_PERIODIC_JOBS}
-    assert jobs["tracker-import"]["task"] == "chorus.tracker.tasks.import_all_sources"
-    assert jobs["tracker-import"]["every_seconds"] == 86400
-    assert jobs["tracker-reminders"]["task"] == "chorus.tracker.tasks.send_response_reminders"
+def test_the_daily_import_is_registered_as_a_periodic_job() -> None:
+    jobs = {job.name: job for job in periodic_jobs()}
+    assert jobs["tracker-import"].task_path == "chorus.tracker.tasks.import_all_sources"
+    assert jobs["tracker-import"].every == datetime.timedelta(days=1)
+    assert jobs["tracker-reminders"].task_path == "chorus.tracker.tasks.send_response_reminders"
 
 
 def test_daily_task_imports_every_source_independently(monkeypatch: pytest.MonkeyPatch) -> None:
