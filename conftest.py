@@ -74,13 +74,19 @@ def client_for(user: User) -> Client:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
     """Each test starts with empty caches: cached pages, remembered pages and rate-limit
-    counters never leak between tests."""
+    counters never leak between tests, and every Redis circuit breaker starts closed."""
     from django.core.cache import cache
 
+    from chorus.core.breaker import breakers_reset
     from chorus.core.memo import clear_all_local_memos
+    from chorus.core.ratelimit import LOCAL_WINDOWS
 
-    cache.clear()
-    clear_all_local_memos()
+    def forget() -> None:
+        cache.clear()
+        clear_all_local_memos()
+        LOCAL_WINDOWS.clear()
+        breakers_reset()
+
+    forget()
     yield
-    cache.clear()
-    clear_all_local_memos()
+    forget()

@@ -1,35 +1,139 @@
-"""Django's Redis cache backend, keeping one redis-py client per connection pool.
+"""Django's Redis cache, made to degrade rather than fail when Redis is down or hanging.
 
-Django's own client builds a new ``redis.Redis`` object for every cache call, and each
-one sets up its table of reply handlers. That cost more than the Redis round trip
-itself, and a cached page makes three such calls. redis-py clients are thread-safe and
-share the pool's connections, so one per pool is enough.
+Everything Chorus keeps in the cache can be rebuilt or done without: cached pages,
+navigation, rate-limit windows, the flags that ask for a prompt sender run. So a Redis
+error never reaches a view. Every connection gives up after
+``CHORUS_REDIS_TIMEOUT_SECONDS``; a failed call opens the server's circuit breaker
+(``chorus.core.breaker``), and while it is open no call is made at all. Meanwhile reads
+are misses and writes do nothing (docs/decisions/0015).
+
+Built as a subclass of Django's ``RedisCache`` that overrides only the public cache
+methods documented for every backend, each calling Django's own method inside a guard.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+import redis
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
+from chorus.core.breaker import CircuitBreaker, breaker_for
 
-class SharedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-
-    # The private helpers used here are Django's own (django-stubs does not declare them).
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
-        client = self._clients.get(index)
-        if client is None:
-            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
-            client = self._client(connection_pool=pool)  # type: ignore[attr-defined]
-            self._clients[index] = client
-        return client
+T = TypeVar("T")
+HEALTH_KEY = "chorus:healthz"
 
 
-class SharedClientRedisCache(RedisCache):
-    def __init__(self, server: str, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = SharedClientRedisCacheClient
+def redis_connection_options() -> dict[str, Any]:
+    """Options for every redis-py connection pool Chorus opens (the cache's and the rate limits')."""
+    seconds = float(settings.CHORUS_REDIS_TIMEOUT_SECONDS)
+    return {
+        "socket_connect_timeout": seconds,
+        "socket_timeout": seconds,
+        # A pooled connection that the server or a firewall closed while it sat idle fails
+        # on first use; one immediate retry on a fresh connection hides that. Timeouts are
+        # not retried, so a hanging server costs one timeout, not two.
+        "retry": Retry(NoBackoff(), 1, supported_errors=(redis.ConnectionError,)),
+    }
+
+
+class CacheUnavailable(ValueError):
+    """What ``incr`` raises while Redis is unreachable: to callers, the key is missing.
+
+    A ValueError, as Django's ``incr`` raises for a missing key, so callers that handle a
+    missing key handle an outage too. The message names no key.
+    """
+
+
+class ResilientRedisCache(RedisCache):
+    """``RedisCache`` with short timeouts and a circuit breaker.
+
+    While Redis is unwell, reads are misses and writes do nothing.
+    """
+
+    def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
+        # Settings' OPTIONS win, so an operator can tune the pool; the defaults keep every call short.
+        self.redis_options: dict[str, Any] = {**redis_connection_options(), **params.get("OPTIONS", {})}
+        super().__init__(server, {**params, "OPTIONS": self.redis_options})
+        self.breaker: CircuitBreaker = breaker_for(server if isinstance(server, str) else ",".join(server))
+
+    def guarded(self, fallback: T, call: Callable[..., T], *args: Any) -> T:
+        """Django's own method, unless the breaker is open or Redis fails: then ``fallback``."""
+        if not self.breaker.allow():
+            return fallback
+        try:
+            result = call(*args)
+        except redis.RedisError as error:
+            self.breaker.record_failure(error)
+            return fallback
+        self.breaker.record_success()
+        return result
+
+    def add(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        # Nothing stored: False, as for a key that is already there.
+        return self.guarded(False, super().add, key, value, timeout, version)
+
+    def get(self, key: Any, default: Any | None = None, version: int | None = None) -> Any:
+        return self.guarded(default, super().get, key, default, version)
+
+    def set(self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        self.guarded(None, super().set, key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self.guarded(False, super().touch, key, timeout, version)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self.guarded(False, super().delete, key, version)
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return self.guarded({}, super().get_many, keys, version)
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self.guarded(False, super().has_key, key, version)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        result: int | None = self.guarded(None, super().incr, key, delta, version)
+        if result is None:
+            raise CacheUnavailable("The cache could not be reached; the key counts as missing.")
+        return result
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        # Django's contract: the keys that were not stored.
+        return self.guarded(list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        self.guarded(None, super().delete_many, keys, version)
+
+    def clear(self) -> None:
+        self.guarded(None, super().clear)
+
+    def reachable(self) -> bool:
+        """Ask Redis now (within the timeouts), unless the breaker is open: for /healthz/."""
+        if not self.breaker.allow():
+            return False
+        try:
+            super().has_key(HEALTH_KEY)
+        except redis.RedisError as error:
+            self.breaker.record_failure(error)
+            return False
+        self.breaker.record_success()
+        return True
+
+
+def cache_reachable(backend: BaseCache) -> bool:
+    """True if the cache answers now. Never raises, and never waits long on a dead Redis."""
+    if isinstance(backend, ResilientRedisCache):
+        return backend.reachable()
+    try:
+        # Any other backend (files in the embedded set-up, memory in tests): a round trip.
+        backend.set(HEALTH_KEY, 1, timeout=5)
+        return bool(backend.get(HEALTH_KEY) == 1)
+    except Exception:  # the health check reports a broken cache, whatever broke it
+        return False

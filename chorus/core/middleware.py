@@ -3,16 +3,14 @@
 A server-side cache of public pages for readers without cookies.
 
 A crowd refreshing a campaign or news page should cost little: for anonymous GETs
-(no cookies at all) a rendered page is kept briefly and served from the cache. A
-page that sets a cookie, is marked private or no-store, or lives under a staff path
-is never stored, so personal data never enters the cache. Publishing anything bumps
-a generation number, which retires every cached page: at once in the process that
-published, and within a second in the others.
+(no cookies at all) a rendered page is kept briefly in the shared cache and served from
+it. A page that sets a cookie, is marked private or no-store, or lives under a staff
+path is never stored, so personal data never enters the cache. Publishing anything bumps
+a generation number, which retires every cached page at once in every process.
 
-Each process also keeps what it last read from the shared cache for up to a second
-(never past the page's own expiry), so the few pages a crowd is refreshing cost no
-round trip to Redis at all. The shared cache holds plain status, headers and body, and
-every hit gets a response object of its own.
+The shared cache holds plain status, headers and body, and every hit gets a response
+object of its own. When the cache is unreachable its reads are misses and its writes do
+nothing (chorus.core.cache), so pages are rendered as if nothing were cached.
 """
 
 from __future__ import annotations
@@ -27,9 +25,9 @@ from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_cache_key, get_max_age, learn_cache_key
+from django.views.decorators.csp import csp_override
 
 from chorus.core.http import mark_publicly_cacheable
-from chorus.core.memo import LocalMemo
 
 GENERATION_KEY = "chorus:pagecache:generation"
 # What the shared cache holds for a page: status, headers, body and when it expires.
@@ -37,54 +35,20 @@ CachedPage = tuple[int, list[tuple[str, str]], bytes, float]
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/healthz/")
 
 
-# Read on every cached page; each process keeps it for a second rather than ask Redis
-# each time. The process that publishes forgets it at once; the others within a second.
-GENERATION_MEMO = LocalMemo(seconds=1, maxsize=1)
-# The pages (and their Vary header lists) this process read from the shared cache in the
-# last second: under a crowd, the same few are asked for hundreds of times a second.
-PAGE_MEMO = LocalMemo(seconds=1, maxsize=512)
-
-
 def page_cache_generation() -> int:
-    generation = GENERATION_MEMO.get(GENERATION_KEY)
+    generation = cache.get(GENERATION_KEY)
     if generation is None:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            cache.add(GENERATION_KEY, 1, timeout=None)
-            generation = cache.get(GENERATION_KEY) or 1
-        GENERATION_MEMO.set(GENERATION_KEY, generation)
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        generation = cache.get(GENERATION_KEY) or 1
     return int(generation)
 
 
 def retire_cached_pages() -> None:
-    """Called when content changes: every cached page is retired (in other processes within a second)."""
+    """Called when content changes: every cached page is retired."""
     try:
         cache.incr(GENERATION_KEY)
-    except ValueError:
+    except ValueError:  # not set yet, or the cache is unreachable (then this does nothing)
         cache.set(GENERATION_KEY, 2, timeout=None)
-    GENERATION_MEMO.clear()
-    PAGE_MEMO.clear()
-
-
-class _SharedCacheReadLocally:
-    """The shared cache, read through this process's one-second memo.
-
-    Given to Django's ``get_cache_key`` so that the Vary header list it looks up is kept
-    locally too; only reads go through here.
-    """
-
-    def get(self, key: str, default: Any = None) -> Any:
-        value = PAGE_MEMO.get(key)
-        if value is None:
-            value = cache.get(key)
-            if value is None:
-                return default
-            PAGE_MEMO.set(key, value)
-        return value
-
-
-# Typed loosely because get_cache_key expects a cache backend; it only ever calls get().
-_READ_LOCALLY: Any = _SharedCacheReadLocally()
 
 
 def _page_to_cache(response: HttpResponse, timeout: int) -> CachedPage:
@@ -116,9 +80,9 @@ class PublicPageCacheMiddleware:
         if request.method not in {"GET", "HEAD"} or request.COOKIES or request.path.startswith(EXCLUDED_PREFIXES):
             return self.get_response(request)
         key_prefix = f"page:{page_cache_generation()}"
-        cache_key = get_cache_key(request, key_prefix, "GET", cache=_READ_LOCALLY)
+        cache_key = get_cache_key(request, key_prefix, "GET", cache=cache)
         if cache_key is not None:
-            cached = _response_from_cache(_READ_LOCALLY.get(cache_key))
+            cached = _response_from_cache(cache.get(cache_key))
             if cached is not None:
                 return cached
         response = self.get_response(request)
@@ -129,9 +93,7 @@ class PublicPageCacheMiddleware:
             timeout = settings.CHORUS_PAGE_CACHE_SECONDS if max_age is None else min(max_age, 3600)
             if timeout > 0:
                 cache_key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
-                page = _page_to_cache(response, timeout)
-                cache.set(cache_key, page, timeout)
-                PAGE_MEMO.set(cache_key, page)  # replaces an expired copy this process holds
+                cache.set(cache_key, _page_to_cache(response, timeout), timeout)
         return response
 
 
@@ -168,7 +130,8 @@ class StaffAdminPolicyMiddleware:
     editor's live preview) get ``frame-ancestors 'self'`` to match; browsers obey the
     stricter of the two headers, so the preview panel would otherwise stay blank.
 
-    Sits inside Django's CSP middleware, which builds the header from ``_csp_config``.
+    Sits inside Django's CSP middleware, which writes the header a response was given
+    through ``csp_override``.
     Wagtail renders a preview by running the page through the whole stack once more, so
     a response may already carry the strict header; it is dropped to be written again.
     """
@@ -191,9 +154,12 @@ class StaffAdminPolicyMiddleware:
                 policy[directive] = [*policy.get(directive, ["'self'"]), "'unsafe-inline'"]
         if framed:
             policy["frame-ancestors"] = ["'self'"]
-        response._csp_config = policy  # type: ignore[attr-defined]
         del response["Content-Security-Policy"]
-        return response
+        # Django's public way to give one response its own policy is the csp_override
+        # decorator; applied to a view that returns this response, it marks it for the
+        # CSP middleware outside this one.
+        marked: HttpResponse = csp_override(policy)(lambda _request: response)(request)
+        return marked
 
     def _admin_prefix(self) -> str:
         if not self.admin_prefix:

@@ -117,15 +117,28 @@ else:
     # Turn off behind a connection pooler in transaction mode that cannot keep prepared statements.
     if env_bool("DATABASE_PREPARED_STATEMENTS", True):
         DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # A database that cannot be reached fails a request (and /healthz/) in seconds, not
+    # after the operating system's minutes-long connection timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)
     # PostgreSQL full-text search for Wagtail's database search backend.
     INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# Redis only speeds Chorus up, so a call to it gives up after this long (connecting, and
+# waiting for a reply); the page is then served without it.
+CHORUS_REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_MS", 250) / 1000
+if not 0 < CHORUS_REDIS_TIMEOUT_SECONDS <= 0.25:
+    raise ImproperlyConfigured("REDIS_TIMEOUT_MS must be between 1 and 250.")
+# After a failed call, Redis is left alone for this long before one call tries it again.
+CHORUS_REDIS_BREAKER_SECONDS = env_int("REDIS_BREAKER_SECONDS", 5)
+if not 1 <= CHORUS_REDIS_BREAKER_SECONDS <= 300:
+    raise ImproperlyConfigured("REDIS_BREAKER_SECONDS must be between 1 and 300.")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "chorus.core.cache.SharedClientRedisCache",
+            # Django's RedisCache with those timeouts and a circuit breaker (docs/decisions/0015).
+            "BACKEND": "chorus.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",
         }
@@ -234,6 +247,9 @@ WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no third-party embeds
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatar requests from the admin
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+
+# /healthz/ reports the task queue as "backlog" (degraded) once a due task has waited this long.
+CHORUS_HEALTH_TASK_WAIT_SECONDS = env_int("HEALTH_TASK_WAIT_SECONDS", 300)
 
 # Public pages may be cached by browsers and shared caches for this long.
 CHORUS_PAGE_CACHE_SECONDS = env_int("CHORUS_PAGE_CACHE_SECONDS", 60)
