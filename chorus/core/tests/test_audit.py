@@ -198,7 +198,7 @@ def test_an_intact_log_passes_and_the_command_says_so(capsys: pytest.CaptureFixt
     seal_now()
     call_command("verify_audit_log")
     out = capsys.readouterr().out
-    assert "Checked 3 sealed entries against 1 seal heads" in out
+    assert "Checked 3 sealed entries against 1 seal head (the newest names entry 3)" in out
     assert "matches its seals" in out
     check = AuditCheck.objects.get()
     assert check.ok and check.entries_checked == 3 and check.problems == []

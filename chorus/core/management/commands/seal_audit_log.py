@@ -14,4 +14,4 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         sealed = audit_log_seal()
-        self.stdout.write(f"Sealed {sealed} entries.")
+        self.stdout.write(f"Sealed {sealed} {'entry' if sealed == 1 else 'entries'}.")

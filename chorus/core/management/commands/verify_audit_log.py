@@ -29,9 +29,10 @@ class Command(BaseCommand):
             self.stderr.write(problem)
         if check.problem_count > len(check.problems):
             self.stderr.write(f"…and {check.problem_count - len(check.problems)} more.")
+        entries, heads = check.entries_checked, check.heads_checked
         self.stdout.write(
-            f"Checked {check.entries_checked} sealed entries against {check.heads_checked} seal heads "
-            f"(the newest names entry {check.last_head_sequence})."
+            f"Checked {entries} sealed {'entry' if entries == 1 else 'entries'} against {heads} seal "
+            f"{'head' if heads == 1 else 'heads'} (the newest names entry {check.last_head_sequence})."
         )
         if check.entries_after_last_head:
             self.stdout.write(
