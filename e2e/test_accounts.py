@@ -53,6 +53,6 @@ def test_the_audit_log_shows_a_failed_check_accessibly(page: Page, live_server: 
     page.goto(live_server.url + "/admin/audit-log/")
     last_check = page.locator("#audit-last-check").inner_text()
     assert "Failed on" in last_check and "1 problem found" in last_check
-    assert "Sealed entries 2 are missing" in page.locator("main").inner_text()
+    assert "Sealed entry 2 is missing" in page.locator("main").inner_text()
     assert_accessible(page)
     assert_reflows(page)

@@ -296,8 +296,10 @@ def audit_log_verify(*, seal_logs: Sequence[Path] | None = None) -> Verification
         report.entries_checked += 1
         gap = sequence != expected
         if gap:
-            missing = f"{expected}" if sequence == expected + 1 else f"{expected} to {sequence - 1}"
-            report.problem(f"Sealed entries {missing} are missing: rows were deleted.")
+            if sequence == expected + 1:
+                report.problem(f"Sealed entry {expected} is missing: a row was deleted.")
+            else:
+                report.problem(f"Sealed entries {expected} to {sequence - 1} are missing: rows were deleted.")
         key = keys.keys.get(row["seal_key_id"])
         if key is None:
             report.problem(

@@ -232,7 +232,17 @@ def test_a_deleted_entry_is_found() -> None:
     _, second, _ = _events(3)
     seal_now()
     AuditEvent.objects.filter(pk=second.pk).delete()
-    assert audit_log_verify().problems == ["Sealed entries 2 are missing: rows were deleted."]
+    assert audit_log_verify().problems == ["Sealed entry 2 is missing: a row was deleted."]
+
+
+def test_several_deleted_entries_are_found() -> None:
+    events = _events(5)
+    seal_now()
+    AuditEvent.objects.filter(pk__in=[events[0].pk, events[2].pk, events[3].pk]).delete()
+    assert audit_log_verify().problems == [
+        "Sealed entry 1 is missing: a row was deleted.",
+        "Sealed entries 3 to 4 are missing: rows were deleted.",
+    ]
 
 
 def test_a_truncated_tail_is_found() -> None:
@@ -396,13 +406,13 @@ def test_a_failing_daily_check_is_recorded_audited_and_emailed_to_administrators
         assert audit_log_check_scheduled() is False
     check = AuditCheck.objects.get()
     assert not check.ok and check.problem_count == 1
-    assert check.problems == [f"Sealed entries {missing} are missing: rows were deleted."]
+    assert check.problems == [f"Sealed entry {missing} is missing: a row was deleted."]
     event = AuditEvent.objects.get(action="core.audit_log.mismatch_found")
     assert (event.object_type, event.object_id, event.data) == ("core.auditcheck", str(check.pk), {"problems": 1})
     assert sorted(message.to[0] for message in mail.outbox) == sorted([administrator.email, root.email])
     message = mail.outbox[0]
     assert "audit log check failed" in message.subject
-    assert f"Sealed entries {missing} are missing" in message.body
+    assert f"Sealed entry {missing} is missing" in message.body
     assert "manage.py verify_audit_log" in message.body
     html = message.alternatives[0].content  # type: ignore[attr-defined]
-    assert f"<li>Sealed entries {missing} are missing: rows were deleted.</li>" in html
+    assert f"<li>Sealed entry {missing} is missing: a row was deleted.</li>" in html
