@@ -55,6 +55,7 @@ deploy-check: install
 	REDIS_URL=redis://127.0.0.1:6379/0 EMAIL_HOST=smtp.example.org \
 	CHORUS_ENCRYPTION_KEYS=k1:$$(printf 'k%.0s' $$(seq 43)) \
 	CHORUS_BLIND_INDEX_KEY=$$(printf 'b%.0s' $$(seq 40)) CHORUS_IP_HASH_KEY=$$(printf 'i%.0s' $$(seq 40)) \
+	CHORUS_AUDIT_SEAL_KEY=$$(printf 'a%.0s' $$(seq 40)) \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: install

@@ -90,3 +90,10 @@ def _fresh_cache() -> Any:
     forget()
     yield
     forget()
+
+
+@pytest.fixture(autouse=True)
+def _own_seal_log(settings: Any, tmp_path: Any) -> None:
+    """Each test seals into a seal log of its own: heads left by another test (or another
+    test process) would name entries this test's database never had."""
+    settings.CHORUS_AUDIT_SEAL_LOG = tmp_path / "audit-seals.log"

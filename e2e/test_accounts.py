@@ -36,3 +36,23 @@ def test_reset_two_factor_screen_is_accessible_and_works_by_keyboard(
     page.wait_for_url("**/admin/users/")
     assert "Two-factor sign-in reset" in page.locator("main").inner_text()
     assert not TOTPDevice.objects.filter(user=caseworker).exists()
+
+
+def test_the_audit_log_shows_a_failed_check_accessibly(page: Page, live_server: Any, administrator: Any) -> None:
+    from chorus.core.audit import log_action
+    from chorus.core.audit_seals import audit_log_check
+    from chorus.core.models import AuditEvent
+    from chorus.core.tests.sealing import seal_now
+
+    for number in range(3):
+        log_action(f"core.test.event{number}", object_type="test", object_id=number)
+    seal_now()
+    AuditEvent.objects.filter(seal_sequence=2).delete()
+    audit_log_check(screen="test")
+    sign_in_as_staff(page, administrator, live_server.url)
+    page.goto(live_server.url + "/admin/audit-log/")
+    last_check = page.locator("#audit-last-check").inner_text()
+    assert "Failed on" in last_check and "1 problem found" in last_check
+    assert "Sealed entry 2 is missing" in page.locator("main").inner_text()
+    assert_accessible(page)
+    assert_reflows(page)

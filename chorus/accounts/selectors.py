@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
-from chorus.core.models import AuditEvent
+from chorus.core.models import AuditCheck, AuditEvent, AuditSealState
 
 
 def audit_events_filtered(
@@ -33,3 +34,23 @@ def audit_events_filtered(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events
+
+
+@dataclass(frozen=True)
+class AuditSealStatus:
+    """How far the audit log is sealed, and how the last check against the seals went."""
+
+    sealed: int
+    sealed_at: datetime | None
+    unsealed: int
+    last_check: AuditCheck | None
+
+
+def audit_seal_status() -> AuditSealStatus:
+    state = AuditSealState.objects.filter(pk=1).first()
+    return AuditSealStatus(
+        sealed=state.sequence if state else 0,
+        sealed_at=state.sealed_at if state else None,
+        unsealed=AuditEvent.objects.filter(seal_sequence__isnull=True).count(),
+        last_check=AuditCheck.objects.order_by("-checked_at", "-id").first(),
+    )

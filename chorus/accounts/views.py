@@ -21,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm
 from chorus.accounts.models import User
 from chorus.accounts.permissions import two_factor_reset_refusal
-from chorus.accounts.selectors import audit_events_filtered
+from chorus.accounts.selectors import audit_events_filtered, audit_seal_status
 from chorus.accounts.services import two_factor_reset as two_factor_reset_service
 from chorus.core.audit import log_action
 
@@ -124,5 +124,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("p"))
     query = request.GET.copy()
     query.pop("p", None)
-    context: dict[str, Any] = {"form": form, "page_obj": page, "query": query.urlencode()}
+    context: dict[str, Any] = {
+        "form": form,
+        "page_obj": page,
+        "query": query.urlencode(),
+        "seals": audit_seal_status(),
+    }
     return render(request, "accounts/audit_log.html", context)

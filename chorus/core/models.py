@@ -1,4 +1,4 @@
-"""Shared records: the tamper-evident staff audit log and the periodic-job schedule."""
+"""Shared records: the tamper-evident staff audit log, its seals and checks, and the periodic-job schedule."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from django.db import models
 class AuditEvent(models.Model):
     """One thing a person or the system did that someone may later need to account for.
 
-    Rows are append-only; each carries the hash of the row before it, so an edit or a
-    deletion anywhere breaks the chain (``manage.py verify_audit_log``).
+    Writers only insert rows (no lock, nothing shared). A periodic job then seals them,
+    in the order it finds them, into a keyed chain whose heads are kept outside the
+    database, so an edit, deletion or re-chaining is found by ``manage.py verify_audit_log``
+    (chorus.core.audit_seals, docs/decisions/0014).
     """
 
     created_at = models.DateTimeField(db_index=True)
@@ -23,24 +25,60 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     screen = models.CharField(max_length=200, blank=True, help_text="The page or command it came from.")
     data = models.JSONField(default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Set by the sealer only. The sequence is the order rows were sealed in, not their id:
+    # on PostgreSQL a row with a lower id can become visible after a higher one was sealed.
+    seal_sequence = models.PositiveBigIntegerField(null=True, blank=True, unique=True, editable=False)
+    seal_digest = models.CharField(max_length=64, blank=True, editable=False)
+    seal_key_id = models.CharField(max_length=16, blank=True, editable=False)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = "audit event"
+        indexes = [
+            # The sealer's "what is new" query reads only this small index.
+            models.Index(fields=["id"], condition=models.Q(seal_sequence__isnull=True), name="core_audit_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
 
 
-class AuditChainHead(models.Model):
-    """A single row holding the newest hash; locking it orders concurrent writers."""
+class AuditSealState(models.Model):
+    """The newest seal over the audit log. One row; only the sealer locks it, never a writer."""
 
-    last_hash = models.CharField(max_length=64)
+    sequence = models.PositiveBigIntegerField(default=0, help_text="Entries sealed so far.")
+    digest = models.CharField(max_length=64, help_text="The chain's digest after the newest sealed entry.")
+    key_id = models.CharField(max_length=16, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    published_sequence = models.PositiveBigIntegerField(
+        default=0, help_text="The newest head written to the seal log (and its logger)."
+    )
 
     def __str__(self) -> str:
-        return self.last_hash
+        return f"sealed up to {self.sequence}"
+
+
+class AuditCheck(models.Model):
+    """One check of the audit log against its seals: when, whether it held, what was found.
+
+    Problems name sequence numbers and event ids, never what an entry says.
+    """
+
+    checked_at = models.DateTimeField(db_index=True)
+    ok = models.BooleanField()
+    entries_checked = models.PositiveBigIntegerField(default=0)
+    heads_checked = models.PositiveIntegerField(default=0)
+    last_head_sequence = models.PositiveBigIntegerField(default=0)
+    unsealed_entries = models.PositiveBigIntegerField(default=0)
+    entries_after_last_head = models.PositiveBigIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'FAILED'}"
 
 
 class ScheduledJob(models.Model):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from chorus.core.audit_seals import audit_log_alert_send, audit_log_check_scheduled, audit_log_seal
 from chorus.core.housekeeping import task_results_prune
 from chorus.core.leases import task_runs_requeue_lost
 from chorus.core.periodic import periodic
@@ -22,3 +23,20 @@ def prune_task_results() -> int:
 def requeue_lost_task_runs() -> int:
     """Queue again the runs whose worker died (RUNNING past their lease)."""
     return task_runs_requeue_lost()
+
+
+@periodic(every=timedelta(minutes=1), name="core.seal_audit_log")
+@task
+def seal_audit_log() -> int:
+    return audit_log_seal()
+
+
+@periodic(every=timedelta(days=1), name="core.verify_audit_log")
+@task
+def verify_audit_log() -> bool:
+    return audit_log_check_scheduled()
+
+
+@task
+def send_audit_log_alert(check_id: int) -> int:
+    return audit_log_alert_send(check_id=check_id)

@@ -274,6 +274,8 @@ LOGGING = {
         "django": {"level": LOG_LEVEL},
         "axes": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
+        # One line per sealing run, whatever LOG_LEVEL says: operators ship these off the machine.
+        "chorus.audit.seals": {"level": "INFO"},
     },
 }
 
@@ -283,11 +285,29 @@ CHORUS_ENCRYPTION_KEYS = env_str("CHORUS_ENCRYPTION_KEYS")
 # Separate keys for blind indexes (email lookups) and for hashing client addresses.
 CHORUS_BLIND_INDEX_KEY = env_str("CHORUS_BLIND_INDEX_KEY")
 CHORUS_IP_HASH_KEY = env_str("CHORUS_IP_HASH_KEY")
-for _name, _value in (("CHORUS_BLIND_INDEX_KEY", CHORUS_BLIND_INDEX_KEY), ("CHORUS_IP_HASH_KEY", CHORUS_IP_HASH_KEY)):
+# Key for the keyed chain (HMAC-SHA256) that seals the audit log (docs/decisions/0014). Kept
+# outside the database, so someone who can write to the database cannot re-seal what they changed.
+CHORUS_AUDIT_SEAL_KEY = env_str("CHORUS_AUDIT_SEAL_KEY")
+# Earlier seal keys, comma-separated: entries they sealed are still checked with them.
+CHORUS_AUDIT_SEAL_KEY_FALLBACKS = env_list("CHORUS_AUDIT_SEAL_KEY_FALLBACKS", [])
+_keys = {
+    "CHORUS_BLIND_INDEX_KEY": CHORUS_BLIND_INDEX_KEY,
+    "CHORUS_IP_HASH_KEY": CHORUS_IP_HASH_KEY,
+    "CHORUS_AUDIT_SEAL_KEY": CHORUS_AUDIT_SEAL_KEY,
+}
+_fallbacks = [("CHORUS_AUDIT_SEAL_KEY_FALLBACKS", value) for value in CHORUS_AUDIT_SEAL_KEY_FALLBACKS]
+for _name, _value in [*_keys.items(), *_fallbacks]:
     if len(_value) < 32 or _value.lower() in {"changeme", "change-me", "secret", "default"}:
         raise ImproperlyConfigured(f"{_name} must be a random value of at least 32 characters.")
-if CHORUS_BLIND_INDEX_KEY == CHORUS_IP_HASH_KEY:
-    raise ImproperlyConfigured("CHORUS_BLIND_INDEX_KEY and CHORUS_IP_HASH_KEY must differ.")
+if len(set(_keys.values())) < len(_keys):
+    raise ImproperlyConfigured(f"{', '.join(_keys)} must differ.")
+# One key doing two jobs means one leak breaks both: the seal key must not be any other secret.
+_other_secrets = {SECRET_KEY, *(part.partition(":")[2].strip() for part in CHORUS_ENCRYPTION_KEYS.split(","))}
+if CHORUS_AUDIT_SEAL_KEY in _other_secrets:
+    raise ImproperlyConfigured("CHORUS_AUDIT_SEAL_KEY must differ from SECRET_KEY and CHORUS_ENCRYPTION_KEYS.")
+# Each sealing run appends its newest head (sequence number, digest, time) here as a line of
+# JSON, and logs it on the "chorus.audit.seals" logger: ship either off the machine (docs/deployment.md).
+CHORUS_AUDIT_SEAL_LOG = Path(env_str("CHORUS_AUDIT_SEAL_LOG", str(VAR_DIR / "audit-seals.log")))
 # Trust X-Real-IP only behind a proxy that overwrites it (docs/deployment.md).
 CHORUS_TRUST_X_REAL_IP = env_bool("CHORUS_TRUST_X_REAL_IP", False)
 # Forms sent back faster than this many seconds are treated as probably from a bot.

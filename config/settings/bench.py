@@ -19,6 +19,7 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("CHORUS_ENCRYPTION_KEYS", "bench1:YmVuY2gtb25seS1rZXktMDAwMDAwMDAwMDAwMDAwMDA")
 os.environ.setdefault("CHORUS_BLIND_INDEX_KEY", "bench-only-blind-index-key-0000000000000000")
 os.environ.setdefault("CHORUS_IP_HASH_KEY", "bench-only-ip-hash-key-111111111111111111111")
+os.environ.setdefault("CHORUS_AUDIT_SEAL_KEY", "bench-only-audit-seal-key-22222222222222222222")
 
 from config.settings.production import *  # noqa: F403
 

@@ -4,7 +4,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
-from config.settings.base import ALLOWED_HOSTS, DATABASES, DEBUG, REDIS_URL, SECRET_KEY, SITE_URL
+from config.settings.base import (
+    ALLOWED_HOSTS,
+    CHORUS_AUDIT_SEAL_KEY,
+    DATABASES,
+    DEBUG,
+    REDIS_URL,
+    SECRET_KEY,
+    SITE_URL,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be false in production.")
@@ -18,6 +26,10 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (cache and rate limits).")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be an https:// address in production.")
+# Required like the other keys (base.py); the test suite's seal key is public, so seals made
+# with it would prove nothing.
+if CHORUS_AUDIT_SEAL_KEY.startswith(("dev-only", "test-only")):
+    raise ImproperlyConfigured("CHORUS_AUDIT_SEAL_KEY must be a random value kept outside the database.")
 
 MAILERS = {
     "default": {

@@ -10,6 +10,7 @@ os.environ.setdefault("CHORUS_MIN_FORM_FILL_SECONDS", "1")
 os.environ.setdefault("CHORUS_ENCRYPTION_KEYS", "test1:dGVzdC1vbmx5LWtleS0wMDAwMDAwMDAwMDAwMDAwMDA")
 os.environ.setdefault("CHORUS_BLIND_INDEX_KEY", "test-only-blind-index-key-000000000000000000")
 os.environ.setdefault("CHORUS_IP_HASH_KEY", "test-only-ip-hash-key-11111111111111111111111")
+os.environ.setdefault("CHORUS_AUDIT_SEAL_KEY", "test-only-audit-seal-key-222222222222222222222")
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, VAR_DIR
@@ -32,3 +33,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+# Each test gets its own seal log (conftest.py); this is only the fallback outside pytest.
+CHORUS_AUDIT_SEAL_LOG = VAR_DIR / "test-audit-seals.log"

@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from chorus.accounts.models import User
 from chorus.core.audit import log_action
+from chorus.core.audit_seals import audit_log_check
+from chorus.core.models import AuditEvent
+from chorus.core.tests.sealing import seal_now
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +61,25 @@ def test_the_viewer_offers_no_way_to_change_entries(administrator: User) -> None
 def test_the_menu_shows_the_audit_log_to_administrators_only(administrator: User, editor: User) -> None:
     assert URL in client_for(administrator).get("/admin/").content.decode()
     assert URL not in client_for(editor).get("/admin/").content.decode()
+
+
+def test_the_screen_shows_how_far_the_log_is_sealed_and_the_last_check(administrator: User) -> None:
+    client = client_for(administrator)
+    log_action("people.consent.withdrawn", object_type="people.consentrecord", object_id=7)
+    body = client.get(URL).content.decode()
+    assert "Not checked yet" in body and "Not yet" in body  # the entry waits for the sealer
+
+    seal_now()
+    log_action("people.consent.withdrawn", object_type="people.consentrecord", object_id=8)
+    audit_log_check(screen="test")
+    sealed = AuditEvent.objects.exclude(seal_sequence=None).count()
+    body = client.get(URL).content.decode()
+    assert f"{sealed} entries, last sealed" in body
+    assert "Passed on" in body and f"all {sealed} sealed entries match their seals" in body
+    assert "No. 1<" in body
+
+    AuditEvent.objects.filter(seal_sequence=1).update(action="people.nothing.happened")
+    audit_log_check(screen="test")
+    body = client.get(URL).content.decode()
+    assert "Failed on" in body and "1 problem found" in body
+    assert "Entry 1 (event" in body and "does not match its seal" in body

@@ -38,6 +38,8 @@ def not_a_task() -> None:
 EXPECTED = {
     "core.prune_task_results": ("chorus.core.tasks.prune_task_results", timedelta(days=1)),
     "core.requeue_lost_task_runs": ("chorus.core.tasks.requeue_lost_task_runs", timedelta(minutes=1)),
+    "core.seal_audit_log": ("chorus.core.tasks.seal_audit_log", timedelta(minutes=1)),
+    "core.verify_audit_log": ("chorus.core.tasks.verify_audit_log", timedelta(days=1)),
     "accounts.prune_sign_ins": ("chorus.accounts.tasks.prune_sign_in_records", timedelta(hours=1)),
     "people.retention": ("chorus.people.tasks.people_retention_run", timedelta(hours=1)),
     "campaigns.refresh_counts": ("chorus.campaigns.tasks.refresh_counts", timedelta(seconds=5)),

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from chorus.core.audit import verify_chain
 from chorus.core.crypto import email_index
 from chorus.core.models import AuditEvent
+from chorus.core.tests.sealing import sealed_and_verified
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import (
     NewPersonDetails,
@@ -52,7 +52,7 @@ def test_a_batch_finds_the_known_creates_the_new_and_audits_each_once() -> None:
     assert Person.objects.count() == 2
     created = AuditEvent.objects.filter(action="people.person.created")
     assert sorted(created.values_list("object_id", flat=True)) == sorted([str(known.pk), str(new.pk)])
-    assert list(verify_chain()) == []
+    assert sealed_and_verified().problems == []
 
 
 def test_a_batch_copes_when_another_request_creates_one_of_its_people_first(monkeypatch: Any) -> None:
@@ -73,7 +73,7 @@ def test_a_batch_copes_when_another_request_creates_one_of_its_people_first(monk
     assert people[email_index("race@example.org")].name == "Quicker"
     assert people[email_index("calm@example.org")].name == "Calm"
     assert AuditEvent.objects.filter(action="people.person.created").count() == 2
-    assert list(verify_chain()) == []
+    assert sealed_and_verified().problems == []
 
 
 def test_consent_is_recorded_with_its_wording_and_audited() -> None:
