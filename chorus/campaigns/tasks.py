@@ -4,46 +4,47 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from chorus.campaigns import services
+from chorus.campaigns.services import counts, retention, signing, trends, updates
+from chorus.campaigns.services.actions import actions_close_undated
 
 
 @task
-def send_signer_emails() -> int:
-    """Confirmation links and "you have already signed" notes, in batches."""
-    return services.signer_emails_send()
+def file_signatures() -> int:
+    """File the signatures taken in, then send the emails that queued; returns emails sent."""
+    return signing.signatures_file_and_send()
 
 
 @task
 def refresh_counts() -> int:
     """Every few seconds: recount actions with new confirmations."""
-    return services.counts_refresh()
+    return counts.counts_refresh()
 
 
 @task
 def recount_all() -> int:
     """Nightly: recount every action from scratch."""
-    return services.counts_refresh(full=True)
+    return counts.counts_refresh(full=True)
 
 
 @task
 def trend_check() -> int:
-    return services.trends_check()
+    return trends.trends_check()
 
 
 @task
 def apply_retention() -> dict[str, int]:
     # Undated actions are closed first, so their retention period starts.
-    closed = services.actions_close_undated()
-    return {"undated_actions_closed": closed, **services.signatures_apply_retention()}
+    closed = actions_close_undated()
+    return {"undated_actions_closed": closed, **retention.signatures_apply_retention()}
 
 
 @task
 def send_campaign_update(update_id: int) -> int:
-    """One update to the signers who asked for updates on its action; returns how many went."""
-    return services.campaign_update_deliver(update_id=update_id)
+    """Queue one update for the signers who asked for updates on its action; returns how many."""
+    return updates.campaign_update_start(update_id=update_id)
 
 
 @task
-def resume_campaign_updates() -> int:
-    """Every few minutes: finish any update a run left half sent."""
-    return services.campaign_updates_resume()
+def finish_campaign_updates() -> int:
+    """Every few minutes: start updates whose task was lost, record those fully sent."""
+    return updates.campaign_updates_finish()

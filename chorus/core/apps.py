@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.tasks.signals import task_finished
         from django.urls import register_converter
 
+        from chorus.core import outbox  # noqa: F401  (registers the templated emails' composer)
         from chorus.core.ids import IdConverter
         from chorus.core.longlived import freeze_after_first_task
 

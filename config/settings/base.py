@@ -279,8 +279,14 @@ CHORUS_MIN_FORM_FILL_SECONDS = env_int("CHORUS_MIN_FORM_FILL_SECONDS", 3)
 CHORUS_PERIODIC_JOBS: list[dict[str, object]] = []
 # Finished task runs (their arguments, and a failed run's error) are deleted after this many days.
 CHORUS_RETENTION_TASK_RESULTS_DAYS = env_int("CHORUS_RETENTION_TASK_RESULTS_DAYS", 7)
+# Sent and skipped emails leave the outbox after this many days; failed ones after the second figure.
+CHORUS_RETENTION_OUTBOX_DAYS = env_int("CHORUS_RETENTION_OUTBOX_DAYS", 7)
+CHORUS_RETENTION_OUTBOX_FAILED_DAYS = env_int("CHORUS_RETENTION_OUTBOX_FAILED_DAYS", 30)
 CHORUS_PERIODIC_JOBS += [
     {"name": "core.prune_task_results", "task": "chorus.core.tasks.prune_task_results", "every_seconds": 86400},
+    # Emails are sent as they are asked for; this sends what a lost run or a retry left.
+    {"name": "core.send_outbox", "task": "chorus.core.tasks.send_outbox", "every_seconds": 30},
+    {"name": "core.prune_outbox", "task": "chorus.core.tasks.prune_outbox", "every_seconds": 86400},
     {"name": "accounts.prune_sign_ins", "task": "chorus.accounts.tasks.prune_sign_in_records", "every_seconds": 3600},
 ]
 
@@ -312,6 +318,9 @@ CHORUS_CAMPAIGNS_RETENTION_DAYS = env_int("CHORUS_CAMPAIGNS_RETENTION_DAYS", 180
 # An action without a closing date closes by itself after this many days open, so its
 # signers' retention period starts (a campaigner can reopen it with a date).
 CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = env_int("CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS", 365)
+# At most this many signing emails a day to one address (confirmations and "already signed"
+# notes), however many times, or from however many machines, it is typed into the form.
+CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY = env_int("CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY", 3)
 # Hashed client addresses on signatures are cleared after this many days.
 CHORUS_CAMPAIGNS_IP_HASH_DAYS = env_int("CHORUS_CAMPAIGNS_IP_HASH_DAYS", 7)
 # A blocked address hash is unblocked and deleted after this many days, unless staff choose a date.
@@ -326,13 +335,13 @@ CHORUS_CAMPAIGNS_TREND_FACTOR = env_int("CHORUS_CAMPAIGNS_TREND_FACTOR", 3)
 CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
 CHORUS_PERIODIC_JOBS += [
     {"name": "campaigns.refresh_counts", "task": "chorus.campaigns.tasks.refresh_counts", "every_seconds": 5},
-    # Signers' emails are sent as they are asked for; this catches any run lost on the way.
-    {"name": "campaigns.send_signer_emails", "task": "chorus.campaigns.tasks.send_signer_emails", "every_seconds": 30},
-    # Updates are sent when staff press Send; this finishes any send a broken connection stopped.
+    # Signatures are filed as they arrive; this catches any filing run lost on the way.
+    {"name": "campaigns.file_signatures", "task": "chorus.campaigns.tasks.file_signatures", "every_seconds": 30},
+    # Updates start when staff press Send; this starts any whose task was lost and records finished ones.
     {
-        "name": "campaigns.resume_updates",
-        "task": "chorus.campaigns.tasks.resume_campaign_updates",
-        "every_seconds": 600,
+        "name": "campaigns.finish_updates",
+        "task": "chorus.campaigns.tasks.finish_campaign_updates",
+        "every_seconds": 300,
     },
     {"name": "campaigns.recount_all", "task": "chorus.campaigns.tasks.recount_all", "every_seconds": 86400},
     {"name": "campaigns.trend_check", "task": "chorus.campaigns.tasks.trend_check", "every_seconds": 3600},
@@ -368,11 +377,9 @@ CHORUS_PERIODIC_JOBS.append(
         "every_seconds": 6 * 60 * 60,
     }
 )
-# Staff notices (new requests, replies, assignments) are sent as they happen; this catches
-# any run lost on the way and retries notices a busy mail server put off.
-CHORUS_PERIODIC_JOBS.append(
-    {"name": "support-staff-notices", "task": "chorus.support.tasks.support_send_staff_notices", "every_seconds": 60}
-)
+# An address given on a request is forgotten, and its emailed link ended, if its owner has
+# not confirmed the request is theirs within this many days.
+CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS = env_int("CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS", 14)
 
 # --- bulletin (issue 6) ---
 # Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.
