@@ -117,7 +117,7 @@ def main() -> None:
 
 def report(signers: int, links: Any) -> None:
     site = Wsgi(sign_surge._server_application())  # Django, with the bare insert view
-    from chorus.campaigns.services import signer_emails_send
+    from chorus.campaigns.services import signer_emails_send  # FIXME unknown
 
     sign_path = sign_surge.ACTION_PATH + "sign/"
     count_path = f"/campaigns/{sign_surge.ACTION_SLUG}/count.json"

@@ -18,7 +18,7 @@ from chorus.campaigns.models import (
     SignatureKind,
     SignatureStatus,
 )
-from chorus.campaigns.services import counts_refresh
+from chorus.campaigns.services.counts import counts_refresh
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory, PetitionPageFactory
 from chorus.pages.tests.factories import make_site
 from chorus.people.services import person_get_or_create

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import partial
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
@@ -19,7 +18,7 @@ from chorus.accounts.models import User
 from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.roles import EDITOR, ROLES, page_permissions_for, permissions_for
 from chorus.core.audit import log_action
-from chorus.core.mail import send_templated_email
+from chorus.core.outbox import email_staff
 
 # Editors may do everything to pages; publishing is theirs too (a small team).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page"]
@@ -92,23 +91,8 @@ def two_factor_reset(*, user: User, actor: User | None, screen: str) -> int:
         device.delete()
     log_action("accounts.two_factor.reset", actor=actor, obj=user, data={"devices": len(devices)}, screen=screen)
     if devices and user.email:
-        from chorus.accounts.tasks import send_two_factor_reset_notice
-
-        actor_id = actor.pk if actor is not None else None
-        transaction.on_commit(partial(send_two_factor_reset_notice.enqueue, user.pk, actor_id))
+        # So that a reset they did not ask for stands out: who did it, never a code.
+        by = (actor.get_full_name() or actor.get_username()) if actor is not None else "whoever runs the server"
+        context = {"name": user.get_full_name() or user.get_username(), "by": by, "sign_in_path": "/admin/"}
+        email_staff(user_id=user.pk, template="accounts/email/two_factor_reset", context=context)
     return len(devices)
-
-
-def two_factor_reset_notice_send(*, user_id: int, actor_id: int | None) -> bool:
-    """Tell a staff user their second factor was reset, and by whom, so a reset they did not ask for stands out."""
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not user.email:
-        return False
-    actor = User.objects.filter(pk=actor_id).first() if actor_id is not None else None
-    context = {
-        "name": user.get_full_name() or user.get_username(),
-        "by": (actor.get_full_name() or actor.get_username()) if actor is not None else "whoever runs the server",
-        "sign_in_path": "/admin/",
-    }
-    send_templated_email(to=user.email, template="accounts/email/two_factor_reset", context=context)
-    return True

@@ -1,4 +1,5 @@
-"""Render bulletin emails: the issue once, then a cheap personalisation per recipient.
+"""Render bulletin emails: the issue once, then a cheap personalisation per recipient;
+and the answers to the subscribe form, which go through the outbox.
 
 Rendering Django templates for every recipient would dominate send time, so the
 issue is rendered once with placeholders and each message fills them in. No
@@ -7,20 +8,22 @@ tracking pixels, no link rewriting: links go straight to their pages.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 from wagtail.models import Revision
 
-from chorus.bulletin.models import BulletinIssue
-from chorus.bulletin.tokens import manage_token
-from chorus.core.mail import header_text, mime_bytes, sender
+from chorus.bulletin.models import SCHEDULE_FAILED_EMAIL, SUBSCRIBE_REQUEST_EMAIL, BulletinIssue, IssueStatus
+from chorus.bulletin.tokens import confirm_token, manage_token
+from chorus.core import outbox
+from chorus.core.mail import ChorusEmail, build_email, one_click_unsubscribe_headers, site_host
+from chorus.core.models import OutboxMessage
 
 GREETING = "@@CHORUS_GREETING@@"
 PREFERENCES_URL = "@@CHORUS_PREFERENCES_URL@@"
@@ -88,37 +91,20 @@ class LinkPattern:
 
 
 @dataclass(frozen=True)
-class IssueConstants:
-    """What every recipient's message of one issue shares, worked out once per worker."""
-
-    from_header: str
-    subject_header: str
-    envelope_sender: str
-    list_host: str
-    list_id: str
-    unsubscribe: LinkPattern
-    preferences: LinkPattern
-
-
-@dataclass(frozen=True)
 class RenderedIssue:
     subject: str
     text: str
     html: str
 
     @cached_property
-    def constants(self) -> IssueConstants:
+    def links(self) -> tuple[LinkPattern, LinkPattern]:
         # Worked out on first use and kept with the rendering: the same for every recipient.
-        site = sender()
-        return IssueConstants(
-            from_header=site.from_header,
-            subject_header=header_text(self.subject),
-            envelope_sender=site.envelope_address,
-            list_host=site.host,
-            list_id=f"Chorus members' bulletin <bulletin.{site.host}>",
-            unsubscribe=LinkPattern.for_route("bulletin:unsubscribe"),
-            preferences=LinkPattern.for_route("bulletin:preferences"),
-        )
+        return LinkPattern.for_route("bulletin:unsubscribe"), LinkPattern.for_route("bulletin:preferences")
+
+
+def list_id() -> str:
+    """RFC 2919: mail programs group and filter the bulletin by this."""
+    return f"Chorus members' bulletin <bulletin.{site_host()}>"
 
 
 def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssue:
@@ -175,10 +161,10 @@ class Personal:
 def _personal(rendered: RenderedIssue, *, name: str, subscription_id: int) -> Personal:
     name = _clean_name(name)
     greeting = f"Hello {name}," if name else "Hello,"
-    constants = rendered.constants
+    unsubscribe_pattern, preferences_pattern = rendered.links
     token = manage_token(subscription_id)
-    unsubscribe = constants.unsubscribe.with_token(token)
-    preferences = constants.preferences.with_token(token)
+    unsubscribe = unsubscribe_pattern.with_token(token)
+    preferences = preferences_pattern.with_token(token)
     text = (
         rendered.text.replace(GREETING, greeting)
         .replace(PREFERENCES_URL, preferences)
@@ -190,19 +176,18 @@ def _personal(rendered: RenderedIssue, *, name: str, subscription_id: int) -> Pe
         .replace(UNSUBSCRIBE_URL, escape(unsubscribe))
     )
     headers = {
-        "List-Unsubscribe": f"<{unsubscribe}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": constants.list_id,
+        **one_click_unsubscribe_headers(unsubscribe),
+        "List-Id": list_id(),
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
     }
     return Personal(text=text, html=html, unsubscribe=unsubscribe, headers=headers)
 
 
-def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> EmailMultiAlternatives:
+def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> ChorusEmail:
     """One recipient's message: greeting, preferences link, RFC 8058 one-click unsubscribe."""
     personal = _personal(rendered, name=name, subscription_id=subscription_id)
-    message = EmailMultiAlternatives(
+    message = ChorusEmail(
         subject=rendered.subject,
         body=personal.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -213,21 +198,67 @@ def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id:
     return message
 
 
-def message_bytes(rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> bytes:
-    """The same message as ``personalise`` as ready-to-send MIME bytes, without the email package.
+# --- answering a subscribe form (through the outbox) ------------------------------------
 
-    Building each message with Python's email package costs several milliseconds, which
-    caps a worker far below the target rate; this writes the same multipart/alternative
-    structure directly. Only used for ASCII addresses (the caller falls back otherwise).
+
+@outbox.composer(SUBSCRIBE_REQUEST_EMAIL)
+def compose_subscribe_answers(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """File each subscribe request, then send its confirmation link or "already subscribed" note.
+
+    Filing again for a row that comes back after a broken connection changes nothing that
+    matters: the subscription is found again and a fresh link replaces the last.
     """
-    personal = _personal(rendered, name=name, subscription_id=subscription_id)
-    constants = rendered.constants
-    return mime_bytes(
-        from_header=constants.from_header,
-        to=to,
-        subject_header=constants.subject_header,
-        text=personal.text,
-        html=personal.html,
-        message_id_domain=constants.list_host,
-        headers=personal.headers,
-    )
+    from chorus.bulletin.services import subscription_request
+
+    for row in rows:
+        data = outbox.payload_of(row)
+        if not row.address:
+            continue
+        answer = subscription_request(
+            email=row.address,
+            name=str(data.get("name", "")),
+            topic_ids=[int(pk) for pk in data.get("topics", [])],
+            source=str(data.get("source", "bulletin subscribe form")),
+        )
+        subscription = answer.subscription
+        if answer.email == "confirm":
+            assert subscription.confirmation_sent_at is not None
+            token = confirm_token(subscription.pk, subscription.confirmation_sent_at)
+            message = build_email(to=row.address, template="bulletin/email/confirm", context={"token": token})
+        elif answer.email == "already_subscribed":
+            message = build_email(
+                to=row.address,
+                template="bulletin/email/already_subscribed",
+                context={"token": manage_token(subscription.pk)},
+            )
+        else:
+            continue  # the address had its share of emails today
+        yield outbox.Envelope(message=message, rows=(row.pk,))
+
+
+@outbox.composer(SCHEDULE_FAILED_EMAIL)
+def compose_schedule_failures(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """That a scheduled issue was not sent, and why; nothing if it has been scheduled or sent again since."""
+    from django.contrib.auth import get_user_model
+
+    issues = {
+        issue.pk: issue
+        for issue in BulletinIssue.objects.filter(pk__in={row.about_id for row in rows}).select_related("scheduled_by")
+    }
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in={row.user_id for row in rows})}
+    for row in rows:
+        issue = issues.get(row.about_id or 0)
+        user = users.get(row.user_id or 0)
+        if issue is None or issue.status != IssueStatus.DRAFT or not issue.schedule_failed_reason:
+            continue
+        if user is None or not user.is_active or not user.email:
+            continue
+        stand_ins = bool(outbox.payload_of(row).get("stand_ins"))
+        context = {
+            "issue": issue,
+            "name": "" if stand_ins else user.get_full_name(),
+            "stand_ins": stand_ins,
+            "sending_url": settings.SITE_URL + reverse("bulletin_admin:detail", args=[issue.pk]),
+        }
+        message = build_email(to=user.email, template="bulletin/email/schedule_failed", context=context)
+        yield outbox.Envelope(message=message, rows=(row.pk,))

@@ -19,6 +19,12 @@ from wagtail.models import Page
 
 from chorus.core.fields import EncryptedTextField
 
+# The outbox kind of a subscribe form's request: filed and answered by email when the
+# outbox sends it (chorus.bulletin.emails), so the form answers the same for any address.
+SUBSCRIBE_REQUEST_EMAIL = "bulletin.subscribe"
+# The outbox kind of the email telling staff that a scheduled issue did not go out.
+SCHEDULE_FAILED_EMAIL = "bulletin.schedule_failed"
+
 
 class SubscriptionStatus(models.TextChoices):
     PENDING = "pending", "Waiting for confirmation"

@@ -16,6 +16,7 @@ from chorus.bulletin.models import (
     DeliveryStatus,
     IssueStatus,
     Subscription,
+    SubscriptionStatus,
 )
 from chorus.bulletin.tokens import read_confirm_token, read_manage_token
 
@@ -130,10 +131,23 @@ def scheduled_issue_ids_due(*, now: datetime | None = None) -> list[int]:
 
 
 def subscription_for_confirm_token(*, token: str) -> Subscription | None:
-    subscription_id = read_confirm_token(token)
-    if subscription_id is None:
+    """The subscription a confirmation link may still start: only while it waits for that
+    very request. Once confirmed, unsubscribed, or asked for again, an old link does nothing,
+    so it cannot subscribe someone who later used one-click unsubscribe."""
+    found = read_confirm_token(token)
+    if found is None:
         return None
-    return Subscription.objects.select_related("person").filter(pk=subscription_id).first()
+    subscription_id, requested_at = found
+    subscription = (
+        Subscription.objects.select_related("person")
+        .filter(pk=subscription_id, status__in=[SubscriptionStatus.PENDING, SubscriptionStatus.SUSPENDED])
+        .first()
+    )
+    if subscription is None or subscription.confirmation_sent_at is None:
+        return None
+    if int(subscription.confirmation_sent_at.timestamp()) != requested_at:
+        return None
+    return subscription
 
 
 def subscription_for_manage_token(*, token: str) -> Subscription | None:

@@ -34,7 +34,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from chorus.bulletin import services
-from chorus.bulletin.emails import RenderedIssue, message_bytes, personalise, render_revision
+from chorus.bulletin.emails import RenderedIssue, personalise, render_revision
 from chorus.bulletin.models import (
     BulletinIssue,
     Delivery,
@@ -43,7 +43,7 @@ from chorus.bulletin.models import (
     SubscriptionStatus,
 )
 from chorus.core.audit import log_action
-from chorus.core.mail import MAIL_REFUSED, describe_mail_error, open_smtp_connection
+from chorus.core.mail import MAIL_REFUSED, describe_mail_error
 from chorus.core.statements import rows_update
 
 logger = logging.getLogger(__name__)
@@ -282,12 +282,6 @@ def send_batch(
 
 
 def _send_one(mailer: Any, rendered: RenderedIssue, *, to: str, name: str, subscription_id: int) -> None:
-    smtp = open_smtp_connection(mailer)
-    if smtp is not None and to.isascii():
-        # Straight to the open SMTP connection with prebuilt MIME (see emails.message_bytes).
-        data = message_bytes(rendered, to=to, name=name, subscription_id=subscription_id)
-        smtp.sendmail(rendered.constants.envelope_sender, [to], data)
-        return
     mailer.send_messages([personalise(rendered, to=to, name=name, subscription_id=subscription_id)])
 
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from chorus.bulletin.models import (
+    SCHEDULE_FAILED_EMAIL,
+    SUBSCRIBE_REQUEST_EMAIL,
     Bounce,
     BounceKind,
     BulletinIndexPage,
@@ -29,7 +31,7 @@ from chorus.bulletin.models import (
 from chorus.bulletin.permissions import SEND_PERMISSION
 from chorus.core.audit import log_action
 from chorus.core.digest import DigestItem
-from chorus.core.mail import send_templated_email
+from chorus.core.outbox import outbox_add, outbox_add_many, outbox_row
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -98,13 +100,35 @@ def _activate(subscription: Subscription) -> None:
 # --- subscribing -------------------------------------------------------------------
 
 
+def subscription_request_queue(
+    *, email: str, name: str = "", topic_ids: Iterable[int] = (), source: str = "bulletin subscribe form"
+) -> None:
+    """Take a subscribe form's answers: one outbox row, the same work whoever the address belongs to.
+
+    Looking the address up here would make a known address answer more slowly than an
+    unknown one; the outbox's run files the request (``subscription_request``) and sends
+    a confirmation link or an "already subscribed" note.
+    """
+    outbox_add(
+        kind=SUBSCRIBE_REQUEST_EMAIL,
+        address=email,
+        payload={"name": name, "topics": sorted(set(topic_ids)), "source": source[:200]},
+    )
+
+
+@dataclass(frozen=True)
+class SubscribeAnswer:
+    """What a subscribe request came to, and which email (if any) to send about it."""
+
+    subscription: Subscription
+    email: str  # "confirm", "already_subscribed", or "" when the address had enough emails today
+
+
 @transaction.atomic
 def subscription_request(
     *, email: str, name: str = "", topic_ids: Iterable[int] = (), source: str = "bulletin subscribe form"
-) -> Subscription:
+) -> SubscribeAnswer:
     """Start a double opt-in; the screen always says "check your email", whatever the state."""
-    from chorus.bulletin import tasks
-
     # The name is used only for a new person: an anonymous form never edits someone's record.
     person, _ = person_get_or_create(email=email, name=name)
     subscription, created = Subscription.objects.select_for_update().get_or_create(person=person)
@@ -115,7 +139,12 @@ def subscription_request(
         if subscription.status != SubscriptionStatus.SUSPENDED:
             _set_status(subscription, SubscriptionStatus.PENDING)
         subscription.topics.set(PriorityAreaPage.objects.filter(pk__in=list(topic_ids)))
-    subscription.confirmation_sent_at = timezone.now()
+    answer = ""
+    if within_limits("bulletin-address", person.email_index or str(person.pk), ADDRESS_LIMITS):
+        answer = "already_subscribed" if already_active else "confirm"
+        # A new link replaces the last one sent (tokens.confirm_token); none is replaced
+        # when no email goes, so a flood of requests cannot stop its owner's link working.
+        subscription.confirmation_sent_at = timezone.now()
     subscription.save()
     log_action(
         "bulletin.subscription.requested",
@@ -123,12 +152,7 @@ def subscription_request(
         data={"created": created, "status": subscription.status},
         screen=source[:200],
     )
-    if within_limits("bulletin-address", person.email_index or str(person.pk), ADDRESS_LIMITS):
-        if already_active:
-            transaction.on_commit(lambda: tasks.send_already_subscribed_email.enqueue(subscription.pk))
-        else:
-            transaction.on_commit(lambda: tasks.send_confirmation_email.enqueue(subscription.pk))
-    return subscription
+    return SubscribeAnswer(subscription=subscription, email=answer)
 
 
 @transaction.atomic
@@ -539,7 +563,6 @@ def issue_send_scheduled(*, issue_id: int, now: datetime | None = None) -> int |
     back to draft with the reason on the sending screen, and whoever scheduled it is told,
     rather than waiting as "Scheduled" for ever.
     """
-    from chorus.bulletin import tasks
 
     now = now or timezone.now()
     issue = BulletinIssue.objects.select_for_update().filter(pk=issue_id).first()
@@ -563,40 +586,48 @@ def issue_send_scheduled(*, issue_id: int, now: datetime | None = None) -> int |
         },
         screen="scheduled job",
     )
-    transaction.on_commit(lambda: tasks.send_schedule_failed_email.enqueue(issue.pk))
+    issue_schedule_failure_notify(issue_id=issue.pk)
     return None
 
 
-def _schedule_failure_recipients(issue: BulletinIssue) -> tuple[list[str], bool]:
+def schedule_failure_recipients(issue: BulletinIssue) -> tuple[list[Any], bool]:
     """Who hears that a scheduled send failed: whoever scheduled it, else everyone who may send.
 
-    Returns the addresses and whether they are the stand-ins. Someone who has left, or
+    Returns the people and whether they are the stand-ins. Someone who has left, or
     may no longer send bulletins, is not told; the others are, so the issue is not forgotten.
     """
     from chorus.accounts.models import User
 
     scheduler = issue.scheduled_by
     if scheduler is not None and scheduler.is_active and scheduler.email and scheduler.has_perm(SEND_PERMISSION):
-        return [scheduler.email], False
-    senders = User.objects.with_perm(SEND_PERMISSION, backend="django.contrib.auth.backends.ModelBackend")
-    return sorted({email for email in senders.values_list("email", flat=True) if email}), True
+        return [scheduler], False
+    senders = User.objects.with_perm(
+        SEND_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return list(senders.exclude(email="").order_by("pk")), True
 
 
 def issue_schedule_failure_notify(*, issue_id: int) -> int:
-    """Email that a scheduled send did not happen and why; returns how many were told."""
+    """Queue emails that a scheduled send did not happen and why; returns how many will be told.
+
+    Each email is built when it goes (chorus.bulletin.emails), so one whose issue has been
+    scheduled or sent again meanwhile is not sent at all.
+    """
     issue = BulletinIssue.objects.select_related("scheduled_by").filter(pk=issue_id).first()
     if issue is None or issue.status != IssueStatus.DRAFT or not issue.schedule_failed_reason:
         return 0  # scheduled or sent again since: nothing left to report
-    recipients, stand_ins = _schedule_failure_recipients(issue)
-    scheduler = issue.scheduled_by
-    context = {
-        "issue": issue,
-        "name": "" if stand_ins or scheduler is None else scheduler.get_full_name(),
-        "stand_ins": stand_ins,
-        "sending_url": settings.SITE_URL + reverse("bulletin_admin:detail", args=[issue.pk]),
-    }
-    for email in recipients:
-        send_templated_email(to=email, template="bulletin/email/schedule_failed", context=context)
+    recipients, stand_ins = schedule_failure_recipients(issue)
+    outbox_add_many(
+        outbox_row(
+            kind=SCHEDULE_FAILED_EMAIL,
+            about_id=issue.pk,
+            user_id=user.pk,
+            payload={"stand_ins": stand_ins},
+            # Once per person for each time the issue was due.
+            dedupe_key=f"{issue.pk}:{issue.scheduled_for.isoformat() if issue.scheduled_for else ''}:{user.pk}",
+        )
+        for user in recipients
+    )
     log_action(
         "bulletin.issue.schedule_failure_emailed",
         obj=issue,

@@ -1,4 +1,7 @@
-"""Background work for the bulletin. Tasks take ids and call services."""
+"""Background work for the bulletin. Tasks take ids and call services.
+
+Answers to the subscribe form and notices of a failed schedule go through the outbox
+(chorus.bulletin.emails); issues are sent by their own engine (chorus.bulletin.sending)."""
 
 from __future__ import annotations
 
@@ -7,39 +10,8 @@ from datetime import timedelta
 from django.tasks import task
 
 from chorus.bulletin import services
-from chorus.bulletin.models import Subscription, SubscriptionStatus
-from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core.leases import lease
-from chorus.core.mail import send_templated_email
 from chorus.core.periodic import periodic
-
-
-@task
-def send_confirmation_email(subscription_id: int) -> None:
-    subscription = Subscription.objects.select_related("person").filter(pk=subscription_id).first()
-    if subscription is None or not subscription.person.email:
-        return
-    if subscription.status not in {SubscriptionStatus.PENDING, SubscriptionStatus.SUSPENDED}:
-        return
-    send_templated_email(
-        to=subscription.person.email,
-        template="bulletin/email/confirm",
-        context={"name": subscription.person.name, "token": confirm_token(subscription.pk)},
-    )
-
-
-@task
-def send_already_subscribed_email(subscription_id: int) -> None:
-    # Someone asked to subscribe an address that already gets the bulletin: tell its
-    # owner by email, never on screen, so the form reveals nothing about who subscribes.
-    subscription = Subscription.objects.select_related("person").filter(pk=subscription_id).first()
-    if subscription is None or not subscription.person.email:
-        return
-    send_templated_email(
-        to=subscription.person.email,
-        template="bulletin/email/already_subscribed",
-        context={"name": subscription.person.name, "token": manage_token(subscription.pk)},
-    )
 
 
 # A large send may outlast the default lease. Running it again is safe (rows are claimed;
@@ -66,11 +38,6 @@ def start_scheduled_issues() -> None:
 
     for issue_id in scheduled_issue_ids_due():
         services.issue_send_scheduled(issue_id=issue_id)
-
-
-@task
-def send_schedule_failed_email(issue_id: int) -> None:
-    services.issue_schedule_failure_notify(issue_id=issue_id)
 
 
 @periodic(every=timedelta(minutes=1), name="bulletin-stale-claims")

@@ -36,7 +36,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             if not within_limits("bulletin-subscribe", ip_hash(request), SUBSCRIBE_LIMITS):
                 return render(request, "bulletin/too_many.html", status=429)
             if not form.is_probably_bot():
-                services.subscription_request(
+                services.subscription_request_queue(
                     email=form.cleaned_data["email"],
                     name=form.cleaned_data["name"],
                     topic_ids=[area.pk for area in form.cleaned_data["topics"]],

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from chorus.campaigns.charts import signatures_chart
+from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
 from chorus.campaigns.models import ActionPage, Invalidation, PetitionPage
 from chorus.campaigns.selectors import (
@@ -40,14 +41,9 @@ from chorus.campaigns.selectors import (
     signatures_matching,
     update_recipients,
 )
-from chorus.campaigns.services import (
-    action_transition,
-    campaign_update_email,
-    campaign_update_send,
-    invalidation_reverse,
-    organisations_moderate,
-    signatures_invalidate,
-)
+from chorus.campaigns.services.actions import action_transition
+from chorus.campaigns.services.moderation import invalidation_reverse, organisations_moderate, signatures_invalidate
+from chorus.campaigns.services.updates import campaign_update_send
 from chorus.campaigns.workflow import ActionState, transitions_from
 from chorus.core.audit import log_action
 from chorus.core.ids import posted_ids

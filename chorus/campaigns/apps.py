@@ -7,4 +7,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaign actions"
 
     def ready(self) -> None:
-        from chorus.campaigns import receivers  # noqa: F401  (connects the signal receivers)
+        from chorus.campaigns import emails, receivers  # noqa: F401  (registers outbox composers; connects receivers)

@@ -25,7 +25,7 @@ from chorus.campaigns.models import (
     domain_hash,
 )
 from chorus.campaigns.selectors import consent_scope, update_recipients
-from chorus.campaigns.services import counts_refresh
+from chorus.campaigns.services.counts import counts_refresh
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import email_index
 from chorus.pages.demo import ensure_home

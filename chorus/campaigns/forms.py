@@ -14,7 +14,7 @@ from django.utils import timezone
 from chorus.campaigns import consents
 from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKind
 from chorus.campaigns.selectors import InvalidationCriteria
-from chorus.campaigns.services import SignerDetails
+from chorus.campaigns.services.signing import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
 from chorus.core.forms import SharedFieldsForm
 

@@ -290,14 +290,6 @@ class Moderation(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
-class SignerEmail(models.TextChoices):
-    """The email a signature is waiting for; sent in batches (services.signer_emails_send)."""
-
-    NONE = "", "None"
-    CONFIRM = "confirm", "Confirmation link"
-    ALREADY_SIGNED = "already_signed", "Already signed"
-
-
 class SignatureStatus(models.TextChoices):
     PENDING = "pending", "Waiting for email confirmation"
     CONFIRMED = "confirmed", "Confirmed"
@@ -340,11 +332,6 @@ class Signature(models.Model):
     # SHA-256 of the emailed token: a database copy cannot confirm anyone's signature.
     token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     token_sent_at = models.DateTimeField(null=True, blank=True)
-    # The outbox: which email is due, and which sender run has taken it (a lease, so a
-    # sender that dies leaves it to the next run rather than losing it).
-    email_due = models.CharField(max_length=20, choices=SignerEmail.choices, blank=True, default=SignerEmail.NONE)
-    email_claim = models.CharField(max_length=32, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
     email_domain_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -361,7 +348,6 @@ class Signature(models.Model):
             models.Index(fields=["action", "changed_at"]),
             models.Index(fields=["action", "status", "kind"]),
             models.Index(fields=["action", "confirmed_at"]),
-            models.Index(fields=["email_due"], condition=~models.Q(email_due=""), name="campaigns_signature_due"),
         ]
 
     def __str__(self) -> str:
@@ -557,30 +543,8 @@ class CampaignUpdate(models.Model):
         return f"Update #{self.pk} on action {self.action_id}"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    SKIPPED = "skipped", "Not sent: consent withdrawn or no address"
-    REFUSED = "refused", "Refused by the mail server for good"
-    DEFERRED = "deferred", "Refused for now: the next run tries again"
-
-
-class CampaignUpdateDelivery(models.Model):
-    """One recipient of an update while it is being sent; deleted when the send finishes.
-
-    A row is claimed (pending -> sending) with a conditional UPDATE before its email goes,
-    so a second or retried run never sends the same person the same update twice.
-    """
-
-    update = models.ForeignKey(CampaignUpdate, on_delete=models.CASCADE, related_name="deliveries")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    claim = models.CharField(max_length=32, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["update", "person"], name="one_delivery_per_person")]
-        indexes = [models.Index(fields=["update", "status"])]
-
-    def __str__(self) -> str:
-        return f"Delivery #{self.pk} ({self.status})"
+# The outbox kinds of this app's emails (composed in chorus.campaigns.emails).
+SIGNER_CONFIRM_EMAIL = "campaigns.signer_confirm"
+SIGNER_ALREADY_SIGNED_EMAIL = "campaigns.already_signed"
+SIGNER_EMAILS = (SIGNER_CONFIRM_EMAIL, SIGNER_ALREADY_SIGNED_EMAIL)
+CAMPAIGN_UPDATE_EMAIL = "campaigns.update"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from chorus.campaigns.models import Signature, SignatureKind
-from chorus.campaigns.services import signatures_erase_for_person
+from chorus.campaigns.services.retention import signatures_erase_for_person
 from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
 from chorus.people.models import Person
 

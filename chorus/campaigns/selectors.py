@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from chorus.campaigns.models import (
+    CAMPAIGN_UPDATE_EMAIL,
     ActionPage,
     BlockedEmailDomain,
     BlockedIpHash,
     CampaignUpdate,
-    DeliveryStatus,
     DisplayChoice,
     Moderation,
     Signature,
@@ -24,9 +26,11 @@ from chorus.campaigns.models import (
     domain_hash,
 )
 from chorus.campaigns.workflow import ActionState
+from chorus.core.crypto import token_digest
 from chorus.core.digest import DigestItem
 from chorus.core.ids import parse_id
 from chorus.core.memo import LocalMemo
+from chorus.core.models import OutboxMessage, OutboxStatus
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 
 # Every signing request and count.json read starts from the action and the block lists.
@@ -472,50 +476,115 @@ class SentUpdate:
     figures: UpdateFigures
 
 
-def _deliveries(status: DeliveryStatus) -> Count:
-    return Count("deliveries", filter=Q(deliveries__status=status))
+def _figures(update: CampaignUpdate, live: dict[str, int]) -> UpdateFigures:
+    """Counts kept on a finished update; while it is being sent, counts of its outbox rows."""
+    if update.finished_at is not None:
+        stopped, refused, given_up, sent = update.skipped, update.refused, update.given_up, update.sent
+        to_send = refused_for_now = 0
+    else:
+        stopped, refused, given_up, sent = live["skipped"], live["refused"], live["given_up"], live["sent"]
+        to_send, refused_for_now = live["to_send"], live["refused_for_now"]
+    return UpdateFigures(
+        queued=update.recipients,
+        sent=sent,
+        stopped=stopped,
+        refused=refused,
+        given_up=given_up,
+        # Not yet listed (sending has not started) counts as still to send.
+        to_send=to_send if update.started_at is not None else update.recipients,
+        refused_for_now=refused_for_now,
+    )
+
+
+def _live_figures(update_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per update still sending: its outbox rows by outcome, in one aggregate query."""
+    from chorus.core.outbox import MAX_ATTEMPTS
+
+    gave_up = Q(status=OutboxStatus.FAILED, attempts__gte=MAX_ATTEMPTS)
+    waiting = Q(status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING])
+    rows = (
+        OutboxMessage.objects.filter(kind=CAMPAIGN_UPDATE_EMAIL, about_id__in=update_ids)
+        .values("about_id")
+        .annotate(
+            sent=Count("pk", filter=Q(status=OutboxStatus.SENT)),
+            skipped=Count("pk", filter=Q(status=OutboxStatus.SKIPPED)),
+            refused=Count("pk", filter=Q(status=OutboxStatus.FAILED) & ~gave_up),
+            given_up=Count("pk", filter=gave_up),
+            to_send=Count("pk", filter=waiting),
+            # Tried and refused for now: the outbox tries them again after a while.
+            refused_for_now=Count("pk", filter=waiting & Q(attempts__gt=0) & ~Q(error="")),
+        )
+        .order_by()
+    )
+    empty = dict.fromkeys(("sent", "skipped", "refused", "given_up", "to_send", "refused_for_now"), 0)
+    figures = {update_id: dict(empty) for update_id in update_ids}
+    for row in rows:
+        counts: dict[str, Any] = dict(row)
+        update_id = counts.pop("about_id")
+        if update_id is not None:
+            figures[int(update_id)] = {name: int(value) for name, value in counts.items()}
+    return figures
+
+
+def _with_figures(updates: list[CampaignUpdate]) -> list[SentUpdate]:
+    live = _live_figures([update.pk for update in updates if update.finished_at is None])
+    return [SentUpdate(update=update, figures=_figures(update, live.get(update.pk, {}))) for update in updates]
 
 
 def _sent_updates(action_id: int) -> QuerySet[CampaignUpdate]:
-    # While an update is being sent its outcome is in its per-person rows, counted here;
-    # once it has finished those rows are gone and the counts are stored on the update.
     return (
-        CampaignUpdate.objects.filter(action_id=action_id)
-        .select_related("created_by")
-        .annotate(
-            live_skipped=_deliveries(DeliveryStatus.SKIPPED),
-            live_refused=_deliveries(DeliveryStatus.REFUSED),
-            live_deferred=_deliveries(DeliveryStatus.DEFERRED),
-        )
-        .order_by("-created_at", "-pk")
+        CampaignUpdate.objects.filter(action_id=action_id).select_related("created_by").order_by("-created_at", "-pk")
     )
-
-
-def _with_figures(update: CampaignUpdate) -> SentUpdate:
-    stopped = update.skipped + update.live_skipped  # type: ignore[attr-defined]
-    refused = update.refused + update.live_refused  # type: ignore[attr-defined]
-    settled = update.sent + stopped + refused + update.given_up
-    figures = UpdateFigures(
-        queued=update.recipients,
-        sent=update.sent,
-        stopped=stopped,
-        refused=refused,
-        given_up=update.given_up,
-        to_send=max(update.recipients - settled, 0),
-        refused_for_now=update.live_deferred,  # type: ignore[attr-defined]
-    )
-    return SentUpdate(update=update, figures=figures)
 
 
 def sent_updates(*, action_id: int, limit: int | None = None) -> list[SentUpdate]:
-    """The updates sent on one action, newest first, with their figures: one aggregate query."""
-    return [_with_figures(update) for update in _sent_updates(action_id)[:limit]]
+    """The updates sent on one action, newest first, with their figures."""
+    return _with_figures(list(_sent_updates(action_id)[:limit]))
 
 
 def sent_update(*, action_id: int, update_id: int) -> SentUpdate | None:
     """One update sent on this action with its figures; None for another action's update."""
     update = _sent_updates(action_id).filter(pk=update_id).first()
-    return _with_figures(update) if update is not None else None
+    return _with_figures([update])[0] if update is not None else None
+
+
+# --- confirming a signature ------------------------------------------------------
+
+
+class ConfirmOutcome(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    EXPIRED = "expired"
+    INVALID = "invalid"
+    CLOSED = "closed"
+
+
+# What the confirm page shows and confirming needs: the busiest read of a surge, kept narrow.
+CONFIRM_FIELDS = [
+    "action", "person", "kind", "name", "organisation", "display", "moderation", "status",
+    "token_sent_at", "wants_bulletin", "wants_updates", "created_at",
+]  # fmt: skip
+
+
+def signature_for_token(*, token: str) -> Signature | None:
+    if not token or len(token) > 100:
+        return None
+    # Hashes are unique in practice: the first row found, without sorting for it.
+    return Signature.objects.only(*CONFIRM_FIELDS).filter(token_hash=token_digest(token)).first()
+
+
+def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
+    """What a confirm link would do now; None when it can still confirm."""
+    if signature is None or signature.status == SignatureStatus.INVALIDATED:
+        return ConfirmOutcome.INVALID
+    if signature.status == SignatureStatus.CONFIRMED:
+        return ConfirmOutcome.ALREADY_CONFIRMED
+    action = live_action(key=str(signature.action_id))
+    if action is None or not action.confirms_signature_made_at(signature.created_at):
+        return ConfirmOutcome.CLOSED
+    if signature.token_expired():
+        return ConfirmOutcome.EXPIRED
+    return None
 
 
 # --- the weekly bulletin ----------------------------------------------------------------

@@ -22,20 +22,18 @@ from django.views.decorators.http import require_http_methods, require_safe
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.models import ActionPage, PetitionPage
 from chorus.campaigns.selectors import (
+    ConfirmOutcome,
     action_count,
+    confirm_state,
     consent_scope,
     listed_signatures,
     live_action,
     live_action_url,
     milestones_reached,
-)
-from chorus.campaigns.services import (
-    ConfirmOutcome,
-    confirm_state,
-    signature_confirm_found,
     signature_for_token,
-    signature_submit,
 )
+from chorus.campaigns.services.confirmation import signature_confirm_found
+from chorus.campaigns.services.signing import signature_submit
 from chorus.campaigns.tokens import read_stop_updates_token
 from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable

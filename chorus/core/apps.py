@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         from django.tasks.signals import task_finished
         from django.urls import register_converter
 
+        from chorus.core import audit_seals, outbox  # noqa: F401  (register their outbox composers)
         from chorus.core.checks import check_periodic_jobs
         from chorus.core.ids import IdConverter
         from chorus.core.longlived import freeze_after_first_task

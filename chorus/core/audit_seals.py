@@ -20,10 +20,10 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,11 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from chorus.core import outbox
 from chorus.core.audit import log_action
-from chorus.core.mail import send_templated_email
-from chorus.core.models import AuditCheck, AuditEvent, AuditSealState
+from chorus.core.mail import build_email
+from chorus.core.models import AuditCheck, AuditEvent, AuditSealState, OutboxMessage
+from chorus.core.outbox import outbox_add_many, outbox_row
 
 GENESIS_DIGEST = "0" * 64
 # What a seal covers. Not the actor link: it is emptied when a staff account is deleted
@@ -374,9 +376,7 @@ def audit_log_check_scheduled() -> bool:
     """The daily check against the seals; on a mismatch the administrators are emailed."""
     check = audit_log_check(screen="scheduled job")
     if not check.ok:
-        from chorus.core.tasks import send_audit_log_alert
-
-        transaction.on_commit(partial(send_audit_log_alert.enqueue, check.pk))
+        audit_log_alert_queue(check=check)
     return check.ok
 
 
@@ -391,19 +391,32 @@ def audit_log_alert_recipients() -> QuerySet[AbstractBaseUser]:
     return get_user_model().objects.filter(may_read, is_active=True).exclude(email="").distinct().order_by("pk")
 
 
-def audit_log_alert_send(*, check_id: int) -> int:
-    """Email the administrators that a check found the audit log does not match its seals; return how many."""
-    check = AuditCheck.objects.filter(pk=check_id, ok=False).first()
-    if check is None:
-        return 0
-    sent = 0
-    for user in audit_log_alert_recipients():
+AUDIT_ALERT_EMAIL = "core.audit_log_mismatch"
+
+
+def audit_log_alert_queue(*, check: AuditCheck) -> int:
+    """Queue an email to each administrator that a check found the log does not match its seals."""
+    recipients = list(audit_log_alert_recipients())
+    outbox_add_many(
+        outbox_row(kind=AUDIT_ALERT_EMAIL, about_id=check.pk, user_id=user.pk, dedupe_key=f"{check.pk}:{user.pk}")
+        for user in recipients
+    )
+    return len(recipients)
+
+
+@outbox.composer(AUDIT_ALERT_EMAIL)
+def compose_audit_alerts(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    checks = {check.pk: check for check in AuditCheck.objects.filter(pk__in={row.about_id for row in rows})}
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in={row.user_id for row in rows})}
+    for row in rows:
+        check, user = checks.get(row.about_id or 0), users.get(row.user_id or 0)
+        if check is None or user is None or not user.is_active or not user.email:
+            continue
         context = {
-            "name": user.get_full_name() or user.get_username(),  # type: ignore[attr-defined]
+            "name": user.get_full_name() or user.get_username(),
             "check": check,
             "problems": check.problems[:10],
             "audit_log_path": "/admin/audit-log/",
         }
-        send_templated_email(to=user.email, template="core/email/audit_log_mismatch", context=context)  # type: ignore[attr-defined]
-        sent += 1
-    return sent
+        message = build_email(to=user.email, template="core/email/audit_log_mismatch", context=context)
+        yield outbox.Envelope(message=message, rows=(row.pk,))

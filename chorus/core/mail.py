@@ -1,28 +1,84 @@
-"""Send three-part templated email: ``<name>_subject.txt``, ``_body.txt``, ``_body.html``.
+"""Build email: three-part templates (``<name>_subject.txt``, ``_body.txt``, ``_body.html``)
+rendered into Django's ``EmailMultiAlternatives``, and mail errors told without addresses.
 
-Batch senders (the bulletin, signers' emails) render a template once and send many
-messages from it. Building each message with Python's email package costs several
-milliseconds, so on an open SMTP connection they send prebuilt MIME (``mime_bytes``)
-instead: the same multipart/alternative structure, written directly.
+Nothing here sends: every email goes through the outbox (``chorus.core.outbox``), which
+claims, sends and settles each message on a mail connection it keeps open for a batch.
 """
 
 from __future__ import annotations
 
-import binascii
-import contextlib
-import functools
+import email.policy
 import smtplib
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
-from email.header import Header
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import make_msgid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import escape
+
+# Headers that hold one long link a mail provider must read as it is.
+UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+# RFC 5322's hard limit for a line; 78 is only its recommendation.
+LONGEST_LINE = 998
+
+
+class LinkHeadersPolicy(email.policy.EmailPolicy):
+    """The email policy in use, except that link headers are written on one line.
+
+    Python's email package writes any header longer than 78 characters that has no space
+    to fold at as RFC 2047 encoded-words (CPython issue #85725). In ``List-Unsubscribe``
+    an encoded-word is no link at all, and mail providers then hide their unsubscribe
+    button. ``fold`` and ``fold_binary`` are the policy's public hooks for this.
+    """
+
+    def fold(self, name: str, value: str) -> str:
+        policy = self.clone(max_line_length=LONGEST_LINE) if name.lower() in UNFOLDED_HEADERS else self
+        return str(email.policy.EmailPolicy.fold(policy, name, value))
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        policy = self.clone(max_line_length=LONGEST_LINE) if name.lower() in UNFOLDED_HEADERS else self
+        return bytes(email.policy.EmailPolicy.fold_binary(policy, name, value))
+
+
+# The settings of a policy that our policy carries over (every EmailPolicy option but the factories).
+_POLICY_OPTIONS = (
+    "max_line_length",
+    "linesep",
+    "cte_type",
+    "raise_on_defect",
+    "mangle_from_",
+    "verify_generated_headers",
+    "utf8",
+    "refold_source",
+)
+
+
+def link_headers_policy(policy: email.policy.Policy) -> LinkHeadersPolicy:
+    """``policy`` (a backend asks for SMTP's, or SMTPUTF8's) with link headers kept whole."""
+    if isinstance(policy, LinkHeadersPolicy):
+        return policy
+    return LinkHeadersPolicy(**{name: getattr(policy, name) for name in _POLICY_OPTIONS if hasattr(policy, name)})
+
+
+def site_host() -> str:
+    """The site's host name, from SITE_URL: for Message-IDs and List-Id."""
+    return urlsplit(settings.SITE_URL).hostname or "chorus.localhost"
+
+
+class ChorusEmail(EmailMultiAlternatives):
+    """Django's email with a plain-text body and an HTML alternative, whose link headers
+    (RFC 8058 one-click unsubscribe) reach the mail provider as plain ``<https://…>``.
+
+    Its Message-ID names the site, not the machine that happened to send it.
+    """
+
+    def message(self, *, policy: Any = email.policy.default) -> Any:
+        if not any(name.lower() == "message-id" for name in self.extra_headers):
+            self.extra_headers["Message-ID"] = make_msgid(domain=site_host())
+        return super().message(policy=link_headers_policy(policy or email.policy.default))
 
 
 @dataclass(frozen=True)
@@ -49,10 +105,8 @@ def render_email(*, template: str, context: dict[str, Any]) -> RenderedEmail:
     )
 
 
-def email_message(
-    rendered: RenderedEmail, *, to: str, headers: dict[str, str] | None = None
-) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+def email_message(rendered: RenderedEmail, *, to: str, headers: dict[str, str] | None = None) -> ChorusEmail:
+    message = ChorusEmail(
         subject=rendered.subject,
         body=rendered.text,
         from_email=settings.DEFAULT_FROM_EMAIL,
@@ -64,28 +118,22 @@ def email_message(
 
 
 def build_email(
-    *,
-    to: str,
-    template: str,
-    context: dict[str, Any],
-    headers: dict[str, str] | None = None,
-) -> EmailMultiAlternatives:
+    *, to: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
+) -> ChorusEmail:
     return email_message(render_email(template=template, context=context), to=to, headers=headers)
 
 
-def send_templated_email(
-    *, to: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
-) -> None:
-    """Render and send one email now. Call from a task, never from a view."""
-    message = build_email(to=to, template=template, context=context, headers=headers)
-    with mail_errors_without_addresses():
-        message.send()
+def one_click_unsubscribe_headers(url: str) -> dict[str, str]:
+    """RFC 8058: mail programs show an unsubscribe button that POSTs to ``url``."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 # --- mail errors, described without the addresses they carry --------------------------
 
 # The server refused one message and answered: the connection can take the next one.
 MAIL_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+# Anything a mail backend raises when the server or the connection fails.
+MAIL_ERRORS = (OSError, smtplib.SMTPException)
 
 
 class MailNotSent(Exception):
@@ -111,129 +159,3 @@ def refused_for_good(error: BaseException) -> bool:
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
     return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
-
-
-@contextlib.contextmanager
-def mail_errors_without_addresses() -> Iterator[None]:
-    """Turn any mail error into MailNotSent, dropping the original and the addresses in it."""
-    try:
-        yield
-    except (OSError, smtplib.SMTPException) as error:
-        raise MailNotSent(describe_mail_error(error)) from None
-
-
-# --- prebuilt MIME for batch senders -------------------------------------------------
-
-
-def header_text(value: str) -> str:
-    """A header value as it may be sent: as it is when ASCII, else RFC 2047 encoded."""
-    if value.isascii():
-        return value
-    return Header(value, "utf-8").encode()
-
-
-def from_header(value: str) -> str:
-    if value.isascii():
-        return value
-    # Only the display name may be encoded: an encoded address is no address at all.
-    return formataddr(parseaddr(value))
-
-
-@dataclass(frozen=True)
-class Sender:
-    """What every message from this site shares: worked out once, not per message."""
-
-    from_header: str  # ready to send
-    envelope_address: str
-    host: str  # the site's host name, for Message-IDs and List-Id
-
-
-def sender() -> Sender:
-    return _sender(settings.DEFAULT_FROM_EMAIL, settings.SITE_URL)
-
-
-@functools.lru_cache(maxsize=8)
-def _sender(from_email: str, site_url: str) -> Sender:
-    host = site_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return Sender(
-        from_header=from_header(from_email),
-        envelope_address=parseaddr(from_email)[1],
-        host=host or "chorus.localhost",
-    )
-
-
-def _quoted_printable(text: str) -> bytes:
-    # binascii's quoted-printable is C code: per-message MIME stays cheap at any volume.
-    crlf = "\r\n".join(text.splitlines()) + "\r\n"
-    return binascii.b2a_qp(crlf.encode("utf-8"), istext=True)
-
-
-MIME_PART = (
-    '--{boundary}\r\nContent-Type: text/{kind}; charset="utf-8"\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n'
-)
-
-
-def mime_bytes(
-    *,
-    from_header: str,
-    to: str,
-    subject_header: str,
-    text: str,
-    html: str,
-    message_id_domain: str,
-    headers: dict[str, str] | None = None,
-) -> bytes:
-    """A multipart/alternative message (text and HTML, both quoted-printable) as bytes.
-
-    Header values must already be safe to send (``header_text``, ``from_header``) and
-    ``to`` an ASCII address: callers fall back to ``email_message`` otherwise.
-    """
-    boundary = f"=_chorus_{uuid.uuid4().hex}"
-    lines = [
-        f"From: {from_header}",
-        f"To: {to}",
-        f"Subject: {subject_header}",
-        f"Date: {formatdate(localtime=False)}",
-        f"Message-ID: {make_msgid(domain=message_id_domain)}",
-        "MIME-Version: 1.0",
-        f'Content-Type: multipart/alternative; boundary="{boundary}"',
-        *(f"{key}: {value}" for key, value in (headers or {}).items()),
-    ]
-    return b"".join(
-        [
-            ("\r\n".join(lines) + "\r\n\r\n").encode("ascii"),
-            MIME_PART.format(boundary=boundary, kind="plain").encode("ascii"),
-            _quoted_printable(text),
-            # The line break before a boundary belongs to the boundary, not to the body.
-            b"\r\n",
-            MIME_PART.format(boundary=boundary, kind="html").encode("ascii"),
-            _quoted_printable(html),
-            f"\r\n--{boundary}--\r\n".encode("ascii"),
-        ]
-    )
-
-
-def open_smtp_connection(mailer: Any) -> smtplib.SMTP | None:
-    """The open SMTP connection of a mail backend, if it is Django's SMTP backend and open."""
-    connection = getattr(mailer, "connection", None)
-    return connection if isinstance(connection, smtplib.SMTP) else None
-
-
-def send_rendered(mailer: Any, rendered: RenderedEmail, *, to: str, headers: dict[str, str] | None = None) -> None:
-    """Send one message on an open mailer: prebuilt MIME straight to its SMTP connection
-    when it has one and the address is ASCII, otherwise through the backend."""
-    smtp = open_smtp_connection(mailer)
-    if smtp is None or not to.isascii():
-        mailer.send_messages([email_message(rendered, to=to, headers=headers)])
-        return
-    site = sender()
-    data = mime_bytes(
-        from_header=site.from_header,
-        to=to,
-        subject_header=header_text(rendered.subject),
-        text=rendered.text,
-        html=rendered.html,
-        message_id_domain=site.host,
-        headers=headers,
-    )
-    smtp.sendmail(site.envelope_address, [to], data)

@@ -1,9 +1,13 @@
-"""Shared records: the tamper-evident staff audit log, its seals and checks, and the periodic-job schedule."""
+"""Shared records: the tamper-evident staff audit log, its seals and checks, the periodic-job
+schedule and the outbox."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from chorus.core.fields import EncryptedTextField
 
 
 class AuditEvent(models.Model):
@@ -94,3 +98,58 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Not needed any more"
+    FAILED = "failed", "Could not be sent"
+
+
+class OutboxMessage(models.Model):
+    """One email to send, written in the same transaction as the event that calls for it.
+
+    A sender run claims it (a lease: a run that dies leaves it to the next), builds the
+    message through its kind's composer, sends it and settles it: sent, skipped (nothing
+    to send any more), tried again later with a growing delay after a temporary refusal,
+    or failed for good. Rows hold ids and, where there is no record to read an address
+    from, the address encrypted; settled rows are deleted after a few days.
+    """
+
+    kind = models.CharField(max_length=64, help_text="Which composer builds the message.")
+    about_id = models.BigIntegerField(null=True, blank=True, help_text="The record the message is about.")
+    # A person's id, not a key: the row must not stop a person's record being deleted.
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = EncryptedTextField(blank=True, help_text="Only where no record holds the address.")
+    payload = EncryptedTextField(blank=True, help_text="What the composer needs besides ids (JSON).")
+    # Set where asking twice must send once (a double click, a retried task).
+    dedupe_key = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+    # What went wrong, without the address: an error class and SMTP code.
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "dedupe_key"], condition=~models.Q(dedupe_key=""), name="core_outbox_once_per_key"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="core_outbox_due"),
+            models.Index(fields=["kind", "about_id"], name="core_outbox_about"),
+        ]
+        verbose_name = "outgoing email"
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from chorus.core.audit_seals import audit_log_alert_send, audit_log_check_scheduled, audit_log_seal
+from chorus.core.audit_seals import audit_log_check_scheduled, audit_log_seal
 from chorus.core.housekeeping import task_results_prune
 from chorus.core.leases import task_runs_requeue_lost
+from chorus.core.outbox import outbox_prune, outbox_send
 from chorus.core.periodic import periodic
 
 
@@ -37,6 +38,16 @@ def verify_audit_log() -> bool:
     return audit_log_check_scheduled()
 
 
+# Emails are sent as they are asked for; this sends what a lost run or a retry left.
+@periodic(every=timedelta(seconds=30), name="core.send_outbox")
 @task
-def send_audit_log_alert(check_id: int) -> int:
-    return audit_log_alert_send(check_id=check_id)
+def send_outbox() -> int:
+    """Send every email due in the outbox; returns how many rows were sent."""
+    return outbox_send().sent
+
+
+@periodic(every=timedelta(days=1), name="core.prune_outbox")
+@task
+def prune_outbox() -> int:
+    """Delete settled outbox rows past their retention period."""
+    return outbox_prune()

@@ -69,6 +69,10 @@ class ConsentRecord(models.Model):
         return self.withdrawn_at is None
 
 
+# The outbox kind of the privacy page's emailed link (composed in chorus.people.emails).
+PRIVACY_LINK_EMAIL = "people.privacy_link"
+
+
 class PrivacyLink(models.Model):
     """A single-use link emailed to someone who asked to see their data.
 

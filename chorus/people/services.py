@@ -18,11 +18,18 @@ from django.db.models import ForeignObjectRel, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from chorus.core import crypto
 from chorus.core.audit import log_action, log_actions
 from chorus.core.crypto import email_index, token_digest
+from chorus.core.outbox import outbox_add, outbox_forget_person
 from chorus.core.privacy import ErasureReport
-from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
+from chorus.people.models import (
+    PRIVACY_LINK_EMAIL,
+    ConsentPurpose,
+    ConsentRecord,
+    Person,
+    PrivacyGrant,
+    PrivacyLink,
+)
 
 
 def person_get_or_create(
@@ -246,36 +253,40 @@ MAX_TOKEN_LENGTH = 64
 
 
 @transaction.atomic
-def privacy_link_request(*, email: str, requested_by: Any = None, request: HttpRequest | None = None) -> bool:
-    """Email a single-use link if we hold data for the address (the privacy page, or staff for a
-    person who asked another way). Callers show the same answer either way, and the audit event
-    is the same either way: who asked, never whether anything was found or for whom, so neither
-    a screen nor the audit log tells anyone who is on our lists. The return value is for tests."""
-    from chorus.people.tasks import send_privacy_link
+def privacy_link_request(*, email: str, requested_by: Any = None, request: HttpRequest | None = None) -> None:
+    """Queue a single-use link to the privacy page for the address (from the privacy page, or
+    staff for a person who asked another way), sent only if we hold data for it.
 
-    # Who acted is recorded; what was found is not (the "confirmed" event names the person
-    # once they have proved the address is theirs by opening the link).
+    The request does the same work whoever the address belongs to, one outbox row, so
+    neither the answer nor how long it takes tells anyone who is on our lists; the outbox's
+    run looks the address up (``privacy_link_issue``). The audit event says who asked,
+    never whether anything was found or for whom.
+    """
     log_action(
         "people.privacy_link.requested",
         actor=requested_by,
         request=request,
         data={"via": "staff" if requested_by is not None else "privacy page"},
     )
+    outbox_add(kind=PRIVACY_LINK_EMAIL, address=email)
+
+
+@transaction.atomic
+def privacy_link_issue(*, email: str) -> tuple[Person, str] | None:
+    """A new single-use link for whoever holds the address, with its raw token; None if we hold
+    nothing about them. Issued as the email goes, so the link's time runs from its sending."""
     person = person_find_by_email(email=email)
     if person is None or person.erased_at is not None:
-        return False
+        return None
     token = secrets.token_urlsafe(32)
     now = timezone.now()
-    link = PrivacyLink.objects.create(
+    PrivacyLink.objects.create(
         person=person,
         token_hash=token_digest(token),
         created_at=now,
         expires_at=now + timedelta(minutes=settings.CHORUS_PRIVACY_LINK_MINUTES),
     )
-    # The task queue stores its arguments; the token travels sealed so a database copy can't use it.
-    sealed = crypto.encrypt(token)
-    transaction.on_commit(lambda: send_privacy_link.enqueue(link_id=link.pk, sealed_token=sealed))
-    return True
+    return person, token
 
 
 def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLink:
@@ -339,6 +350,8 @@ def person_erase(*, person: Person, via: str) -> list[ErasureReport]:
     """Erase everything every app holds about a person; returns what each app did and kept."""
     reports = [module.erase(person) for module in _modules_people_last()]
     PrivacyGrant.objects.filter(person=person, ended_at__isnull=True).update(ended_at=timezone.now())
+    # Emails waiting for them are not sent now, and those sent are forgotten.
+    outbox_forget_person(person_id=person.pk)
     log_action(
         "people.person.erased",
         obj=person,

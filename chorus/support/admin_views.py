@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.core.ids import parse_id, posted_ids
-from chorus.support import selectors, services, workflow
+from chorus.support import selectors, workflow
 from chorus.support.forms import (
     AssignForm,
     CategoriseForm,
@@ -30,6 +30,14 @@ from chorus.support.forms import (
     staff_users,
 )
 from chorus.support.models import HelpType, SupportRequest
+from chorus.support.services.access import SupportError, staff_roles
+from chorus.support.services.conversation import support_message_send
+from chorus.support.services.transitions import support_request_transition
+from chorus.support.services.triage import (
+    support_request_assign,
+    support_request_categorise,
+    support_request_record_view,
+)
 
 TRIAGE_PERMISSION = "support.triage_supportrequest"
 
@@ -106,17 +114,15 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
     for support_request in chosen:
         try:
             if verb == "assign":
-                services.support_request_assign(
-                    support_request=support_request, assignee=assignee, actor=user, request=request
-                )
+                support_request_assign(support_request=support_request, assignee=assignee, actor=user, request=request)
             elif verb == "transition":
-                services.support_request_transition(
+                support_request_transition(
                     support_request=support_request, transition=value, actor=user, request=request
                 )
             else:
-                raise services.SupportError("Unknown action.")
+                raise SupportError("Unknown action.")
             done += 1
-        except services.SupportError:
+        except SupportError:
             refused += 1
     messages.success(request, f"Updated {done} request(s)." + (f" {refused} could not be changed." if refused else ""))
     return redirect("support_admin:queue")
@@ -148,7 +154,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 sent = message_form = StaffMessageForm(request.POST)
                 if message_form.is_valid():
                     internal = message_form.cleaned_data["internal"] == "note"
-                    services.support_message_send(
+                    support_message_send(
                         support_request=support_request,
                         actor=user,
                         body=message_form.cleaned_data["body"],
@@ -160,7 +166,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "transition":
                 sent = transition_form = TransitionForm(request.POST)
                 if transition_form.is_valid():
-                    services.support_request_transition(
+                    support_request_transition(
                         support_request=support_request,
                         transition=transition_form.cleaned_data["transition"],
                         actor=user,
@@ -172,7 +178,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "assign":
                 sent = assign_form = AssignForm(request.POST)
                 if assign_form.is_valid():
-                    services.support_request_assign(
+                    support_request_assign(
                         support_request=support_request,
                         assignee=assign_form.cleaned_data["assignee"],
                         actor=user,
@@ -183,7 +189,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "categorise":
                 sent = categorise_form = CategoriseForm(request.POST)
                 if categorise_form.is_valid():
-                    services.support_request_categorise(
+                    support_request_categorise(
                         support_request=support_request,
                         actor=user,
                         tags=categorise_form.tag_names(),
@@ -192,10 +198,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Tags and links saved.")
                     return redirect("support_admin:detail", pk=pk)
-        except services.SupportError as error:
+        except SupportError as error:
             assert sent is not None
             sent.add_error(None, str(error))
-    services.support_request_record_view(support_request=support_request, actor=user, request=request)
+    support_request_record_view(support_request=support_request, actor=user, request=request)
     all_messages = list(selectors.conversation(support_request=support_request, include_notes=True))
     return render(
         request,
@@ -205,7 +211,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conversation": [m for m in all_messages if m.kind == "message"],
             "notes": [m for m in all_messages if m.kind == "note"],
             "events": support_request.events.select_related("actor"),
-            "transitions": workflow.transitions_for(support_request.status, services.staff_roles(user)),
+            "transitions": workflow.transitions_for(support_request.status, staff_roles(user)),
             "overdue": selectors.support_request_is_overdue(support_request=support_request),
             "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "message_form": message_form,

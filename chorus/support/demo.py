@@ -17,13 +17,9 @@ from chorus.accounts.services import roles_sync
 from chorus.pages.demo import ensure_home
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, RequestKind, SupportPage, SupportRequest
-from chorus.support.services import (
-    Submission,
-    support_member_reply,
-    support_message_send,
-    support_request_submit,
-    support_request_transition,
-)
+from chorus.support.services.conversation import support_member_reply, support_message_send
+from chorus.support.services.submission import Submission, support_request_submit
+from chorus.support.services.transitions import support_request_transition
 
 SUPPORT_SLUG = "get-support"
 DEMO_CASEWORKER = "demo-caseworker"

@@ -14,7 +14,7 @@ from chorus.core.antibot import AntiBotFormMixin
 from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
-from chorus.support.services import Submission
+from chorus.support.services.submission import Submission
 from chorus.support.workflow import Status
 
 MEMBERSHIP_CHOICES = [

@@ -132,11 +132,19 @@ class SupportRequest(models.Model):
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=RequestKind.choices)
     status = models.CharField(max_length=30, choices=Status.choices, default=Status.NEW)
-    # SHA-256 of the private link's token; the token itself is never stored.
+    # SHA-256 of the private link's token shown on screen after sending; the token itself
+    # is never stored.
     token_hash = models.CharField(max_length=64, unique=True)
-    # The token encrypted, kept only when the member gave an email so that notices can carry
-    # their link again; lookups always go through the hash. Blanked on anonymisation.
-    token_sealed = EncryptedTextField(blank=True)
+    # A second private link, for the address given: emailed, never shown on screen, so only
+    # whoever reads that mailbox can open it. Its hash finds the request; the token itself is
+    # kept encrypted so that notices can carry the link again. Blanked on anonymisation.
+    email_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    email_token_sealed = EncryptedTextField(blank=True)
+    # The address given, until its owner opens the emailed link and confirms the request is
+    # theirs; then the request is attached to their record (``sender``) and this is blanked.
+    # Until then nothing is attached to anyone: anyone can type anyone's address.
+    unconfirmed_email = EncryptedTextField(blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
 
     sender = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="support_requests"
@@ -201,6 +209,11 @@ class SupportRequest(models.Model):
     def is_closed(self) -> bool:
         return self.status in CLOSED_STATUSES
 
+    @property
+    def email_unconfirmed(self) -> bool:
+        """An address was given and its owner has not yet confirmed the request is theirs."""
+        return bool(self.unconfirmed_email) and self.email_confirmed_at is None
+
 
 class MessageAuthor(models.TextChoices):
     MEMBER = "member", "Member"
@@ -261,27 +274,13 @@ class RequestEvent(models.Model):
         return step.staff_label if step else self.transition
 
 
+# The outbox kinds of the desk's emails (composed in chorus.support.emails).
+LINK_EMAIL = "support.link"
+NEW_MESSAGE_EMAIL = "support.new_message"
+STAFF_NOTICE_EMAIL = "support.staff_notice"
+
+
 class StaffNoticeReason(models.TextChoices):
     NEW_REQUEST = "new", "A new request arrived"
     MEMBER_REPLIED = "reply", "The member replied"
     ASSIGNED = "assigned", "Assigned to you"
-
-
-class StaffNotice(models.Model):
-    """An email to one member of staff waiting to go out: which request and why, never
-    what it says. An outbox row, written in the same transaction as the event; a sender
-    run sends each person one email for all their notices and deletes the rows it sent."""
-
-    support_request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    reason = models.CharField(max_length=10, choices=StaffNoticeReason.choices)
-    created_at = models.DateTimeField()
-    # Set by the sender run that took the row; a claim older than the lease is free again.
-    claim = models.CharField(max_length=32, blank=True, default="")
-    claimed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()}: {self.support_request_id} to {self.recipient_id}"

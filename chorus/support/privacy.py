@@ -7,7 +7,7 @@ from django.conf import settings
 from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
 from chorus.people.models import Person
 from chorus.support.models import MessageAuthor, SupportRequest
-from chorus.support.services import support_requests_erase_for_person
+from chorus.support.services.retention import support_requests_erase_for_person
 
 FIELDS = [
     ("description", "What you told us"),

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from chorus.core.crypto import token_digest
 from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
 from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -177,3 +178,27 @@ def chart_bars(*, report: RaisedReport, width: int = 640, bar_height: int = 28) 
         "label_y": bar_height // 2 + 5,
         "bars": bars,
     }
+
+
+@dataclass(frozen=True)
+class PrivateAccess:
+    """A request opened by one of its two private links, and which one."""
+
+    support_request: SupportRequest
+    # The emailed link, not the one shown on screen to whoever sent the request.
+    by_emailed_link: bool
+
+
+def support_request_for_token(*, token: str) -> PrivateAccess | None:
+    """The request a private link opens, by either of its tokens; None for no such request."""
+    if not token or len(token) > 200:
+        return None
+    digest = token_digest(token)
+    support_request = (
+        SupportRequest.objects.filter(Q(token_hash=digest) | Q(email_token_hash=digest), anonymised_at__isnull=True)
+        .select_related("sender")
+        .first()
+    )
+    if support_request is None:
+        return None
+    return PrivateAccess(support_request=support_request, by_emailed_link=support_request.email_token_hash == digest)

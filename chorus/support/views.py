@@ -14,9 +14,16 @@ from django.views.decorators.http import require_http_methods
 
 from chorus.core.antibot import fill_started_now
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
-from chorus.support import selectors, services
+from chorus.support import selectors
 from chorus.support.forms import FORMS, ReplyForm
 from chorus.support.models import RequestKind, SupportPage, SupportRequest
+from chorus.support.services.access import SupportError
+from chorus.support.services.conversation import support_member_reply, support_request_withdraw
+from chorus.support.services.submission import (
+    support_request_confirm_email,
+    support_request_disown_email,
+    support_request_submit,
+)
 from chorus.support.workflow import OPEN_STATUSES, OUTCOME_STATUSES
 
 ANSWERS_SALT = "chorus.support.answers"
@@ -122,21 +129,29 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
     if form.is_probably_bot():
         # A bot sees a plausible thank-you and learns nothing; nothing is stored.
         return render(request, "support/sent_generic.html", context)
-    _support_request, token = services.support_request_submit(submission=form.submission())
+    _support_request, token = support_request_submit(submission=form.submission())
     return redirect(reverse("support:private", kwargs={"token": token}) + "?sent=1")
 
 
-def _request_for_token(token: str) -> SupportRequest:
-    support_request = services.support_request_for_token(token=token)
-    if support_request is None:
+def _access_for_token(token: str) -> selectors.PrivateAccess:
+    access = selectors.support_request_for_token(token=token)
+    if access is None:
         raise Http404("No such request")
-    return support_request
+    return access
+
+
+def _request_for_token(token: str) -> SupportRequest:
+    return _access_for_token(token).support_request
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def private(request: HttpRequest, token: str) -> HttpResponse:
-    support_request = _request_for_token(token)
+    access = _access_for_token(token)
+    support_request = access.support_request
+    if access.by_emailed_link and support_request.email_unconfirmed:
+        # Whoever reads the mailbox says whether this is theirs before seeing any of it.
+        return _confirm_email(request, support_request, token)
     reply_form = ReplyForm()
     refusal = ""
     if request.method == "POST":
@@ -145,8 +160,8 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "support/rate_limited.html", {"title": "Please wait"}, status=429)
         if reply_form.is_valid():
             try:
-                services.support_member_reply(support_request=support_request, body=reply_form.cleaned_data["body"])
-            except services.SupportError as error:
+                support_member_reply(support_request=support_request, body=reply_form.cleaned_data["body"])
+            except SupportError as error:
                 refusal = str(error)
             else:
                 return redirect(reverse("support:private", kwargs={"token": token}) + "?replied=1")
@@ -165,6 +180,7 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
             "can_withdraw": support_request.status in OPEN_STATUSES,
             "sent": request.GET.get("sent") == "1",
             "replied": request.GET.get("replied") == "1",
+            "confirmed": request.GET.get("confirmed") == "1",
             "private_url": request.build_absolute_uri(reverse("support:private", kwargs={"token": token})),
             "token": token,
             "support_page": _support_page(),
@@ -179,6 +195,23 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     if support_request.status not in OPEN_STATUSES:
         return redirect("support:private", token=token)
     if request.method == "POST":
-        services.support_request_withdraw(support_request=support_request)
+        support_request_withdraw(support_request=support_request)
         return redirect("support:private", token=token)
     return render(request, "support/withdraw.html", {"support_request": support_request, "token": token})
+
+
+def _confirm_email(request: HttpRequest, support_request: SupportRequest, token: str) -> HttpResponse:
+    """The emailed link's first page: "this is my request" or "this was not me" (POST buttons,
+    so a link scanner opening the email decides nothing)."""
+    if request.method == "POST":
+        if request.POST.get("action") == "confirm":
+            support_request_confirm_email(support_request=support_request)
+            return redirect(reverse("support:private", kwargs={"token": token}) + "?confirmed=1")
+        if request.POST.get("action") == "disown":
+            support_request_disown_email(support_request=support_request)
+            return render(request, "support/email_disowned.html", {"support_page": _support_page()})
+    return render(
+        request,
+        "support/confirm_email.html",
+        {"support_request": support_request, "token": token, "support_page": _support_page()},
+    )

@@ -344,6 +344,10 @@ class ImportRun(models.Model):
         return f"{self.get_source_display()} import at {self.started_at:%Y-%m-%d %H:%M}"
 
 
+# The outbox kind of a reminder's email (composed in chorus.tracker.emails).
+RESPONSE_REMINDER_EMAIL = "tracker.response_reminder"
+
+
 class ResponseReminder(models.Model):
     """A reminder sent to a response owner about one window; unique so it is sent once."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
 import httpx
@@ -16,13 +15,14 @@ from django.utils.text import slugify
 
 from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
-from chorus.core.mail import send_templated_email
 from chorus.core.middleware import retire_cached_pages
+from chorus.core.outbox import outbox_add
 from chorus.core.working_days import working_days_before
 from chorus.tracker.importers.base import ImportedItem, ImportFailed
 from chorus.tracker.importers.registry import importer_for
 from chorus.tracker.models import (
     IMPORTED_FIELDS,
+    RESPONSE_REMINDER_EMAIL,
     WINDOWS_FIELD,
     ChangeKind,
     ImportRun,
@@ -517,9 +517,7 @@ def tracker_import_run(
 
 @transaction.atomic
 def response_reminders_schedule(*, now: datetime) -> list[int]:
-    """Create a reminder for each window due one, and enqueue its email once committed."""
-    from chorus.tracker.tasks import send_response_reminder
-
+    """Create a reminder for each window due one, and queue its email in the outbox."""
     today = london_today(now)
     windows = SubmissionWindow.objects.filter(
         closes_at__gt=now, item__response__status__in=ACTIVE_STATES, item__response__owner__isnull=False
@@ -532,42 +530,5 @@ def response_reminders_schedule(*, now: datetime) -> list[int]:
         reminder, created = ResponseReminder.objects.get_or_create(response=window.item.response, window=window)
         if created:
             created_ids.append(reminder.pk)
-            transaction.on_commit(partial(send_response_reminder.enqueue, reminder.pk))
+            outbox_add(kind=RESPONSE_REMINDER_EMAIL, about_id=reminder.pk, dedupe_key=str(reminder.pk))
     return created_ids
-
-
-def response_reminder_send(*, reminder_id: int) -> bool:
-    """Email the response owner once; the claim is a conditional UPDATE so a retry never sends twice.
-
-    Not atomic as a whole: the claim commits before the mail goes, and is undone if sending fails.
-    """
-    claimed = ResponseReminder.objects.filter(pk=reminder_id, sent_at__isnull=True).update(sent_at=timezone.now())
-    if not claimed:
-        return False
-    reminder = ResponseReminder.objects.select_related("response__item", "response__owner", "window").get(
-        pk=reminder_id
-    )
-    response = reminder.response
-    owner = response.owner
-    if owner is None or not owner.email or response.status not in ACTIVE_STATES:
-        return False
-    context = {
-        "owner_name": owner.get_full_name() or owner.get_username(),
-        "item": response.item,
-        "response": response,
-        "window": reminder.window,
-        "deadline": reminder.window.closes_at.astimezone(LONDON),
-        "admin_path": "/admin/tracker/due/",
-    }
-    try:
-        send_templated_email(to=owner.email, template="tracker/email/response_reminder", context=context)
-    except Exception:
-        ResponseReminder.objects.filter(pk=reminder_id).update(sent_at=None)
-        raise
-    log_action(
-        "tracker.response.reminder_sent",
-        obj=response,
-        data={"reminder_id": reminder_id, "window_id": reminder.window_id},
-        screen="tracker reminders",
-    )
-    return True

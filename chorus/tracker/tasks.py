@@ -29,10 +29,3 @@ def send_response_reminders() -> int:
     from chorus.tracker.services import response_reminders_schedule
 
     return len(response_reminders_schedule(now=timezone.now()))
-
-
-@task
-def send_response_reminder(reminder_id: int) -> bool:
-    from chorus.tracker.services import response_reminder_send
-
-    return response_reminder_send(reminder_id=reminder_id)

@@ -324,6 +324,9 @@ CHORUS_TASK_LEASE_SECONDS = env_int("CHORUS_TASK_LEASE_SECONDS", 15 * 60)
 if CHORUS_TASK_LEASE_SECONDS < 60:
     # Ordinary runs take seconds to a minute: a shorter lease would start live runs twice.
     raise ImproperlyConfigured("CHORUS_TASK_LEASE_SECONDS must be 60 or more.")
+# Sent and skipped emails leave the outbox after this many days; failed ones after the second figure.
+CHORUS_RETENTION_OUTBOX_DAYS = env_int("CHORUS_RETENTION_OUTBOX_DAYS", 7)
+CHORUS_RETENTION_OUTBOX_FAILED_DAYS = env_int("CHORUS_RETENTION_OUTBOX_FAILED_DAYS", 30)
 
 # --- people: retention, privacy links, staff second factor ---
 # Retention, in days (docs/data-protection.md). A person with no agreement left and
@@ -350,6 +353,9 @@ CHORUS_CAMPAIGNS_RETENTION_DAYS = env_int("CHORUS_CAMPAIGNS_RETENTION_DAYS", 180
 # An action without a closing date closes by itself after this many days open, so its
 # signers' retention period starts (a campaigner can reopen it with a date).
 CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS = env_int("CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS", 365)
+# At most this many signing emails a day to one address (confirmations and "already signed"
+# notes), however many times, or from however many machines, it is typed into the form.
+CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY = env_int("CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY", 3)
 # Hashed client addresses on signatures are cleared after this many days.
 CHORUS_CAMPAIGNS_IP_HASH_DAYS = env_int("CHORUS_CAMPAIGNS_IP_HASH_DAYS", 7)
 # A blocked address hash is unblocked and deleted after this many days, unless staff choose a date.
@@ -382,6 +388,9 @@ if min(CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS, CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS)
     raise ImproperlyConfigured(
         "CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS and CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS must be 1 or more."
     )
+# An address given on a request is forgotten, and its emailed link ended, if its owner has
+# not confirmed the request is theirs within this many days.
+CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS = env_int("CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS", 14)
 
 # --- members' bulletin: weekly draft, sending, bounces ---
 # Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.

@@ -128,7 +128,9 @@ def test_subscribe_page_link_include_keeps_the_home_page_cookie_free(index: Any)
 
 def test_confirm_get_shows_a_button_and_only_post_confirms(index: Any) -> None:
     subscription = make_subscriber("new@example.org", status=SubscriptionStatus.PENDING)
-    url = reverse("bulletin:confirm", args=[confirm_token(subscription.pk)])
+    subscription.confirmation_sent_at = timezone.now()
+    subscription.save()
+    url = reverse("bulletin:confirm", args=[confirm_token(subscription.pk, subscription.confirmation_sent_at)])
     client = Client()
     page = client.get(url)
     assert page.status_code == 200

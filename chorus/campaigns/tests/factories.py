@@ -8,7 +8,7 @@ import factory
 import wagtail_factories
 
 from chorus.campaigns.models import CampaignIndexPage, OpenLetterPage, PetitionPage
-from chorus.campaigns.services import SignerDetails
+from chorus.campaigns.services.signing import SignerDetails
 from chorus.campaigns.workflow import ActionState
 from chorus.pages.tests.factories import make_site
 

@@ -12,12 +12,9 @@ from django.db import connection
 
 from chorus.campaigns.models import Signature, SignatureStatus
 from chorus.campaigns.selectors import action_count
-from chorus.campaigns.services import (
-    counts_refresh,
-    signature_confirm,
-    signature_submit,
-    signer_emails_send,
-)
+from chorus.campaigns.services.confirmation import signature_confirm
+from chorus.campaigns.services.counts import counts_refresh
+from chorus.campaigns.services.signing import signature_submit, signatures_file_and_send
 from chorus.campaigns.tests.conftest import CONFIRM_LINK
 from chorus.campaigns.tests.factories import details, letter, make_campaigns
 from chorus.people.models import Person
@@ -42,6 +39,7 @@ def test_crowd_signs_and_confirms_at_once(settings: Any) -> None:
         pytest.skip("Row-level concurrency is tested on PostgreSQL.")
     settings.CHORUS_CAMPAIGNS_SIGN_BURST = 10_000
     settings.CHORUS_CAMPAIGNS_SIGN_SUSTAINED = 10_000
+    settings.CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY = 10_000
     action = letter(make_campaigns())
     errors: list[BaseException] = []
     stop = threading.Event()
@@ -81,7 +79,7 @@ def test_crowd_signs_and_confirms_at_once(settings: Any) -> None:
     assert not errors, errors
 
     # Anyone still pending confirms now, from several threads clicking the same link at once.
-    signer_emails_send()
+    signatures_file_and_send()
     tokens = list(_latest_tokens().values())
     clickers = [
         threading.Thread(target=lambda: ([signature_confirm(token=t) for t in tokens], connection.close()))

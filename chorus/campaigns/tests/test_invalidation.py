@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from chorus.campaigns.models import Invalidation, Signature, SignatureStatus, domain_hash
 from chorus.campaigns.selectors import InvalidationCriteria, signatures_matching
-from chorus.campaigns.services import invalidation_reverse, signatures_invalidate
+from chorus.campaigns.services.moderation import invalidation_reverse, signatures_invalidate
 from chorus.campaigns.tests.factories import letter
 from chorus.core.models import AuditEvent
 from conftest import client_for

@@ -12,12 +12,9 @@ from django.utils import timezone
 from chorus.campaigns import privacy
 from chorus.campaigns.models import Moderation, Signature, SignatureIntake, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import action_count, listed_signatures
-from chorus.campaigns.services import (
-    action_transition,
-    actions_close_undated,
-    counts_refresh,
-    signatures_apply_retention,
-)
+from chorus.campaigns.services.actions import action_transition, actions_close_undated
+from chorus.campaigns.services.counts import counts_refresh
+from chorus.campaigns.services.retention import signatures_apply_retention
 from chorus.campaigns.tasks import apply_retention
 from chorus.campaigns.tests.factories import letter
 from chorus.campaigns.workflow import ActionState

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import smtplib
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -14,16 +13,15 @@ import time_machine
 from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.bulletin.models import Subscription, SubscriptionStatus
-from chorus.campaigns import consents, services
+from chorus.campaigns import consents
 from chorus.campaigns.models import (
+    SIGNER_CONFIRM_EMAIL,
     BlockedEmailDomain,
     BlockedIpHash,
     DisplayChoice,
@@ -32,40 +30,35 @@ from chorus.campaigns.models import (
     SignatureIntake,
     SignatureKind,
     SignatureStatus,
-    SignerEmail,
 )
 from chorus.campaigns.selectors import (
     LIVE_ACTIONS,
+    ConfirmOutcome,
     InvalidationCriteria,
     action_count,
     consent_scope,
     listed_signatures,
     signatures_matching,
 )
-from chorus.campaigns.services import (
-    SIGNER_EMAIL_LEASE,
-    SIGNER_EMAILS_QUEUED,
-    ConfirmOutcome,
+from chorus.campaigns.services import signing
+from chorus.campaigns.services.actions import action_transition
+from chorus.campaigns.services.confirmation import signature_confirm
+from chorus.campaigns.services.counts import counts_refresh
+from chorus.campaigns.services.moderation import invalidation_reverse, organisations_moderate, signatures_invalidate
+from chorus.campaigns.services.signing import (
+    FILING_QUEUED,
     SubmitOutcome,
-    _signer_emails_claim,
-    _signer_emails_deliver,
-    action_transition,
-    counts_refresh,
-    invalidation_reverse,
-    organisations_moderate,
-    signature_confirm,
     signature_submit,
     signatures_file,
-    signatures_invalidate,
-    signer_emails_send,
-    trends_check,
+    signatures_file_and_send,
 )
+from chorus.campaigns.services.trends import trends_check
 from chorus.campaigns.tests.conftest import CONFIRM_LINK, token_from_outbox
 from chorus.campaigns.tests.factories import details, letter, petition
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import token_digest
-from chorus.core.mail import MailNotSent
-from chorus.core.models import AuditEvent
+from chorus.core.models import AuditEvent, OutboxMessage, OutboxStatus
+from chorus.core.outbox import RUN_QUEUED_FLAG, outbox_send
 from chorus.core.tests.mime import mime_bodies, parse_mime
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -217,7 +210,8 @@ def test_pending_repeat_gets_a_fresh_link_and_the_old_one_stops_working(
     assert new != old
     assert signature_confirm(token=old) == ConfirmOutcome.INVALID
     assert signature_confirm(token=new) == ConfirmOutcome.CONFIRMED
-    assert Signature.objects.get().name == "Sam R"
+    # While the first link was valid, the details stood (only its owner can confirm them).
+    assert Signature.objects.get().name == "Sam Rivers"
 
 
 def test_blocked_domain_and_address_store_and_send_nothing(
@@ -446,7 +440,8 @@ def test_trend_check_alerts_whoever_can_act_on_it(
     for i in range(3):
         submit(action, django_capture_on_commit_callbacks, email=f"p{i}@example.org", ip="f" * 32)
     mail.outbox.clear()
-    assert trends_check() == 2  # one address, and one domain
+    with django_capture_on_commit_callbacks(execute=True):
+        assert trends_check() == 2  # one address, and one domain
     # Campaigners, Administrators and active superusers can invalidate and block; editors cannot.
     assert sorted(m.to[0] for m in mail.outbox) == sorted([campaigner.email, administrator.email, superuser.email])
     body = str(mail.outbox[0].body)
@@ -475,97 +470,40 @@ def test_an_action_past_its_closing_date_takes_no_signatures(
 # --- signers' emails: the outbox and its batch sender ------------------------------------
 
 
-def test_a_surge_of_signers_is_served_by_one_queued_sender_run(
+def test_a_surge_of_signers_is_served_by_one_queued_filing_run(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)  # a run is already queued: nobody queues another
-    for i in range(5):
-        assert submit(action, django_capture_on_commit_callbacks, email=f"crowd{i}@example.org") == SubmitOutcome.NEW
-    assert not mail.outbox
-    assert Signature.objects.filter(email_due=SignerEmail.CONFIRM).count() == 5
-    assert signer_emails_send() == 5
+    cache.add(FILING_QUEUED, True)  # a run is already queued: nobody queues another
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            received = signature_submit(action=action, details=details(email=f"crowd{i}@example.org"), ip_hash=IP)
+            assert received == SubmitOutcome.RECEIVED
+    assert not mail.outbox and SignatureIntake.objects.count() == 5
+    assert signatures_file_and_send() == 5
     assert sorted(message.to[0] for message in mail.outbox) == [f"crowd{i}@example.org" for i in range(5)]
-    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
-    assert cache.get(SIGNER_EMAILS_QUEUED) is None  # the next signer queues a new run
+    assert cache.get(FILING_QUEUED) is None  # the next signer queues a new run
     for message in mail.outbox:  # each link is the one stored for that signature
         signature = Signature.objects.get(person=person_find_by_email(email=message.to[0]))
         assert signature.token_hash == token_digest(CONFIRM_LINK.search(str(message.body)).group(1))
-    assert signer_emails_send() == 0  # nothing is sent twice
+    assert signatures_file_and_send() == 0  # nothing is sent twice
+    assert set(OutboxMessage.objects.values_list("kind", "status")) == {(SIGNER_CONFIRM_EMAIL, OutboxStatus.SENT)}
 
 
-def test_a_broken_mail_connection_loses_no_email_and_resends_none_that_went(
-    index: Any, django_capture_on_commit_callbacks: Any, monkeypatch: Any
-) -> None:
-    action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)
-    for i in range(4):
-        submit(action, django_capture_on_commit_callbacks, email=f"mail{i}@example.org")
-    real_send = locmem.EmailBackend.send_messages
-    calls = {"n": 0}
-
-    def breaks_on_the_third(self: Any, messages: Any) -> int:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise smtplib.SMTPServerDisconnected("connection lost")
-        return real_send(self, messages)
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_third)
-    with pytest.raises(MailNotSent, match=r"^SMTPServerDisconnected$"):  # kept without addresses
-        signer_emails_send()
-    assert [message.to[0] for message in mail.outbox] == ["mail0@example.org", "mail1@example.org"]
-    waiting = Signature.objects.exclude(email_due=SignerEmail.NONE)
-    assert waiting.count() == 2 and not waiting.exclude(email_claim="").exists()  # released for the next run
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
-    assert signer_emails_send() == 2
-    assert sorted(message.to[0] for message in mail.outbox) == [f"mail{i}@example.org" for i in range(4)]
-
-
-def test_an_address_refused_for_good_is_given_up_and_the_rest_are_sent(
-    index: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    with smtp_mailer() as handler:
-        handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
-        action = letter(index)
-        cache.add(SIGNER_EMAILS_QUEUED, True)
-        for name in ("ana", "gone", "cat"):
-            submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
-        assert signer_emails_send() == 2
-        assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()  # not retried every run
-        assert signer_emails_send() == 0
-    assert set(handler.received) == {"ana@example.org", "cat@example.org"}
-
-
-def test_an_address_refused_for_now_stays_due_for_the_next_run(
+def test_a_confirmation_refused_for_now_goes_later_with_a_link_that_works(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with smtp_mailer() as handler:
         handler.refuse["busy@example.org"] = "450 4.2.1 Try again later"
         action = letter(index)
-        cache.add(SIGNER_EMAILS_QUEUED, True)
         submit(action, django_capture_on_commit_callbacks, email="busy@example.org")
-        with pytest.raises(MailNotSent, match=r"^SMTPRecipientsRefused 450$"):
-            signer_emails_send()
-        waiting = Signature.objects.get()
-        assert waiting.email_due == SignerEmail.CONFIRM and waiting.email_claim == ""
+        row = OutboxMessage.objects.get(kind=SIGNER_CONFIRM_EMAIL)
+        assert row.status == OutboxStatus.PENDING and row.error == "SMTPRecipientsRefused 450"
         del handler.refuse["busy@example.org"]
-        assert signer_emails_send() == 1
-    assert handler.received["busy@example.org"] == 1
-
-
-def test_a_sender_run_that_died_leaves_its_emails_to_the_next_after_the_lease(
-    index: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)
-    submit(action, django_capture_on_commit_callbacks, email="lease@example.org")
-    found, batch, _ = _signer_emails_claim(10)  # a run takes it, then dies without sending
-    assert found and len(batch) == 1
-    assert signer_emails_send() == 0  # another run leaves it alone while the lease holds
-    assert _signer_emails_claim(10)[1] == []
-    Signature.objects.update(email_claimed_at=timezone.now() - SIGNER_EMAIL_LEASE - timedelta(seconds=1))
-    assert signer_emails_send() == 1
-    assert mail.outbox[-1].to == ["lease@example.org"]
+        with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):
+            assert signatures_file_and_send() == 1
+    text, _ = mime_bodies(parse_mime(handler.samples[0]))
+    assert signature_confirm(token=CONFIRM_LINK.search(text).group(1)) == ConfirmOutcome.CONFIRMED
 
 
 def test_a_repeat_signer_is_told_by_the_outbox_too(index: Any, django_capture_on_commit_callbacks: Any) -> None:
@@ -575,7 +513,7 @@ def test_a_repeat_signer_is_told_by_the_outbox_too(index: Any, django_capture_on
     assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.ALREADY_SIGNED
     assert "already signed" in str(mail.outbox[-1].body).lower()
     assert not CONFIRM_LINK.search(str(mail.outbox[-1].body))
-    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
+    assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()
 
 
 def test_a_signer_is_answered_and_later_emailed_when_the_task_queue_is_down(
@@ -586,25 +524,76 @@ def test_a_signer_is_answered_and_later_emailed_when_the_task_queue_is_down(
     def queue_down(**kwargs: Any) -> None:
         raise ConnectionError("task queue unreachable")
 
-    monkeypatch.setattr(tasks, "send_signer_emails", SimpleNamespace(enqueue=queue_down, using=queue_down))
+    monkeypatch.setattr(tasks, "file_signatures", SimpleNamespace(enqueue=queue_down, using=queue_down))
     action = letter(index)
-    assert submit(action, django_capture_on_commit_callbacks) == SubmitOutcome.NEW
-    assert not mail.outbox and Signature.objects.get().email_due == SignerEmail.CONFIRM
-    assert signer_emails_send() == 1  # the periodic job's run
+    with django_capture_on_commit_callbacks(execute=True):
+        assert signature_submit(action=action, details=details(), ip_hash=IP) == SubmitOutcome.RECEIVED
+    assert not mail.outbox and SignatureIntake.objects.count() == 1
+    assert signatures_file_and_send() == 1  # the periodic job's run
     assert mail.outbox[0].to == ["sam@example.org"]
 
 
-# --- the intake: what a signing request writes, filed in batches by the sender run ------
+# --- abuse through someone else's address ------------------------------------------------
 
 
-def test_a_signature_waits_encrypted_in_the_intake_until_the_sender_run_files_it(
+def test_one_address_gets_a_few_emails_a_day_however_many_machines_type_it(
+    index: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.CHORUS_CAMPAIGNS_SIGNER_EMAILS_PER_DAY = 3
+    action, other = letter(index), petition(index)
+    for n in range(12):  # 12 posts from 12 addresses, all naming one victim
+        submit(
+            action if n % 2 else other, django_capture_on_commit_callbacks, ip=f"{n:032x}", email="victim@example.org"
+        )
+    assert [message.to for message in mail.outbox] == [["victim@example.org"]] * 3
+    assert Signature.objects.count() == 2  # both signatures are still filed, pending
+    with time_machine.travel(timezone.now() + timedelta(days=1, minutes=1)):
+        submit(action, django_capture_on_commit_callbacks, ip="f" * 32, email="victim@example.org")
+    assert len(mail.outbox) == 4  # a new day, a new allowance
+
+
+def test_a_stranger_cannot_change_a_pending_signature_while_its_link_is_valid(
+    index: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks, name="Sam Rivers", display=DisplayChoice.FULL_NAME)
+    assert (
+        submit(action, django_capture_on_commit_callbacks, name="Mocking Name", display=DisplayChoice.NOT_LISTED)
+        == SubmitOutcome.RESENT
+    )
+    signature = Signature.objects.get()
+    assert signature.name == "Sam Rivers" and signature.display == DisplayChoice.FULL_NAME
+    # Once the owner's link has lapsed, whoever signs with the address next sets the details.
+    later = timezone.now() + timedelta(days=settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS, minutes=1)
+    with time_machine.travel(later):
+        submit(action, django_capture_on_commit_callbacks, name="Sam R", ip="e" * 32)
+    assert Signature.objects.get().name == "Sam R"
+
+
+def test_signing_emails_never_repeat_the_name_typed_on_the_form(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    action = letter(index)
+    submit(action, django_capture_on_commit_callbacks, name="Click evil.example now")
+    signature_confirm(token=token_from_outbox())
+    submit(action, django_capture_on_commit_callbacks, name="Click evil.example now", ip="e" * 32)
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "evil.example" not in str(message.body) and "evil.example" not in str(message.alternatives[0].content)
+        assert "evil.example" not in str(message.subject)
+
+
+# --- the intake: what a signing request writes, filed in batches by the filing run ------
+
+
+def test_a_signature_waits_encrypted_in_the_intake_until_the_filing_run_files_it(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     action = letter(index)
     with django_capture_on_commit_callbacks() as callbacks:
         received = signature_submit(action=action, details=details(email="wait@example.org"), ip_hash=IP)
     assert received == SubmitOutcome.RECEIVED
-    assert len(callbacks) == 1  # asks for a sender run
+    assert len(callbacks) == 1  # asks for a filing run
     assert not Signature.objects.exists() and not Person.objects.exists()
     row = SignatureIntake.objects.get()
     with connection.cursor() as cursor:
@@ -612,7 +601,7 @@ def test_a_signature_waits_encrypted_in_the_intake_until_the_sender_run_files_it
         stored = cursor.fetchone()[0]
     assert "wait@example.org" not in stored and "Sam" not in stored  # encrypted at rest
     assert row.ip_hash == IP
-    assert signer_emails_send() == 1
+    assert signatures_file_and_send() == 1
     assert not SignatureIntake.objects.exists()
     signature = Signature.objects.get()
     assert signature.person == person_find_by_email(email="wait@example.org")
@@ -628,7 +617,7 @@ def test_one_batch_files_new_repeat_and_already_signed_people_each_once(
     submit(action, django_capture_on_commit_callbacks, email="signed@example.org")
     signature_confirm(token=token_from_outbox())
     mail.outbox = []
-    cache.add(SIGNER_EMAILS_QUEUED, True)  # let the batch build up
+    cache.add(FILING_QUEUED, True)  # let the batch build up
     for address, name in [
         ("new@example.org", "First Answer"),
         ("signed@example.org", "Sam"),
@@ -641,8 +630,8 @@ def test_one_batch_files_new_repeat_and_already_signed_people_each_once(
     ]  # fmt: skip
     assert Person.objects.count() == 3
     repeated = Signature.objects.get(person=person_find_by_email(email="new@example.org"))
-    assert repeated.name == "Second Answer"  # the latest answers win
-    assert signer_emails_send() == 3  # one email each
+    assert repeated.name == "First Answer"  # a stranger's second answers cannot replace the first
+    assert signatures_file_and_send() == 3  # one email each
     assert sorted(message.to[0] for message in mail.outbox) == [
         "new@example.org", "other@example.org", "signed@example.org"
     ]  # fmt: skip
@@ -651,8 +640,8 @@ def test_one_batch_files_new_repeat_and_already_signed_people_each_once(
 
 
 def signed_and_waiting(action: Any, emails: list[str]) -> None:
-    """Signatures taken in and left in the intake: no sender run files them until the test does."""
-    cache.add(SIGNER_EMAILS_QUEUED, True)
+    """Signatures taken in and left in the intake: no filing run files them until the test does."""
+    cache.add(FILING_QUEUED, True)
     for n, email in enumerate(emails):
         signature_submit(action=action, details=details(email=email), ip_hash=f"{n:032x}")  # within the rate limits
 
@@ -669,12 +658,14 @@ def test_a_filing_run_that_fails_leaves_every_signature_waiting(
     monkeypatch.setattr(Signature.objects, "bulk_create", crash)
     with pytest.raises(RuntimeError):
         signatures_file()
-    # Nothing half-stored: no people, no audit entries, the intake untouched.
+    # Nothing half-stored: no people, no audit entries, no emails queued, the intake untouched.
     assert SignatureIntake.objects.count() == 3
     assert not Person.objects.exists() and not AuditEvent.objects.filter(action="people.person.created").exists()
+    assert not OutboxMessage.objects.exists()
     monkeypatch.undo()
     assert signatures_file() == [SubmitOutcome.NEW] * 3
     assert not SignatureIntake.objects.exists()
+    assert OutboxMessage.objects.filter(kind=SIGNER_CONFIRM_EMAIL).count() == 3
 
 
 def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
@@ -682,7 +673,7 @@ def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
 ) -> None:
     action = letter(index)
     signed_and_waiting(action, [f"early{i}@example.org" for i in range(3)])
-    file_batch = services._signatures_file_batch
+    file_batch = signing._signatures_file_batch
     batches: list[int] = []
 
     def a_signer_arrives_after_each_batch(batch_size: int, *, up_to: int) -> list[SubmitOutcome]:
@@ -691,7 +682,7 @@ def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
         signature_submit(action=action, details=details(email=f"late{len(batches)}@example.org"), ip_hash=IP)
         return outcomes
 
-    monkeypatch.setattr(services, "_signatures_file_batch", a_signer_arrives_after_each_batch)
+    monkeypatch.setattr(signing, "_signatures_file_batch", a_signer_arrives_after_each_batch)
     # Two full batches, then one that finds nothing more from before the run began.
     assert signatures_file(batch_size=2) == [SubmitOutcome.NEW] * 3
     assert batches == [2, 1, 0]
@@ -701,57 +692,37 @@ def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
     assert Signature.objects.count() == 6
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="UNNEST is PostgreSQL's")
-def test_filing_inserts_a_batch_of_signatures_as_arrays_not_a_placeholder_per_value(
-    index: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    """A signature's key points at a page type, whose own key points at Wagtail's page:
-    the backend follows it (chorus.core.postgresql.compiler), so the batch is one array
-    per column and not thousands of parameters."""
-    action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)
-    for i in range(40):
-        signer = details(email=f"batch{i}@example.org", name=f"Signer {i}")
-        signature_submit(action=action, details=signer, ip_hash=f"{i:032x}")  # each within the rate limits
-    with CaptureQueriesContext(connection) as queries:
-        assert signatures_file() == [SubmitOutcome.NEW] * 40
-    [insert] = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "campaigns_signature"')]
-    assert "UNNEST" in insert and "VALUES" not in insert
-    names = {s.name for s in Signature.objects.filter(action=action).select_related("person")}
-    assert names == {f"Signer {i}" for i in range(40)}  # encrypted and read back as ever
-
-
 def test_a_block_made_while_a_signature_waits_stops_it_being_filed(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)
+    cache.add(FILING_QUEUED, True)
     signature_submit(action=action, details=details(email="x@soon-blocked.example"), ip_hash=IP)
     BlockedEmailDomain.objects.create(domain="soon-blocked.example")
     assert signatures_file() == [SubmitOutcome.BLOCKED]
     assert not Signature.objects.exists() and not SignatureIntake.objects.exists()
-    assert signer_emails_send() == 0
+    assert signatures_file_and_send() == 0
 
 
-def test_signing_again_while_the_confirmation_goes_out_still_gets_the_already_signed_note(
+def test_a_confirmation_still_waiting_when_its_signer_confirms_is_not_sent(
     index: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     action = letter(index)
-    cache.add(SIGNER_EMAILS_QUEUED, True)
     submit(action, django_capture_on_commit_callbacks, email="quick@example.org")
-    found, batch, tokens = _signer_emails_claim(10)  # a run is sending the confirmation…
-    assert found and len(batch) == 1
-    [token] = tokens.values()
-    # …and the signer, who got it before the batch ended, confirms and signs again at once.
+    token = token_from_outbox()
+    # The signer asks again; before that link goes out, they confirm with the first one
+    # and then sign once more.
+    cache.add(FILING_QUEUED, True)
+    cache.add(RUN_QUEUED_FLAG, True)
+    signature_submit(action=action, details=details(email="quick@example.org"), ip_hash="e" * 32)
+    assert signatures_file() == [SubmitOutcome.RESENT]
     assert signature_confirm(token=token) == ConfirmOutcome.CONFIRMED
-    assert (
-        submit(action, django_capture_on_commit_callbacks, email="quick@example.org") == SubmitOutcome.ALREADY_SIGNED
-    )
-    assert _signer_emails_deliver(batch, tokens) == 1  # the confirmation link
-    assert Signature.objects.get().email_due == SignerEmail.ALREADY_SIGNED  # not lost
-    assert signer_emails_send() == 1
-    assert "already signed" in str(mail.outbox[-1].body).lower()
-    assert not Signature.objects.exclude(email_due=SignerEmail.NONE).exists()
+    signature_submit(action=action, details=details(email="quick@example.org"), ip_hash="f" * 32)
+    assert signatures_file() == [SubmitOutcome.ALREADY_SIGNED]
+    mail.outbox = []
+    run = outbox_send()
+    assert run.sent == 1 and run.skipped == 1  # the stale confirmation is not sent
+    assert "already signed" in str(mail.outbox[0].body).lower()
 
 
 def test_signers_emails_over_real_smtp_carry_links_that_confirm(
@@ -759,10 +730,8 @@ def test_signers_emails_over_real_smtp_carry_links_that_confirm(
 ) -> None:
     with smtp_mailer() as handler:
         action = letter(index)
-        cache.add(SIGNER_EMAILS_QUEUED, True)
         for name in ("ana", "ben", "cat"):
             submit(action, django_capture_on_commit_callbacks, email=f"{name}@example.org")
-        assert signer_emails_send() == 3
     assert handler.total == 3
     for raw in handler.samples:
         message = parse_mime(raw)

@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from chorus.campaigns.models import Signature, SignatureStatus, domain_hash
 from chorus.campaigns.selectors import Trend, unusual_trends
-from chorus.campaigns.services import trends_check
+from chorus.campaigns.services.trends import trends_check
 from chorus.campaigns.tests.factories import letter
 from chorus.core.models import AuditEvent
+from chorus.core.outbox import outbox_send
 from chorus.people.services import person_get_or_create
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,7 @@ def test_the_alert_says_how_many_were_expected(index: Any, campaigner: Any) -> N
     person, _ = person_get_or_create(email="pat@example.org")  # the alert reads the domain from a signer
     _sign(action, 1, at=now - timedelta(minutes=10), domain="example.org", person=person)
     assert trends_check() == 1
+    assert outbox_send().sent == 1  # the alert goes through the outbox
     [message] = mail.outbox
     assert message.to == [campaigner.email]
     text = " ".join(str(message.body).split())

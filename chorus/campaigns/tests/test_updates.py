@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps as django_apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
@@ -22,20 +23,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from chorus.campaigns import consents
-from chorus.campaigns.models import CampaignUpdate, CampaignUpdateDelivery, DeliveryStatus, Signature, SignatureStatus
+from chorus.campaigns.models import CAMPAIGN_UPDATE_EMAIL, CampaignUpdate, Signature, SignatureStatus
 from chorus.campaigns.selectors import UpdateFigures, consent_scope, sent_updates
-from chorus.campaigns.services import (
-    _campaign_update_claim,
-    _campaign_update_start,
-    campaign_update_deliver,
-    campaign_update_send,
-    campaign_updates_resume,
-)
+from chorus.campaigns.services.updates import campaign_update_send, campaign_update_start, campaign_updates_finish
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.tokens import stop_updates_token
 from chorus.core.audit import log_action
-from chorus.core.mail import MailNotSent
-from chorus.core.models import AuditEvent
+from chorus.core.models import AuditEvent, OutboxMessage, OutboxStatus
+from chorus.core.outbox import LEASE, MAX_ATTEMPTS, outbox_send
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.services import consent_give, consent_is_active, consent_withdraw, person_get_or_create
@@ -90,6 +85,21 @@ def queue(action: Any, actor: Any, capture: Any) -> Any:
 
 def recipients() -> list[str]:
     return sorted(message.to[0] for message in mail.outbox)
+
+
+def outcome(**counts: int) -> dict[str, int]:
+    """The "delivered" audit event's data: every outcome counted, zeros included."""
+    return {"sent": 0, "skipped": 0, "refused": 0, "given_up": 0, **counts}
+
+
+def send_retries_until_settled() -> None:
+    """Run the outbox at each retry time until no copy is waiting (refused for now every time)."""
+    for _ in range(MAX_ATTEMPTS):
+        waiting = OutboxMessage.objects.filter(status=OutboxStatus.PENDING).order_by("next_attempt_at").first()
+        if waiting is None:
+            return
+        with time_machine.travel(waiting.next_attempt_at + timedelta(seconds=1)):
+            outbox_send()
 
 
 # --- who may send -------------------------------------------------------------------
@@ -188,6 +198,7 @@ def test_sending_from_the_screen_stores_audits_and_sends(
             _url(action), {"subject": "We delivered it", "body": "Thank you.", "step": "send"}
         )
     assert response.status_code == 302 and response["Location"] == f"/admin/campaigns/{action.pk}/"
+    assert campaign_updates_finish() == 1  # every copy settled: the outcome is kept as counts
     update = CampaignUpdate.objects.get()
     assert (update.subject, update.body, update.created_by, update.recipients, update.sent) == (
         "We delivered it",
@@ -201,7 +212,7 @@ def test_sending_from_the_screen_stores_audits_and_sends(
     assert event.actor == campaigner and event.object_id == str(update.pk)
     assert event.data == {"action": action.pk, "recipients": 1}  # ids and counts, no address
     delivered = AuditEvent.objects.get(action="campaigns.update.delivered")
-    assert delivered.data == {"action": action.pk, "sent": 1}
+    assert delivered.data == {"action": action.pk, **outcome(sent=1)}
 
 
 # --- who gets it --------------------------------------------------------------------
@@ -226,9 +237,10 @@ def test_only_confirmed_signers_with_active_consent_for_this_action_get_it(
     _agree(signer(other_action, "not-signed-here@example.org", updates=False), action)
     update = send(action, campaigner, django_capture_on_commit_callbacks)
     assert recipients() == ["yes@example.org"]
+    campaign_updates_finish()
     update.refresh_from_db()
     assert (update.recipients, update.sent) == (1, 1)
-    assert not CampaignUpdateDelivery.objects.exists()  # only counts stay once sent
+    assert OutboxMessage.objects.filter(kind=CAMPAIGN_UPDATE_EMAIL).count() == 1  # one copy, for one person
 
 
 def test_the_email_says_why_carries_a_stop_link_and_one_click_headers(
@@ -260,16 +272,18 @@ def test_the_email_says_why_carries_a_stop_link_and_one_click_headers(
 # --- sending each once --------------------------------------------------------------
 
 
-def test_running_the_send_again_sends_no_one_twice(
+def test_listing_the_recipients_again_queues_no_one_twice(
     action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     for name in ("ana", "bo", "cy"):
         signer(action, f"{name}@example.org")
     update = send(action, campaigner, django_capture_on_commit_callbacks)
     assert len(mail.outbox) == 3
-    assert campaign_update_deliver(update_id=update.pk) == 0
-    CampaignUpdate.objects.filter(pk=update.pk).update(finished_at=None)  # even if it looked unfinished
-    assert campaign_update_deliver(update_id=update.pk) == 0
+    assert campaign_update_start(update_id=update.pk) == 0  # a retried task: already started
+    CampaignUpdate.objects.filter(pk=update.pk).update(started_at=None)  # even if it looked unstarted
+    assert campaign_update_start(update_id=update.pk) == 3
+    assert OutboxMessage.objects.filter(kind=CAMPAIGN_UPDATE_EMAIL).count() == 3  # keyed by update and person
+    assert outbox_send().sent == 0
     assert recipients() == ["ana@example.org", "bo@example.org", "cy@example.org"]
 
 
@@ -289,37 +303,50 @@ def test_a_broken_connection_resends_none_that_went_and_the_retry_sends_the_rest
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_third)
     update = queue(action, campaigner, django_capture_on_commit_callbacks)
-    with pytest.raises(MailNotSent) as raised:
-        campaign_update_deliver(update_id=update.pk)
-    assert str(raised.value) == "SMTPServerDisconnected"  # no address in what the task keeps
+    campaign_update_start(update_id=update.pk)
+    assert outbox_send().sent == 2
     assert recipients() == ["p0@example.org", "p1@example.org"]
+    errors = set(OutboxMessage.objects.filter(status=OutboxStatus.PENDING).values_list("error", flat=True))
+    assert errors == {"SMTPServerDisconnected"}  # no address in what is kept
+    assert campaign_updates_finish() == 0  # not finished while copies wait
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
-    assert campaign_update_deliver(update_id=update.pk) == 2
+    send_retries_until_settled()
     assert recipients() == [f"p{i}@example.org" for i in range(4)]
+    assert campaign_updates_finish() == 1
     update.refresh_from_db()
     assert update.sent == 4 and update.finished_at is not None
 
 
-def test_a_row_claimed_by_a_run_that_died_is_not_sent_again(
+def test_a_copy_claimed_by_a_run_that_died_goes_once_its_lease_runs_out(
     action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     signer(action, "ana@example.org")
     signer(action, "bo@example.org")
     update = queue(action, campaigner, django_capture_on_commit_callbacks)  # the task never ran
-    _campaign_update_start(update)
-    died = _campaign_update_claim(update, 1)  # a run took one row, then died mid-send
-    assert len(died) == 1 and died[0].status == DeliveryStatus.SENDING
-    assert campaign_update_deliver(update_id=update.pk) == 1
-    assert recipients() == sorted({"ana@example.org", "bo@example.org"} - {died[0].person.email})
+    campaign_update_start(update_id=update.pk)
+    died = OutboxMessage.objects.filter(kind=CAMPAIGN_UPDATE_EMAIL).order_by("pk").first()
+    assert died is not None
+    # A run took one copy, then died mid-send: it may or may not have gone.
+    OutboxMessage.objects.filter(pk=died.pk).update(
+        status=OutboxStatus.SENDING, claim="dead", claimed_at=timezone.now(), attempts=1
+    )
+    assert outbox_send().sent == 1  # the other copy; the claimed one waits out its lease
+    with time_machine.travel(timezone.now() + LEASE + timedelta(seconds=1)):
+        assert outbox_send().sent == 1  # at least once: a lost copy is worse than a second one
+    assert recipients() == ["ana@example.org", "bo@example.org"]
 
 
-def test_a_stalled_update_is_resumed(action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_an_update_whose_task_was_lost_is_started(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     signer(action, "ana@example.org")
     update = queue(action, campaigner, django_capture_on_commit_callbacks)
-    assert campaign_updates_resume() == 0  # too recent: its own task may be about to run
+    assert campaign_updates_finish() == 0  # too recent: its own task may be about to run
+    assert not OutboxMessage.objects.exists()
     CampaignUpdate.objects.filter(pk=update.pk).update(created_at=update.created_at - timedelta(minutes=11))
-    assert campaign_updates_resume() == 1
-    assert campaign_updates_resume() == 0
+    campaign_updates_finish()
+    assert outbox_send().sent == 1
+    assert campaign_updates_finish() == 1
     assert recipients() == ["ana@example.org"]
 
 
@@ -331,17 +358,17 @@ def test_an_address_refused_for_good_does_not_stop_the_rest(
         for name in ("ana", "gone", "cy"):
             signer(action, f"{name}@example.org")
         update = send(action, campaigner, django_capture_on_commit_callbacks)
-        assert campaign_update_deliver(update_id=update.pk) == 0  # not tried again
+        assert outbox_send().sent == 0  # not tried again
     assert set(handler.received) == {"ana@example.org", "cy@example.org"}
     sample = email.message_from_bytes(handler.samples[0])
     assert sample["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/campaigns/updates/stop/" in sample["List-Unsubscribe"]
+    assert campaign_updates_finish() == 1
     update.refresh_from_db()
     assert (update.recipients, update.sent) == (3, 2)
     assert AuditEvent.objects.get(action="campaigns.update.delivered").data == {
         "action": action.pk,
-        "sent": 2,
-        "refused": 1,
+        **outcome(sent=2, refused=1),
     }
 
 
@@ -353,34 +380,38 @@ def test_an_address_refused_for_now_does_not_stop_the_rest_and_the_error_names_n
         for name in ("ana", "busy", "cy"):
             signer(action, f"{name}@example.org")
         update = queue(action, campaigner, django_capture_on_commit_callbacks)
-        with pytest.raises(MailNotSent) as raised:
-            campaign_update_deliver(update_id=update.pk)
-        assert str(raised.value) == "SMTPRecipientsRefused 450: 1 left for the next run"
-        assert "example.org" not in repr(raised.value) and raised.value.__cause__ is None
+        campaign_update_start(update_id=update.pk)
+        assert outbox_send().retrying == 1
+        waiting = OutboxMessage.objects.get(status=OutboxStatus.PENDING)
+        assert waiting.error == "SMTPRecipientsRefused 450"
         assert set(handler.received) == {"ana@example.org", "cy@example.org"}  # the rest went
-        update.refresh_from_db()
-        assert update.finished_at is None and update.sent == 2
+        assert campaign_updates_finish() == 0
+        assert _figures(update).refused_for_now == 1
         del handler.refuse["busy@example.org"]
-        assert campaign_update_deliver(update_id=update.pk) == 1
+        send_retries_until_settled()
     assert handler.received == {"ana@example.org": 1, "busy@example.org": 1, "cy@example.org": 1}
+    assert campaign_updates_finish() == 1
     update.refresh_from_db()
     assert update.sent == 3 and update.finished_at is not None
 
 
-def test_an_address_refused_for_now_for_days_is_given_up(
+def test_an_address_refused_for_now_at_every_try_is_given_up(
     action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with smtp_mailer() as handler:
         handler.refuse["busy@example.org"] = "451 4.7.1 Greylisted"
         signer(action, "busy@example.org")
         update = queue(action, campaigner, django_capture_on_commit_callbacks)
-        with pytest.raises(MailNotSent):
-            campaign_update_deliver(update_id=update.pk)
-        CampaignUpdate.objects.filter(pk=update.pk).update(created_at=update.created_at - timedelta(days=4))
-        assert campaign_updates_resume() == 0
+        campaign_update_start(update_id=update.pk)
+        outbox_send()
+        send_retries_until_settled()
+    assert campaign_updates_finish() == 1
     update.refresh_from_db()
-    assert update.finished_at is not None and not CampaignUpdateDelivery.objects.exists()
-    assert AuditEvent.objects.get(action="campaigns.update.delivered").data == {"action": action.pk, "deferred": 1}
+    assert update.finished_at is not None and update.given_up == 1
+    assert AuditEvent.objects.get(action="campaigns.update.delivered").data == {
+        "action": action.pk,
+        **outcome(given_up=1),
+    }
 
 
 # --- stopping updates ---------------------------------------------------------------
@@ -479,23 +510,22 @@ def test_the_list_shows_what_became_of_each_update_newest_first_and_only_this_ac
         handler.refuse["gone@example.org"] = "550 5.1.1 No such user"
         handler.refuse["busy@example.org"] = "450 4.2.1 Try again later"
         first = queue(action, campaigner, django_capture_on_commit_callbacks)
-        _campaign_update_start(first)  # the list of recipients is made; then one stops updates
+        campaign_update_start(update_id=first.pk)  # the list of recipients is made; then one stops updates
         consent_withdraw(
             person=people["quits@example.org"],
             purpose=ConsentPurpose.CAMPAIGN_UPDATES,
             scope=consent_scope(action.pk),
             via="test",
         )
-        with pytest.raises(MailNotSent):
-            campaign_update_deliver(update_id=first.pk)
-        # While it is being sent, the figures come from the per-person rows.
+        outbox_send()
+        # While it is being sent, the figures come from its copies in the outbox.
         assert _figures(first) == UpdateFigures(
             queued=5, sent=2, stopped=1, refused=1, given_up=0, to_send=1, refused_for_now=1
         )
-        CampaignUpdate.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=4))
-        campaign_updates_resume()  # refused for now for days: given up
+        send_retries_until_settled()  # refused for now at every try: given up
+    assert campaign_updates_finish() == 2  # this one, and the other action's
     first.refresh_from_db()
-    assert first.finished_at is not None and not CampaignUpdateDelivery.objects.filter(update=first).exists()
+    assert first.finished_at is not None
     # Once it has finished, the same figures are kept as counts on the update.
     assert (first.sent, first.skipped, first.refused, first.given_up) == (2, 1, 1, 1)
     assert _figures(first) == UpdateFigures(
@@ -528,14 +558,15 @@ def test_the_list_shows_what_became_of_each_update_newest_first_and_only_this_ac
         assert "example.org" not in page and "quits" not in page and "gone@" not in page
 
 
-def test_the_figures_of_every_update_come_from_one_query(
+def test_the_figures_of_every_update_come_from_two_queries_however_many_updates(
     action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
 ) -> None:
     for address in ADDRESSES:
         signer(action, address)
     for _ in range(3):
-        _campaign_update_start(queue(action, campaigner, django_capture_on_commit_callbacks))
-    with django_assert_num_queries(1):
+        campaign_update_start(update_id=queue(action, campaigner, django_capture_on_commit_callbacks).pk)
+    # The updates, then one aggregate of their copies in the outbox.
+    with django_assert_num_queries(2):
         rows = sent_updates(action_id=action.pk)
         assert [row.figures.to_send for row in rows] == [5, 5, 5]
         assert {str(row.update.created_by) for row in rows} == {"cam-campaigner"}

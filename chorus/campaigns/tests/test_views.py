@@ -14,7 +14,9 @@ from django.test import Client
 from django.utils import timezone
 
 from chorus.campaigns.models import BlockedEmailDomain, Signature, SignatureStatus
-from chorus.campaigns.services import action_transition, counts_refresh, signatures_file
+from chorus.campaigns.services.actions import action_transition
+from chorus.campaigns.services.counts import counts_refresh
+from chorus.campaigns.services.signing import signatures_file
 from chorus.campaigns.tests.conftest import token_from_outbox
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.workflow import ActionState

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chorus.core.models import AuditEvent
+from chorus.core.outbox import outbox_send
 from chorus.people.forms import PrivacyRequestForm
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
 from chorus.people.tests.factories import give_consent, make_person
@@ -270,3 +271,26 @@ def test_any_input_gets_a_clear_answer_and_never_an_error(email: str, website: s
     assert response.status_code in {200, 400}
     assert "If we hold data" in response.content.decode() or "There is a problem" in response.content.decode()
     assert not PrivacyLink.objects.exists()  # forged fill time: treated as a bot, nothing sent
+
+
+def test_asking_for_a_link_does_the_same_work_whoever_the_address_belongs_to(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The page answers in the same time for a known and an unknown address: the lookup
+    happens in the outbox's run, after the answer has gone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chorus.people.services import person_get_or_create, privacy_link_request
+
+    person_get_or_create(email="known@example.org")
+    statements = []
+    for address in ("known@example.org", "unknown@example.org"):
+        with CaptureQueriesContext(connection) as queries:
+            privacy_link_request(email=address)
+        statements.append([re.sub(r"'[^']*'|\d+", "?", query["sql"]) for query in queries.captured_queries])
+    assert statements[0] == statements[1]
+    assert not any("people_person" in sql for sql in statements[0])
+    mail.outbox.clear()
+    outbox_send()
+    assert [message.to for message in mail.outbox] == [["known@example.org"]]  # nothing to an unknown address

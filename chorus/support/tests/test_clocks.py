@@ -11,7 +11,7 @@ from django.test import override_settings
 from chorus.core import working_days as clocks
 from chorus.support.models import SupportRequest
 from chorus.support.selectors import support_request_is_overdue
-from chorus.support.services import support_request_transition
+from chorus.support.services.transitions import support_request_transition
 from chorus.support.tests.factories import make_request
 
 LONDON = ZoneInfo("Europe/London")

@@ -16,7 +16,8 @@ from chorus.core.periodic import periodic_jobs
 from chorus.support import privacy
 from chorus.support.models import Message, SupportRequest
 from chorus.support.selectors import what_members_raised
-from chorus.support.services import support_member_reply, support_message_send, support_request_transition
+from chorus.support.services.conversation import support_member_reply, support_message_send
+from chorus.support.services.transitions import support_request_transition
 from chorus.support.tasks import support_retention_run
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
@@ -53,7 +54,7 @@ def test_closed_requests_are_anonymised_after_a_year_and_counts_survive(casework
     old.refresh_from_db()
     assert old.anonymised_at is not None
     assert old.description == "" and old.where_detail == "" and old.contact_name == ""
-    assert old.sender is None and old.token_sealed == ""
+    assert old.sender is None and old.email_token_sealed == "" and old.email_token_hash == ""
     assert not Message.objects.filter(support_request=old).exists()
     assert Client().get(f"/support/request/{token}/").status_code == 404
     for other in (still_open, recent):

@@ -14,7 +14,8 @@ from django.test import Client, override_settings
 from chorus.core.antibot import _SALT
 from chorus.pages.tests.factories import make_site
 from chorus.support.models import Message, MessageAuthor, RequestKind, SupportPage, SupportRequest
-from chorus.support.services import support_message_send, support_request_transition
+from chorus.support.services.conversation import support_message_send
+from chorus.support.services.transitions import support_request_transition
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
 
@@ -103,7 +104,7 @@ def test_check_answers_then_send_creates_request_and_shows_private_link(
     assert support_request.kind == RequestKind.ALERT
     assert support_request.where_detail == "Bristol"
     assert support_request.membership.startswith("I have lived experience")
-    assert support_request.sender is not None
+    assert support_request.sender is None and support_request.email_unconfirmed  # until its owner confirms
     landing = client.get(sent["Location"])
     assert landing.status_code == 200
     body = landing.content.decode()
@@ -111,7 +112,9 @@ def test_check_answers_then_send_creates_request_and_shows_private_link(
     token = sent["Location"].split("/")[3]
     assert f"/support/request/{token}/" in body
     assert len(mail.outbox) == 1
-    assert token in mail.outbox[0].body
+    # The email carries a link of its own: whoever typed the address never sees that one.
+    assert token not in mail.outbox[0].body
+    assert support_request.email_token_sealed in mail.outbox[0].body
     assert "immigration" not in mail.outbox[0].body
 
 
@@ -266,3 +269,44 @@ def test_checkbox_groups_are_fieldsets_with_a_legend() -> None:
     content = Client().get("/support/campaign/").content.decode()
     assert "<legend>What help would you like?</legend>" in content
     assert '<legend>Access needs <span class="optional">(optional)</span></legend>' in content
+
+
+def test_the_emailed_link_asks_its_reader_whether_the_request_is_theirs_before_showing_it(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    support_request, screen_token = make_request(confirmed=False, description="Cameras on the ward at night.")
+    url = f"/support/request/{support_request.email_token_sealed}/"
+    client = Client()
+    page = client.get(url)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Is request" in content and "Yes, this is my request" in content and "No, this was not me" in content
+    assert "Cameras on the ward" not in content  # nothing of the request before they say it is theirs
+    support_request.refresh_from_db()
+    assert support_request.sender is None  # a GET (a link scanner) confirms nothing
+    confirmed = client.post(url, {"action": "confirm"})
+    assert confirmed.status_code == 302 and confirmed["Location"].endswith("?confirmed=1")
+    shown = client.get(confirmed["Location"]).content.decode()
+    assert "Cameras on the ward" in shown and "Thank you for confirming" in shown
+    support_request.refresh_from_db()
+    assert support_request.sender is not None and support_request.sender.email == "member@example.org"
+    # The sender's own link shows the request as before.
+    assert "Cameras on the ward" in client.get(f"/support/request/{screen_token}/").content.decode()
+
+
+def test_this_was_not_me_forgets_the_address_and_ends_the_emailed_link() -> None:
+    support_request, screen_token = make_request(confirmed=False)
+    url = f"/support/request/{support_request.email_token_sealed}/"
+    response = Client().post(url, {"action": "disown"})
+    assert response.status_code == 200 and "Thank you for telling us" in response.content.decode()
+    support_request.refresh_from_db()
+    assert support_request.sender is None and not support_request.email_unconfirmed
+    assert Client().get(url).status_code == 404
+    assert Client().get(f"/support/request/{screen_token}/").status_code == 200
+
+
+def test_the_sender_is_told_the_email_must_be_confirmed(django_capture_on_commit_callbacks: Any) -> None:
+    _, token = make_request(confirmed=False)
+    content = Client().get(f"/support/request/{token}/?sent=1").content.decode()
+    assert "confirm the request is yours" in content
+    assert "We cannot send this link to you again" in content

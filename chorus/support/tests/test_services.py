@@ -9,21 +9,20 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from chorus.core.crypto import token_digest
 from chorus.core.models import AuditEvent
+from chorus.people.models import Person
 from chorus.support import workflow
 from chorus.support.models import Message, MessageAuthor, MessageKind, RequestEvent, SupportRequest
-from chorus.support.services import (
-    SupportError,
-    support_member_reply,
-    support_message_send,
-    support_request_assign,
-    support_request_categorise,
-    support_request_for_token,
-    support_request_transition,
-    support_request_withdraw,
-)
+from chorus.support.selectors import PrivateAccess, support_request_for_token
+from chorus.support.services.access import SupportError
+from chorus.support.services.conversation import support_member_reply, support_message_send, support_request_withdraw
+from chorus.support.services.retention import support_requests_forget_unconfirmed_emails
+from chorus.support.services.submission import support_request_confirm_email, support_request_disown_email
+from chorus.support.services.transitions import support_request_transition
+from chorus.support.services.triage import support_request_assign, support_request_categorise
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
 
@@ -43,20 +42,69 @@ def _force(support_request: SupportRequest, status: str) -> SupportRequest:
     return support_request
 
 
-def test_submit_issues_reference_hashes_token_and_emails_only_the_link(sent: tuple[SupportRequest, str]) -> None:
-    support_request, token = sent
+def test_submit_issues_reference_hashes_token_and_emails_only_the_link(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        support_request, token = make_request(confirmed=False)
     assert support_request.reference.startswith("CH-")
     assert len(token) >= 40
     assert support_request.token_hash == token_digest(token)
     assert token not in support_request.token_hash
-    assert support_request_for_token(token=token) == support_request
+    assert support_request_for_token(token=token) == PrivateAccess(support_request, by_emailed_link=False)
     assert support_request_for_token(token=token + "x") is None
+    # Nobody's record holds it until the address's owner confirms it is theirs.
+    assert support_request.sender is None and support_request.email_unconfirmed
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
-    assert token in email.body
+    assert email.to == ["member@example.org"]
+    # The emailed link is a second token: whoever typed the address never sees it.
+    emailed = support_request.email_token_sealed
+    assert emailed and emailed != token and emailed in email.body and token not in email.body
+    assert support_request_for_token(token=emailed) == PrivateAccess(support_request, by_emailed_link=True)
     assert support_request.reference in email.subject
     assert "filming" not in email.body and "Leeds" not in email.body
     assert AuditEvent.objects.filter(action="support.request.submitted", object_id=str(support_request.pk)).exists()
+
+
+def test_only_the_owner_of_the_address_attaches_the_request_to_their_record(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    support_request, _ = make_request(confirmed=False)
+    assert not Person.objects.exists()
+    confirmed = support_request_confirm_email(support_request=support_request)
+    assert confirmed.sender is not None and confirmed.sender.email == "member@example.org"
+    assert confirmed.email_confirmed_at is not None and not confirmed.email_unconfirmed
+    assert AuditEvent.objects.filter(action="support.request.email_confirmed").exists()
+    # A second owner's click changes nothing.
+    assert support_request_confirm_email(support_request=confirmed).sender == confirmed.sender
+
+
+def test_the_owner_of_the_address_can_disown_a_request_they_did_not_send(
+    caseworker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    support_request, token = make_request(confirmed=False)
+    emailed = support_request.email_token_sealed
+    disowned = support_request_disown_email(support_request=support_request)
+    assert disowned.sender is None and disowned.unconfirmed_email == "" and disowned.email_token_hash == ""
+    assert support_request_for_token(token=emailed) is None  # the emailed link is dead
+    assert support_request_for_token(token=token) is not None  # the sender's own link still works
+    assert not Person.objects.exists()
+    assert AuditEvent.objects.filter(action="support.request.email_disowned").exists()
+    # Staff replies are not emailed to an address nobody confirmed.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        support_message_send(support_request=disowned, actor=caseworker, body="Hello", internal=False)
+    assert [message for message in mail.outbox if message.to == ["member@example.org"]] == []
+
+
+def test_an_address_never_confirmed_is_forgotten(settings: Any) -> None:
+    support_request, token = make_request(confirmed=False)
+    later = timezone.now() + timedelta(days=settings.CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS, minutes=1)
+    assert support_requests_forget_unconfirmed_emails(now=later) == 1
+    support_request.refresh_from_db()
+    assert support_request.unconfirmed_email == "" and support_request.email_token_hash == ""
+    assert support_request_for_token(token=token) is not None
 
 
 def test_references_are_sequential_and_restart_each_year() -> None:
@@ -70,7 +118,7 @@ def test_anonymous_alert_has_no_sender_and_sends_no_email(django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         support_request, _ = make_request(email="")
     assert support_request.sender is None
-    assert support_request.token_sealed == ""
+    assert support_request.email_token_sealed == "" and support_request.email_token_hash == ""
     assert mail.outbox == []
 
 
@@ -234,7 +282,7 @@ def test_member_reply_after_withdrawal_is_refused() -> None:
 def test_staff_message_emails_a_notice_without_content(
     sent: tuple[SupportRequest, str], caseworker: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    support_request, token = sent
+    support_request, _ = sent
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         support_message_send(
@@ -244,7 +292,7 @@ def test_staff_message_emails_a_notice_without_content(
     assert support_request.first_response_at is not None
     assert len(mail.outbox) == 1
     assert "new message" in mail.outbox[0].subject
-    assert token in mail.outbox[0].body
+    assert support_request.email_token_sealed in mail.outbox[0].body  # the emailed link, as before
     assert "ward's name" not in mail.outbox[0].body
     assert AuditEvent.objects.filter(action="support.message.sent").exists()
 

@@ -10,6 +10,7 @@ from email.policy import default as email_policy
 from typing import Any
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -20,25 +21,32 @@ from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
-from chorus.core.mail import MailNotSent
-from chorus.core.models import AuditEvent
+from chorus.core.models import OutboxMessage, OutboxStatus
+from chorus.core.outbox import LEASE, RUN_QUEUED_FLAG, outbox_send, retry_delay
 from chorus.core.periodic import periodic_jobs
 from chorus.core.tests.smtp_server import smtp_mailer
-from chorus.support.models import RequestKind, StaffNotice, StaffNoticeReason, SupportRequest
-from chorus.support.services import (
-    STAFF_NOTICE_GIVE_UP,
-    STAFF_NOTICE_LEASE,
-    STAFF_NOTICES_QUEUED,
-    reply_recipients,
-    support_member_reply,
-    support_request_assign,
-    support_requests_anonymise_closed,
-    support_staff_notices_send,
-    triage_staff,
-)
+from chorus.support.models import STAFF_NOTICE_EMAIL, RequestKind, StaffNoticeReason, SupportRequest
+from chorus.support.services.conversation import support_member_reply
+from chorus.support.services.notices import reply_recipients, staff_notices_add, triage_staff
+from chorus.support.services.retention import support_requests_anonymise_closed
+from chorus.support.services.triage import support_request_assign
 from chorus.support.tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
+
+
+def notices() -> Any:
+    return OutboxMessage.objects.filter(kind=STAFF_NOTICE_EMAIL)
+
+
+def waiting_notices() -> Any:
+    return notices().exclude(status__in=[OutboxStatus.SENT, OutboxStatus.SKIPPED, OutboxStatus.FAILED])
+
+
+def send_notices() -> int:
+    """One outbox run; the emails the mail server accepted."""
+    return outbox_send().emails
+
 
 MEMBER_EMAIL = "sam.member@example.org"
 # Words from the member's request and reply that must never reach a staff email.
@@ -55,7 +63,7 @@ def _caseworker(username: str, *, email: bool = True, active: bool = True) -> Us
 
 def _submit(capture: Any, **overrides: Any) -> tuple[SupportRequest, str]:
     with capture(execute=True):
-        return make_request(email=MEMBER_EMAIL, **overrides)
+        return make_request(email=MEMBER_EMAIL, confirmed=False, **overrides)
 
 
 def _staff_emails() -> list[mail.EmailMessage]:
@@ -102,8 +110,8 @@ def test_a_new_request_emails_each_caseworker_only_its_reference_kind_and_desk_l
         assert token not in whole
         for secret in SECRETS:
             assert secret not in whole, secret
-    assert not StaffNotice.objects.exists()  # sent, so the outbox is empty
-    assert AuditEvent.objects.get(action="support.staff_notices.sent").data == {"emails": 2}
+    assert not waiting_notices().exists()  # every notice sent
+    assert set(notices().values_list("status", flat=True)) == {OutboxStatus.SENT}
 
 
 def test_triage_staff_are_the_active_caseworkers_with_an_address(caseworker: User, administrator: User) -> None:
@@ -117,7 +125,7 @@ def test_no_caseworkers_means_no_staff_email_and_nothing_queued(
 ) -> None:
     _submit(django_capture_on_commit_callbacks)
     assert _staff_emails() == []
-    assert not StaffNotice.objects.exists()
+    assert not notices().exists()
 
 
 def test_a_reply_on_an_unassigned_request_goes_to_the_triage_staff(
@@ -172,6 +180,7 @@ def test_assigning_to_yourself_or_to_someone_without_an_address_sends_nothing(
 ) -> None:
     support_request, _ = _submit(django_capture_on_commit_callbacks)
     mail.outbox.clear()
+    before = notices().count()  # the new request's, already sent
     with django_capture_on_commit_callbacks(execute=True):
         support_request_assign(support_request=support_request, assignee=caseworker, actor=caseworker)
     User.objects.filter(pk=administrator.pk).update(email="")
@@ -179,7 +188,7 @@ def test_assigning_to_yourself_or_to_someone_without_an_address_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         support_request_assign(support_request=support_request, assignee=administrator, actor=caseworker)
     assert mail.outbox == []
-    assert not StaffNotice.objects.exists()
+    assert notices().count() == before  # nothing queued either
 
 
 def test_a_surge_is_one_email_per_person_over_one_connection(
@@ -188,7 +197,7 @@ def test_a_surge_is_one_email_per_person_over_one_connection(
     kit = _caseworker("kit-caseworker")
     # Requests arrive before any sender run starts (on-commit callbacks are not run here).
     requests = [make_request(email="")[0] for _ in range(25)]
-    assert StaffNotice.objects.count() == 50
+    assert notices().count() == 50
     connections = {"opened": 0}
     real_open = smtp_backend.EmailBackend.open
 
@@ -199,10 +208,10 @@ def test_a_surge_is_one_email_per_person_over_one_connection(
 
     monkeypatch.setattr(smtp_backend.EmailBackend, "open", counting_open)
     with smtp_mailer() as handler:
-        assert support_staff_notices_send() == 2
+        assert send_notices() == 2
     assert connections["opened"] == 1
     assert dict(handler.received) == {caseworker.email: 1, kit.email: 1}
-    assert not StaffNotice.objects.exists()
+    assert not waiting_notices().exists()
     # The email lists every reference, each with its own link.
     message = message_from_bytes(handler.samples[0], policy=email_policy)
     assert message["Subject"] == "25 updates on the support desk"
@@ -218,22 +227,19 @@ def test_staff_who_left_or_requests_anonymised_since_get_nothing(caseworker: Use
     kit = _caseworker("kit-caseworker")
     kept, _ = make_request(email="")
     gone, _ = make_request(email="")
-    StaffNotice.objects.create(
-        support_request=gone, recipient=administrator, reason=StaffNoticeReason.ASSIGNED, created_at=timezone.now()
-    )
+    staff_notices_add(support_request=gone, recipients=[administrator], reason=StaffNoticeReason.ASSIGNED)
     User.objects.filter(pk=kit.pk).update(is_active=False)
     SupportRequest.objects.filter(pk=gone.pk).update(status="resolved", closed_at=timezone.now() - timedelta(days=400))
     support_requests_anonymise_closed()  # also drops the anonymised request's notices
-    StaffNotice.objects.create(
-        support_request=gone, recipient=caseworker, reason=StaffNoticeReason.MEMBER_REPLIED, created_at=timezone.now()
-    )
-    assert support_staff_notices_send() == 1
+    assert not notices().filter(about_id=gone.pk).exists()
+    staff_notices_add(support_request=gone, recipients=[caseworker], reason=StaffNoticeReason.MEMBER_REPLIED)
+    assert send_notices() == 1
     assert [email.to for email in mail.outbox] == [[caseworker.email]]
     assert kept.reference in mail.outbox[0].subject and gone.reference not in _whole(mail.outbox[0])
-    assert not StaffNotice.objects.exists()
+    assert not waiting_notices().exists()
 
 
-def test_an_address_refused_for_good_is_given_up_and_one_refused_for_now_waits_out_the_lease(
+def test_an_address_refused_for_good_is_given_up_and_one_refused_for_now_is_tried_again_later(
     caseworker: User,
 ) -> None:
     _caseworker("gone")
@@ -242,16 +248,17 @@ def test_an_address_refused_for_good_is_given_up_and_one_refused_for_now_waits_o
     with smtp_mailer() as handler:
         handler.refuse["gone@chorus.test"] = "550 5.1.1 No such user"
         handler.refuse["busy@chorus.test"] = "450 4.2.1 Try again later"
-        assert support_staff_notices_send() == 1
+        assert send_notices() == 1
         assert dict(handler.received) == {caseworker.email: 1}
-        waiting = StaffNotice.objects.get()
-        assert waiting.recipient.username == "busy" and waiting.claim != ""
-        assert support_staff_notices_send() == 0  # still within the lease: not tried every run
+        [waiting] = waiting_notices()
+        assert waiting.user.username == "busy" and waiting.error == "SMTPRecipientsRefused 450"
+        assert notices().get(user__username="gone").status == OutboxStatus.FAILED
+        assert send_notices() == 0  # waits before the next try: not tried every run
         del handler.refuse["busy@chorus.test"]
-        StaffNotice.objects.update(claimed_at=timezone.now() - STAFF_NOTICE_LEASE - timedelta(seconds=1))
-        assert support_staff_notices_send() == 1
+        with time_machine.travel(timezone.now() + retry_delay(1) + timedelta(seconds=1)):
+            assert send_notices() == 1
     assert dict(handler.received) == {caseworker.email: 1, "busy@chorus.test": 1}
-    assert not StaffNotice.objects.exists()
+    assert not waiting_notices().exists()
 
 
 def test_a_broken_connection_keeps_the_rest_for_the_next_run(
@@ -269,38 +276,39 @@ def test_a_broken_connection_keeps_the_rest_for_the_next_run(
         return real_send(self, messages)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", breaks_on_the_second)
-    with pytest.raises(MailNotSent, match=r"^SMTPServerDisconnected$"):  # no address kept
-        support_staff_notices_send()
+    assert send_notices() == 1
     assert [email.to for email in mail.outbox] == [[caseworker.email]]
-    waiting = StaffNotice.objects.get()
-    assert waiting.recipient == kit and waiting.claim == ""  # released for the next run
+    [waiting] = waiting_notices()
+    assert waiting.user == kit and waiting.error == "SMTPServerDisconnected"  # no address kept
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", real_send)
-    assert support_staff_notices_send() == 1
+    with time_machine.travel(timezone.now() + retry_delay(1) + timedelta(seconds=1)):
+        assert send_notices() == 1
     assert [email.to for email in mail.outbox] == [[caseworker.email], [kit.email]]
 
 
-def test_a_notice_unsent_for_a_day_is_dropped(caseworker: User) -> None:
+def test_a_notice_taken_by_a_run_that_died_is_sent_after_the_lease(caseworker: User) -> None:
     make_request(email="")
-    StaffNotice.objects.update(created_at=timezone.now() - STAFF_NOTICE_GIVE_UP - timedelta(minutes=1))
-    assert support_staff_notices_send() == 0
-    assert mail.outbox == [] and not StaffNotice.objects.exists()
+    notices().update(status=OutboxStatus.SENDING, claim="dead", claimed_at=timezone.now(), attempts=1)
+    assert send_notices() == 0
+    with time_machine.travel(timezone.now() + LEASE + timedelta(seconds=1)):
+        assert send_notices() == 1
 
 
 def test_a_sender_run_clears_its_flag_and_a_periodic_job_catches_lost_runs(caseworker: User) -> None:
-    cache.add(STAFF_NOTICES_QUEUED, True)
+    cache.add(RUN_QUEUED_FLAG, True)
     make_request(email="")
-    support_staff_notices_send()
-    assert cache.get(STAFF_NOTICES_QUEUED) is None
+    outbox_send()
+    assert cache.get(RUN_QUEUED_FLAG) is None
     jobs = {job.task_path: job for job in periodic_jobs()}
-    assert jobs["chorus.support.tasks.support_send_staff_notices"].every <= timedelta(seconds=60)
+    assert jobs["chorus.core.tasks.send_outbox"].every <= timedelta(seconds=60)
 
 
 def test_several_replies_before_a_run_are_one_line(caseworker: User) -> None:
     support_request, _ = make_request(email="")
-    StaffNotice.objects.all().delete()
+    notices().delete()
     for body in ("One thing.", "Another thing.", "And a third."):
         support_member_reply(support_request=support_request, body=body)
-    assert StaffNotice.objects.count() == 3
-    assert support_staff_notices_send() == 1
+    assert notices().count() == 3
+    assert send_notices() == 1
     assert [email.subject for email in mail.outbox] == [f"The member replied on {support_request.reference}"]
     assert mail.outbox[0].body.count(_desk_url(support_request)) == 1

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 
 from chorus.core.models import AuditEvent
+from chorus.core.outbox import outbox_send
 from chorus.core.working_days import working_days_before
 from chorus.tracker.models import ResponseReminder, ResponseStatus
-from chorus.tracker.services import response_reminder_send, response_reminders_schedule
+from chorus.tracker.services import response_reminders_schedule
 from chorus.tracker.tests.factories import ResponseFactory, SubmissionWindowFactory, london
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def test_reminder_is_sent_once_to_the_owner(
     # The next day's run, and a retried task, send nothing more.
     with django_capture_on_commit_callbacks(execute=True):
         assert response_reminders_schedule(now=london(2026, 11, 10, 7, 0)) == []
-    assert response_reminder_send(reminder_id=created[0]) is False
+    assert outbox_send().sent == 0
     assert len(mail.outbox) == 1
     assert ResponseReminder.objects.get().sent_at is not None
     event = AuditEvent.objects.get(action="tracker.response.reminder_sent")

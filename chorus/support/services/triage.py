@@ -1,0 +1,67 @@
+"""Staff work on a request: assigning it, its tags and links, and the audit of every view."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from wagtail.models import Page
+
+from chorus.accounts.models import User
+from chorus.core.audit import log_action
+from chorus.support.models import StaffNoticeReason, SupportRequest, SupportTag
+from chorus.support.services.access import SupportError, staff_roles
+from chorus.support.services.notices import staff_notices_add
+
+
+@transaction.atomic
+def support_request_assign(
+    *, support_request: SupportRequest, assignee: User | None, actor: User, request: HttpRequest | None = None
+) -> SupportRequest:
+    """Give a request to a caseworker (or nobody) and tell them by email."""
+    if not staff_roles(actor):
+        raise SupportError("You are not allowed to assign support requests.")
+    if assignee is not None and not staff_roles(assignee):
+        raise SupportError("Requests can only be assigned to caseworkers and administrators.")
+    support_request.assignee = assignee
+    support_request.save(update_fields=["assignee"])
+    log_action(
+        "support.request.assigned",
+        actor=actor,
+        obj=support_request,
+        request=request,
+        data={"assignee": assignee.pk if assignee else None},
+    )
+    if assignee is not None and assignee != actor:
+        staff_notices_add(support_request=support_request, recipients=[assignee], reason=StaffNoticeReason.ASSIGNED)
+    return support_request
+
+
+@transaction.atomic
+def support_request_categorise(
+    *,
+    support_request: SupportRequest,
+    actor: User,
+    tags: list[str],
+    pages: list[Page],
+    request: HttpRequest | None = None,
+) -> SupportRequest:
+    """Set a request's tags and its links to articles, campaigns and tracker items."""
+    if not staff_roles(actor):
+        raise SupportError("You are not allowed to change support requests.")
+    names = sorted({name.strip().lower()[:60] for name in tags if name.strip()})
+    tag_objects = [SupportTag.objects.get_or_create(name=name)[0] for name in names]
+    support_request.tags.set(tag_objects)
+    support_request.linked_pages.set(pages)
+    log_action(
+        "support.request.categorised",
+        actor=actor,
+        obj=support_request,
+        request=request,
+        data={"tags": len(tag_objects), "pages": [page.pk for page in pages]},
+    )
+    return support_request
+
+
+def support_request_record_view(*, support_request: SupportRequest, actor: User, request: HttpRequest) -> None:
+    """Every staff view of a request's content leaves an audit event."""
+    log_action("support.request.viewed", actor=actor, obj=support_request, request=request)
