@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached pages carry it too (chorus/core/permissions_policy.py).
+    "chorus.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
