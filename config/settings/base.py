@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -158,8 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
-# Staff sessions end after an hour without activity.
+# Staff sessions end after an hour without activity ...
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_SECONDS", 60 * 60)
+# ... and this long after signing in, however active (a page that polls renews the idle timeout).
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
+if STAFF_SESSION_MAX_SECONDS < 60:
+    raise ImproperlyConfigured("STAFF_SESSION_MAX_SECONDS must be at least 60.")
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -298,9 +304,28 @@ CHORUS_PRIVACY_GRANT_MINUTES = env_int("CHORUS_PRIVACY_GRANT_MINUTES", 30)
 CHORUS_PERIODIC_JOBS.append(
     {"name": "people.retention", "task": "chorus.people.tasks.people_retention_run", "every_seconds": 3600}
 )
-# Staff whose role sees personal data must pass a TOTP second factor before any admin page.
-MIDDLEWARE.append("chorus.accounts.middleware.RequireTwoFactorMiddleware")
+# A staff session ends this long after sign-in however active it is (chorus.accounts.sessions),
+# and every member of staff passes a second factor (passkey, authenticator app or backup
+# code) before any admin page.
+MIDDLEWARE += [
+    "chorus.accounts.middleware.StaffSessionLifetimeMiddleware",
+    "chorus.accounts.middleware.RequireTwoFactorMiddleware",
+]
 OTP_TOTP_ISSUER = "Chorus"
+# Passkeys (django-otp-webauthn) as a second factor only: never instead of the password.
+# A passkey is bound to the site's host name, so SITE_URL gives the Relying Party ID and
+# the one origin allowed. Browsers refuse an IP address as that ID: with the embedded
+# default (SITE_URL http://127.0.0.1:8000) passkeys work on the same server opened as
+# http://localhost:8000, and the staff pages say so.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Chorus"
+_site = urlsplit(SITE_URL)
+if _site.hostname in {"127.0.0.1", "::1"}:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://localhost" + (f":{_site.port}" if _site.port else "")]
+else:
+    OTP_WEBAUTHN_RP_ID = _site.hostname or ""
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 
 # --- campaigns (issue 4) ---
