@@ -23,8 +23,10 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
+from wagtail.admin.views.account import PasswordResetView
 
 from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm, VerifyTokenForm
+from chorus.accounts.lockout import password_reset_allowed
 from chorus.accounts.models import User
 from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.selectors import audit_events_filtered
@@ -195,3 +197,27 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     query.pop("p", None)
     context: dict[str, Any] = {"form": form, "page_obj": page, "query": query.urlencode()}
     return render(request, "accounts/audit_log.html", context)
+
+
+class StaffPasswordResetView(PasswordResetView):  # type: ignore[misc]
+    """Wagtail's "Reset your password" form, limited per client address and per email
+    address typed, so it cannot be used to flood a member of staff (or anyone) with mail.
+
+    Over a limit, the form says so and sends nothing, whether or not the address has an
+    account: the limits count every request alike (chorus.accounts.lockout).
+    """
+
+    template_name = "accounts/password_reset_form.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
+            form.add_error(
+                "email",
+                "There have been too many requests to reset a password from here, or for this email address. "
+                "Wait an hour, then try again.",
+            )
+            response: HttpResponse = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        valid: HttpResponse = super().form_valid(form)
+        return valid

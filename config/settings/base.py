@@ -171,11 +171,26 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Lock an account or address out after repeated failed sign-ins.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Lock out repeated failed sign-ins (chorus.accounts.lockout). Failures count for the pair
+# (username, client address): a stranger's guesses never lock a member of staff out from
+# anywhere else, and guesses at made-up usernames never lock out a real one. The client
+# address is the rate limits' own (X-Real-IP only behind a trusted proxy).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "chorus.accounts.lockout.sign_in_client_address"
+# Failed sign-ins for one username from one address before that pair is locked out ...
+CHORUS_SIGN_IN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# ... and failed sign-ins from one address, whatever the usernames, before every sign-in
+# from that address is refused, within the same hour.
+CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT", 50)
+if not 1 <= CHORUS_SIGN_IN_FAILURE_LIMIT < CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 1 and below CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT.")
+AXES_FAILURE_LIMIT = "chorus.accounts.lockout.sign_in_failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/sign_in_locked.html"
+# Requests to reset a staff password per hour, from one client address and for one email address.
+CHORUS_PASSWORD_RESET_ADDRESS_LIMIT = env_int("CHORUS_PASSWORD_RESET_ADDRESS_LIMIT", 10)
+CHORUS_PASSWORD_RESET_EMAIL_LIMIT = env_int("CHORUS_PASSWORD_RESET_EMAIL_LIMIT", 3)
 # Successful sign-ins are not logged: the audit log records what staff do with personal
 # data, and an access log would keep every staff address and browser for ever.
 AXES_DISABLE_ACCESS_LOG = True
