@@ -7,9 +7,12 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from chorus.accounts.views import StaffPasswordResetView
 from chorus.pages import views as page_views
 
 urlpatterns = [
+    # Wagtail's password-reset form with Chorus's limits, in its place (same address and name).
+    path("admin/password_reset/", StaffPasswordResetView.as_view(), name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", page_views.search, name="search"),

@@ -164,7 +164,7 @@ def test_staff_two_factor_verify_page(page: Page, base: str, caseworker: Any) ->
     device = TOTPDevice.objects.create(user=caseworker, name="phone", confirmed=True)
     _sign_in(page, base, caseworker)
     page.goto(base + "/admin/")
-    page.locator("#main h1", has_text="Enter your sign-in code").first.wait_for()
+    page.locator("#main h1", has_text="Sign in: second step").first.wait_for()
     assert_accessible(page)
     # A wrong code: the error sits by the field, under the id the input points at.
     tab_to(page, "#id_token")

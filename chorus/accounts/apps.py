@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Staff accounts"
     default = True  # this module holds two app configs; this one is chorus.accounts'
 
+    def ready(self) -> None:
+        from chorus.accounts import receivers  # noqa: F401  (connects the signal receivers)
+
 
 class StaffUsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's users app with Chorus's user screens (``chorus.accounts.viewsets``).

@@ -1,4 +1,4 @@
-"""Forms for staff sign-in's second step, staff accounts and the audit log filter."""
+"""Forms for staff sign-in (its second step, password resets), staff accounts and the audit log filter."""
 
 from __future__ import annotations
 
@@ -24,6 +24,18 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError("Enter the code as digits only, for example 123456.")
         return token
+
+
+class VerifyTokenForm(TokenForm):
+    """The sign-in step's code: from the authenticator app, or one of the backup codes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = "Code from your authenticator app, or a backup code"
+        self.fields["token"].help_text = (
+            "The app shows six digits that change every 30 seconds. "
+            "A backup code is one of the eight-digit codes you were given to keep safe: each works once."
+        )
 
 
 class AuditFilterForm(forms.Form):

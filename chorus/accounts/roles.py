@@ -14,22 +14,21 @@ from django.apps import apps
 
 @dataclass(frozen=True)
 class Role:
+    """A staff role. Every role signs in with a second factor (chorus.accounts.middleware)."""
+
     name: str
     description: str
-    sees_personal_data: bool  # such roles must use two-factor sign-in
 
 
-EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.", False)
-CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.", True)
-CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for support.", True)
-# Grants (PRODUCT.md 3.6) are planned but not built: the role is kept so its group exists
-# when they are, and it already asks for the second step that applicants' data will need.
+EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.")
+CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.")
+CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for support.")
+# Grants (PRODUCT.md 3.6) are planned but not built: the role is kept so its group exists when they are.
 GRANTS_OFFICER = Role(
     "Grants officer",
     "Not in use yet: grants are not built, so this role gives no screens. It is for running funding rounds.",
-    True,
 )
-ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.", True)
+ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.")
 
 ROLES = [EDITOR, CAMPAIGNER, CASEWORKER, GRANTS_OFFICER, ADMINISTRATOR]
 ROLES_BY_NAME = {role.name: role for role in ROLES}
@@ -78,10 +77,3 @@ def user_has_role(user: object, role: Role) -> bool:
     if getattr(user, "is_superuser", False):
         return True
     return bool(user.groups.filter(name=role.name).exists())  # type: ignore[attr-defined]
-
-
-def user_sees_personal_data(user: object) -> bool:
-    if getattr(user, "is_superuser", False):
-        return True
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
-    return any(ROLES_BY_NAME[name].sees_personal_data for name in names if name in ROLES_BY_NAME)

@@ -1,11 +1,14 @@
-"""Staff screens: the second sign-in step, resetting someone else's, and the audit log."""
+"""Staff screens: setting up and passing the second sign-in step (passkeys too), resetting
+someone else's, and the audit log."""
 
 from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,9 +19,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
+from wagtail.admin.views.account import PasswordResetView
 
-from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm
+from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm, VerifyTokenForm
+from chorus.accounts.lockout import password_reset_allowed
 from chorus.accounts.models import User
 from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.selectors import audit_events_filtered, audit_seal_status
@@ -28,7 +36,9 @@ from chorus.core.audit import log_action
 
 def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("wagtailadmin_home")
 
@@ -37,50 +47,111 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _passkey_context(request: HttpRequest) -> dict[str, Any]:
+    """Whether this page's address can use passkeys, and if not, the address that can.
+
+    A passkey belongs to the site's address (``SITE_URL``); a browser refuses to make or
+    use one anywhere else, such as the demo opened at 127.0.0.1 instead of localhost.
+    """
+    here = f"{request.scheme}://{request.get_host()}"
+    origins = list(settings.OTP_WEBAUTHN_ALLOWED_ORIGINS)
+    return {"passkeys_here": here in origins, "passkey_address": origins[0] if origins else ""}
+
+
 @never_cache
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Add an authenticator app: a QR code and the same secret as text, then one code to confirm."""
+    """Add a second factor: a passkey (needs JavaScript), or an authenticator app (a QR
+    code and the same secret as text, then one code to confirm).
+
+    Someone who has a second factor and has used it this session may add another here;
+    someone who has one but has not used it yet is sent to use it first.
+    """
     user = request.user
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():  # type: ignore[misc]
-        return HttpResponseRedirect(f"{reverse('accounts_two_factor_verify')}?next={_next_url(request)}")
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)  # type: ignore[misc]
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            otp_login(request, device)
-            log_action("accounts.two_factor.enrolled", obj=user, request=request)  # type: ignore[arg-type]
-            return HttpResponseRedirect(_next_url(request))
-        form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
-    secret = base64.b32encode(device.bin_key).decode()
-    qr_svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=4, title="QR code holding your two-factor secret", dark="#000", light="#fff"
-    )
-    context = {"form": form, "qr_svg": qr_svg, "secret": _grouped(secret), "next": _next_url(request)}
+    next_url = _next_url(request)
+    verified = user.is_verified()  # type: ignore[union-attr]
+    has_devices = any(devices_for_user(user, confirmed=True))
+    if has_devices and not verified:
+        return HttpResponseRedirect(f"{reverse('accounts_two_factor_verify')}?{urlencode({'next': next_url})}")
+    context: dict[str, Any] = {"next": next_url, "adding": has_devices, **_passkey_context(request)}
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():  # type: ignore[misc]
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()  # type: ignore[misc]
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)  # type: ignore[misc]
+        form = TokenForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if device.verify_token(form.cleaned_data["token"]):
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                if not verified:
+                    otp_login(request, device)
+                method = {"method": "authenticator app"}
+                log_action("accounts.two_factor.enrolled", obj=user, request=request, data=method)  # type: ignore[arg-type]
+                return HttpResponseRedirect(next_url)
+            form.add_error("token", "That code did not match. Check the time on your phone and try the newest code.")
+        context["form"] = form
+        context["secret"] = _grouped(base64.b32encode(device.bin_key).decode())
+        context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(
+            scale=4, title="QR code holding your two-factor secret", dark="#000", light="#fff"
+        )
     return render(request, "accounts/two_factor_setup.html", context)
 
 
 @never_cache
 @login_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    """Ask for the current code from an enrolled authenticator app."""
+    """The second step of signing in: a passkey, a code from an authenticator app, or a backup code."""
     user = request.user
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():  # type: ignore[misc]
-        return HttpResponseRedirect(f"{reverse('accounts_two_factor_setup')}?next={_next_url(request)}")
-    form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
-        if device is not None:
-            otp_login(request, device)
-            log_action("accounts.two_factor.verified", obj=user, request=request)  # type: ignore[arg-type]
-            return HttpResponseRedirect(_next_url(request))
+    devices = list(devices_for_user(user, confirmed=True))
+    next_url = _next_url(request)
+    if not devices:
+        return HttpResponseRedirect(f"{reverse('accounts_two_factor_setup')}?{urlencode({'next': next_url})}")
+    has_passkey = any(isinstance(device, WebAuthnCredential) for device in devices)
+    # Authenticator apps and backup codes are checked the same way: a code typed in a form.
+    takes_codes = any(not isinstance(device, WebAuthnCredential) for device in devices)
+    form = VerifyTokenForm(request.POST or None) if takes_codes else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        matched = match_token(user, form.cleaned_data["token"])
+        if matched is not None:
+            otp_login(request, matched)
+            method = "backup code" if isinstance(matched, StaticDevice) else "authenticator app"
+            log_action("accounts.two_factor.verified", obj=user, request=request, data={"method": method})  # type: ignore[arg-type]
+            return HttpResponseRedirect(next_url)
         log_action("accounts.two_factor.failed", obj=user, request=request)  # type: ignore[arg-type]
-        form.add_error("token", "That code did not match. Try the newest code from your app.")
-    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)})
+        form.add_error("token", "That code did not match. Try the newest code from your app, or a backup code.")
+    context = {"form": form, "next": next_url, "has_passkey": has_passkey, **_passkey_context(request)}
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # type: ignore[misc]
+    """django-otp-webauthn's last registration step, recorded in the audit log."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().post(*args, **kwargs)
+        log_action(
+            "accounts.two_factor.enrolled", obj=self.request.user, request=self.request, data={"method": "passkey"}
+        )
+        return response
+
+
+class PasskeyVerifyCompleteView(CompleteCredentialAuthenticationView):  # type: ignore[misc]
+    """django-otp-webauthn's last sign-in step, as a second factor only: audited, and back
+    to the admin page the member of staff was going to."""
+
+    def complete_auth(self, device: Any) -> None:
+        super().complete_auth(device)
+        log_action("accounts.two_factor.verified", obj=device.user, request=self.request, data={"method": "passkey"})
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        response: HttpResponse = super().handle_exception(exc)
+        if self.request.user.is_authenticated:
+            log_action(
+                "accounts.two_factor.failed", obj=self.request.user, request=self.request, data={"method": "passkey"}
+            )
+        return response
+
+    def get_success_url(self) -> str:
+        return str(self.get_redirect_url() or reverse("wagtailadmin_home"))
 
 
 @never_cache
@@ -131,3 +202,27 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "seals": audit_seal_status(),
     }
     return render(request, "accounts/audit_log.html", context)
+
+
+class StaffPasswordResetView(PasswordResetView):  # type: ignore[misc]
+    """Wagtail's "Reset your password" form, limited per client address and per email
+    address typed, so it cannot be used to flood a member of staff (or anyone) with mail.
+
+    Over a limit, the form says so and sends nothing, whether or not the address has an
+    account: the limits count every request alike (chorus.accounts.lockout).
+    """
+
+    template_name = "accounts/password_reset_form.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
+            form.add_error(
+                "email",
+                "There have been too many requests to reset a password from here, or for this email address. "
+                "Wait an hour, then try again.",
+            )
+            response: HttpResponse = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        valid: HttpResponse = super().form_valid(form)
+        return valid

@@ -1,15 +1,40 @@
-"""Admin wiring: the second sign-in step, the audit log viewer, and the reset button in the user list."""
+"""Admin wiring: the second sign-in step (passkeys too), the audit log viewer, and the reset
+button in the user list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.urls import path, reverse
+from django.urls import include, path, reverse
+from django.views.i18n import JavaScriptCatalog
+from django_otp_webauthn.views import BeginCredentialAuthenticationView, BeginCredentialRegistrationView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.accounts import views
 from chorus.accounts.viewsets import reset_two_factor_button
+
+# django-otp-webauthn's endpoints under the names its script and template tags look up
+# ("otp_webauthn:..."), with its last steps audited (chorus.accounts.views).
+passkey_urlpatterns = [
+    path("registration/begin/", BeginCredentialRegistrationView.as_view(), name="credential-registration-begin"),
+    path(
+        "registration/complete/",
+        views.PasskeyRegistrationCompleteView.as_view(),
+        name="credential-registration-complete",
+    ),
+    path(
+        "authentication/begin/",
+        BeginCredentialAuthenticationView.as_view(),
+        name="credential-authentication-begin",
+    ),
+    path(
+        "authentication/complete/",
+        views.PasskeyVerifyCompleteView.as_view(),
+        name="credential-authentication-complete",
+    ),
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="js-i18n-catalog"),
+]
 
 
 @hooks.register("register_admin_urls")
@@ -17,8 +42,18 @@ def register_admin_urls() -> list[Any]:
     return [
         path("two-factor/setup/", views.two_factor_setup, name="accounts_two_factor_setup"),
         path("two-factor/verify/", views.two_factor_verify, name="accounts_two_factor_verify"),
+        path("two-factor/passkeys/", include((passkey_urlpatterns, "otp_webauthn"))),
         path("audit-log/", views.audit_log, name="accounts_audit_log"),
     ]
+
+
+@hooks.register("register_account_menu_item")
+def register_two_factor_account_item(request: Any) -> dict[str, str]:
+    return {
+        "url": reverse("accounts_two_factor_setup"),
+        "label": "Two-factor sign-in",
+        "help_text": "Add a passkey, or an authenticator app, for the second step of signing in.",
+    }
 
 
 class AuditLogMenuItem(MenuItem):

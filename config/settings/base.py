@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached pages carry it too (chorus/core/permissions_policy.py).
+    "chorus.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
@@ -169,18 +173,37 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "wagtailadmin_login"
 
-# Staff sessions end after an hour without activity.
+# Staff sessions end after an hour without activity ...
 SESSION_COOKIE_AGE = env_int("STAFF_SESSION_IDLE_SECONDS", 60 * 60)
+# ... and this long after signing in, however active (a page that polls renews the idle timeout).
+STAFF_SESSION_MAX_SECONDS = env_int("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
+if STAFF_SESSION_MAX_SECONDS < 60:
+    raise ImproperlyConfigured("STAFF_SESSION_MAX_SECONDS must be at least 60.")
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Lock an account or address out after repeated failed sign-ins.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Lock out repeated failed sign-ins (chorus.accounts.lockout). Failures count for the pair
+# (username, client address): a stranger's guesses never lock a member of staff out from
+# anywhere else, and guesses at made-up usernames never lock out a real one. The client
+# address is the rate limits' own (X-Real-IP only behind a trusted proxy).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "chorus.accounts.lockout.sign_in_client_address"
+# Failed sign-ins for one username from one address before that pair is locked out ...
+CHORUS_SIGN_IN_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# ... and failed sign-ins from one address, whatever the usernames, before every sign-in
+# from that address is refused, within the same hour.
+CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT", 50)
+if not 1 <= CHORUS_SIGN_IN_FAILURE_LIMIT < CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT must be at least 1 and below CHORUS_SIGN_IN_ADDRESS_FAILURE_LIMIT.")
+AXES_FAILURE_LIMIT = "chorus.accounts.lockout.sign_in_failure_limit"
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/sign_in_locked.html"
+# Requests to reset a staff password per hour, from one client address and for one email address.
+CHORUS_PASSWORD_RESET_ADDRESS_LIMIT = env_int("CHORUS_PASSWORD_RESET_ADDRESS_LIMIT", 10)
+CHORUS_PASSWORD_RESET_EMAIL_LIMIT = env_int("CHORUS_PASSWORD_RESET_EMAIL_LIMIT", 3)
 # Successful sign-ins are not logged: the audit log records what staff do with personal
 # data, and an access log would keep every staff address and browser for ever.
 AXES_DISABLE_ACCESS_LOG = True
@@ -337,9 +360,28 @@ CHORUS_RETENTION_PRIVACY_LINK_DAYS = env_int("CHORUS_RETENTION_PRIVACY_LINK_DAYS
 # The emailed privacy link works once, for this long; the access it opens lasts this long.
 CHORUS_PRIVACY_LINK_MINUTES = env_int("CHORUS_PRIVACY_LINK_MINUTES", 60)
 CHORUS_PRIVACY_GRANT_MINUTES = env_int("CHORUS_PRIVACY_GRANT_MINUTES", 30)
-# Staff whose role sees personal data must pass a TOTP second factor before any admin page.
-MIDDLEWARE.append("chorus.accounts.middleware.RequireTwoFactorMiddleware")
+# A staff session ends this long after sign-in however active it is (chorus.accounts.sessions),
+# and every member of staff passes a second factor (passkey, authenticator app or backup
+# code) before any admin page.
+MIDDLEWARE += [
+    "chorus.accounts.middleware.StaffSessionLifetimeMiddleware",
+    "chorus.accounts.middleware.RequireTwoFactorMiddleware",
+]
 OTP_TOTP_ISSUER = "Chorus"
+# Passkeys (django-otp-webauthn) as a second factor only: never instead of the password.
+# A passkey is bound to the site's host name, so SITE_URL gives the Relying Party ID and
+# the one origin allowed. Browsers refuse an IP address as that ID: with the embedded
+# default (SITE_URL http://127.0.0.1:8000) passkeys work on the same server opened as
+# http://localhost:8000, and the staff pages say so.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_NAME = "Chorus"
+_site = urlsplit(SITE_URL)
+if _site.hostname in {"127.0.0.1", "::1"}:
+    OTP_WEBAUTHN_RP_ID = "localhost"
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://localhost" + (f":{_site.port}" if _site.port else "")]
+else:
+    OTP_WEBAUTHN_RP_ID = _site.hostname or ""
+    OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 
 
 # --- campaigns: open letters and petitions ---

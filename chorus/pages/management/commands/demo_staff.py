@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=DEMO_USERNAME).first()
         if user is None:
             user = User.objects.create_superuser(DEMO_USERNAME, "admin@chorus.localhost", DEMO_PASSWORD)
-        # Staff who see personal data must use a second factor, the demo administrator too.
+        # Every member of staff must use a second factor, the demo administrator too.
         # An enrolled authenticator (its key printed for anyone who wants to add it to an
         # app) and a few one-time backup codes, renewed on every start, so the demo works
         # without a phone.
@@ -35,5 +36,8 @@ class Command(BaseCommand):
         codes = [f"{secrets.randbelow(10**8):08d}" for _ in range(BACKUP_CODES_PER_RUN)]
         StaticToken.objects.bulk_create([StaticToken(device=backup, token=code) for code in codes])
         self.stdout.write(f"Staff login for the demo: username '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'")
-        self.stdout.write(f"  Second step, one-time codes for this run: {', '.join(codes)}")
+        self.stdout.write(f"  Second step, backup codes for this run (each works once): {', '.join(codes)}")
         self.stdout.write(f"  (or add this key to an authenticator app: {totp.config_url})")
+        # Passkeys belong to SITE_URL's host name (at 127.0.0.1, browsers refuse them: localhost then).
+        passkey_admin = f"{settings.OTP_WEBAUTHN_ALLOWED_ORIGINS[0]}/admin/"
+        self.stdout.write(f"  Passkeys: sign in at {passkey_admin}, then Account > Two-factor sign-in.")
