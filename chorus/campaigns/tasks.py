@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.tasks import task
 
-from chorus.campaigns import services
+from chorus.campaigns import delivery_packs, services
 
 
 @task
@@ -47,3 +47,15 @@ def send_campaign_update(update_id: int) -> int:
 def resume_campaign_updates() -> int:
     """Every few minutes: finish any update a run left half sent."""
     return services.campaign_updates_resume()
+
+
+@task
+def build_delivery_pack(pack_id: int) -> str:
+    """Build one delivery pack a member of staff asked for; returns its status afterwards."""
+    return delivery_packs.delivery_pack_build(pack_id=pack_id)
+
+
+@task
+def expire_delivery_packs() -> dict[str, int]:
+    """Every quarter of an hour: delete packs whose time is up; give up on packs stuck on the way."""
+    return delivery_packs.delivery_packs_expire()

@@ -234,6 +234,11 @@ WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no third-party embeds
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatar requests from the admin
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Documents editors may upload: office formats only. HTML, SVG, XML and scripts are refused,
+# because a browser would run what they contain on the site's own address.
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf", "doc", "docx", "odt", "rtf", "txt", "csv", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "epub",
+]  # fmt: skip
 
 # Public pages may be cached by browsers and shared caches for this long.
 CHORUS_PAGE_CACHE_SECONDS = env_int("CHORUS_PAGE_CACHE_SECONDS", 60)
@@ -324,6 +329,15 @@ CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 5
 CHORUS_CAMPAIGNS_TREND_FACTOR = env_int("CHORUS_CAMPAIGNS_TREND_FACTOR", 3)
 # How long browsers and shared caches may keep campaign pages and count.json.
 CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
+# A built delivery pack (a PDF naming signers, kept encrypted) is deleted this many hours after it is ready.
+CHORUS_CAMPAIGNS_PACK_KEEP_HOURS = env_int("CHORUS_CAMPAIGNS_PACK_KEEP_HOURS", 24)
+# A delivery pack not built this many minutes after it was asked for is marked failed, so staff
+# can ask again; a worker that finds a build started longer ago than this takes it over.
+CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES = env_int("CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES", 120)
+if CHORUS_CAMPAIGNS_PACK_KEEP_HOURS < 1 or CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "CHORUS_CAMPAIGNS_PACK_KEEP_HOURS and CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES must be 1 or more."
+    )
 CHORUS_PERIODIC_JOBS += [
     {"name": "campaigns.refresh_counts", "task": "chorus.campaigns.tasks.refresh_counts", "every_seconds": 5},
     # Signers' emails are sent as they are asked for; this catches any run lost on the way.
@@ -337,6 +351,12 @@ CHORUS_PERIODIC_JOBS += [
     {"name": "campaigns.recount_all", "task": "chorus.campaigns.tasks.recount_all", "every_seconds": 86400},
     {"name": "campaigns.trend_check", "task": "chorus.campaigns.tasks.trend_check", "every_seconds": 3600},
     {"name": "campaigns.retention", "task": "chorus.campaigns.tasks.apply_retention", "every_seconds": 86400},
+    # Built delivery packs are deleted when their time is up; packs stuck on the way are marked failed.
+    {
+        "name": "campaigns.expire_delivery_packs",
+        "task": "chorus.campaigns.tasks.expire_delivery_packs",
+        "every_seconds": 900,
+    },
 ]
 
 # --- support desk (issue 5) ---
