@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,7 @@ NONCE_BYTES = 12
 # What staff are told when a build fails. The error itself is not kept: it could quote the pack.
 FAILED_TO_BUILD = "The PDF could not be built."
 FAILED_IN_TIME = "It was not built in time: the task worker may be stopped or busy."
+FAILED_ERASED = "Someone asked for their details to be erased while it was being built."
 
 
 class DeliveryPackUnavailable(Exception):
@@ -209,6 +211,20 @@ def delivery_packs_expire(*, now: datetime | None = None) -> dict[str, int]:
         deleted = _delete(list(due.select_for_update()), now=now, reason="expired")
     given_up = _give_up_late(now=now)
     return {"deleted": deleted, "given_up": given_up}
+
+
+def delivery_packs_discard(*, action_ids: Iterable[int]) -> int:
+    """Delete the actions' built packs now, and give up on those being built: someone who may
+    be listed in them has had their details erased, and no copy of their name should stay."""
+    now = timezone.now()
+    ids = list(action_ids)
+    with transaction.atomic():
+        built = DeliveryPack.objects.filter(action_id__in=ids, status=DeliveryPackStatus.READY).defer("content")
+        discarded = _delete(list(built.select_for_update()), now=now, reason="discarded")
+    on_the_way = DeliveryPack.objects.filter(action_id__in=ids, status__in=PACK_IN_PROGRESS)
+    for pack_id in list(on_the_way.values_list("pk", flat=True)):
+        discarded += _fail(pack_id=pack_id, started=None, failure=FAILED_ERASED, reason="erasure")
+    return discarded
 
 
 def _give_up_late(*, now: datetime, action_id: int | None = None) -> int:

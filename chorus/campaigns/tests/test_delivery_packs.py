@@ -360,3 +360,24 @@ def test_only_campaign_staff_may_open_a_pack_whatever_calls_the_service(
         delivery_pack_open(pack=pack, actor=editor)
     with pytest.raises(PermissionDenied):
         delivery_pack_request(action=action, actor=editor)
+
+
+def test_erasing_a_signer_deletes_the_packs_that_could_name_them(
+    action: Any, index: Any, campaigner: Any, administrator: Any
+) -> None:
+    from chorus.campaigns import privacy
+
+    signature = _listed(action, "ada@example.org", "Ada Lovelace")
+    built = _built(action, campaigner)
+    other_action = letter(index)
+    untouched = _built(other_action, campaigner)
+    DeliveryPack.objects.create(action=action, status=DeliveryPackStatus.BUILDING, started_at=timezone.now())
+    on_the_way = DeliveryPack.objects.get(action=action, status=DeliveryPackStatus.BUILDING)
+    privacy.erase(signature.person)
+    built.refresh_from_db()
+    on_the_way.refresh_from_db()
+    assert built.status == DeliveryPackStatus.DELETED and built.content is None
+    assert on_the_way.status == DeliveryPackStatus.FAILED
+    assert on_the_way.failure == delivery_packs.FAILED_ERASED
+    assert DeliveryPack.objects.get(pk=untouched.pk).status == DeliveryPackStatus.READY
+    assert AuditEvent.objects.get(action="campaigns.delivery_pack.discarded").object_id == str(built.pk)
