@@ -157,3 +157,57 @@ def test_campaign_staff_screens_are_accessible(page: Page, campaign: dict[str, A
         assert page.url.endswith("/admin/" + path), page.url
         assert_accessible(page)
         assert_reflows(page)  # the chart shrinks; tables scroll in their own regions
+
+
+def test_prepare_see_and_download_the_delivery_pack(page: Page, campaign: dict[str, Any], campaigner: Any) -> None:
+    from pathlib import Path
+
+    from chorus.campaigns.delivery_packs import delivery_pack_build
+    from chorus.campaigns.models import DeliveryPack
+    from chorus.campaigns.selectors import consent_scope
+    from chorus.people.models import ConsentPurpose
+    from chorus.people.services import consent_give
+
+    letter, base = campaign["letter"], campaign["base"]
+    person, _ = person_get_or_create(email="robin@example.org")
+    Signature.objects.create(
+        action=letter, person=person, name="Robin Ash", display=DisplayChoice.FULL_NAME,
+        status=SignatureStatus.CONFIRMED, confirmed_at=letter.first_published_at,
+    )  # fmt: skip
+    consent_give(
+        person=person, purpose=ConsentPurpose.PUBLISH_NAME, wording="Show my name", wording_version="t",
+        source="test", scope=consent_scope(letter.pk),
+    )  # fmt: skip
+    sign_in_as_staff(page, campaigner, base)
+    page.goto(f"{base}/admin/campaigns/{letter.pk}/")
+    tab_to(page, f"main a[href='/admin/campaigns/{letter.pk}/delivery-packs/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/admin/campaigns/{letter.pk}/delivery-packs/")
+    assert_accessible(page)
+    assert_reflows(page)
+
+    # The test settings run tasks at once, so the pack is built before the status page shows.
+    tab_to(page, "main form button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Status: Ready to download")
+    assert_accessible(page)
+    assert_reflows(page)
+    with page.expect_download() as download_info:
+        tab_to(page, "main a.button[href$='delivery-pack.pdf']")
+        page.keyboard.press("Enter")
+    download = download_info.value
+    assert download.suggested_filename == "delivery-pack-cameras-off.pdf"
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # A pack still waiting: the page says so, offers "Check again", and its small script
+    # shows the pack by itself once a worker has built it.
+    waiting = DeliveryPack.objects.create(action=letter, requested_by=campaigner)
+    page.goto(f"{base}/admin/campaigns/{letter.pk}/delivery-packs/{waiting.pk}/")
+    assert page.locator("main h2").first.inner_text() == "Status: Waiting to be built"
+    assert page.locator("main a", has_text="Check again").count() == 1
+    assert_accessible(page)
+    delivery_pack_build(pack_id=waiting.pk)
+    page.wait_for_selector("text=Status: Ready to download")
+    assert_accessible(page)
+    page.goto(f"{base}/admin/campaigns/{letter.pk}/delivery-packs/")
+    assert_accessible(page)  # the list, with one pack deleted (replaced) and one ready

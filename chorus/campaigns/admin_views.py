@@ -8,25 +8,45 @@ every screen or file that shows signers' details writes an audit event.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 
 from chorus.campaigns.charts import signatures_chart
+from chorus.campaigns.delivery_packs import (
+    PACK_PERMISSION,
+    DeliveryPackUnavailable,
+    delivery_pack_of,
+    delivery_pack_open,
+    delivery_pack_request,
+    delivery_packs_of,
+)
 from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
-from chorus.campaigns.models import ActionPage, Invalidation, PetitionPage
+from chorus.campaigns.models import ActionPage, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
     action_count,
     actions_for_staff,
@@ -49,7 +69,7 @@ from chorus.core.audit import log_action
 from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_safe
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 # Where each recipient's own stop link goes, in an update shown to staff.
 STOP_LINK_SHOWN = "(each person's own link to stop updates)"
@@ -70,7 +90,7 @@ def _refuse(request: HttpRequest) -> HttpResponse:
 def campaign_staff_required(permission: str = "campaigns.view_signature") -> Callable[[View], View]:
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.has_perm(permission):
                 return _refuse(request)
             try:
@@ -177,71 +197,126 @@ def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class _LineEcho:
+    """What ``csv.writer`` writes to: it hands each line back instead of keeping it
+    (Django's recipe for streaming a large CSV file)."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+CSV_HEADER = ["Name as shown", "Signed as", "Organisation type", "Role or group", "Confirmed on"]
+# Lines sent to the client at a time: fewer, larger writes than one per signature.
+CSV_LINES_PER_CHUNK = 500
+
+
+def _signatory_lines(rows: QuerySet[Signature]) -> Iterator[str]:
+    writer = csv.writer(_LineEcho())
+    chunk: list[str] = [writer.writerow(CSV_HEADER)]
+    # Rows come from the database a thousand at a time, so memory stays flat however many signed.
+    for signature in rows.iterator(chunk_size=1000):
+        chunk.append(
+            writer.writerow(
+                [
+                    csv_safe(signature.public_name),
+                    signature.get_kind_display(),
+                    signature.get_organisation_type_display() if signature.organisation_type else "",
+                    csv_safe(signature.role if signature.kind == "individual" else ""),
+                    signature.confirmed_at.date().isoformat() if signature.confirmed_at else "",
+                ]
+            )
+        )
+        if len(chunk) >= CSV_LINES_PER_CHUNK:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
 @campaign_staff_required()
-def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """Signatories who agreed to be shown, for delivery. Never the hidden ones, never emails."""
+def export_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Signatories who agreed to be shown, for delivery. Never the hidden ones, never emails.
+
+    Streamed: the file is written as rows are read, so a large action never sits in memory.
+    """
     action = _action(pk)
     rows = listed_signatures(action_id=action.pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Recorded before the first row leaves, with the number listed as the download starts.
+    log_action(
+        "campaigns.signatories.exported",
+        obj=action,
+        object_type="campaigns.actionpage",
+        data={"format": "csv", "rows": rows.count()},
+        request=request,
+    )
+    response = StreamingHttpResponse(_signatory_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="signatories-{action.slug}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["Name as shown", "Signed as", "Organisation type", "Role or group", "Confirmed on"])
-    count = 0
-    for signature in rows.iterator(chunk_size=1000):
-        writer.writerow(
-            [
-                csv_safe(signature.public_name),
-                signature.get_kind_display(),
-                signature.get_organisation_type_display() if signature.organisation_type else "",
-                csv_safe(signature.role if signature.kind == "individual" else ""),
-                signature.confirmed_at.date().isoformat() if signature.confirmed_at else "",
-            ]
-        )
-        count += 1
-    log_action(
-        "campaigns.signatories.exported",
-        obj=action,
-        object_type="campaigns.actionpage",
-        data={"format": "csv", "rows": count},
-        request=request,
-    )
     return response
 
 
-def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The pack is built from our own HTML only; WeasyPrint must fetch nothing.
-    raise ValueError(f"Refusing to fetch {url!r} for the delivery pack.")
+# --- the delivery pack: asked for here, built by a task (delivery_packs.py) ------------------
 
 
-@campaign_staff_required()
-def delivery_pack(request: HttpRequest, pk: int) -> HttpResponse:
-    """The letter or petition and its listed signatories, as a printable PDF."""
-    from weasyprint import HTML
+def _pack(action: ActionPage, pack_pk: int) -> DeliveryPack:
+    pack = delivery_pack_of(action_id=action.pk, pack_id=pack_pk)
+    if pack is None:
+        raise Http404("No such delivery pack on this action.")
+    return pack
 
+
+@campaign_staff_required(PACK_PERMISSION)
+def delivery_packs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The action's recent packs; a POST asks for a new one (or joins the one on its way)."""
     action = _action(pk)
-    signatories = list(listed_signatures(action_id=action.pk))
-    html = render_to_string(
-        "campaigns/admin/delivery_pack.html",
-        {
-            "action": action,
-            "signatories": signatories,
-            "count": action_count(action_id=action.pk),
-            "today": timezone.localdate(),
-        },
-        request=request,
+    if request.method == "POST":
+        pack = delivery_pack_request(action=action, actor=request.user, request=request)
+        return redirect("campaigns_admin_pack", pk=action.pk, pack_pk=pack.pk)
+    context = {
+        "action": action,
+        "packs": delivery_packs_of(action_id=action.pk),
+        "keep_hours": settings.CHORUS_CAMPAIGNS_PACK_KEEP_HOURS,
+    }
+    return render(request, "campaigns/admin/delivery_packs.html", context)
+
+
+@campaign_staff_required(PACK_PERMISSION)
+def delivery_pack_status(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
+    """Where one pack is: waiting, being built, ready to download, failed or deleted."""
+    action = _action(pk)
+    pack = _pack(action, pack_pk)
+    context = {
+        "action": action,
+        "pack": pack,
+        "keep_hours": settings.CHORUS_CAMPAIGNS_PACK_KEEP_HOURS,
+        "build_minutes": settings.CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES,
+    }
+    return render(request, "campaigns/admin/delivery_pack_status.html", context)
+
+
+@campaign_staff_required(PACK_PERMISSION)
+def delivery_pack_status_json(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
+    """The status alone, for the status page's script (the page works without it)."""
+    pack = _pack(_action(pk), pack_pk)
+    return JsonResponse({"status": pack.status, "status_label": pack.get_status_display()})
+
+
+@never_cache
+@campaign_staff_required(PACK_PERMISSION)
+def delivery_pack_download(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponseBase:
+    """The built PDF, as a download that no browser or proxy keeps; each download is audited."""
+    action = _action(pk)
+    pack = _pack(action, pack_pk)
+    try:
+        pdf = delivery_pack_open(pack=pack, actor=request.user, request=request)
+    except DeliveryPackUnavailable:
+        messages.error(request, "This delivery pack cannot be downloaded any more. Prepare a new one.")
+        return redirect("campaigns_admin_pack", pk=action.pk, pack_pk=pack.pk)
+    return FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=True,
+        filename=f"delivery-pack-{action.slug}.pdf",
+        content_type="application/pdf",
     )
-    # PDF/UA: tagged, with a title and language, so a screen reader can read the pack.
-    pdf = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
-    log_action(
-        "campaigns.signatories.exported",
-        obj=action,
-        object_type="campaigns.actionpage",
-        data={"format": "pdf", "rows": len(signatories)},
-        request=request,
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="delivery-pack-{action.slug}.pdf"'
-    return response
 
 
 @campaign_staff_required("campaigns.change_signature")

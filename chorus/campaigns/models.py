@@ -548,3 +548,58 @@ SIGNER_CONFIRM_EMAIL = "campaigns.signer_confirm"
 SIGNER_ALREADY_SIGNED_EMAIL = "campaigns.already_signed"
 SIGNER_EMAILS = (SIGNER_CONFIRM_EMAIL, SIGNER_ALREADY_SIGNED_EMAIL)
 CAMPAIGN_UPDATE_EMAIL = "campaigns.update"
+
+
+class DeliveryPackStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be built"
+    BUILDING = "building", "Being built"
+    READY = "ready", "Ready to download"
+    FAILED = "failed", "Could not be built"
+    DELETED = "deleted", "Deleted"
+
+
+# A pack still on its way; an action has at most one (a constraint below).
+PACK_IN_PROGRESS = (DeliveryPackStatus.QUEUED, DeliveryPackStatus.BUILDING)
+
+
+class DeliveryPack(models.Model):
+    """One printable PDF of an action and its listed signatories, built by a task.
+
+    The PDF names signers, so it is kept encrypted in ``content`` (never in a file under
+    MEDIA_ROOT) and only for ``CHORUS_CAMPAIGNS_PACK_KEEP_HOURS``; then the expiry job
+    empties it and the row stays as a record of what was asked for (no one's name).
+    """
+
+    action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="delivery_packs")
+    status = models.CharField(max_length=10, choices=DeliveryPackStatus.choices, default=DeliveryPackStatus.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="When the built file is deleted.")
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0, help_text="Signatories listed in the pack.")
+    size = models.PositiveIntegerField(default=0, help_text="Size of the PDF in bytes.")
+    # AES-256-GCM of the PDF under key ``key_id`` of CHORUS_ENCRYPTION_KEYS (delivery_packs.py).
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    key_id = models.CharField(max_length=32, blank=True, editable=False)
+    # Why a build failed, in words for staff: never the error's own text, which could quote the pack.
+    failure = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action"],
+                condition=models.Q(status__in=PACK_IN_PROGRESS),
+                name="campaigns_one_pack_in_progress_per_action",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "expires_at"], name="campaigns_pack_status_expiry")]
+
+    def __str__(self) -> str:
+        return f"Delivery pack #{self.pk} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in PACK_IN_PROGRESS

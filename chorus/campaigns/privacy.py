@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from chorus.campaigns.delivery_packs import delivery_packs_discard
 from chorus.campaigns.models import Signature, SignatureKind
 from chorus.campaigns.services.retention import signatures_erase_for_person
 from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
@@ -44,7 +45,10 @@ def data_held(person: Person) -> list[HeldGroup]:
 
 
 def erase(person: Person) -> ErasureReport:
+    signed = set(Signature.objects.filter(person=person).values_list("action_id", flat=True))
     erased = signatures_erase_for_person(person=person)
+    # A built delivery pack is a copy of the list: it goes too (staff prepare a new one).
+    delivery_packs_discard(action_ids=signed)
     kept = []
     if erased:
         kept.append(

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 from django.tasks import task
 
+from chorus.campaigns import delivery_packs
 from chorus.campaigns.services import counts, retention, signing, trends, updates
 from chorus.campaigns.services.actions import actions_close_undated
+from chorus.core.leases import lease
 from chorus.core.periodic import periodic
 
 
@@ -59,3 +61,18 @@ def send_campaign_update(update_id: int) -> int:
 def finish_campaign_updates() -> int:
     """Every few minutes: start updates whose task was lost, record those fully sent."""
     return updates.campaign_updates_finish()
+
+
+# A large pack takes minutes to lay out; a run repeated meanwhile does nothing (the pack is taken).
+@lease(timedelta(hours=2))
+@task
+def build_delivery_pack(pack_id: int) -> str:
+    """Build one delivery pack a member of staff asked for; returns its status afterwards."""
+    return delivery_packs.delivery_pack_build(pack_id=pack_id)
+
+
+@periodic(every=timedelta(minutes=15), name="campaigns.expire_delivery_packs")
+@task
+def expire_delivery_packs() -> dict[str, int]:
+    """Every quarter of an hour: delete packs whose time is up; give up on packs stuck on the way."""
+    return delivery_packs.delivery_packs_expire()

@@ -21,7 +21,22 @@ def register_admin_urls() -> list[Any]:
         path("campaigns/<id:pk>/transition/", admin_views.transition, name="campaigns_admin_transition"),
         path("campaigns/<id:pk>/moderation/", admin_views.moderation, name="campaigns_admin_moderation"),
         path("campaigns/<id:pk>/signatories.csv", admin_views.export_csv, name="campaigns_admin_export"),
-        path("campaigns/<id:pk>/delivery-pack.pdf", admin_views.delivery_pack, name="campaigns_admin_pack"),
+        path("campaigns/<id:pk>/delivery-packs/", admin_views.delivery_packs, name="campaigns_admin_packs"),
+        path(
+            "campaigns/<id:pk>/delivery-packs/<id:pack_pk>/",
+            admin_views.delivery_pack_status,
+            name="campaigns_admin_pack",
+        ),
+        path(
+            "campaigns/<id:pk>/delivery-packs/<id:pack_pk>/status.json",
+            admin_views.delivery_pack_status_json,
+            name="campaigns_admin_pack_status",
+        ),
+        path(
+            "campaigns/<id:pk>/delivery-packs/<id:pack_pk>/delivery-pack.pdf",
+            admin_views.delivery_pack_download,
+            name="campaigns_admin_pack_download",
+        ),
         path("campaigns/<id:pk>/invalidate/", admin_views.invalidate, name="campaigns_admin_invalidate"),
         path("campaigns/<id:pk>/invalidations/", admin_views.invalidations, name="campaigns_admin_invalidations"),
         path("campaigns/<id:pk>/send-update/", admin_views.send_update, name="campaigns_admin_send_update"),

@@ -270,6 +270,11 @@ WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no third-party embeds
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatar requests from the admin
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Documents editors may upload: office formats only. HTML, SVG, XML and scripts are refused,
+# because a browser would run what they contain on the site's own address.
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf", "doc", "docx", "odt", "rtf", "txt", "csv", "xls", "xlsx", "ods", "ppt", "pptx", "odp", "epub",
+]  # fmt: skip
 
 # /healthz/ reports the task queue as "backlog" (degraded) once a due task has waited this long.
 CHORUS_HEALTH_TASK_WAIT_SECONDS = env_int("HEALTH_TASK_WAIT_SECONDS", 300)
@@ -410,6 +415,15 @@ CHORUS_CAMPAIGNS_TREND_THRESHOLD = env_int("CHORUS_CAMPAIGNS_TREND_THRESHOLD", 5
 CHORUS_CAMPAIGNS_TREND_FACTOR = env_int("CHORUS_CAMPAIGNS_TREND_FACTOR", 3)
 # How long browsers and shared caches may keep campaign pages and count.json.
 CHORUS_CAMPAIGNS_CACHE_SECONDS = env_int("CHORUS_CAMPAIGNS_CACHE_SECONDS", 5)
+# A built delivery pack (a PDF naming signers, kept encrypted) is deleted this many hours after it is ready.
+CHORUS_CAMPAIGNS_PACK_KEEP_HOURS = env_int("CHORUS_CAMPAIGNS_PACK_KEEP_HOURS", 24)
+# A delivery pack not built this many minutes after it was asked for is marked failed, so staff
+# can ask again; a worker that finds a build started longer ago than this takes it over.
+CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES = env_int("CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES", 120)
+if CHORUS_CAMPAIGNS_PACK_KEEP_HOURS < 1 or CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "CHORUS_CAMPAIGNS_PACK_KEEP_HOURS and CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES must be 1 or more."
+    )
 
 # --- support desk: members' policy alerts and requests for support ---
 # Working-day targets for the triage desk's clocks ("waiting on member" pauses them).

@@ -17,6 +17,7 @@ from django.utils import timezone
 from chorus.campaigns.charts import signatures_chart
 from chorus.campaigns.models import (
     CampaignUpdate,
+    DeliveryPack,
     DisplayChoice,
     Moderation,
     Signature,
@@ -43,6 +44,9 @@ SCREENS = [
     "{pk}/send-update/",
     "{pk}/updates/",
     "{pk}/updates/{update}/",
+    "{pk}/delivery-packs/",
+    "{pk}/delivery-packs/{pack}/",
+    "{pk}/delivery-packs/{pack}/status.json",
 ]
 
 
@@ -54,7 +58,9 @@ def action(index: Any) -> Any:
 def _urls(action: Any) -> list[str]:
     # An update already sent, for the screen that shows one.
     update, _ = CampaignUpdate.objects.get_or_create(action=action, defaults={"subject": "News", "body": "Text"})
-    return ["/admin/campaigns/" + screen.format(pk=action.pk, update=update.pk) for screen in SCREENS]
+    # And a delivery pack someone asked for, for the screens that show one.
+    pack, _ = DeliveryPack.objects.get_or_create(action=action)
+    return ["/admin/campaigns/" + screen.format(pk=action.pk, update=update.pk, pack=pack.pk) for screen in SCREENS]
 
 
 def test_anonymous_is_sent_to_sign_in(action: Any) -> None:
@@ -108,11 +114,12 @@ def test_csv_export_is_limited_to_listed_signers_injection_safe_and_audited(acti
         moderation=Moderation.APPROVED,
     )
     response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/signatories.csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    content = b"".join(response.streaming_content).decode()  # streamed (test_exports.py)
+    rows = list(csv.reader(io.StringIO(content)))
     names = [row[0] for row in rows[1:]]
     assert names == ["'+Org", "'=HYPERLINK(evil) Smith"]
     assert rows[2][3] == "'@admin"
-    assert "Hidden" not in response.content.decode() and "example.org" not in response.content.decode()
+    assert "Hidden" not in content and "example.org" not in content
     event = AuditEvent.objects.get(action="campaigns.signatories.exported")
     assert event.data == {"format": "csv", "rows": 2}
     assert event.actor_id == campaigner.pk
@@ -224,19 +231,34 @@ def _pdf_objects(pdf: bytes) -> bytes:
     return b"".join(inflated)
 
 
-def test_delivery_pack_is_a_pdf_and_audited(action: Any, campaigner: Any) -> None:
+def test_delivery_pack_is_a_pdf_and_audited(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     _signed(action, "a@example.org", "Ada Lovelace", display=DisplayChoice.FULL_NAME)
-    response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/delivery-pack.pdf")
+    client = client_for(campaigner)
+    # Asked for on one screen, built by a task (run at once in tests), downloaded from another.
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(f"/admin/campaigns/{action.pk}/delivery-packs/")
+    pack = DeliveryPack.objects.get()
+    assert asked.status_code == 302 and asked["Location"].endswith(f"/delivery-packs/{pack.pk}/")
+    response = client.get(f"/admin/campaigns/{action.pk}/delivery-packs/{pack.pk}/delivery-pack.pdf")
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF")
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF")
     # Tagged for screen readers (PDF/UA): a structure tree and the PDF/UA identification.
-    objects = _pdf_objects(response.content)
+    objects = _pdf_objects(content)
     assert b"/StructTreeRoot" in objects and b"pdfuaid:part" in objects
-    assert AuditEvent.objects.get(action="campaigns.signatories.exported").data == {"format": "pdf", "rows": 1}
+    assert AuditEvent.objects.get(action="campaigns.signatories.exported").data == {
+        "format": "pdf",
+        "rows": 1,
+        "pack": pack.pk,
+    }
 
 
 def test_delivery_pack_refused_to_editor(action: Any, editor: Any) -> None:
-    assert client_for(editor).get(f"/admin/campaigns/{action.pk}/delivery-pack.pdf").status_code == 403
+    client = client_for(editor)
+    assert client.post(f"/admin/campaigns/{action.pk}/delivery-packs/").status_code == 403
+    assert not DeliveryPack.objects.exists()
 
 
 @pytest.mark.parametrize("url", ["/admin/blocked-domains/", "/admin/blocked-addresses/"])

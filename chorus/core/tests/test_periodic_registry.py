@@ -50,6 +50,7 @@ EXPECTED = {
     "campaigns.recount_all": ("chorus.campaigns.tasks.recount_all", timedelta(days=1)),
     "campaigns.trend_check": ("chorus.campaigns.tasks.trend_check", timedelta(hours=1)),
     "campaigns.retention": ("chorus.campaigns.tasks.apply_retention", timedelta(days=1)),
+    "campaigns.expire_delivery_packs": ("chorus.campaigns.tasks.expire_delivery_packs", timedelta(minutes=15)),
     "support-retention": ("chorus.support.tasks.support_retention_run", timedelta(hours=6)),
     "support-close-inactive": ("chorus.support.tasks.support_close_inactive_run", timedelta(hours=6)),
     "bulletin-draft": ("chorus.bulletin.tasks.assemble_weekly_draft", timedelta(hours=1)),
