@@ -14,6 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("CHORUS_VAR_DIR", str(BASE_DIR / "var")))
 
 SECRET_KEY = env_str("SECRET_KEY")
+# Earlier secret keys, comma-separated, newest first: while the key is rotated, links already
+# sent (bulletin unsubscribe and preferences, confirmations) keep working. Drop an old key
+# once the links signed with it no longer matter (docs/deployment.md, "Rotating keys").
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -293,6 +297,8 @@ LOGGING = {
             "loggers": ["django.tasks", "django_tasks_db"],
             "level": env_str("TASKS_LOG_LEVEL", "WARNING"),
         },
+        # The token of a private link never reaches a log (chorus.core.logfilters).
+        "mask_private_links": {"()": "chorus.core.logfilters.MaskPrivateLinks"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_task_runs"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
@@ -300,6 +306,8 @@ LOGGING = {
         # Django's own console handler here would print every "django.*" line a second
         # time, through the root's.
         "django": {"level": LOG_LEVEL},
+        "django.request": {"level": LOG_LEVEL, "filters": ["mask_private_links"]},
+        "django.server": {"level": LOG_LEVEL, "filters": ["mask_private_links"]},
         "axes": {"level": "WARNING"},
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
         # One line per sealing run, whatever LOG_LEVEL says: operators ship these off the machine.
