@@ -363,6 +363,10 @@ def test_an_address_refused_for_good_does_not_stop_the_rest(
     sample = email.message_from_bytes(handler.samples[0])
     assert sample["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "/campaigns/updates/stop/" in sample["List-Unsubscribe"]
+    # On the wire, as a mail provider reads it: the link whole on one line, no encoded-word.
+    raw = handler.samples[0]
+    assert re.search(rb"\r\nList-Unsubscribe: <https?://[^\s>]+/campaigns/updates/stop/[^\s>]+/>\r\n", raw)
+    assert b"List-Unsubscribe: =?" not in raw
     assert campaign_updates_finish() == 1
     update.refresh_from_db()
     assert (update.recipients, update.sent) == (3, 2)
