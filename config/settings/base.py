@@ -110,8 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # Django's backend, health-checking only connections that sat idle (chorus.core.postgresql).
-    DATABASES["default"]["ENGINE"] = "chorus.core.postgresql"
+    # Django's own backend: with CONN_HEALTH_CHECKS (above) a persistent connection is
+    # checked before its first query in each request, so one the database dropped overnight
+    # or through a restart is replaced instead of failing the request.
     # Values travel apart from the SQL, and a statement a connection runs again and again
     # is prepared once (from its fifth run), so PostgreSQL skips parsing and planning it.
     # Turn off behind a connection pooler in transaction mode that cannot keep prepared statements.
