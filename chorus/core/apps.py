@@ -7,13 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from django.tasks.signals import task_finished
         from django.urls import register_converter
 
         from chorus.core.ids import IdConverter
-        from chorus.core.longlived import freeze_after_first_task
 
         # Before any URLconf is read: every app's staff URLs take ids as <id:pk>.
         register_converter(IdConverter, "id")
-
-        task_finished.connect(freeze_after_first_task, dispatch_uid="chorus.core.freeze_after_first_task")
