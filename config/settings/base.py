@@ -110,14 +110,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # Django's own backend: with CONN_HEALTH_CHECKS (above) a persistent connection is
-    # checked before its first query in each request, so one the database dropped overnight
-    # or through a restart is replaced instead of failing the request.
-    # Values travel apart from the SQL, and a statement a connection runs again and again
-    # is prepared once (from its fifth run), so PostgreSQL skips parsing and planning it.
-    # Turn off behind a connection pooler in transaction mode that cannot keep prepared statements.
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's own backend, as Django configures it: with CONN_HEALTH_CHECKS (above) a kept
+    # connection is checked before its first query in each request, so one the database
+    # dropped (a restart, a firewall's idle timeout) is replaced instead of failing the request.
     # PostgreSQL full-text search for Wagtail's database search backend.
     INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

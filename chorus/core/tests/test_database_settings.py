@@ -28,7 +28,7 @@ PRODUCTION_ENV = {
 PRINT_DATABASE = (
     "import json; from config.settings import production as s; "
     "d = s.DATABASES['default']; "
-    "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_HEALTH_CHECKS', 'CONN_MAX_AGE', 'OPTIONS')}))"
+    "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_HEALTH_CHECKS', 'CONN_MAX_AGE')}))"
 )
 
 
@@ -57,23 +57,6 @@ def test_production_refuses_a_database_that_is_not_postgresql() -> None:
     result = _production_settings(DATABASE_URL="sqlite:////tmp/chorus-settings-test.sqlite3")
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL in production." in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("flag", "options"),
-    [
-        ("true", {"server_side_binding": True, "prepare_threshold": 5}),
-        ("false", {}),
-    ],
-)
-def test_prepared_statements_are_documented_driver_options_that_can_be_turned_off(
-    flag: str, options: dict[str, object]
-) -> None:
-    result = _production_settings(
-        DATABASE_URL="postgres://chorus@127.0.0.1:5432/chorus", DATABASE_PREPARED_STATEMENTS=flag
-    )
-    assert result.returncode == 0, result.stderr
-    assert (json.loads(result.stdout)["OPTIONS"] or {}) == options
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server connection")
