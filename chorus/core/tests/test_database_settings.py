@@ -24,17 +24,17 @@ PRODUCTION_ENV = {
     "CHORUS_BLIND_INDEX_KEY": "settings-test-blind-index-key-000000000000000",
     "CHORUS_IP_HASH_KEY": "settings-test-ip-hash-key-1111111111111111111",
 }
-# Reads the settings module only (no django.setup()), so nothing connects anywhere.
-PRINT_DATABASE = (
-    "import json; from config.settings import production as s; "
-    "d = s.DATABASES['default']; "
-    "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_HEALTH_CHECKS', 'CONN_MAX_AGE')}))"
-)
 
 
 def _production_settings(**env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", PRINT_DATABASE],
+        [
+            sys.executable,
+            "-c",
+            # Reads the settings module only (no django.setup()), so nothing connects anywhere.
+            "import json; from config.settings import production as s; d = s.DATABASES['default']; "
+            "print(json.dumps({k: d.get(k) for k in ('ENGINE', 'CONN_HEALTH_CHECKS', 'CONN_MAX_AGE')}))",
+        ],
         cwd=ROOT,
         env={**os.environ, **PRODUCTION_ENV, **env},
         capture_output=True,
