@@ -78,12 +78,10 @@ def _fresh_cache() -> Any:
     from django.core.cache import cache
 
     from chorus.core.breaker import breakers_reset
-    from chorus.core.memo import clear_all_local_memos
     from chorus.core.ratelimit import LOCAL_WINDOWS
 
     def forget() -> None:
         cache.clear()
-        clear_all_local_memos()
         LOCAL_WINDOWS.clear()
         breakers_reset()
 

@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/sign_profile.py            # 1,000 signers after a warm-up
     .venv/bin/python bench/sign_profile.py --quick    # 50 signers
+    .venv/bin/python bench/sign_profile.py --database chorus_bench_profile_b --redis-db 8 --smtp-port 8027
+                                                      # beside another run on the same machine
 
 It creates a fresh PostgreSQL database (chorus_bench_profile) with the campaigns demo,
 then, with the benchmark's production-like settings (config.settings.bench: Redis cache,
@@ -93,10 +95,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--signers", type=int, default=1000)
     parser.add_argument("--keep-db", action="store_true")
+    # Two runs at once (two checkouts on one machine) each need their own of these three.
+    parser.add_argument("--database", default="chorus_bench_profile")
+    parser.add_argument("--redis-db", type=int, default=7)
+    parser.add_argument("--smtp-port", type=int, default=SMTP_PORT)
     args = parser.parse_args()
     signers = 50 if args.quick else args.signers
     setup = argparse.Namespace(
-        database="chorus_bench_profile", redis_db=7, var_dir=ROOT / "var" / "bench-profile", smtp_port=SMTP_PORT
+        database=args.database,
+        redis_db=args.redis_db,
+        var_dir=ROOT / "var" / "bench-profile",
+        smtp_port=args.smtp_port,
     )
     env = sign_surge.bench_env(setup)
     sign_surge.prepare(setup, env)

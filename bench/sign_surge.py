@@ -109,9 +109,6 @@ def _server_application() -> Any:
 
     urlpatterns[:] = [path("bench/bare-insert/", csrf_exempt(never_cache(bare_insert))), *site_urlpatterns]
     settings.ROOT_URLCONF = __name__  # set before the first request; only in the bench server
-    from chorus.core.longlived import freeze_web_application
-
-    freeze_web_application()  # as config/wsgi.py does
     return application
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Hashable
 from typing import Any
 
 from django import forms
@@ -16,7 +15,6 @@ from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKi
 from chorus.campaigns.selectors import InvalidationCriteria
 from chorus.campaigns.services.signing import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import SharedFieldsForm
 
 # Control, format, surrogate, private-use and unassigned characters have no place in a
 # name; the zero-width joiners do (Persian, Indic scripts), so they stay.
@@ -45,8 +43,8 @@ def normalise_postcode(value: str) -> str:
     return spaced
 
 
-class SignFormBase(SharedFieldsForm, AntiBotFormMixin):
-    """The signing forms: the busiest forms of a surge, so every instance shares its fields."""
+class SignFormBase(AntiBotFormMixin):
+    """What the open-letter and petition signing forms ask alike."""
 
     name = forms.CharField(
         label="Your name",
@@ -171,14 +169,9 @@ class PetitionSignForm(SignFormBase):
     field_order = ["name", "email", "postcode", "show_name", "display", "wants_bulletin", "wants_updates"]
 
     def __init__(self, *args: Any, asks_postcode: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, fields_variant=asks_postcode, **kwargs)
-
-    @classmethod
-    def build_fields(cls, variant: Hashable) -> dict[str, forms.Field]:
-        fields = super().build_fields(variant)
-        if not variant:  # the petition does not ask for a postcode
-            del fields["postcode"]
-        return fields
+        super().__init__(*args, **kwargs)
+        if not asks_postcode:  # the petition does not ask for one: nothing to fill in or store
+            del self.fields["postcode"]
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data.get("postcode", ""))

@@ -26,20 +26,21 @@ from chorus.campaigns.models import (
     domain_hash,
 )
 from chorus.campaigns.workflow import ActionState
+from chorus.core.cached_reads import CachedReads
 from chorus.core.crypto import token_digest
 from chorus.core.digest import DigestItem
 from chorus.core.ids import parse_id
-from chorus.core.memo import LocalMemo
 from chorus.core.models import OutboxMessage, OutboxStatus
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 
-# Every signing request and count.json read starts from the action and the block lists.
-# Each web process remembers them for a few seconds (as long as browsers may cache
-# the page itself); edits in the same process clear them at once (campaigns.receivers).
-LIVE_ACTIONS = LocalMemo(seconds=5)
-# Where each live action is on the site: every signature and confirmation redirects there.
-LIVE_ACTION_URLS = LocalMemo(seconds=5)
-BLOCK_LISTS = LocalMemo(seconds=10, maxsize=1)
+# Every signing request, confirmation and count.json read starts from the action, and
+# every signature from the block lists. They are kept in the shared cache and forgotten,
+# in every process at once, when they change: campaigns.receivers for saved, published,
+# moved or restricted pages and for block-list rows, and the workflow's transitions for
+# state changes (they write with update(), which sends no signal). The time limit only
+# bounds a change made some other way.
+LIVE_ACTIONS: CachedReads[ActionPage] = CachedReads("campaigns:live-actions", seconds=300)
+BLOCK_LISTS: CachedReads[BlockLists] = CachedReads("campaigns:block-lists", seconds=300)
 
 
 def consent_scope(action_id: int) -> str:
@@ -74,33 +75,28 @@ def action_count(*, action_id: int) -> ActionCount:
 def live_action(*, key: str) -> ActionPage | None:
     """The live, public action for an id or slug, as its own page type; None if there is none.
 
-    The page is shared by the requests of one process for a few seconds: read it, never change it.
+    Each call returns its own copy, from the shared cache when it holds one.
     """
-    action: ActionPage | None = LIVE_ACTIONS.get(key)
-    if action is None:
-        pages = ActionPage.objects.live().public()
-        if key.isdigit():
-            # Digits name an id; a number no id can have (past 2**63 - 1) would crash SQLite.
-            pk = parse_id(key)
-            if pk is None:
-                return None
-            found = pages.filter(pk=pk)
-        else:
-            found = pages.filter(slug=key)
-        action = found.specific().first()
-        if action is None:
+    return LIVE_ACTIONS.get(key, lambda: _live_action_from_database(key))
+
+
+def _live_action_from_database(key: str) -> ActionPage | None:
+    pages = ActionPage.objects.live().public()
+    if key.isdigit():
+        # Digits name an id; a number no id can have (past 2**63 - 1) would crash SQLite.
+        pk = parse_id(key)
+        if pk is None:
             return None
-        LIVE_ACTIONS.set(key, action)
+        found = pages.filter(pk=pk)
+    else:
+        found = pages.filter(slug=key)
+    action: ActionPage | None = found.specific().first()
     return action
 
 
 def live_action_url(action: ActionPage) -> str:
     """The action's address on the site (Wagtail works it out from the page tree and sites)."""
-    url: str | None = LIVE_ACTION_URLS.get(action.pk)
-    if url is None:
-        url = str(action.url)
-        LIVE_ACTION_URLS.set(action.pk, url)
-    return url
+    return str(action.url)
 
 
 @dataclass(frozen=True)
@@ -118,14 +114,16 @@ class BlockLists:
 
 def block_lists() -> BlockLists:
     """Both block lists, read in one go; short lists that change rarely."""
-    lists: BlockLists | None = BLOCK_LISTS.get("lists")
-    if lists is None:
-        lists = BlockLists(
-            ip_hashes=dict(BlockedIpHash.objects.values_list("ip_hash", "expires_at")),
-            email_domain_hashes=frozenset(BlockedEmailDomain.objects.values_list("domain_hash", flat=True)),
-        )
-        BLOCK_LISTS.set("lists", lists)
+    lists = BLOCK_LISTS.get("lists", _block_lists_from_database)
+    assert lists is not None  # the loader always returns lists, if empty ones
     return lists
+
+
+def _block_lists_from_database() -> BlockLists:
+    return BlockLists(
+        ip_hashes=dict(BlockedIpHash.objects.values_list("ip_hash", "expires_at")),
+        email_domain_hashes=frozenset(BlockedEmailDomain.objects.values_list("domain_hash", flat=True)),
+    )
 
 
 def milestones_reached(*, milestones: list[int], total: int) -> list[int]:

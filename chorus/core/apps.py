@@ -8,17 +8,14 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.core import checks
-        from django.tasks.signals import task_finished
         from django.urls import register_converter
 
         from chorus.core import audit_seals, outbox  # noqa: F401  (register their outbox composers)
         from chorus.core.checks import check_periodic_jobs
         from chorus.core.ids import IdConverter
-        from chorus.core.longlived import freeze_after_first_task
 
         # Before any URLconf is read: every app's staff URLs take ids as <id:pk>.
         register_converter(IdConverter, "id")
 
-        task_finished.connect(freeze_after_first_task, dispatch_uid="chorus.core.freeze_after_first_task")
         # Runs when runserver, the worker, the scheduler and `manage.py check` start.
         checks.register(check_periodic_jobs)

@@ -118,13 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # Django's backend, health-checking only connections that sat idle (chorus.core.postgresql).
-    DATABASES["default"]["ENGINE"] = "chorus.core.postgresql"
-    # Values travel apart from the SQL, and a statement a connection runs again and again
-    # is prepared once (from its fifth run), so PostgreSQL skips parsing and planning it.
-    # Turn off behind a connection pooler in transaction mode that cannot keep prepared statements.
-    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
-        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's own backend, as Django configures it: with CONN_HEALTH_CHECKS (above) a kept
+    # connection is checked before its first query in each request, so one the database
+    # dropped (a restart, a firewall's idle timeout) is replaced instead of failing the request.
     # A database that cannot be reached fails a request (and /healthz/) in seconds, not
     # after the operating system's minutes-long connection timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 5)

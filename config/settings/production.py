@@ -20,7 +20,7 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("dev-only", "test-only")):
     raise ImproperlyConfigured("SECRET_KEY must be a long random value of at least 50 characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production.")
-if DATABASES["default"]["ENGINE"] != "chorus.core.postgresql":
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (cache and rate limits).")

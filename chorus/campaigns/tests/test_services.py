@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chorus.accounts.models import User
@@ -32,7 +33,6 @@ from chorus.campaigns.models import (
     SignatureStatus,
 )
 from chorus.campaigns.selectors import (
-    LIVE_ACTIONS,
     ConfirmOutcome,
     InvalidationCriteria,
     action_count,
@@ -302,7 +302,6 @@ def test_someone_who_signed_by_the_closing_date_can_confirm_after_it(
     submit(action, django_capture_on_commit_callbacks)
     token = token_from_outbox()
     with time_machine.travel(timezone.now() + timedelta(days=2)):
-        LIVE_ACTIONS.clear()
         action.refresh_from_db()
         assert not action.is_open and action.effective_state == ActionState.CLOSED
         assert action.state_label == "Closed (its closing date has passed)"
@@ -690,6 +689,23 @@ def test_a_filing_run_leaves_signatures_that_arrive_during_it_for_the_next_run(
     monkeypatch.undo()
     assert signatures_file() == [SubmitOutcome.NEW] * 3  # the next run files the late ones
     assert Signature.objects.count() == 6
+
+
+def test_filing_inserts_a_batch_of_signatures_in_one_statement(
+    index: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A sender run files the intake as one bulk insert, not one statement per signer."""
+    action = letter(index)
+    cache.add(FILING_QUEUED, True)
+    for i in range(40):
+        signer = details(email=f"batch{i}@example.org", name=f"Signer {i}")
+        signature_submit(action=action, details=signer, ip_hash=f"{i:032x}")  # each within the rate limits
+    with CaptureQueriesContext(connection) as queries:
+        assert signatures_file() == [SubmitOutcome.NEW] * 40
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "campaigns_signature"')]
+    assert len(inserts) == 1
+    names = {s.name for s in Signature.objects.filter(action=action).select_related("person")}
+    assert names == {f"Signer {i}" for i in range(40)}  # encrypted and read back as ever
 
 
 def test_a_block_made_while_a_signature_waits_stops_it_being_filed(
