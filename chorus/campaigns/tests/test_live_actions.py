@@ -14,7 +14,7 @@ from wagtail.models import PageViewRestriction
 
 from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash, domain_hash
 from chorus.campaigns.selectors import block_lists, live_action, live_action_url
-from chorus.campaigns.services import action_transition
+from chorus.campaigns.services.actions import action_transition
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.workflow import ActionState
 

@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "CHORUS_ENCRYPTION_KEYS": "s1:c2V0dGluZ3MtdGVzdC1rZXktMDAwMDAwMDAwMDAwMDA",
     "CHORUS_BLIND_INDEX_KEY": "settings-test-blind-index-key-000000000000000",
     "CHORUS_IP_HASH_KEY": "settings-test-ip-hash-key-1111111111111111111",
+    "CHORUS_AUDIT_SEAL_KEY": "settings-test-audit-seal-key-22222222222222222",
 }
 
 
