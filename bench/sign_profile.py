@@ -126,7 +126,7 @@ def main() -> None:
 
 def report(signers: int, links: Any) -> None:
     site = Wsgi(sign_surge._server_application())  # Django, with the bare insert view
-    from chorus.campaigns.services import signer_emails_send  # FIXME unknown
+    from chorus.campaigns.services.signing import signatures_file_and_send
 
     sign_path = sign_surge.ACTION_PATH + "sign/"
     count_path = f"/campaigns/{sign_surge.ACTION_SLUG}/count.json"
@@ -163,7 +163,7 @@ def report(signers: int, links: Any) -> None:
     totals: dict[str, float] = defaultdict(float)
     for warm_up in range(20):
         sign(-warm_up - 1)
-    signer_emails_send()
+    signatures_file_and_send()
     warm_tokens = tokens_arrived(20)
     for token in warm_tokens:
         site.request("POST", f"/campaigns/confirm/{token}/", same_origin=True)
@@ -177,7 +177,7 @@ def report(signers: int, links: Any) -> None:
         totals["bare insert"] += cpu_ms(lambda: site.request("POST", "/bench/bare-insert/", b"n=1"))[1]
         if n % SEND_EVERY == SEND_EVERY - 1 or n == signers - 1:
             # The task worker's sender run, as a surge would see it: every few hundred signers.
-            batch, spent = cpu_ms(signer_emails_send)
+            batch, spent = cpu_ms(signatures_file_and_send)
             sent += batch
             email_ms += spent
     tokens = tokens_arrived(signers)
