@@ -12,7 +12,7 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from chorus.core import audit_seals, outbox  # noqa: F401  (register their outbox composers)
-        from chorus.core.checks import check_periodic_jobs
+        from chorus.core.checks import check_periodic_jobs, check_sections
         from chorus.core.ids import IdConverter
         from chorus.core.longlived import freeze_after_first_task
 
@@ -22,3 +22,5 @@ class CoreConfig(AppConfig):
         task_finished.connect(freeze_after_first_task, dispatch_uid="chorus.core.freeze_after_first_task")
         # Runs when runserver, the worker, the scheduler and `manage.py check` start.
         checks.register(check_periodic_jobs)
+        # What each app registered in the sections registry (chorus.core.sections).
+        checks.register(check_sections)
