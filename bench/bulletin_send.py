@@ -71,7 +71,7 @@ def main() -> None:
     started = time.perf_counter()
     with transaction.atomic():
         from chorus.bulletin.models import BulletinIssue, IssueStatus
-        from chorus.bulletin.services import deliveries_freeze
+        from chorus.bulletin.services.lifecycle import deliveries_freeze
 
         issue = BulletinIssue.objects.get(pk=issue_id)
         frozen = deliveries_freeze(issue=issue)

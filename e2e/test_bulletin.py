@@ -103,7 +103,7 @@ def test_one_click_unsubscribe_page_archive_and_issue(page: Page, site: dict[str
 
 def test_staff_screens_are_accessible(page: Page, site: dict[str, Any], administrator: Any) -> None:
     from chorus.bulletin.models import Delivery, DeliveryStatus
-    from chorus.bulletin.services import deliveries_freeze
+    from chorus.bulletin.services.lifecycle import deliveries_freeze
 
     draft = make_issue(site["index"], slug="draft", title="Members' bulletin, 8 December 2026")
     make_subscriber("doubt@example.org")

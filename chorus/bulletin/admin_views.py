@@ -17,11 +17,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from chorus.bulletin import selectors, services
+from chorus.bulletin import selectors
 from chorus.bulletin.emails import html_body, personalise, render_revision
 from chorus.bulletin.forms import ScheduleForm, SendForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
+from chorus.bulletin.services import lifecycle
 from chorus.core.audit import log_action
 from chorus.core.ids import posted_ids
 
@@ -90,7 +91,7 @@ def _detail_page(
             "progress": progress,
             "can_reconcile": request.user.has_perm(RECONCILE_PERMISSION),
             "can_edit": _can_edit(request, issue),
-            "recipients_now": services.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
+            "recipients_now": selectors.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
             "schedule_form": schedule_form,
             "send_refused": send_refused,
             "send_version": selectors.issue_send_version(issue=issue),
@@ -113,13 +114,13 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
         return _send(request, issue)
     try:
         if action == "pause":
-            services.issue_pause(issue=issue, actor=request.user)
+            lifecycle.issue_pause(issue=issue, actor=request.user)
             messages.success(request, "Paused. Messages in flight finish; nothing new starts.")
         elif action == "resume":
-            services.issue_resume(issue=issue, actor=request.user)
+            lifecycle.issue_resume(issue=issue, actor=request.user)
             messages.success(request, "Sending again.")
         elif action == "cancel_schedule":
-            if services.issue_schedule_cancel(issue=issue, actor=request.user):
+            if lifecycle.issue_schedule_cancel(issue=issue, actor=request.user):
                 messages.success(
                     request, "Schedule cancelled. The issue is a draft again and will not be sent by itself."
                 )
@@ -128,7 +129,7 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.info(request, "This issue is not scheduled, so there was no schedule to cancel.")
         else:
             messages.error(request, "Unknown action.")
-    except services.IssueStateError as error:
+    except lifecycle.IssueStateError as error:
         messages.error(request, str(error))
     return redirect("bulletin_admin:detail", pk=issue.pk)
 
@@ -138,12 +139,12 @@ def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     # A form without the version (a screen from before it carried one) cannot say what was checked.
     revision_id = form.cleaned_data["revision"] if form.is_valid() else 0
     try:
-        count = services.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
-    except services.IssueRepublishedError as error:
+        count = lifecycle.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
+    except lifecycle.IssueRepublishedError as error:
         # The screen again, not a redirect: the message sits above the new version's preview.
         issue.refresh_from_db()
         return _detail_page(request, issue, schedule_form=ScheduleForm(), send_refused=str(error), status=409)
-    except services.IssueStateError as error:
+    except lifecycle.IssueStateError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"Sending to {count} subscribers.")
@@ -155,8 +156,8 @@ def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     if form.is_valid():
         when = form.cleaned_data["when"]
         try:
-            services.issue_schedule(issue=issue, when=when, actor=request.user)
-        except services.IssueStateError as error:
+            lifecycle.issue_schedule(issue=issue, when=when, actor=request.user)
+        except lifecycle.IssueStateError as error:
             # Shown at the top: the form itself is not on the page once sending has started.
             messages.error(request, str(error))
         else:
@@ -205,7 +206,7 @@ def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
         ids = posted_ids(request, "ids")
         outcome = request.POST.get("outcome", "")
         if outcome in {"sent", "resend"} and ids:
-            count = services.deliveries_reconcile(issue=issue, delivery_ids=ids, outcome=outcome, actor=request.user)
+            count = lifecycle.deliveries_reconcile(issue=issue, delivery_ids=ids, outcome=outcome, actor=request.user)
             messages.success(request, f"{count} deliveries updated.")
         else:
             messages.error(request, "Choose at least one delivery and what happened to it.")

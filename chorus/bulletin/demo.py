@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from chorus.bulletin.models import BulletinIndexPage, BulletinIssue, IssueStatus, Subscription, SubscriptionStatus
-from chorus.bulletin.services import CONSENT_WORDING, CONSENT_WORDING_VERSION
+from chorus.bulletin.services.subscriptions import CONSENT_WORDING, CONSENT_WORDING_VERSION
 from chorus.pages.demo import child_page, ensure_home
 from chorus.people.models import ConsentPurpose
 from chorus.people.services import consent_give, person_get_or_create

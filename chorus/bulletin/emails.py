@@ -208,7 +208,7 @@ def compose_subscribe_answers(rows: list[OutboxMessage]) -> Iterator[outbox.Enve
     Filing again for a row that comes back after a broken connection changes nothing that
     matters: the subscription is found again and a fresh link replaces the last.
     """
-    from chorus.bulletin.services import subscription_request
+    from chorus.bulletin.services.subscriptions import subscription_request
 
     for row in rows:
         data = outbox.payload_of(row)

@@ -34,6 +34,13 @@ class SubscriptionStatus(models.TextChoices):
     SUSPENDED = "suspended", "Suspended after bounces"
 
 
+# Who is sent an issue; who still counts as receiving the bulletin (a pause is not an end);
+# and the statuses in which sending has stopped, which start the retention clock.
+SENDABLE = (SubscriptionStatus.ACTIVE,)
+RECEIVING = (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED)
+ENDED = (SubscriptionStatus.UNSUBSCRIBED, SubscriptionStatus.SUSPENDED)
+
+
 class Subscription(models.Model):
     """One person's subscription to the bulletin, and which priority areas they want."""
 

@@ -1,15 +1,20 @@
-"""Reads for the bulletin: archive, progress, reconciliation and token look-ups."""
+"""Reads for the bulletin: archive, recipients, progress, the weekly draft, reconciliation and token look-ups."""
 
 from __future__ import annotations
 
+import logging
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
+from chorus.accounts.models import User
 from chorus.bulletin.models import (
+    SENDABLE,
     BulletinIndexPage,
     BulletinIssue,
     Delivery,
@@ -18,7 +23,13 @@ from chorus.bulletin.models import (
     Subscription,
     SubscriptionStatus,
 )
+from chorus.bulletin.permissions import SEND_PERMISSION
 from chorus.bulletin.tokens import read_confirm_token, read_manage_token
+from chorus.core.digest import DigestItem
+from chorus.core.sections import BULLETIN_DRAFT
+from chorus.pages.models import PriorityAreaPage
+
+logger = logging.getLogger(__name__)
 
 
 def sent_issues(*, index: BulletinIndexPage | None = None) -> QuerySet[BulletinIssue]:
@@ -27,6 +38,15 @@ def sent_issues(*, index: BulletinIndexPage | None = None) -> QuerySet[BulletinI
         pages = pages.child_of(index)
     issues: QuerySet[BulletinIssue] = pages.filter(status=IssueStatus.SENT)
     return issues.order_by("-send_started_at", "-pk")
+
+
+def recipients_for(issue: BulletinIssue) -> Any:
+    """Active subscriptions that want this issue: no topics chosen, or a topic it covers."""
+    subscriptions = Subscription.objects.filter(status__in=SENDABLE)
+    topic_ids = list(issue.topics.values_list("pk", flat=True))
+    if topic_ids:
+        subscriptions = subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=topic_ids)).distinct()
+    return subscriptions
 
 
 @dataclass(frozen=True)
@@ -63,6 +83,11 @@ def issue_progress(*, issue_id: int) -> Progress:
         in_doubt=counts.get(DeliveryStatus.IN_DOUBT, 0),
         skipped=counts.get(DeliveryStatus.SKIPPED, 0),
     )
+
+
+def delivery_counts(*, issue_id: int) -> dict[str, int]:
+    """The issue's deliveries counted by status, as plain data for the audit log."""
+    return issue_progress(issue_id=issue_id).as_dict()
 
 
 STARTED = (IssueStatus.SENDING, IssueStatus.PAUSED, IssueStatus.SENT)
@@ -124,6 +149,21 @@ def staff_issues() -> QuerySet[BulletinIssue]:
     return issues
 
 
+def schedule_failure_recipients(issue: BulletinIssue) -> tuple[list[Any], bool]:
+    """Who hears that a scheduled send failed: whoever scheduled it, else everyone who may send.
+
+    Returns the people and whether they are the stand-ins. Someone who has left, or
+    may no longer send bulletins, is not told; the others are, so the issue is not forgotten.
+    """
+    scheduler = issue.scheduled_by
+    if scheduler is not None and scheduler.is_active and scheduler.email and scheduler.has_perm(SEND_PERMISSION):
+        return [scheduler], False
+    senders = User.objects.with_perm(
+        SEND_PERMISSION, is_active=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
+    return list(senders.exclude(email="").order_by("pk")), True
+
+
 def scheduled_issue_ids_due(*, now: datetime | None = None) -> list[int]:
     """Scheduled issues whose time has come, earliest first."""
     due = BulletinIssue.objects.filter(status=IssueStatus.SCHEDULED, scheduled_for__lte=now or timezone.now())
@@ -155,3 +195,45 @@ def subscription_for_manage_token(*, token: str) -> Subscription | None:
     if subscription_id is None:
         return None
     return Subscription.objects.select_related("person").filter(pk=subscription_id).first()
+
+
+# --- the weekly draft ---------------------------------------------------------------
+
+
+def draft_items(*, since: datetime, until: datetime) -> list[DigestItem]:
+    """What every app registered for the draft (chorus.core.sections) offers for the window, in order."""
+    items: list[DigestItem] = []
+    for contribution in BULLETIN_DRAFT.contributions():
+        try:
+            items.extend(contribution.source(since=since, until=until))
+        except Exception:
+            # One broken source must not stop the draft; editors see what came through.
+            logger.exception("Bulletin draft source %s failed", contribution.name)
+    return items
+
+
+def draft_sections(*, items: list[DigestItem]) -> list[tuple[str, dict[str, Any]]]:
+    """Group items under their first priority area, then everything else by section name."""
+    areas = {area.pk: area.title for area in PriorityAreaPage.objects.live().order_by("path")}
+    groups: OrderedDict[str, list[DigestItem]] = OrderedDict((title, []) for title in areas.values())
+    for item in items:
+        area_ids = [pk for pk in item.priority_area_ids if pk in areas]
+        key = areas[area_ids[0]] if area_ids else item.section
+        groups.setdefault(key, []).append(item)
+    blocks = []
+    for heading, group in groups.items():
+        if not group:
+            continue
+        blocks.append(
+            (
+                "section",
+                {
+                    "heading": heading,
+                    "intro": "",
+                    "items": [
+                        {"title": item.title[:200], "url": item.url[:500], "summary": item.summary} for item in group
+                    ],
+                },
+            )
+        )
+    return blocks

@@ -33,7 +33,6 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Revision
 
-from chorus.bulletin import services
 from chorus.bulletin.emails import RenderedIssue, personalise, render_revision
 from chorus.bulletin.models import (
     BulletinIssue,
@@ -42,6 +41,8 @@ from chorus.bulletin.models import (
     IssueStatus,
     SubscriptionStatus,
 )
+from chorus.bulletin.selectors import delivery_counts
+from chorus.bulletin.services import lifecycle
 from chorus.core.audit import log_action
 from chorus.core.mail import MAIL_REFUSED, describe_mail_error
 
@@ -276,7 +277,7 @@ def _send_one(mailer: Any, rendered: RenderedIssue, *, to: str, name: str, subsc
 
 def check_error_threshold(*, issue_id: int) -> bool:
     """Pause the send by itself when too many messages are refused; True if it paused."""
-    counts = services.delivery_counts(issue_id=issue_id)
+    counts = delivery_counts(issue_id=issue_id)
     attempts = counts["sent"] + counts["failed"] + counts["in_doubt"]
     failures = counts["failed"] + counts["in_doubt"]
     if attempts < settings.BULLETIN_ERROR_MIN_ATTEMPTS:
@@ -287,10 +288,10 @@ def check_error_threshold(*, issue_id: int) -> bool:
     if issue is None:
         return False
     try:
-        services.issue_pause(
+        lifecycle.issue_pause(
             issue=issue, reason=f"Paused automatically: {failures} of {attempts} messages were not delivered"
         )
-    except services.IssueStateError:
+    except lifecycle.IssueStateError:
         return False
     return True
 
@@ -314,8 +315,8 @@ def rendered_for_send(issue: BulletinIssue, cache: dict[int, RenderedIssue]) -> 
 
 def _pause_without_version(issue: BulletinIssue) -> None:
     # Paused or finished by someone else a moment ago: nothing to do.
-    with contextlib.suppress(services.IssueStateError):
-        services.issue_pause(issue=issue, reason=services.VERSION_GONE_REASON)
+    with contextlib.suppress(lifecycle.IssueStateError):
+        lifecycle.issue_pause(issue=issue, reason=lifecycle.VERSION_GONE_REASON)
     logger.error("Bulletin issue %s has no version on record to send; paused it.", issue.pk)
 
 
@@ -352,7 +353,7 @@ def run_worker(
             worker = f"{base}:{batch_number}"
             ids = claim_batch(issue_id=issue.pk, worker=worker, options=options)
             if not ids:
-                services.issue_finish_if_done(issue_id=issue.pk)
+                lifecycle.issue_finish_if_done(issue_id=issue.pk)
                 continue
             worked = True
             result = send_batch(
@@ -367,7 +368,7 @@ def run_worker(
             for key in ("sent", "failed", "skipped", "in_doubt"):
                 totals[key] += getattr(result, key)
             check_error_threshold(issue_id=issue.pk)
-            services.issue_finish_if_done(issue_id=issue.pk)
+            lifecycle.issue_finish_if_done(issue_id=issue.pk)
             if result.stopped.startswith("could not connect"):
                 time.sleep(poll_seconds)  # the mail server is down: back off rather than spin
         if max_seconds is not None and time.monotonic() - started > max_seconds:

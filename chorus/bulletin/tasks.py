@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from django.tasks import task
 
-from chorus.bulletin import services
+from chorus.bulletin.services import drafts, lifecycle, retention
 from chorus.core.leases import lease
 from chorus.core.periodic import periodic
 
@@ -28,7 +28,7 @@ def send_issue(issue_id: int) -> None:
 @periodic(every=timedelta(hours=1), name="bulletin-draft")
 @task
 def assemble_weekly_draft() -> None:
-    services.issue_draft_assemble()
+    drafts.issue_draft_assemble()
 
 
 @periodic(every=timedelta(minutes=1), name="bulletin-scheduled")
@@ -37,7 +37,7 @@ def start_scheduled_issues() -> None:
     from chorus.bulletin.selectors import scheduled_issue_ids_due
 
     for issue_id in scheduled_issue_ids_due():
-        services.issue_send_scheduled(issue_id=issue_id)
+        lifecycle.issue_send_scheduled(issue_id=issue_id)
 
 
 @periodic(every=timedelta(minutes=1), name="bulletin-stale-claims")
@@ -51,10 +51,10 @@ def recover_stale_claims() -> None:
 @periodic(every=timedelta(days=1), name="bulletin-pending-cleanup")
 @task
 def remove_unconfirmed() -> None:
-    services.subscriptions_remove_unconfirmed()
+    retention.subscriptions_remove_unconfirmed()
 
 
 @periodic(every=timedelta(days=1), name="bulletin-ended-cleanup")
 @task
 def remove_ended() -> None:
-    services.subscriptions_remove_ended()
+    retention.subscriptions_remove_ended()

@@ -10,10 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from chorus.bulletin import services
 from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.selectors import subscription_for_confirm_token, subscription_for_manage_token
+from chorus.bulletin.services import subscriptions
 from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
@@ -36,7 +36,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             if not within_limits("bulletin-subscribe", ip_hash(request), SUBSCRIBE_LIMITS):
                 return render(request, "bulletin/too_many.html", status=429)
             if not form.is_probably_bot():
-                services.subscription_request_queue(
+                subscriptions.subscription_request_queue(
                     email=form.cleaned_data["email"],
                     name=form.cleaned_data["name"],
                     topic_ids=[area.pk for area in form.cleaned_data["topics"]],
@@ -50,7 +50,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     response = render(
         request,
         "bulletin/subscribe.html",
-        {"form": form, "consent_wording": services.CONSENT_WORDING},
+        {"form": form, "consent_wording": subscriptions.CONSENT_WORDING},
         status=status,
     )
     if status == 200:
@@ -73,7 +73,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None:
         return _bad_link(request)
     if request.method == "POST":
-        subscription = services.subscription_confirm(subscription=subscription)
+        subscription = subscriptions.subscription_confirm(subscription=subscription)
         return render(request, "bulletin/confirmed.html", {"preferences_token": _manage(subscription)})
     return render(request, "bulletin/confirm.html")
 
@@ -108,14 +108,14 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "save")
         if action == "unsubscribe":
-            services.subscription_unsubscribe(subscription=subscription, via="bulletin preferences page")
+            subscriptions.subscription_unsubscribe(subscription=subscription, via="bulletin preferences page")
             return HttpResponseRedirect(f"{here}?done=unsubscribed")
         if action == "resubscribe":
-            services.subscription_resubscribe(subscription=subscription)
+            subscriptions.subscription_resubscribe(subscription=subscription)
             return HttpResponseRedirect(f"{here}?done=resubscribed")
         form = PreferencesForm(request.POST)
         if form.is_valid() and subscription.status in {SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED}:
-            services.subscription_update(
+            subscriptions.subscription_update(
                 subscription=subscription,
                 topic_ids=[area.pk for area in form.cleaned_data["topics"]],
                 paused=form.cleaned_data["paused"],
@@ -143,7 +143,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if subscription is None:
         return _bad_link(request)
     if request.method == "POST":
-        services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
         # Never a redirect: one-click clients expect a plain success answer.
         return render(request, "bulletin/unsubscribed.html", {"token": token})
     return render(request, "bulletin/unsubscribe.html")

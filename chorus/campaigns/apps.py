@@ -7,4 +7,25 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaign actions"
 
     def ready(self) -> None:
-        from chorus.campaigns import emails, receivers  # noqa: F401  (registers outbox composers; connects receivers)
+        from chorus.campaigns import demo, emails, receivers, views  # noqa: F401  (emails registers outbox composers; receivers connect)
+        from chorus.campaigns.models import ActionPage
+        from chorus.campaigns.sections import spotlight_companions
+        from chorus.campaigns.selectors import bulletin_items
+        from chorus.core import sections
+
+        # The views of an action's own addresses; the model holds no import of them.
+        ActionPage.connect_views(
+            {
+                "action": views.action_detail,
+                "sign": views.sign,
+                "check_email": views.check_email,
+                "confirmed": views.confirmed,
+                "signatories": views.signatories,
+                "easy_read": views.easy_read,
+            }
+        )
+        sections.SPOTLIGHT_COMPANIONS.register(
+            spotlight_companions, name="campaigns.actions_alongside", label="Other actions of the campaign", order=10
+        )
+        sections.BULLETIN_DRAFT.register(bulletin_items, name="campaigns.open_actions", label="Take action", order=20)
+        sections.DEMO_CONTENT.register(demo.load, name="campaigns", label="Open letters and petitions", order=40)

@@ -7,11 +7,13 @@ that a worker refreshes in batches, so signing never contends on a counter.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +25,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
@@ -30,6 +33,11 @@ from chorus.pages.blocks import BodyBlock
 
 if TYPE_CHECKING:
     from chorus.campaigns.selectors import ActionCount
+
+
+def email_domain(email: str) -> str:
+    """The domain of an email address, as block lists and trends compare it."""
+    return email.strip().rpartition("@")[2].lower().rstrip(".")
 
 
 def domain_hash(domain: str) -> str:
@@ -54,8 +62,6 @@ class CampaignIndexPage(Page):
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from chorus.campaigns.views import cacheable_for_public
-
         return cacheable_for_public(request, super().serve(request, *args, **kwargs))
 
 
@@ -71,6 +77,12 @@ def parse_milestones(value: str) -> list[int]:
     if any(number <= 0 for number in numbers):
         raise ValueError("milestones must be positive")
     return numbers
+
+
+# A view of one of an action's own addresses: the request, and the action it is about.
+ActionView = Callable[[HttpRequest, "ActionPage"], HttpResponse]
+# The names of those addresses' routes (the ActionPage methods below).
+ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read")
 
 
 class ActionPage(RoutablePageMixin, Page):
@@ -120,6 +132,12 @@ class ActionPage(RoutablePageMixin, Page):
     exclude_fields_in_copy = ["state", "opened_at", "closed_at", "delivered_at"]
 
     kind_label = "Campaign action"
+
+    # The views of the action's own addresses (its page, the sign-up form and the pages
+    # after it) live in views.py, which imports these models. CampaignsConfig.ready()
+    # connects them here, by route name, so models import no views; check() stops
+    # start-up if one is missing.
+    route_views: ClassVar[dict[str, ActionView]] = {}
 
     def with_content_json(self, content: dict[str, Any]) -> ActionPage:
         # Wagtail's documented hook: fields owned by the workflow come from the live row.
@@ -173,41 +191,52 @@ class ActionPage(RoutablePageMixin, Page):
 
         return action_count(action_id=self.pk)
 
+    @classmethod
+    def connect_views(cls, views: Mapping[str, ActionView]) -> None:
+        """Take the views of the action's own addresses, by route name (CampaignsConfig.ready())."""
+        ActionPage.route_views.update(views)
+
+    @classmethod
+    def check(cls, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors: list[checks.CheckMessage] = super().check(**kwargs)
+        missing = [name for name in ACTION_ROUTES if name not in ActionPage.route_views]
+        if cls is ActionPage and missing:
+            errors.append(
+                checks.Error(
+                    f"No view is connected for the action routes {', '.join(missing)}.",
+                    hint="CampaignsConfig.ready() connects them with ActionPage.connect_views().",
+                    obj=cls,
+                    id="campaigns.E001",
+                )
+            )
+        return errors
+
+    def serve_route(self, name: str, request: HttpRequest) -> HttpResponse:
+        return ActionPage.route_views[name](request, self)
+
     @path("")
     def action(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import action_detail
-
-        return action_detail(request, self)
+        return self.serve_route("action", request)
 
     @path("sign/")
     def sign(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import sign
-
-        return sign(request, self)
+        return self.serve_route("sign", request)
 
     @path("sign/check-your-email/")
     def check_email(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import check_email
-
-        return check_email(request, self)
+        return self.serve_route("check_email", request)
 
     @path("sign/confirmed/")
     def confirmed(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import confirmed
-
-        return confirmed(request, self)
+        return self.serve_route("confirmed", request)
 
     @path("signatories/")
     def signatories(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import signatories
-
-        return signatories(request, self)
+        return self.serve_route("signatories", request)
 
     @path("easy-read/")
     def easy_read(self, request: HttpRequest) -> HttpResponse:
-        from chorus.campaigns.views import easy_read
-
-        return easy_read(request, self)
+        return self.serve_route("easy_read", request)
 
 
 class OpenLetterPage(ActionPage):

@@ -24,6 +24,7 @@ from chorus.campaigns.models import (
     SignatureKind,
     SignatureStatus,
     domain_hash,
+    email_domain,
 )
 from chorus.campaigns.workflow import ActionState
 from chorus.core.cached_reads import CachedReads
@@ -398,6 +399,19 @@ def unusual_trends(*, since: datetime, threshold: int, factor: int, baseline_sin
             if n > factor * expected:
                 trends.append(Trend(kind=kind, key_hash=key, action_id=action_id, signatures=n, expected=expected))
     return trends
+
+
+def trend_domain(*, email_domain_hash: str) -> str:
+    """The domain a hash stands for, read from one signer's address (decrypted only here)."""
+    signature = (
+        Signature.objects.filter(email_domain_hash=email_domain_hash, person__isnull=False)
+        .select_related("person")
+        .first()
+    )
+    if signature is None or signature.person is None:
+        return ""
+    domain = email_domain(signature.person.email)
+    return domain if domain_hash(domain) == email_domain_hash else ""
 
 
 def actions_for_staff() -> QuerySet[ActionPage]:

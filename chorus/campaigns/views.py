@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
+from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.models import ActionPage, PetitionPage
 from chorus.campaigns.selectors import (
     ConfirmOutcome,
@@ -42,14 +43,6 @@ from chorus.people.models import ConsentPurpose, Person
 from chorus.people.services import consent_withdraw
 
 SIGNATORIES_PER_PAGE = 50
-
-
-def cacheable_for_public(request: HttpRequest, response: HttpResponse, *, seconds: int | None = None) -> HttpResponse:
-    """Mark a page cacheable unless it is a preview or shown to signed-in staff."""
-    if getattr(request, "is_preview", False) or request.user.is_authenticated:
-        add_never_cache_headers(response)
-        return response
-    return mark_publicly_cacheable(response, max_age=seconds or settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
 
 
 def _count_context(action: ActionPage) -> dict[str, Any]:

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from chorus.core import audit_seals, outbox  # noqa: F401  (register their outbox composers)
-        from chorus.core.checks import check_periodic_jobs
+        from chorus.core.checks import check_periodic_jobs, check_sections
         from chorus.core.ids import IdConverter
 
         # Before any URLconf is read: every app's staff URLs take ids as <id:pk>.
@@ -19,3 +19,5 @@ class CoreConfig(AppConfig):
 
         # Runs when runserver, the worker, the scheduler and `manage.py check` start.
         checks.register(check_periodic_jobs)
+        # What each app registered in the sections registry (chorus.core.sections).
+        checks.register(check_sections)

@@ -1,4 +1,4 @@
-"""System checks for the periodic-job registry and task leases.
+"""System checks for the periodic-job registry, task leases and the sections registry.
 
 Registered in ``CoreConfig.ready()``, so they run when ``runserver``, ``db_worker``,
 ``run_scheduler`` and ``manage.py check`` start: a broken declaration stops the process
@@ -16,9 +16,12 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 from django.tasks import Task
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 
 from chorus.core.leases import DeclaredLease, leases_declared
-from chorus.core.periodic import PeriodicJob, periodic_jobs
+from chorus.core.periodic import PeriodicJob, dotted_path, periodic_jobs
+from chorus.core.sections import PLACES, Place
 
 
 def _needs_arguments(task: Task[Any, Any]) -> bool:
@@ -101,3 +104,72 @@ def lease_errors(leases: Sequence[DeclaredLease]) -> list[checks.CheckMessage]:
 
 def check_periodic_jobs(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     return periodic_job_errors(periodic_jobs()) + lease_errors(leases_declared())
+
+
+def _takes_keywords(source: Any, keywords: tuple[str, ...]) -> bool:
+    try:
+        inspect.signature(source).bind(**dict.fromkeys(keywords))
+    except TypeError:
+        return False
+    except ValueError:
+        return True  # no signature to read (a builtin): it is called and fails loudly if wrong
+    return True
+
+
+def _template_missing(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return True
+    return False
+
+
+def section_errors(places: Sequence[Place[Any]]) -> list[checks.CheckMessage]:
+    """What is wrong with the contributions registered in these places, as system-check errors."""
+    errors: list[checks.CheckMessage] = []
+    for place in places:
+        counts = Counter(contribution.name for contribution in place.registered)
+        for name, count in sorted(counts.items()):
+            if count > 1:
+                errors.append(
+                    checks.Error(
+                        f"The {place.name} has {count} contributions named {name!r}.",
+                        hint="Give each contribution its own name; an app registers each once, in its ready().",
+                        id="core.E101",
+                    )
+                )
+        for contribution in place.registered:
+            where = f"The {place.name}'s contribution {contribution.name!r}"
+            if not callable(contribution.source) or not _takes_keywords(contribution.source, place.keywords):
+                arguments = ", ".join(place.keywords) or "no arguments"
+                errors.append(
+                    checks.Error(
+                        f"{where} is {dotted_path(contribution.source)}, which cannot be called with {arguments}.",
+                        hint="Register a function that takes exactly the place's keyword arguments.",
+                        obj=contribution.source,
+                        id="core.E102",
+                    )
+                )
+            if isinstance(contribution.order, bool) or not isinstance(contribution.order, int):
+                errors.append(
+                    checks.Error(
+                        f"{where} has the order {contribution.order!r}; it must be a whole number.", id="core.E103"
+                    )
+                )
+            templates = [name for name in (contribution.template, contribution.head_template) if name]
+            if place.takes_templates and not contribution.template:
+                errors.append(checks.Error(f"{where} names no template to show it.", id="core.E104"))
+            elif not place.takes_templates and templates:
+                errors.append(
+                    checks.Error(f"{where} names a template, but the {place.name} shows none.", id="core.E104")
+                )
+            for name in templates:
+                if place.takes_templates and _template_missing(name):
+                    errors.append(
+                        checks.Error(f"{where} names the template {name!r}, which does not exist.", id="core.E105")
+                    )
+    return errors
+
+
+def check_sections(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    return section_errors(PLACES)

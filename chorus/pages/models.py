@@ -12,6 +12,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from chorus.core.sections import HOME_PAGE, PRIORITY_AREA_PAGE, page_sections
 from chorus.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, FocusPointBlock
 
 
@@ -44,18 +45,10 @@ class HomePage(Page):
     max_count = 1
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from chorus.news.models import ArticleIndexPage
-        from chorus.news.selectors import latest_articles
-
         context = super().get_context(request, *args, **kwargs)
-        context["priority_areas"] = PriorityAreaPage.objects.live().public().order_by("path")
-        context["coalitions"] = Coalition.objects.all()
-        context["latest_articles"] = latest_articles(limit=4)
-        context["article_index"] = ArticleIndexPage.objects.live().public().first()
-        context["coalition_index"] = CoalitionIndexPage.objects.live().public().first()
-        spotlight = self.spotlight_page
-        context["spotlight"] = spotlight.specific if spotlight is not None and spotlight.live else None
-        context["spotlight_actions"] = _actions_alongside(context["spotlight"])
+        # The spotlight, priority areas, news, bulletin and coalitions: each app registers
+        # its own section (chorus.core.sections), so this app imports none of them.
+        context["sections"] = page_sections(HOME_PAGE, request=request, page=self)
         return context
 
 
@@ -96,10 +89,9 @@ class PriorityAreaPage(Page):
     subpage_types: list[str] = []
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from chorus.news.selectors import articles_for_area
-
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = articles_for_area(area=self, limit=10)
+        # The work done under the area, from the apps that hold it (chorus.core.sections).
+        context["sections"] = page_sections(PRIORITY_AREA_PAGE, request=request, page=self)
         return context
 
 
@@ -142,13 +134,3 @@ class CoalitionIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["coalitions"] = Coalition.objects.all()
         return context
-
-
-def _actions_alongside(spotlight: Page | None) -> list[Page]:
-    """A spotlit open letter or petition brings the campaign's other open actions with it."""
-    from chorus.campaigns.models import ActionPage
-    from chorus.campaigns.selectors import actions_alongside
-
-    if not isinstance(spotlight, ActionPage):
-        return []
-    return list(actions_alongside(spotlight))

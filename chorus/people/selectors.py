@@ -1,4 +1,4 @@
-"""Reads for the privacy page."""
+"""Reads for people: finding a person, their consents, privacy links and what every app holds."""
 
 from __future__ import annotations
 
@@ -8,10 +8,63 @@ from types import ModuleType
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
+from chorus.core.crypto import email_index, token_digest
 from chorus.core.privacy import HeldGroup, privacy_modules
 from chorus.core.spreadsheets import csv_safe
-from chorus.people.models import ConsentRecord, Person
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
+
+
+def person_find_by_email(*, email: str) -> Person | None:
+    return Person.objects.filter(email_index=email_index(email)).first()
+
+
+def consent_is_active(*, person: Person, purpose: ConsentPurpose, scope: str = "") -> bool:
+    return ConsentRecord.objects.filter(
+        person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True
+    ).exists()
+
+
+class PrivacyTokenError(Exception):
+    """A privacy link or access that cannot be used; ``reason`` says why, for the page shown."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "unknown", "expired" or "used"
+
+
+MAX_TOKEN_LENGTH = 64
+
+
+def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLink:
+    """The link for a token if it can still be used; raises PrivacyTokenError otherwise."""
+    now = now or timezone.now()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise PrivacyTokenError("unknown")
+    link = PrivacyLink.objects.select_related("person").filter(token_hash=token_digest(token)).first()
+    if link is None or link.person.erased_at is not None:
+        raise PrivacyTokenError("unknown")
+    if link.used_at is not None:
+        raise PrivacyTokenError("used")
+    if link.expires_at <= now:
+        raise PrivacyTokenError("expired")
+    return link
+
+
+def privacy_grant_check(*, token: str, now: datetime | None = None) -> PrivacyGrant:
+    """The access for a token if it is still open; raises PrivacyTokenError otherwise."""
+    now = now or timezone.now()
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        raise PrivacyTokenError("unknown")
+    grant = PrivacyGrant.objects.select_related("person").filter(token_hash=token_digest(token)).first()
+    if grant is None or grant.person.erased_at is not None:
+        raise PrivacyTokenError("unknown")
+    if grant.ended_at is not None:
+        raise PrivacyTokenError("used")
+    if grant.expires_at <= now:
+        raise PrivacyTokenError("expired")
+    return grant
 
 
 def person_data_held(*, person: Person) -> list[HeldGroup]:

@@ -30,6 +30,12 @@ from chorus.people.models import (
     PrivacyGrant,
     PrivacyLink,
 )
+from chorus.people.selectors import (
+    PrivacyTokenError,
+    person_find_by_email,
+    person_privacy_modules,
+    privacy_link_check,
+)
 
 
 def person_get_or_create(
@@ -101,10 +107,6 @@ def persons_get_or_create(people: Iterable[NewPersonDetails]) -> dict[str, Perso
     return found
 
 
-def person_find_by_email(*, email: str) -> Person | None:
-    return Person.objects.filter(email_index=email_index(email)).first()
-
-
 @transaction.atomic
 def consent_give(
     *, person: Person, purpose: ConsentPurpose, wording: str, wording_version: str, source: str, scope: str = ""
@@ -146,12 +148,6 @@ def consent_withdraw(*, person: Person, purpose: ConsentPurpose, scope: str = ""
             data={"purpose": str(purpose), "scope": scope, "count": withdrawn, "via": via},
         )
     return withdrawn
-
-
-def consent_is_active(*, person: Person, purpose: ConsentPurpose, scope: str = "") -> bool:
-    return ConsentRecord.objects.filter(
-        person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True
-    ).exists()
 
 
 @transaction.atomic
@@ -241,17 +237,6 @@ def people_retention_apply(*, now: datetime | None = None) -> RetentionResult:
 # --- the self-service privacy page ---------------------------------------------------
 
 
-class PrivacyTokenError(Exception):
-    """A privacy link or access that cannot be used; ``reason`` says why, for the page shown."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "unknown", "expired" or "used"
-
-
-MAX_TOKEN_LENGTH = 64
-
-
 @transaction.atomic
 def privacy_link_request(*, email: str, requested_by: Any = None, request: HttpRequest | None = None) -> None:
     """Queue a single-use link to the privacy page for the address (from the privacy page, or
@@ -289,21 +274,6 @@ def privacy_link_issue(*, email: str) -> tuple[Person, str] | None:
     return person, token
 
 
-def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLink:
-    """The link for a token if it can still be used; raises PrivacyTokenError otherwise."""
-    now = now or timezone.now()
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise PrivacyTokenError("unknown")
-    link = PrivacyLink.objects.select_related("person").filter(token_hash=token_digest(token)).first()
-    if link is None or link.person.erased_at is not None:
-        raise PrivacyTokenError("unknown")
-    if link.used_at is not None:
-        raise PrivacyTokenError("used")
-    if link.expires_at <= now:
-        raise PrivacyTokenError("expired")
-    return link
-
-
 @transaction.atomic
 def privacy_link_confirm(*, token: str) -> str:
     """Use up a link and open short access to the privacy page; returns the access token."""
@@ -323,25 +293,8 @@ def privacy_link_confirm(*, token: str) -> str:
     return access
 
 
-def privacy_grant_check(*, token: str, now: datetime | None = None) -> PrivacyGrant:
-    """The access for a token if it is still open; raises PrivacyTokenError otherwise."""
-    now = now or timezone.now()
-    if not token or len(token) > MAX_TOKEN_LENGTH:
-        raise PrivacyTokenError("unknown")
-    grant = PrivacyGrant.objects.select_related("person").filter(token_hash=token_digest(token)).first()
-    if grant is None or grant.person.erased_at is not None:
-        raise PrivacyTokenError("unknown")
-    if grant.ended_at is not None:
-        raise PrivacyTokenError("used")
-    if grant.expires_at <= now:
-        raise PrivacyTokenError("expired")
-    return grant
-
-
 def _modules_people_last() -> list[ModuleType]:
     # Other apps erase their rows first, while the person record still exists to find them by.
-    from chorus.people.selectors import person_privacy_modules
-
     return list(reversed(person_privacy_modules()))
 
 

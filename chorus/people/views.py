@@ -75,14 +75,14 @@ def privacy_link(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":
             access = services.privacy_link_confirm(token=token)
             return HttpResponseRedirect(reverse("people:privacy_manage", kwargs={"token": access}))
-        services.privacy_link_check(token=token)
-    except services.PrivacyTokenError as error:
+        selectors.privacy_link_check(token=token)
+    except selectors.PrivacyTokenError as error:
         return _invalid(request, error.reason)
     return render(request, "people/privacy_link.html", {"token": token})
 
 
 def _grant(token: str) -> PrivacyGrant:
-    return services.privacy_grant_check(token=token)
+    return selectors.privacy_grant_check(token=token)
 
 
 @token_stays_private
@@ -91,7 +91,7 @@ def _grant(token: str) -> PrivacyGrant:
 def privacy_manage(request: HttpRequest, token: str) -> HttpResponse:
     try:
         grant = _grant(token)
-    except services.PrivacyTokenError as error:
+    except selectors.PrivacyTokenError as error:
         return _invalid(request, error.reason)
     person = grant.person
     groups = selectors.person_data_held(person=person)
@@ -114,7 +114,7 @@ def privacy_download(request: HttpRequest, token: str, fmt: str) -> HttpResponse
         return render(request, "404.html", status=404)
     try:
         grant = _grant(token)
-    except services.PrivacyTokenError as error:
+    except selectors.PrivacyTokenError as error:
         return _invalid(request, error.reason)
     groups = selectors.person_data_held(person=grant.person)
     log_action("people.privacy.downloaded", obj=grant.person, screen="/privacy/access/", data={"format": fmt})
@@ -138,7 +138,7 @@ def privacy_download(request: HttpRequest, token: str, fmt: str) -> HttpResponse
 def privacy_withdraw(request: HttpRequest, token: str) -> HttpResponse:
     try:
         grant = _grant(token)
-    except services.PrivacyTokenError as error:
+    except selectors.PrivacyTokenError as error:
         return _invalid(request, error.reason)
     form = ConsentWithdrawForm(request.POST)
     if not form.is_valid():
@@ -154,7 +154,7 @@ def privacy_withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def privacy_erase(request: HttpRequest, token: str) -> HttpResponse:
     try:
         grant = _grant(token)
-    except services.PrivacyTokenError as error:
+    except selectors.PrivacyTokenError as error:
         return _invalid(request, error.reason)
     if request.method == "POST":
         reports = services.person_erase(person=grant.person, via="privacy page")

@@ -7,4 +7,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Member support desk"
 
     def ready(self) -> None:
-        from chorus.support import emails  # noqa: F401  (registers the desk's outbox composers)
+        from chorus.core import sections
+        from chorus.support import demo, emails  # noqa: F401  (emails registers the desk's outbox composers)
+
+        sections.DEMO_CONTENT.register(demo.load, name="support", label="The support desk and its requests", order=50)

@@ -1,4 +1,4 @@
-"""Reads for the support desk: the queue, one request's conversation, and aggregate counts."""
+"""Reads for the support desk: the queue, one request's conversation, who is told, and aggregate counts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from chorus.accounts.models import User
+from chorus.accounts.roles import CASEWORKER
 from chorus.core.crypto import token_digest
 from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
 from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
@@ -202,3 +204,25 @@ def support_request_for_token(*, token: str) -> PrivateAccess | None:
     if support_request is None:
         return None
     return PrivateAccess(support_request=support_request, by_emailed_link=support_request.email_token_hash == digest)
+
+
+# --- who is told -----------------------------------------------------------------------
+
+
+def _can_be_emailed(users: QuerySet[User]) -> QuerySet[User]:
+    return users.filter(is_active=True).exclude(email="")
+
+
+def triage_staff() -> QuerySet[User]:
+    """Who is told about new requests (and replies nobody is assigned): active Caseworkers with an email."""
+    return _can_be_emailed(User.objects.filter(groups__name=CASEWORKER.name)).distinct().order_by("pk")
+
+
+def reply_recipients(*, support_request: SupportRequest) -> list[User]:
+    """Who is told that the member replied: the assignee, or the triage staff if there is
+    none, or none who can be emailed (left, or no address), so that no reply goes unseen."""
+    if support_request.assignee_id is not None:
+        assignee = _can_be_emailed(User.objects.filter(pk=support_request.assignee_id)).first()
+        if assignee is not None:
+            return [assignee]
+    return list(triage_staff())

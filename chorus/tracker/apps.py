@@ -7,4 +7,9 @@ class TrackerConfig(AppConfig):
     verbose_name = "Policy tracker"
 
     def ready(self) -> None:
-        from chorus.tracker import emails  # noqa: F401  (registers the reminders' outbox composer)
+        from chorus.core import sections
+        from chorus.tracker import demo, emails  # noqa: F401  (emails registers the reminders' outbox composer)
+        from chorus.tracker.selectors import bulletin_items
+
+        sections.BULLETIN_DRAFT.register(bulletin_items, name="tracker.closing_soon", label="Closing soon", order=30)
+        sections.DEMO_CONTENT.register(demo.load, name="tracker", label="Consultations, inquiries and bills", order=30)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -272,3 +273,23 @@ def responses_due(*, now: datetime) -> list[DueRow]:
         rows.append(DueRow(response, next_window, due, overdue=due is not None and due <= now))
     far_future = datetime.max.replace(tzinfo=LONDON)
     return sorted(rows, key=lambda row: (row.due or far_future, row.response.pk))
+
+
+# --- staff edits in the admin ----------------------------------------------------------------
+
+
+def tracked_item_window_snapshot(*, item: TrackedItem) -> dict[int, tuple[Any, ...]]:
+    """The windows as they are now, so a later save can tell what staff changed."""
+    if item.pk is None:
+        return {}
+    return {
+        window.pk: (window.opens_at, window.closes_at, window.late_submissions_accepted)
+        for window in SubmissionWindow.objects.filter(item=item)
+    }
+
+
+def tracked_item_stage_snapshot(*, item: TrackedItem) -> set[int]:
+    """The ids of the item's stages now, so a later save can tell which ones staff added."""
+    if item.pk is None:
+        return set()
+    return set(Stage.objects.filter(item=item).values_list("pk", flat=True))

@@ -35,7 +35,7 @@ from chorus.tracker.models import (
     SubmissionWindow,
     TrackedItem,
 )
-from chorus.tracker.selectors import LONDON, london_today
+from chorus.tracker.selectors import LONDON, london_today, tracked_item_window_snapshot
 from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, STAFF_ROLES, find_transition
 
 
@@ -210,22 +210,6 @@ def response_transition(
 
 
 # --- staff edits in the admin ----------------------------------------------------------------
-
-
-def tracked_item_window_snapshot(*, item: TrackedItem) -> dict[int, tuple[Any, ...]]:
-    """The windows as they are now, so a later save can tell what staff changed."""
-    if item.pk is None:
-        return {}
-    return {
-        window.pk: (window.opens_at, window.closes_at, window.late_submissions_accepted)
-        for window in SubmissionWindow.objects.filter(item=item)
-    }
-
-
-def tracked_item_stage_snapshot(*, item: TrackedItem) -> set[int]:
-    if item.pk is None:
-        return set()
-    return set(Stage.objects.filter(item=item).values_list("pk", flat=True))
 
 
 @transaction.atomic

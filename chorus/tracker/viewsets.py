@@ -17,14 +17,13 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from chorus.accounts.models import User
 from chorus.tracker.models import STAGE_VOCABULARY, ImportRun, Response, ResponseStatus, StageName, TrackedItem
+from chorus.tracker.selectors import tracked_item_stage_snapshot, tracked_item_window_snapshot
 from chorus.tracker.services import (
     response_create,
     response_delete,
     response_edit,
     tracked_item_delete,
     tracked_item_staff_saved,
-    tracked_item_stage_snapshot,
-    tracked_item_window_snapshot,
 )
 from chorus.tracker.workflow import STAFF_ROLES, TRANSITIONS, find_transition
 

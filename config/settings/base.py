@@ -453,13 +453,7 @@ if min(CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS, CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS)
 CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS = env_int("CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS", 14)
 
 # --- members' bulletin: weekly draft, sending, bounces ---
-# Functions `bulletin_items(*, since, until) -> list[DigestItem]` that feed the weekly draft.
-# A source whose app is not installed yet is skipped with a warning.
-BULLETIN_DRAFT_SOURCES = [
-    "chorus.news.selectors.bulletin_items",
-    "chorus.campaigns.selectors.bulletin_items",
-    "chorus.tracker.selectors.bulletin_items",
-]
+# What feeds the weekly draft is registered by each app (chorus.core.sections.BULLETIN_DRAFT).
 # Sending: rows claimed per batch, batches in flight at once per issue, and an overall rate.
 BULLETIN_BATCH_SIZE = env_int("BULLETIN_BATCH_SIZE", 100)
 BULLETIN_CONCURRENCY = env_int("BULLETIN_CONCURRENCY", 4)

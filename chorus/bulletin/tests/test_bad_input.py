@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.bulletin.models import Delivery, DeliveryStatus, IssueStatus, Subscription, SubscriptionStatus
-from chorus.bulletin.services import deliveries_freeze
+from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.bulletin.tokens import manage_token
 from chorus.core.ids import MAX_ID

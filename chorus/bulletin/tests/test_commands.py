@@ -9,7 +9,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from chorus.bulletin.models import Delivery, DeliveryStatus, IssueStatus, SubscriptionStatus
-from chorus.bulletin.services import deliveries_freeze
+from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 
 pytestmark = pytest.mark.django_db

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 
 from chorus.bulletin.models import Delivery
-from chorus.bulletin.services import deliveries_freeze
+from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.core.tests.smtp_server import start_server
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.bulletin.models import BulletinIssue, Delivery, DeliveryStatus, IssueStatus
-from chorus.bulletin.services import deliveries_freeze
+from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
 from conftest import client_for

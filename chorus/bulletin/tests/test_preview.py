@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from chorus.bulletin import services
 from chorus.bulletin.models import BulletinIssue
+from chorus.bulletin.services import lifecycle
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.bulletin.tokens import manage_token
 from conftest import client_for
@@ -67,7 +67,7 @@ def test_the_preview_is_the_email_the_sender_sends(
     preview = client_for(editor).get(reverse("bulletin_admin:preview", args=[issue.pk]))
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.issue_send(issue=issue, actor=editor)
+        lifecycle.issue_send(issue=issue, actor=editor)
 
     [sent] = mail.outbox
     assert LATE_CHANGE not in sent.body
@@ -98,7 +98,7 @@ def test_an_issue_that_is_not_published_shows_no_email(editor: Any) -> None:
 
 
 def test_no_notice_once_sending_has_started(issue: BulletinIssue, editor: Any) -> None:
-    services.issue_send(issue=issue, actor=editor)
+    lifecycle.issue_send(issue=issue, actor=editor)
     _save_unpublished_edit(issue)
     assert NOT_PUBLISHED_YET not in _preview(editor, issue)
 

@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from chorus.bulletin import services
 from chorus.bulletin.models import (
     Bounce,
     BounceKind,
@@ -26,6 +25,7 @@ from chorus.bulletin.models import (
     SubscriptionStatus,
 )
 from chorus.bulletin.selectors import issue_progress
+from chorus.bulletin.services import bounces, lifecycle, retention, subscriptions
 from chorus.bulletin.tasks import remove_ended
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
@@ -47,12 +47,12 @@ def _days(n: int) -> timedelta:
 def _confirmed(email: str, name: str = "") -> Subscription:
     """An active subscriber with a recorded agreement, as the double opt-in leaves them."""
     subscription = make_subscriber(email, name=name, status=SubscriptionStatus.PENDING)
-    return services.subscription_confirm(subscription=subscription)
+    return subscriptions.subscription_confirm(subscription=subscription)
 
 
 def _suspend(subscription: Subscription) -> None:
     for _ in range(settings.BULLETIN_HARD_BOUNCE_LIMIT):
-        services.bounce_record(email=subscription.person.email, kind=BounceKind.HARD, diagnostic="550 no such user")
+        bounces.bounce_record(email=subscription.person.email, kind=BounceKind.HARD, diagnostic="550 no such user")
 
 
 def _reload(subscription: Subscription) -> Subscription:
@@ -72,17 +72,17 @@ def test_unsubscribing_marks_the_end_and_resubscribing_clears_it() -> None:
     with time_machine.travel(START, tick=False) as traveller:
         subscription = _confirmed("kim@example.org")
         assert subscription.ended_at is None
-        services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
         ended_at = _reload(subscription).ended_at
         assert ended_at is not None
 
         traveller.shift(_days(3))
         # Asking again from the form without confirming does not restart the clock.
-        services.subscription_request(email="kim@example.org")
+        subscriptions.subscription_request(email="kim@example.org")
         assert _reload(subscription).status == SubscriptionStatus.PENDING
         assert _reload(subscription).ended_at == ended_at
 
-        services.subscription_confirm(subscription=_reload(subscription))
+        subscriptions.subscription_confirm(subscription=_reload(subscription))
         assert _reload(subscription).status == SubscriptionStatus.ACTIVE
         assert _reload(subscription).ended_at is None
 
@@ -92,14 +92,14 @@ def test_suspension_marks_the_end_and_reactivating_clears_it() -> None:
     _suspend(subscription)
     assert _reload(subscription).status == SubscriptionStatus.SUSPENDED
     assert _reload(subscription).ended_at is not None
-    services.subscription_resubscribe(subscription=_reload(subscription))
+    subscriptions.subscription_resubscribe(subscription=_reload(subscription))
     assert _reload(subscription).status == SubscriptionStatus.ACTIVE
     assert _reload(subscription).ended_at is None
 
 
 def test_pausing_is_not_an_end() -> None:
     subscription = _confirmed("rest@example.org")
-    services.subscription_update(subscription=subscription, topic_ids=[], paused=True)
+    subscriptions.subscription_update(subscription=subscription, topic_ids=[], paused=True)
     assert _reload(subscription).status == SubscriptionStatus.PAUSED
     assert _reload(subscription).ended_at is None
 
@@ -112,28 +112,28 @@ def test_only_subscriptions_ended_longer_ago_than_the_period_are_removed() -> No
     with time_machine.travel(START, tick=False) as traveller:
         active = _confirmed("active@example.org")
         paused = _confirmed("paused@example.org")
-        services.subscription_update(subscription=paused, topic_ids=[], paused=True)
+        subscriptions.subscription_update(subscription=paused, topic_ids=[], paused=True)
         pending = make_subscriber("pending@example.org", status=SubscriptionStatus.PENDING)
         left = _confirmed("left@example.org")
-        services.subscription_unsubscribe(subscription=left, via="bulletin preferences page")
+        subscriptions.subscription_unsubscribe(subscription=left, via="bulletin preferences page")
         bounced = _confirmed("bounced@example.org")
         _suspend(bounced)
         asked_again = _confirmed("again@example.org")
-        services.subscription_unsubscribe(subscription=asked_again, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=asked_again, via="one-click unsubscribe")
 
         traveller.shift(_days(2))
         recent = _confirmed("recent@example.org")
-        services.subscription_unsubscribe(subscription=recent, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=recent, via="one-click unsubscribe")
 
         traveller.shift(_days(period - 3))
         # They ask to come back just before the period ends: the link we send must keep working.
-        services.subscription_request(email="again@example.org")
+        subscriptions.subscription_request(email="again@example.org")
 
         traveller.shift(_days(1))  # exactly the period since the first ones ended: not yet
-        assert services.subscriptions_remove_ended() == 0
+        assert retention.subscriptions_remove_ended() == 0
 
         traveller.shift(_days(1))
-        assert services.subscriptions_remove_ended(batch_size=1) == 2  # several batches
+        assert retention.subscriptions_remove_ended(batch_size=1) == 2  # several batches
 
     remaining = set(Subscription.objects.values_list("pk", flat=True))
     assert remaining == {active.pk, paused.pk, pending.pk, asked_again.pk, recent.pk}
@@ -147,7 +147,7 @@ def test_only_subscriptions_ended_longer_ago_than_the_period_are_removed() -> No
 def test_the_task_removes_them_too() -> None:
     with time_machine.travel(START, tick=False) as traveller:
         left = _confirmed("left@example.org")
-        services.subscription_unsubscribe(subscription=left, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=left, via="one-click unsubscribe")
         traveller.shift(_days(settings.BULLETIN_RETENTION_ENDED_DAYS + 1))
         remove_ended.enqueue()
     assert not Subscription.objects.exists()
@@ -161,7 +161,7 @@ def test_figures_for_sent_issues_are_unchanged() -> None:
         refused = _confirmed("refused@example.org")
         bounced = _confirmed("bounced@example.org")
         doubtful = _confirmed("doubtful@example.org")
-        services.deliveries_freeze(issue=issue)
+        lifecycle.deliveries_freeze(issue=issue)
         outcomes = {
             stays: DeliveryStatus.SENT,
             leaves: DeliveryStatus.SENT,
@@ -176,10 +176,10 @@ def test_figures_for_sent_issues_are_unchanged() -> None:
         assert (before.total, before.sent, before.failed, before.in_doubt) == (5, 3, 1, 1)
 
         for subscription in (leaves, refused, doubtful):
-            services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+            subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
         _suspend(bounced)
         traveller.shift(_days(settings.BULLETIN_RETENTION_ENDED_DAYS + 1))
-        assert services.subscriptions_remove_ended() == 4
+        assert retention.subscriptions_remove_ended() == 4
 
     assert issue_progress(issue_id=issue.pk) == before
     assert list(Subscription.objects.all()) == [stays]
@@ -195,17 +195,17 @@ def test_a_detached_delivery_in_doubt_is_shown_without_an_address_and_skipped_if
     issue = make_issue(make_index())
     with time_machine.travel(START, tick=False) as traveller:
         doubtful = _confirmed("doubtful@example.org")
-        services.deliveries_freeze(issue=issue)
+        lifecycle.deliveries_freeze(issue=issue)
         Delivery.objects.update(status=DeliveryStatus.IN_DOUBT)
         BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENT)
-        services.subscription_unsubscribe(subscription=doubtful, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=doubtful, via="one-click unsubscribe")
         traveller.shift(_days(settings.BULLETIN_RETENTION_ENDED_DAYS + 1))
-        services.subscriptions_remove_ended()
+        retention.subscriptions_remove_ended()
 
     row = Delivery.objects.get()
     page = client_for(administrator).get(reverse("bulletin_admin:reconciliation", args=[issue.pk]))
     assert b"Subscription removed" in page.content and b"doubtful@example.org" not in page.content
-    services.deliveries_reconcile(issue=issue, delivery_ids=[row.pk], outcome="resend", actor=None)
+    lifecycle.deliveries_reconcile(issue=issue, delivery_ids=[row.pk], outcome="resend", actor=None)
     run_worker(issue_id=issue.pk, options=SendOptions(messages_per_second=0))
     row.refresh_from_db()
     assert (row.status, row.error) == (DeliveryStatus.SKIPPED, "subscription removed")
@@ -222,13 +222,13 @@ def _wait() -> int:
 def test_someone_who_unsubscribed_is_anonymised_once_both_jobs_have_run() -> None:
     with time_machine.travel(START, tick=False) as traveller:
         subscription = _confirmed("leaving@example.org", name="Lou Leaving")
-        services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+        subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
         person = subscription.person
         traveller.shift(_days(_wait()))
 
         # While the subscription exists, the people job must leave the person alone.
         assert people_retention_apply().people_anonymised == 0
-        services.subscriptions_remove_ended()
+        retention.subscriptions_remove_ended()
         assert people_retention_apply().people_anonymised == 1
 
     person.refresh_from_db()
@@ -244,7 +244,7 @@ def test_someone_suspended_is_anonymised_after_their_agreement_is_closed() -> No
         # Suspension is not the person's choice, so their agreement stays open until removal.
         assert ConsentRecord.objects.get(person=person).withdrawn_at is None
         traveller.shift(_days(_wait()))
-        services.subscriptions_remove_ended()
+        retention.subscriptions_remove_ended()
         consent = ConsentRecord.objects.get(person=person)
         assert consent.withdrawn_via == "bulletin subscription removed after it ended"
 
@@ -265,7 +265,7 @@ def test_an_agreement_given_after_the_end_is_not_closed() -> None:
         # Later they tick "send me the bulletin" on a petition: a new choice of theirs.
         later = give_consent(subscription.person, ConsentPurpose.BULLETIN, version="petition-1")
         traveller.shift(_days(settings.BULLETIN_RETENTION_ENDED_DAYS))
-        assert services.subscriptions_remove_ended() == 1
+        assert retention.subscriptions_remove_ended() == 1
 
     first = ConsentRecord.objects.exclude(pk=later.pk).get(person=subscription.person)
     assert first.withdrawn_at is not None
@@ -277,7 +277,7 @@ def test_erasing_a_reader_keeps_the_figures_of_issues_they_were_sent() -> None:
     issue = make_issue(make_index())
     erased = _confirmed("erase-me@example.org")
     _confirmed("stays@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     Delivery.objects.filter(issue=issue).update(status=DeliveryStatus.SENT)
     BulletinIssue.objects.filter(pk=issue.pk).update(status=IssueStatus.SENT)
     before = issue_progress(issue_id=issue.pk)

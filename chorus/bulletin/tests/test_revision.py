@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from wagtail.models import Revision
 
-from chorus.bulletin import services, tasks
+from chorus.bulletin import tasks
 from chorus.bulletin.models import BulletinIssue, Delivery, IssueStatus
 from chorus.bulletin.selectors import revision_published_at
 from chorus.bulletin.sending import SendOptions, run_worker
+from chorus.bulletin.services import lifecycle
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.bulletin.tokens import manage_token
 from chorus.core.models import AuditEvent
@@ -82,7 +83,7 @@ def test_publishing_mid_send_does_not_change_what_later_batches_send(issue: Bull
     for n in range(6):
         make_subscriber(f"member{n}@example.org")
     first = issue.live_revision_id
-    services.issue_send(issue=issue, revision_id=first)
+    lifecycle.issue_send(issue=issue, revision_id=first)
 
     _one_batch(issue)
     assert len(mail.outbox) == 2
@@ -104,11 +105,11 @@ def test_publishing_mid_send_does_not_change_what_later_batches_send(issue: Bull
 def test_a_resume_after_a_pause_sends_the_same_version(issue: BulletinIssue, editor: Any) -> None:
     for n in range(4):
         make_subscriber(f"member{n}@example.org")
-    services.issue_send(issue=issue, revision_id=issue.live_revision_id, actor=editor)
+    lifecycle.issue_send(issue=issue, revision_id=issue.live_revision_id, actor=editor)
     _one_batch(issue)
-    services.issue_pause(issue=issue, actor=editor)
+    lifecycle.issue_pause(issue=issue, actor=editor)
     _publish_again(issue)
-    services.issue_resume(issue=issue, actor=editor)
+    lifecycle.issue_resume(issue=issue, actor=editor)
     _all_batches(issue)
 
     assert len(mail.outbox) == 4
@@ -120,17 +121,17 @@ def test_a_send_whose_version_was_deleted_pauses_and_resumes_with_the_published_
     issue: BulletinIssue, editor: Any
 ) -> None:
     make_subscriber("member@example.org")
-    services.issue_send(issue=issue, revision_id=issue.live_revision_id, actor=editor)
+    lifecycle.issue_send(issue=issue, revision_id=issue.live_revision_id, actor=editor)
     second = _publish_again(issue)
     Revision.objects.filter(pk=issue.live_revision_id).delete()  # purged mid-send (SET_NULL)
 
     _all_batches(issue)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PAUSED
-    assert issue.paused_reason == services.VERSION_GONE_REASON
+    assert issue.paused_reason == lifecycle.VERSION_GONE_REASON
     assert not mail.outbox  # nothing rendered from the live page behind anyone's back
 
-    services.issue_resume(issue=issue, actor=editor)
+    lifecycle.issue_resume(issue=issue, actor=editor)
     issue.refresh_from_db()
     assert issue.sending_revision_id == second
     _all_batches(issue)
@@ -146,7 +147,7 @@ def test_send_is_refused_if_published_again_since_the_screen_was_shown(
 ) -> None:
     make_subscriber("member@example.org")
     when = timezone.now() + timedelta(days=1)
-    services.issue_schedule(issue=issue, when=when, actor=editor)
+    lifecycle.issue_schedule(issue=issue, when=when, actor=editor)
     client = client_for(editor)
     shown = client.get(reverse("bulletin_admin:detail", args=[issue.pk]))
     looked_at = shown.context["preview"]["revision"].pk
@@ -208,8 +209,8 @@ def test_the_service_refuses_a_stale_version(issue: BulletinIssue) -> None:
     make_subscriber("member@example.org")
     first = issue.live_revision_id
     _publish_again(issue)
-    with pytest.raises(services.IssueRepublishedError):
-        services.issue_send(issue=issue, revision_id=first)
+    with pytest.raises(lifecycle.IssueRepublishedError):
+        lifecycle.issue_send(issue=issue, revision_id=first)
     assert not Delivery.objects.exists()
     assert BulletinIssue.objects.get(pk=issue.pk).status == IssueStatus.DRAFT
 
@@ -221,7 +222,7 @@ def test_a_scheduled_send_records_the_version_live_when_its_time_comes(
     issue: BulletinIssue, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     make_subscriber("member@example.org")
-    services.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
+    lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
     second = _publish_again(issue)
     BulletinIssue.objects.filter(pk=issue.pk).update(scheduled_for=timezone.now() - timedelta(minutes=1))
 
@@ -249,7 +250,7 @@ def test_the_screen_says_which_version_the_schedule_and_the_button_send(issue: B
 def test_the_screen_says_which_version_is_being_and_was_sent(issue: BulletinIssue, editor: Any) -> None:
     make_subscriber("member@example.org")
     first = issue.live_revision_id
-    services.issue_send(issue=issue, revision_id=first, actor=editor)
+    lifecycle.issue_send(issue=issue, revision_id=first, actor=editor)
     issue.refresh_from_db()
 
     content = _detail(editor, issue)

@@ -10,8 +10,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.bulletin import services, tasks
+from chorus.bulletin import tasks
 from chorus.bulletin.models import BulletinIssue, Delivery, IssueStatus
+from chorus.bulletin.services import lifecycle
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
 from conftest import client_for
@@ -26,7 +27,7 @@ def issue() -> BulletinIssue:
 
 
 def _schedule(issue: BulletinIssue, actor: Any) -> None:
-    services.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=actor)
+    lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=actor)
 
 
 def _time_comes(issue: BulletinIssue) -> None:
@@ -139,7 +140,7 @@ def test_a_failed_schedule_is_cleared_by_sending(
     BulletinIssue.objects.get(pk=issue.pk).save_revision().publish()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.issue_send(issue=issue, actor=editor)
+        lifecycle.issue_send(issue=issue, actor=editor)
 
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SENT
@@ -208,8 +209,8 @@ def test_cancelling_twice_is_harmless(issue: BulletinIssue, editor: Any) -> None
 def test_a_schedule_cancelled_after_the_scheduler_looked_is_not_sent(issue: BulletinIssue, editor: Any) -> None:
     _schedule(issue, editor)
     _time_comes(issue)
-    services.issue_schedule_cancel(issue=issue, actor=editor)
-    assert services.issue_send_scheduled(issue_id=issue.pk) is None
+    lifecycle.issue_schedule_cancel(issue=issue, actor=editor)
+    assert lifecycle.issue_send_scheduled(issue_id=issue.pk) is None
     issue.refresh_from_db()
     assert issue.status == IssueStatus.DRAFT
     assert issue.schedule_failed_reason == ""  # cancelled is not failed
@@ -219,13 +220,13 @@ def test_a_schedule_cancelled_after_the_scheduler_looked_is_not_sent(issue: Bull
 def test_a_schedule_moved_later_after_the_scheduler_looked_waits(issue: BulletinIssue, editor: Any) -> None:
     _schedule(issue, editor)
     due_then = timezone.now()
-    assert services.issue_send_scheduled(issue_id=issue.pk, now=due_then) is None
+    assert lifecycle.issue_send_scheduled(issue_id=issue.pk, now=due_then) is None
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SCHEDULED
 
 
 def test_no_schedule_to_cancel_once_sending_has_started(issue: BulletinIssue, editor: Any) -> None:
-    services.issue_send(issue=issue, actor=editor)
+    lifecycle.issue_send(issue=issue, actor=editor)
     client = client_for(editor)
     response = _post(client, issue, "cancel_schedule")
     assert response.status_code == 302

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.bulletin import privacy, services
+from chorus.bulletin import privacy
 from chorus.bulletin.models import (
     Bounce,
     BounceKind,
@@ -30,13 +30,15 @@ from chorus.bulletin.models import (
     SubscriptionStatus,
 )
 from chorus.bulletin.selectors import subscription_for_confirm_token
+from chorus.bulletin.services import bounces, drafts, lifecycle, retention, subscriptions
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.bulletin.tokens import read_manage_token
 from chorus.core.digest import DigestItem
 from chorus.core.models import AuditEvent
+from chorus.core.sections import BULLETIN_DRAFT, Contribution, DraftSource
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
 from chorus.people.models import ConsentPurpose, ConsentRecord
-from chorus.people.services import person_find_by_email
+from chorus.people.selectors import person_find_by_email
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def areas() -> list[Any]:
 def subscribe(capture: Any, email: str, **kwargs: Any) -> None:
     """The subscribe form's request, then the outbox run its commit asks for."""
     with capture(execute=True):
-        services.subscription_request_queue(email=email, **kwargs)
+        subscriptions.subscription_request_queue(email=email, **kwargs)
 
 
 def test_subscribe_then_confirm_activates_and_records_exact_consent(
@@ -82,13 +84,13 @@ def test_subscribe_then_confirm_activates_and_records_exact_consent(
     token = _confirm_token_from(mail.outbox[0])
     assert subscription_for_confirm_token(token=token) == subscription
 
-    services.subscription_confirm(subscription=subscription)
+    subscriptions.subscription_confirm(subscription=subscription)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.ACTIVE
     assert subscription.confirmed_at is not None
     consent = ConsentRecord.objects.get(person=subscription.person, purpose=ConsentPurpose.BULLETIN)
-    assert consent.wording == services.CONSENT_WORDING
-    assert consent.wording_version == services.CONSENT_WORDING_VERSION
+    assert consent.wording == subscriptions.CONSENT_WORDING
+    assert consent.wording_version == subscriptions.CONSENT_WORDING_VERSION
     assert AuditEvent.objects.filter(action="bulletin.subscription.confirmed", object_id=str(subscription.pk)).exists()
     # Once confirmed, the link starts nothing again.
     assert subscription_for_confirm_token(token=token) is None
@@ -101,8 +103,8 @@ def test_an_old_confirmation_link_cannot_resubscribe_someone_who_unsubscribed(
     token = _confirm_token_from(mail.outbox[0])
     subscription = subscription_for_confirm_token(token=token)
     assert subscription is not None
-    services.subscription_confirm(subscription=subscription)
-    services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+    subscriptions.subscription_confirm(subscription=subscription)
+    subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
     assert subscription_for_confirm_token(token=token) is None
     response = Client().post(reverse("bulletin:confirm", args=[token]))
     assert response.status_code == 404
@@ -152,7 +154,7 @@ def test_the_subscribe_request_does_the_same_work_whoever_the_address_belongs_to
     statements = []
     for address in ("known@example.org", "unknown@example.org"):
         with CaptureQueriesContext(connection) as queries:
-            services.subscription_request_queue(email=address, topic_ids=[areas[0].pk])
+            subscriptions.subscription_request_queue(email=address, topic_ids=[areas[0].pk])
         # The statements' shape: values (encrypted differently each time) left out.
         statements.append([re.sub(r"'[^']*'|\d+", "?", query["sql"]) for query in queries.captured_queries])
     assert statements[0] == statements[1]
@@ -161,9 +163,9 @@ def test_the_subscribe_request_does_the_same_work_whoever_the_address_belongs_to
 
 def test_unsubscribe_withdraws_consent_and_is_safe_to_repeat() -> None:
     subscription = make_subscriber("kim@example.org")
-    services.subscription_confirm(subscription=Subscription.objects.get(pk=subscription.pk))
-    services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
-    services.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+    subscriptions.subscription_confirm(subscription=Subscription.objects.get(pk=subscription.pk))
+    subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
+    subscriptions.subscription_unsubscribe(subscription=subscription, via="one-click unsubscribe")
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.UNSUBSCRIBED
     assert AuditEvent.objects.filter(action="bulletin.subscription.unsubscribed").count() == 1
@@ -171,8 +173,8 @@ def test_unsubscribe_withdraws_consent_and_is_safe_to_repeat() -> None:
 
 def test_confirmed_then_unsubscribed_consent_is_withdrawn() -> None:
     subscription = make_subscriber("lee@example.org", status=SubscriptionStatus.PENDING)
-    services.subscription_confirm(subscription=subscription)
-    services.subscription_unsubscribe(subscription=subscription, via="bulletin preferences page")
+    subscriptions.subscription_confirm(subscription=subscription)
+    subscriptions.subscription_unsubscribe(subscription=subscription, via="bulletin preferences page")
     consent = ConsentRecord.objects.get(person=subscription.person, purpose=ConsentPurpose.BULLETIN)
     assert consent.withdrawn_at is not None
     assert consent.withdrawn_via == "bulletin preferences page"
@@ -180,11 +182,11 @@ def test_confirmed_then_unsubscribed_consent_is_withdrawn() -> None:
 
 def test_preferences_change_topics_and_pause(areas: list[Any]) -> None:
     subscription = make_subscriber("ali@example.org")
-    services.subscription_update(subscription=subscription, topic_ids=[areas[1].pk], paused=True)
+    subscriptions.subscription_update(subscription=subscription, topic_ids=[areas[1].pk], paused=True)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.PAUSED
     assert list(subscription.topics.all()) == [areas[1]]
-    services.subscription_update(subscription=subscription, topic_ids=[], paused=False)
+    subscriptions.subscription_update(subscription=subscription, topic_ids=[], paused=False)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.ACTIVE
     assert subscription.topics.count() == 0
@@ -192,17 +194,17 @@ def test_preferences_change_topics_and_pause(areas: list[Any]) -> None:
 
 def test_repeated_hard_bounces_suspend_and_the_subscriber_can_reactivate() -> None:
     subscription = make_subscriber("gone@example.org")
-    assert services.bounce_record(email="gone@example.org", kind=BounceKind.HARD, diagnostic="550 no such user")
+    assert bounces.bounce_record(email="gone@example.org", kind=BounceKind.HARD, diagnostic="550 no such user")
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.ACTIVE
-    services.bounce_record(email="GONE@example.org", kind=BounceKind.HARD)
+    bounces.bounce_record(email="GONE@example.org", kind=BounceKind.HARD)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.SUSPENDED
     assert subscription.hard_bounces == 2
     assert Bounce.objects.filter(subscription=subscription, kind=BounceKind.HARD).count() == 2
     assert AuditEvent.objects.filter(action="bulletin.subscription.suspended").exists()
 
-    services.subscription_resubscribe(subscription=subscription)
+    subscriptions.subscription_resubscribe(subscription=subscription)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.ACTIVE
     assert subscription.hard_bounces == 0
@@ -212,23 +214,23 @@ def test_repeated_hard_bounces_suspend_and_the_subscriber_can_reactivate() -> No
 def test_soft_bounces_suspend_only_after_several() -> None:
     subscription = make_subscriber("full@example.org")
     for _ in range(4):
-        services.bounce_record(email="full@example.org", kind=BounceKind.SOFT)
+        bounces.bounce_record(email="full@example.org", kind=BounceKind.SOFT)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.ACTIVE
-    services.bounce_record(email="full@example.org", kind=BounceKind.SOFT)
+    bounces.bounce_record(email="full@example.org", kind=BounceKind.SOFT)
     subscription.refresh_from_db()
     assert subscription.status == SubscriptionStatus.SUSPENDED
 
 
 def test_bounce_for_unknown_address_is_ignored() -> None:
-    assert services.bounce_record(email="stranger@example.org", kind=BounceKind.HARD) is None
+    assert bounces.bounce_record(email="stranger@example.org", kind=BounceKind.HARD) is None
 
 
 def test_unconfirmed_requests_are_removed_after_two_weeks() -> None:
     old = make_subscriber("old@example.org", status=SubscriptionStatus.PENDING)
     Subscription.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
     make_subscriber("new@example.org", status=SubscriptionStatus.PENDING)
-    assert services.subscriptions_remove_unconfirmed() == 1
+    assert retention.subscriptions_remove_unconfirmed() == 1
     assert Subscription.objects.count() == 1
 
 
@@ -252,16 +254,19 @@ def broken_source(*, since: datetime, until: datetime) -> list[DigestItem]:
     raise RuntimeError("source is down")
 
 
-@override_settings(
-    BULLETIN_DRAFT_SOURCES=[
-        "chorus.bulletin.tests.test_services.fake_source",
-        "chorus.not_an_app.selectors.bulletin_items",
-        "chorus.bulletin.tests.test_services.broken_source",
-    ]
-)
+def draft_contribution(source: DraftSource, *, name: str, order: int) -> Contribution[DraftSource]:
+    return Contribution(name=name, label=name, order=order, source=source)
+
+
 def test_weekly_draft_assembles_itself_grouped_by_priority_area_once_a_week(areas: list[Any]) -> None:
     make_index(home=areas[0].get_parent().get_parent().specific)
-    issue = services.issue_draft_assemble()
+    # A broken source does not stop the draft: editors see what came through.
+    sources = [
+        draft_contribution(broken_source, name="tests.broken", order=20),
+        draft_contribution(fake_source, name="tests.fake", order=10),
+    ]
+    with BULLETIN_DRAFT.replaced(sources):
+        issue = drafts.issue_draft_assemble()
     assert issue is not None
     assert issue.status == IssueStatus.DRAFT
     assert not issue.live
@@ -270,7 +275,17 @@ def test_weekly_draft_assembles_itself_grouped_by_priority_area_once_a_week(area
     assert [item["title"] for item in issue.sections[0].value["items"]] == ["A briefing"]
     assert list(issue.topics.all()) == [areas[0]]
     assert issue.get_latest_revision() is not None
-    assert services.issue_draft_assemble() is None  # not twice in one week
+    with BULLETIN_DRAFT.replaced(sources):
+        assert drafts.issue_draft_assemble() is None  # not twice in one week
+
+
+def test_the_draft_gathers_what_each_app_registered_in_order() -> None:
+    """News, campaigns and the tracker each register their items in ready(), not in settings."""
+    assert [contribution.name for contribution in BULLETIN_DRAFT.contributions()] == [
+        "news.new_articles",
+        "campaigns.open_actions",
+        "tracker.closing_soon",
+    ]
 
 
 # --- sending -----------------------------------------------------------------------
@@ -293,7 +308,7 @@ def test_sending_freezes_topic_filtered_recipients_and_sends_multipart_personali
     make_subscriber("pending@example.org", status=SubscriptionStatus.PENDING)
 
     with django_capture_on_commit_callbacks(execute=True):
-        count = services.issue_send(issue=issue)
+        count = lifecycle.issue_send(issue=issue)
     assert count == 2
     assert set(Delivery.objects.values_list("subscription_id", flat=True)) == {everything.pk, rights.pk}
     issue.refresh_from_db()
@@ -331,8 +346,8 @@ def test_sending_freezes_topic_filtered_recipients_and_sends_multipart_personali
 
 def test_an_unpublished_issue_cannot_be_sent(index: Any) -> None:
     issue = make_issue(index, publish=False)
-    with pytest.raises(services.IssueStateError):
-        services.issue_send(issue=issue)
+    with pytest.raises(lifecycle.IssueStateError):
+        lifecycle.issue_send(issue=issue)
 
 
 def test_a_subscriber_who_leaves_after_the_freeze_is_skipped(index: Any) -> None:
@@ -341,9 +356,9 @@ def test_a_subscriber_who_leaves_after_the_freeze_is_skipped(index: Any) -> None
     issue = make_issue(index)
     leaver = make_subscriber("leaver@example.org")
     make_subscriber("stayer@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
-    services.subscription_unsubscribe(subscription=leaver, via="test")
+    subscriptions.subscription_unsubscribe(subscription=leaver, via="test")
     run_worker(issue_id=issue.pk, options=SendOptions(messages_per_second=0))
     assert [m.to for m in mail.outbox] == [["stayer@example.org"]]
     assert Delivery.objects.get(subscription=leaver).status == DeliveryStatus.SKIPPED
@@ -353,8 +368,8 @@ def test_freezing_twice_adds_nobody_twice(index: Any) -> None:
     issue = make_issue(index)
     for n in range(7):
         make_subscriber(f"s{n}@example.org")
-    assert services.deliveries_freeze(issue=issue, chunk_size=3) == 7
-    services.deliveries_freeze(issue=issue, chunk_size=3)
+    assert lifecycle.deliveries_freeze(issue=issue, chunk_size=3) == 7
+    lifecycle.deliveries_freeze(issue=issue, chunk_size=3)
     assert Delivery.objects.filter(issue=issue).count() == 7
 
 
@@ -364,7 +379,7 @@ def test_claims_are_disjoint_and_limited_by_concurrency(index: Any) -> None:
     issue = make_issue(index)
     for n in range(10):
         make_subscriber(f"c{n}@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
     options = SendOptions(batch_size=4, concurrency=2)
     first = claim_batch(issue_id=issue.pk, worker="w1", options=options)
@@ -383,7 +398,7 @@ def test_only_the_worker_holding_the_claim_can_mark_a_delivery_sent(index: Any) 
     issue = make_issue(index)
     for n in range(3):
         make_subscriber(f"m{n}@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
     first, second, third = claim_batch(issue_id=issue.pk, worker="w", options=SendOptions())
     Delivery.objects.filter(pk=first).update(error="an old error")
@@ -413,7 +428,7 @@ def test_stale_batch_marks_only_the_message_in_flight_in_doubt(index: Any) -> No
     issue = make_issue(index)
     for n in range(5):
         make_subscriber(f"r{n}@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     rows = list(Delivery.objects.order_by("pk"))
     long_ago = timezone.now() - timedelta(hours=1)
     Delivery.objects.filter(pk=rows[0].pk).update(status=DeliveryStatus.SENT, claimed_by="dead", claimed_at=long_ago)
@@ -440,7 +455,7 @@ def test_refusals_fail_and_too_many_pause_the_send(index: Any, django_capture_on
         make_subscriber(f"refuse{n}@example.org")
     make_subscriber("ok@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        services.issue_send(issue=issue)
+        lifecycle.issue_send(issue=issue)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PAUSED
     assert issue.paused_reason.startswith("Paused automatically")
@@ -451,7 +466,7 @@ def test_refusals_fail_and_too_many_pause_the_send(index: Any, django_capture_on
         override_settings(MAILERS={"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        services.issue_resume(issue=issue, actor=None)
+        lifecycle.issue_resume(issue=issue, actor=None)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SENT
     assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 7
@@ -467,7 +482,7 @@ def test_a_lost_connection_puts_that_message_in_doubt_and_releases_the_rest(inde
     make_subscriber("a@example.org")
     make_subscriber("drop@example.org")
     make_subscriber("c@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
     options = SendOptions(messages_per_second=0)
     ids = claim_batch(issue_id=issue.pk, worker="w", options=options)
@@ -483,19 +498,21 @@ def test_pause_stops_new_batches_and_reconcile_resolves_doubt(
 ) -> None:
     issue = make_issue(index)
     subs = [make_subscriber(f"p{n}@example.org") for n in range(3)]
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
-    services.issue_pause(issue=issue, actor=administrator)
+    lifecycle.issue_pause(issue=issue, actor=administrator)
     issue.refresh_from_db()
     assert issue.status == IssueStatus.PAUSED
-    with pytest.raises(services.IssueStateError):
-        services.issue_pause(issue=issue)
+    with pytest.raises(lifecycle.IssueStateError):
+        lifecycle.issue_pause(issue=issue)
 
     doubtful = Delivery.objects.filter(subscription__in=subs[:2])
     doubtful.update(status=DeliveryStatus.IN_DOUBT)
     ids = list(doubtful.values_list("pk", flat=True))
-    assert services.deliveries_reconcile(issue=issue, delivery_ids=ids[:1], outcome="sent", actor=administrator) == 1
-    assert services.deliveries_reconcile(issue=issue, delivery_ids=ids[1:], outcome="resend", actor=administrator) == 1
+    assert lifecycle.deliveries_reconcile(issue=issue, delivery_ids=ids[:1], outcome="sent", actor=administrator) == 1
+    assert (
+        lifecycle.deliveries_reconcile(issue=issue, delivery_ids=ids[1:], outcome="resend", actor=administrator) == 1
+    )
     assert Delivery.objects.get(pk=ids[0]).status == DeliveryStatus.SENT
     assert Delivery.objects.get(pk=ids[1]).status == DeliveryStatus.QUEUED
     assert AuditEvent.objects.filter(action="bulletin.delivery.reconciled").count() == 2
@@ -506,7 +523,7 @@ def test_schedule_then_the_scheduler_starts_it(index: Any, editor: Any) -> None:
 
     issue = make_issue(index)
     make_subscriber("sched@example.org")
-    services.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
+    lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
     tasks.start_scheduled_issues.call()
     issue.refresh_from_db()
     assert issue.status == IssueStatus.SCHEDULED
@@ -530,7 +547,7 @@ def test_publishing_an_old_revision_does_not_rewind_the_send_state(index: Any) -
 
 def test_privacy_lists_and_erases_the_subscription(index: Any) -> None:
     subscription = make_subscriber("me@example.org", name="Me")
-    services.bounce_record(email="me@example.org", kind=BounceKind.SOFT)
+    bounces.bounce_record(email="me@example.org", kind=BounceKind.SOFT)
     person = person_find_by_email(email="me@example.org")
     assert person is not None
     groups = privacy.data_held(person)
@@ -561,11 +578,11 @@ def test_a_batch_claimed_before_a_pause_goes_back_to_the_queue(index: Any) -> No
     issue = make_issue(index)
     for n in range(3):
         make_subscriber(f"q{n}@example.org")
-    services.deliveries_freeze(issue=issue)
+    lifecycle.deliveries_freeze(issue=issue)
     mark_sending(issue)
     options = SendOptions(messages_per_second=0)
     ids = claim_batch(issue_id=issue.pk, worker="w", options=options)
-    services.issue_pause(issue=issue)
+    lifecycle.issue_pause(issue=issue)
     result = send_batch(
         issue=issue, delivery_ids=ids, worker="w", rendered=render_issue(issue), options=options, pacer=Pacer(0)
     )

@@ -7,7 +7,7 @@ import contextlib
 from django.db import transaction
 from django.utils import timezone
 
-from chorus.bulletin.services import subscription_start_proven
+from chorus.bulletin.services.subscriptions import subscription_start_proven
 from chorus.campaigns import consents
 from chorus.campaigns.models import DisplayChoice, Signature, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import ConfirmOutcome, confirm_state, consent_scope, signature_for_token

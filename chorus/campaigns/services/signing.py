@@ -32,6 +32,7 @@ from chorus.campaigns.models import (
     SignatureKind,
     SignatureStatus,
     domain_hash,
+    email_domain,
 )
 from chorus.campaigns.selectors import block_lists
 from chorus.core.crypto import email_index
@@ -70,10 +71,6 @@ class SubmitOutcome(enum.StrEnum):
     RATE_LIMITED = "rate_limited"
     BOT = "bot"
     CLOSED = "closed"
-
-
-def email_domain(email: str) -> str:
-    return email.strip().rpartition("@")[2].lower().rstrip(".")
 
 
 def _signing_limits() -> list[Limit]:

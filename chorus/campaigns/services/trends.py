@@ -9,9 +9,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from chorus.campaigns.models import ActionPage, Signature, domain_hash
-from chorus.campaigns.selectors import unusual_trends
-from chorus.campaigns.services.signing import email_domain
+from chorus.campaigns.models import ActionPage
+from chorus.campaigns.selectors import trend_domain, unusual_trends
 from chorus.core.audit import log_action
 from chorus.core.outbox import email_staff
 
@@ -44,7 +43,7 @@ def trends_check() -> int:
     for trend in trends:
         # Campaigners can act on a domain they can read: the block list and the bulk
         # invalidation take the domain itself, and a hash alone says nothing.
-        domain = _domain_behind(trend.key_hash) if trend.kind == "email domain" else ""
+        domain = trend_domain(email_domain_hash=trend.key_hash) if trend.kind == "email domain" else ""
         criteria = {"email_domain": domain} if domain else {"ip_hash": trend.key_hash}
         path = reverse("campaigns_admin_invalidate", kwargs={"pk": trend.action_id})
         url = f"{settings.SITE_URL}{path}?{urlencode(criteria)}"
@@ -63,16 +62,3 @@ def trends_check() -> int:
         screen="task: campaigns.trend_check",
     )
     return len(trends)
-
-
-def _domain_behind(email_domain_hash: str) -> str:
-    """The domain a hash stands for, read from one signer's address (decrypted only here)."""
-    signature = (
-        Signature.objects.filter(email_domain_hash=email_domain_hash, person__isnull=False)
-        .select_related("person")
-        .first()
-    )
-    if signature is None or signature.person is None:
-        return ""
-    domain = email_domain(signature.person.email)
-    return domain if domain_hash(domain) == email_domain_hash else ""

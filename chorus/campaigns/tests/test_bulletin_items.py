@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from chorus.bulletin.services import draft_items
+from chorus.bulletin.selectors import draft_items
 from chorus.campaigns.selectors import bulletin_items
 from chorus.campaigns.tests.factories import letter, petition
 from chorus.campaigns.workflow import ActionState

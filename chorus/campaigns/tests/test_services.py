@@ -62,7 +62,8 @@ from chorus.core.outbox import RUN_QUEUED_FLAG, outbox_send
 from chorus.core.tests.mime import mime_bodies, parse_mime
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
-from chorus.people.services import consent_withdraw, person_find_by_email, person_get_or_create
+from chorus.people.selectors import person_find_by_email
+from chorus.people.services import consent_withdraw, person_get_or_create
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -33,7 +33,8 @@ from chorus.core.models import AuditEvent, OutboxMessage, OutboxStatus
 from chorus.core.outbox import LEASE, MAX_ATTEMPTS, outbox_send
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
-from chorus.people.services import consent_give, consent_is_active, consent_withdraw, person_get_or_create
+from chorus.people.selectors import consent_is_active
+from chorus.people.services import consent_give, consent_withdraw, person_get_or_create
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db

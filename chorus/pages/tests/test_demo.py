@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from wagtail.models import Page, Revision, Site
 
+from chorus.core.sections import DEMO_CONTENT, Contribution, DemoContent
 from chorus.news import demo as news_demo
 from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
 from chorus.pages import demo as pages_demo
@@ -77,3 +80,22 @@ def test_demo_pages_render(client) -> None:  # type: ignore[no-untyped-def]
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         assert not response.cookies, page.url
+
+
+def test_load_demo_runs_each_registered_demo_in_order() -> None:
+    """The command names no app: it runs what each app registered (chorus.core.sections.DEMO_CONTENT)."""
+    ran: list[str] = []
+
+    def loader(name: str, summary: str, order: int) -> Contribution[DemoContent]:
+        def load() -> str:
+            ran.append(name)
+            return summary
+
+        return Contribution(name=name, label=name, order=order, source=load)
+
+    first, second = loader("first", "3 pages", order=1), loader("second", "", order=5)
+    output = io.StringIO()
+    with DEMO_CONTENT.replaced([second, first]):
+        call_command("load_demo", stdout=output)
+    assert ran == ["first", "second"]
+    assert output.getvalue().splitlines() == ["first: 3 pages", "second: ok"]

@@ -11,13 +11,12 @@ from chorus.core.crypto import email_index
 from chorus.core.models import AuditEvent
 from chorus.core.tests.sealing import sealed_and_verified
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
+from chorus.people.selectors import consent_is_active, person_find_by_email
 from chorus.people.services import (
     NewPersonDetails,
-    consent_is_active,
     consent_withdraw,
     consent_withdraw_one,
     person_erase,
-    person_find_by_email,
     person_get_or_create,
     persons_get_or_create,
 )

@@ -13,9 +13,10 @@ from chorus.accounts.models import User
 from chorus.core.audit import log_action
 from chorus.support import workflow
 from chorus.support.models import Message, MessageAuthor, MessageKind, StaffNoticeReason, SupportRequest
+from chorus.support.selectors import reply_recipients
 from chorus.support.services.access import SupportError, staff_roles
 from chorus.support.services.member_messages import staff_message_add
-from chorus.support.services.notices import reply_recipients, staff_notices_add
+from chorus.support.services.notices import staff_notices_add
 from chorus.support.services.transitions import support_request_transition
 from chorus.support.workflow import Status
 

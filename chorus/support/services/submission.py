@@ -23,7 +23,8 @@ from chorus.support.models import (
     StaffNoticeReason,
     SupportRequest,
 )
-from chorus.support.services.notices import staff_notices_add, triage_staff
+from chorus.support.selectors import triage_staff
+from chorus.support.services.notices import staff_notices_add
 from chorus.support.services.transitions import local_date
 
 

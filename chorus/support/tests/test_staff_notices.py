@@ -26,8 +26,9 @@ from chorus.core.outbox import LEASE, RUN_QUEUED_FLAG, outbox_send, retry_delay
 from chorus.core.periodic import periodic_jobs
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.support.models import STAFF_NOTICE_EMAIL, RequestKind, StaffNoticeReason, SupportRequest
+from chorus.support.selectors import reply_recipients, triage_staff
 from chorus.support.services.conversation import support_member_reply
-from chorus.support.services.notices import reply_recipients, staff_notices_add, triage_staff
+from chorus.support.services.notices import staff_notices_add
 from chorus.support.services.retention import support_requests_anonymise_closed
 from chorus.support.services.triage import support_request_assign
 from chorus.support.tests.factories import make_request

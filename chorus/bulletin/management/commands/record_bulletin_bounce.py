@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chorus.bulletin.models import BounceKind
-from chorus.bulletin.services import bounce_record
+from chorus.bulletin.services.bounces import bounce_record
 
 
 class Command(BaseCommand):
