@@ -1,5 +1,5 @@
 """Shared records: the tamper-evident staff audit log, its seals and checks, the periodic-job
-schedule and the outbox."""
+schedule, the outbox and forms' one-time keys."""
 
 from __future__ import annotations
 
