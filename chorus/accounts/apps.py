@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     default = True  # this module holds two app configs; this one is chorus.accounts'
 
     def ready(self) -> None:
-        from chorus.accounts import receivers  # noqa: F401  (connects the signal receivers)
+        from chorus.accounts import emails, receivers  # noqa: F401  (the outbox composer; the signal receivers)
 
 
 class StaffUsersAppConfig(WagtailUsersAppConfig):

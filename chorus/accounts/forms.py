@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth.models import Group
+from wagtail.admin.forms.auth import PasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from chorus.accounts.roles import ROLES_BY_NAME
+from chorus.core.idempotency import SubmissionKeyFormMixin
 
 
 class TokenForm(forms.Form):
@@ -98,7 +101,7 @@ class StaffUserEditForm(_StaffAccountForm, UserEditForm):  # type: ignore[misc]
         self._fit_for(for_user)
 
 
-class TwoFactorResetForm(forms.Form):
+class TwoFactorResetForm(SubmissionKeyFormMixin):
     checked = forms.BooleanField(
         error_messages={"required": "Tick the box once you have checked that they asked for this."},
     )
@@ -109,3 +112,16 @@ class TwoFactorResetForm(forms.Form):
         self.fields[
             "checked"
         ].help_text = "In person, or by calling them on a number you already have: not by replying to an email."
+
+
+class StaffPasswordResetForm(SubmissionKeyFormMixin, PasswordResetForm):  # type: ignore[misc]
+    """Wagtail's password-reset form with a one-time key: a double click sends one email.
+
+    Its own ``save`` (which sends mail directly) is never called: the view queues the
+    email in the outbox instead (chorus.accounts.views.StaffPasswordResetView).
+    """
+
+    @property
+    def extra_fields(self) -> Iterator[tuple[str, Any]]:
+        # Wagtail's template shows each extra field with a label; the key is rendered bare instead.
+        yield from ((name, field) for name, field in super().extra_fields if name != "submission_key")

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django_otp import devices_for_user
 from wagtail.models import GroupPagePermission, Page
 
-from chorus.accounts.models import User
+from chorus.accounts.models import PASSWORD_RESET_EMAIL, User
 from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.roles import EDITOR, ROLES, page_permissions_for, permissions_for
 from chorus.core.audit import log_action
-from chorus.core.outbox import email_staff
+from chorus.core.outbox import email_staff, outbox_add
 
 # Editors may do everything to pages; publishing is theirs too (a small team).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page"]
@@ -96,3 +96,15 @@ def two_factor_reset(*, user: User, actor: User | None, screen: str) -> int:
         context = {"name": user.get_full_name() or user.get_username(), "by": by, "sign_in_path": "/admin/"}
         email_staff(user_id=user.pk, template="accounts/email/two_factor_reset", context=context)
     return len(devices)
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Queue a password-reset email to the staff accounts with this address, if there are any.
+
+    The request does the same work whoever the address belongs to: one outbox row holding
+    the address (encrypted). The outbox's run finds the accounts and makes each a fresh
+    link as the email goes (chorus.accounts.emails), so no reset token is ever stored and
+    the answer takes as long for an unknown address as for a known one.
+    """
+    outbox_add(kind=PASSWORD_RESET_EMAIL, address=email)

@@ -25,13 +25,21 @@ from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import CompleteCredentialAuthenticationView, CompleteCredentialRegistrationView
 from wagtail.admin.views.account import PasswordResetView
 
-from chorus.accounts.forms import AuditFilterForm, TokenForm, TwoFactorResetForm, VerifyTokenForm
+from chorus.accounts.forms import (
+    AuditFilterForm,
+    StaffPasswordResetForm,
+    TokenForm,
+    TwoFactorResetForm,
+    VerifyTokenForm,
+)
 from chorus.accounts.lockout import password_reset_allowed
 from chorus.accounts.models import User
 from chorus.accounts.permissions import two_factor_reset_refusal
 from chorus.accounts.selectors import audit_events_filtered, audit_seal_status
+from chorus.accounts.services import password_reset_request
 from chorus.accounts.services import two_factor_reset as two_factor_reset_service
 from chorus.core.audit import log_action
+from chorus.core.idempotency import submission_once
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -154,6 +162,10 @@ class PasskeyVerifyCompleteView(CompleteCredentialAuthenticationView):  # type: 
         return str(self.get_redirect_url() or reverse("wagtailadmin_home"))
 
 
+class _NothingToReset(Exception):
+    """The member of staff has no second factor (any more): nothing was done."""
+
+
 @never_cache
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset another member of staff's second factor (lost phone), after a confirmation step."""
@@ -172,13 +184,30 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     if context["refusal"]:
         return render(request, "accounts/two_factor_reset.html", context, status=403)
     form = TwoFactorResetForm(request.POST if request.method == "POST" else None, name=name)
-    if request.method == "POST" and context["devices"] and form.is_valid():
-        two_factor_reset_service(user=target, actor=request.user, screen=request.path[:200])  # type: ignore[arg-type]
-        told = " We have emailed them to say so." if target.email else " They have no email address, so tell them."
-        messages.success(
-            request, f"Two-factor sign-in reset for {name}. They will set it up again when they next sign in.{told}"
-        )
-        return HttpResponseRedirect(context["back_url"])
+    if request.method == "POST" and form.is_valid():
+
+        def reset() -> str:
+            if not any(devices_for_user(target, confirmed=None)):
+                raise _NothingToReset  # reset meanwhile, from another page
+            two_factor_reset_service(user=target, actor=request.user, screen=request.path[:200])  # type: ignore[arg-type]
+            return str(context["back_url"])
+
+        try:
+            # A double click resets once and emails them once; the second click is answered
+            # as the first was, not with "nothing to reset".
+            done = submission_once(
+                key=form.cleaned_data["submission_key"],
+                scope=f"accounts.two_factor_reset:{target.pk}:{request.user.pk}",
+                answers=request.POST,
+                action=reset,
+            )
+        except _NothingToReset:
+            context["devices"] = []
+        else:
+            told = " We have emailed them to say so." if target.email else " They have no email address, so tell them."
+            again = "They will set it up again when they next sign in."
+            messages.success(request, f"Two-factor sign-in reset for {name}. {again}{told}")
+            return HttpResponseRedirect(done.result)
     context["form"] = form
     return render(request, "accounts/two_factor_reset.html", context)
 
@@ -209,13 +238,34 @@ class StaffPasswordResetView(PasswordResetView):  # type: ignore[misc]
     address typed, so it cannot be used to flood a member of staff (or anyone) with mail.
 
     Over a limit, the form says so and sends nothing, whether or not the address has an
-    account: the limits count every request alike (chorus.accounts.lockout).
+    account: the limits count every request alike (chorus.accounts.lockout). The email
+    goes through the outbox, built as it is sent (chorus.accounts.emails), and a double
+    click sends one.
     """
 
     template_name = "accounts/password_reset_form.html"
 
+    def get_form_class(self) -> type[StaffPasswordResetForm]:
+        return StaffPasswordResetForm
+
     def form_valid(self, form: Any) -> HttpResponse:
-        if not password_reset_allowed(request=self.request, email=form.cleaned_data["email"]):
+        email = form.cleaned_data["email"]
+
+        def request_reset() -> str:
+            # Counted only for a post that is not a repeat: a double click is one request.
+            if not password_reset_allowed(request=self.request, email=email):
+                raise _OverLimit
+            password_reset_request(email=email)
+            return str(self.get_success_url())
+
+        try:
+            done = submission_once(
+                key=form.cleaned_data["submission_key"],
+                scope="accounts.password_reset",
+                answers=self.request.POST,
+                action=request_reset,
+            )
+        except _OverLimit:
             form.add_error(
                 "email",
                 "There have been too many requests to reset a password from here, or for this email address. "
@@ -224,5 +274,8 @@ class StaffPasswordResetView(PasswordResetView):  # type: ignore[misc]
             response: HttpResponse = self.form_invalid(form)
             response.status_code = 429
             return response
-        valid: HttpResponse = super().form_valid(form)
-        return valid
+        return HttpResponseRedirect(done.result)
+
+
+class _OverLimit(Exception):
+    """Too many password resets asked for from here or for this address: nothing is sent."""

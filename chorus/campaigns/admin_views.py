@@ -46,7 +46,7 @@ from chorus.campaigns.delivery_packs import (
 )
 from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
-from chorus.campaigns.models import ActionPage, DeliveryPack, Invalidation, PetitionPage, Signature
+from chorus.campaigns.models import ActionPage, CampaignUpdate, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
     action_count,
     actions_for_staff,
@@ -66,6 +66,7 @@ from chorus.campaigns.services.moderation import invalidation_reverse, organisat
 from chorus.campaigns.services.updates import campaign_update_send
 from chorus.campaigns.workflow import ActionState, transitions_from
 from chorus.core.audit import log_action
+from chorus.core.idempotency import submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_safe
 
@@ -365,19 +366,41 @@ def send_update(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             subject, body = form.cleaned_data["subject"], form.cleaned_data["body"]
             if request.POST.get("step") == "send":
-                update = campaign_update_send(
-                    action=action, subject=subject, body=body, actor=request.user, request=request
-                )
-                messages.success(
-                    request,
-                    f"Your update is being sent to {update.recipients} signer{'s' if update.recipients != 1 else ''}.",
-                )
-                return redirect("campaigns_admin_dashboard", pk=action.pk)
+                return _send_update_once(request, action, form)
             preview = campaign_update_email(action=action, subject=subject, body=body, stop_url=STOP_LINK_SHOWN)
         else:
             status = 400
     context = {"action": action, "form": form, "preview": preview, "recipients": recipients}
     return render(request, "campaigns/admin/send_update.html", context, status=status)
+
+
+def _send_update_once(request: HttpRequest, action: ActionPage, form: CampaignUpdateForm) -> HttpResponse:
+    """Send the checked update; a double click, or Send pressed again on the same page, sends it once."""
+    stored: list[CampaignUpdate] = []
+
+    def send() -> str:
+        update = campaign_update_send(
+            action=action,
+            subject=form.cleaned_data["subject"],
+            body=form.cleaned_data["body"],
+            actor=request.user,
+            request=request,
+        )
+        stored.append(update)
+        return reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
+
+    sent = submission_once(
+        key=form.cleaned_data["submission_key"],
+        scope=f"campaigns.update:{action.pk}:{request.user.pk}",
+        answers=request.POST,
+        action=send,
+    )
+    if sent.repeated:
+        messages.info(request, "This update was already sent. It has not been sent again.")
+    else:
+        count = stored[0].recipients
+        messages.success(request, f"Your update is being sent to {count} signer{'s' if count != 1 else ''}.")
+    return redirect(sent.result)
 
 
 @campaign_staff_required(UPDATES_PERMISSION)

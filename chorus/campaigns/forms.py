@@ -15,6 +15,7 @@ from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKi
 from chorus.campaigns.selectors import InvalidationCriteria
 from chorus.campaigns.services.signing import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
+from chorus.core.idempotency import SubmissionKeyFormMixin
 
 # Control, format, surrogate, private-use and unassigned characters have no place in a
 # name; the zero-width joiners do (Persian, Indic scripts), so they stay.
@@ -249,7 +250,8 @@ class InvalidationForm(forms.Form):
 MESSAGE_ALLOWED_CONTROLS = frozenset({"\n", "\r", "\t"})
 
 
-class CampaignUpdateForm(forms.Form):
+class CampaignUpdateForm(SubmissionKeyFormMixin):
+    # The key travels from writing through the preview to sending: a double-clicked Send sends once.
     subject = forms.CharField(
         label="Subject",
         max_length=150,

@@ -1,5 +1,5 @@
 """Shared records: the tamper-evident staff audit log, its seals and checks, the periodic-job
-schedule and the outbox."""
+schedule, the outbox and forms' one-time keys."""
 
 from __future__ import annotations
 
@@ -153,3 +153,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+
+class SubmissionKey(models.Model):
+    """A form's one-time key, once a post carrying it has been acted on (chorus.core.idempotency).
+
+    The unique ``key`` decides which of two posts with the same key acts: the other waits
+    for it and answers with its stored ``result`` (where to send the person next). The
+    column holds a digest of the form's key, its scope and what was posted, never the
+    key itself. Results may be private links, so they are encrypted. Rows are deleted a
+    day after they were made.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=100, help_text="Which form and record the key was used on.")
+    created_at = models.DateTimeField(db_index=True)
+    result = EncryptedTextField(blank=True, help_text="The first post's answer: the address it sent the person to.")
+
+    class Meta:
+        verbose_name = "form submission key"
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,6 +8,7 @@ from django.tasks import task
 
 from chorus.core.audit_seals import audit_log_check_scheduled, audit_log_seal
 from chorus.core.housekeeping import task_results_prune
+from chorus.core.idempotency import submission_keys_prune
 from chorus.core.leases import task_runs_requeue_lost
 from chorus.core.outbox import outbox_prune, outbox_send
 from chorus.core.periodic import periodic
@@ -51,3 +52,10 @@ def send_outbox() -> int:
 def prune_outbox() -> int:
     """Delete settled outbox rows past their retention period."""
     return outbox_prune()
+
+
+@periodic(every=timedelta(hours=1), name="core.prune_submission_keys")
+@task
+def prune_submission_keys() -> int:
+    """Delete forms' one-time keys past their retention period (a day)."""
+    return submission_keys_prune()

@@ -7,12 +7,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from chorus.core.idempotency import SubmissionKeyFormMixin, submission_once
 from chorus.people import services
 
 
-class StaffPrivacyRequestForm(forms.Form):
+class StaffPrivacyRequestForm(SubmissionKeyFormMixin):
+    # A double click sends the person one link, not two.
     email = forms.EmailField(
         label="Their email address",
         max_length=254,
@@ -45,10 +48,21 @@ def privacy_request(request: HttpRequest) -> HttpResponse:
     minutes = settings.CHORUS_PRIVACY_LINK_MINUTES
     form = StaffPrivacyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.privacy_link_request(email=form.cleaned_data["email"], requested_by=request.user, request=request)
+
+        def send() -> str:
+            services.privacy_link_request(email=form.cleaned_data["email"], requested_by=request.user, request=request)
+            return reverse("people_privacy_request")
+
+        sent = submission_once(
+            key=form.cleaned_data["submission_key"],
+            scope=f"people.privacy_link:{request.user.pk}",
+            answers=request.POST,
+            action=send,
+        )
+        # The same words for a repeat: the first press did what they say.
         messages.success(request, sent_message(minutes))
         # A fresh page: the address is not left on screen, and reloading does not send again.
-        return redirect("people_privacy_request")
+        return redirect(sent.result)
     return render(
         request,
         "people/admin/privacy_request.html",

@@ -7,6 +7,7 @@ make Wagtail redirect to the dashboard instead).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -16,9 +17,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import User
+from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import parse_id, posted_ids
 from chorus.support import selectors, workflow
 from chorus.support.forms import (
@@ -88,6 +91,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "query_string": query.urlencode(),
             "staff": staff_users(),
             "transitions": [t for t in workflow.TRANSITIONS.values() if t.roles & workflow.STAFF],
+            "key_form": SubmissionKeyForm(),
         },
     )
 
@@ -110,22 +114,55 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
         if assignee is None:
             messages.error(request, "That person cannot be assigned requests. Choose someone from the list.")
             return redirect("support_admin:queue")
-    done, refused = 0, 0
-    for support_request in chosen:
-        try:
-            if verb == "assign":
-                support_request_assign(support_request=support_request, assignee=assignee, actor=user, request=request)
-            elif verb == "transition":
-                support_request_transition(
-                    support_request=support_request, transition=value, actor=user, request=request
-                )
-            else:
-                raise SupportError("Unknown action.")
-            done += 1
-        except SupportError:
-            refused += 1
-    messages.success(request, f"Updated {done} request(s)." + (f" {refused} could not be changed." if refused else ""))
-    return redirect("support_admin:queue")
+    outcome: list[str] = []
+
+    def apply() -> str:
+        done, refused = 0, 0
+        for support_request in chosen:
+            # Each service is atomic (a savepoint here): one refused leaves the others done.
+            try:
+                if verb == "assign":
+                    support_request_assign(
+                        support_request=support_request, assignee=assignee, actor=user, request=request
+                    )
+                elif verb == "transition":
+                    support_request_transition(
+                        support_request=support_request, transition=value, actor=user, request=request
+                    )
+                else:
+                    raise SupportError("Unknown action.")
+                done += 1
+            except SupportError:
+                refused += 1
+        outcome.append(f"Updated {done} request(s)." + (f" {refused} could not be changed." if refused else ""))
+        return reverse("support_admin:queue")
+
+    # Assigning and closing email people: a double click applies the action once.
+    sent = submission_once(
+        key=request.POST.get(KEY_FIELD, ""),
+        scope=f"support.bulk:{user.pk}",
+        answers=request.POST,
+        action=apply,
+    )
+    messages.success(request, outcome[0] if outcome else "Those changes were already made. Nothing was done twice.")
+    return redirect(sent.result)
+
+
+def _once(
+    request: HttpRequest, form: forms.Form, name: str, support_request: SupportRequest, act: Callable[[], object]
+) -> None:
+    """Do what the desk form asks, once for the form's key (see chorus.core.idempotency)."""
+
+    def action() -> str:
+        act()
+        return reverse("support_admin:detail", kwargs={"pk": support_request.pk})
+
+    submission_once(
+        key=form.cleaned_data[KEY_FIELD],
+        scope=f"support.{name}:{support_request.pk}:{request.user.pk}",
+        answers=request.POST,
+        action=action,
+    )
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -150,39 +187,59 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         # it, the page comes back with that form's errors and everything typed in it.
         sent: forms.Form | None = None
         try:
+            # Writing, changing the status and assigning can each email someone: each runs
+            # once per form key, and a double click is answered as the first click was.
             if action == "message":
                 sent = message_form = StaffMessageForm(request.POST)
                 if message_form.is_valid():
                     internal = message_form.cleaned_data["internal"] == "note"
-                    support_message_send(
-                        support_request=support_request,
-                        actor=user,
-                        body=message_form.cleaned_data["body"],
-                        internal=internal,
-                        request=request,
+                    _once(
+                        request,
+                        message_form,
+                        "message",
+                        support_request,
+                        lambda: support_message_send(
+                            support_request=support_request,
+                            actor=user,
+                            body=message_form.cleaned_data["body"],
+                            internal=internal,
+                            request=request,
+                        ),
                     )
                     messages.success(request, "Internal note added." if internal else "Message sent to the member.")
                     return redirect("support_admin:detail", pk=pk)
             elif action == "transition":
                 sent = transition_form = TransitionForm(request.POST)
                 if transition_form.is_valid():
-                    support_request_transition(
-                        support_request=support_request,
-                        transition=transition_form.cleaned_data["transition"],
-                        actor=user,
-                        outcome_message=transition_form.cleaned_data["outcome_message"],
-                        request=request,
+                    _once(
+                        request,
+                        transition_form,
+                        "transition",
+                        support_request,
+                        lambda: support_request_transition(
+                            support_request=support_request,
+                            transition=transition_form.cleaned_data["transition"],
+                            actor=user,
+                            outcome_message=transition_form.cleaned_data["outcome_message"],
+                            request=request,
+                        ),
                     )
                     messages.success(request, "Status changed.")
                     return redirect("support_admin:detail", pk=pk)
             elif action == "assign":
                 sent = assign_form = AssignForm(request.POST)
                 if assign_form.is_valid():
-                    support_request_assign(
-                        support_request=support_request,
-                        assignee=assign_form.cleaned_data["assignee"],
-                        actor=user,
-                        request=request,
+                    _once(
+                        request,
+                        assign_form,
+                        "assign",
+                        support_request,
+                        lambda: support_request_assign(
+                            support_request=support_request,
+                            assignee=assign_form.cleaned_data["assignee"],
+                            actor=user,
+                            request=request,
+                        ),
                     )
                     messages.success(request, "Assignment saved.")
                     return redirect("support_admin:detail", pk=pk)

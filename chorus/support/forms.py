@@ -12,6 +12,7 @@ from wagtail.models import Page
 from chorus.accounts.models import User
 from chorus.core.antibot import AntiBotFormMixin
 from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
+from chorus.core.idempotency import KEY_FIELD, SubmissionKeyFormMixin
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
 from chorus.support.services.submission import Submission
@@ -77,7 +78,9 @@ def _labels(choices: list[tuple[str, str]], values: list[str]) -> list[str]:
     return [lookup[value] for value in values if value in lookup]
 
 
-class _SupportForm(AntiBotFormMixin, DescribedFormMixin):
+class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin, DescribedFormMixin):
+    # The one-time key is sealed with the answers on the check-your-answers page, so a
+    # double-clicked Send, or Send pressed again after going back, stores one request.
     kind: str = ""
 
     deadline = forms.DateField(
@@ -128,7 +131,7 @@ class _SupportForm(AntiBotFormMixin, DescribedFormMixin):
         """The answers as label and text, for the check-your-answers page."""
         rows = []
         for name, field in self.fields.items():
-            if name in {"website", "form_started"}:
+            if name in {"website", "form_started", KEY_FIELD}:
                 continue
             value = self.cleaned_data.get(name)
             if isinstance(field, forms.MultipleChoiceField):
@@ -324,7 +327,7 @@ class CampaignForm(_SupportForm):
 FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKind.CAMPAIGN: CampaignForm}
 
 
-class ReplyForm(DescribedFormMixin):
+class ReplyForm(SubmissionKeyFormMixin, DescribedFormMixin):
     body = forms.CharField(
         max_length=5000,
         label="Your reply",
@@ -384,7 +387,9 @@ class QueueFilterForm(forms.Form):
         ]
 
 
-class StaffMessageForm(forms.Form):
+class StaffMessageForm(SubmissionKeyFormMixin):
+    # Each desk form that emails someone (message, status, assignment) carries a one-time
+    # key, so a double click acts once.
     body = forms.CharField(
         max_length=10000,
         label="Message",
@@ -398,7 +403,7 @@ class StaffMessageForm(forms.Form):
     )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(SubmissionKeyFormMixin):
     # The value comes from the status button that was pressed.
     transition = forms.CharField(
         widget=forms.HiddenInput, error_messages={"required": "Choose the new status with one of its buttons."}
@@ -413,7 +418,7 @@ class TransitionForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(SubmissionKeyFormMixin):
     assignee = IdModelChoiceField(
         queryset=User.objects.none(), required=False, empty_label="Nobody", label="Assign to"
     )

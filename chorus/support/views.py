@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from chorus.core.antibot import fill_started_now
+from chorus.core.idempotency import KEY_FIELD, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.support import selectors
 from chorus.support.forms import FORMS, ReplyForm
@@ -20,6 +21,7 @@ from chorus.support.models import RequestKind, SupportPage, SupportRequest
 from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_member_reply, support_request_withdraw
 from chorus.support.services.submission import (
+    Submission,
     support_request_confirm_email,
     support_request_disown_email,
     support_request_submit,
@@ -69,7 +71,7 @@ def _open_answers(sealed: str) -> tuple[QueryDict | None, bool]:
 
 def _posted_answers(post: QueryDict, form_class: type[forms.Form]) -> QueryDict | None:
     """The form's own fields as posted (None if none of its visible fields came), without the step's controls."""
-    visible = set(form_class.base_fields) - {"website", "form_started"}
+    visible = set(form_class.base_fields) - {"website", "form_started", KEY_FIELD}
     if not any(name in post for name in visible):
         return None
     answers = post.copy()
@@ -124,13 +126,39 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             {**context, "form": form, "rows": form.summary(), "answers": _seal_answers(data)},
         )
     # action == "send"
-    if not within_limits("support.submit", ip_hash(request), SUBMIT_LIMITS):
+    try:
+        # The key came sealed with the answers: a double-clicked Send, or Send pressed again
+        # after going back, is answered with the first request's page and stores nothing more.
+        sent = submission_once(
+            key=form.cleaned_data[KEY_FIELD],
+            scope=f"support.submit:{kind}",
+            answers=data,
+            action=lambda: _send(request, submission=form.submission(), probably_bot=form.is_probably_bot()),
+        )
+    except _OverLimit:
         return render(request, "support/rate_limited.html", context, status=429)
-    if form.is_probably_bot():
+    except _ProbablyBot:
         # A bot sees a plausible thank-you and learns nothing; nothing is stored.
         return render(request, "support/sent_generic.html", context)
-    _support_request, token = support_request_submit(submission=form.submission())
-    return redirect(reverse("support:private", kwargs={"token": token}) + "?sent=1")
+    return redirect(sent.result)
+
+
+class _OverLimit(Exception):
+    """Too many requests sent from this address: nothing is stored, the key stays unused."""
+
+
+class _ProbablyBot(Exception):
+    """The form looks filled in by a bot: nothing is stored."""
+
+
+def _send(request: HttpRequest, *, submission: Submission, probably_bot: bool) -> str:
+    """Store the request; returns its private page, where the sender goes next."""
+    if not within_limits("support.submit", ip_hash(request), SUBMIT_LIMITS):
+        raise _OverLimit
+    if probably_bot:
+        raise _ProbablyBot
+    _support_request, token = support_request_submit(submission=submission)
+    return reverse("support:private", kwargs={"token": token}) + "?sent=1"
 
 
 def _access_for_token(token: str) -> selectors.PrivateAccess:
@@ -159,12 +187,24 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
         if not within_limits("support.reply", support_request.token_hash, REPLY_LIMITS):
             return render(request, "support/rate_limited.html", {"title": "Please wait"}, status=429)
         if reply_form.is_valid():
+            body = reply_form.cleaned_data["body"]
+
+            def reply() -> str:
+                support_member_reply(support_request=support_request, body=body)
+                return reverse("support:private", kwargs={"token": token}) + "?replied=1"
+
             try:
-                support_member_reply(support_request=support_request, body=reply_form.cleaned_data["body"])
+                # A double-clicked Send stores one reply and tells staff once.
+                sent = submission_once(
+                    key=reply_form.cleaned_data[KEY_FIELD],
+                    scope=f"support.reply:{support_request.pk}",
+                    answers=request.POST,
+                    action=reply,
+                )
             except SupportError as error:
                 refusal = str(error)
             else:
-                return redirect(reverse("support:private", kwargs={"token": token}) + "?replied=1")
+                return redirect(sent.result)
     can_reply = support_request.status in OPEN_STATUSES or support_request.status in OUTCOME_STATUSES
     return render(
         request,

@@ -359,6 +359,9 @@ if CHORUS_TASK_LEASE_SECONDS < 60:
 # Sent and skipped emails leave the outbox after this many days; failed ones after the second figure.
 CHORUS_RETENTION_OUTBOX_DAYS = env_int("CHORUS_RETENTION_OUTBOX_DAYS", 7)
 CHORUS_RETENTION_OUTBOX_FAILED_DAYS = env_int("CHORUS_RETENTION_OUTBOX_FAILED_DAYS", 30)
+# A form's one-time key (chorus.core.idempotency) is kept this many hours after its first
+# use; a repeat within that time is answered with the first result instead of acting again.
+CHORUS_RETENTION_SUBMISSION_KEYS_HOURS = env_int("CHORUS_RETENTION_SUBMISSION_KEYS_HOURS", 24)
 
 # --- people: retention, privacy links, staff second factor ---
 # Retention, in days (docs/data-protection.md). A person with no agreement left and

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from chorus.accounts.models import User
 from chorus.accounts.services import two_factor_reset
 from chorus.core.models import AuditEvent
+from chorus.core.tests.keys import keys_on
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +184,26 @@ def test_the_verify_page_says_who_can_reset(lost_phone: User, superuser: User) -
 @pytest.mark.parametrize("bad", ["9999999999999999999999999", "²", "0"])
 def test_an_id_no_account_can_have_is_a_404(administrator: User, bad: str) -> None:
     assert client_for(administrator).get(f"/admin/users/reset-two-factor/{bad}/").status_code == 404
+
+
+def test_a_double_click_resets_once_emails_once_and_answers_both_alike(
+    administrator: User, lost_phone: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for(administrator)
+    [key] = keys_on(client.get(reset_url(lost_phone)).content)
+    responses = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            responses.append(client.post(reset_url(lost_phone), {"checked": "on", "submission_key": key}))
+    # The second press gets the first one's answer, not "nothing to reset".
+    assert [(r.status_code, r["Location"]) for r in responses] == [(302, "/admin/users/"), (302, "/admin/users/")]
+    assert AuditEvent.objects.filter(action="accounts.two_factor.reset").count() == 1
+    assert [message.to for message in mail.outbox] == [[lost_phone.email]]
+
+
+def test_a_confirmation_page_shown_again_with_errors_keeps_its_key(administrator: User, lost_phone: User) -> None:
+    client = client_for(administrator)
+    [key] = keys_on(client.get(reset_url(lost_phone)).content)
+    refused = client.post(reset_url(lost_phone), {"submission_key": key})
+    assert "<title>Error: " in refused.content.decode()
+    assert keys_on(refused.content) == [key]

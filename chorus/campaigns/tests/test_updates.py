@@ -31,6 +31,7 @@ from chorus.campaigns.tokens import stop_updates_token
 from chorus.core.audit import log_action
 from chorus.core.models import AuditEvent, OutboxMessage, OutboxStatus
 from chorus.core.outbox import LEASE, MAX_ATTEMPTS, outbox_send
+from chorus.core.tests.keys import keys_on
 from chorus.core.tests.smtp_server import smtp_mailer
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 from chorus.people.selectors import consent_is_active
@@ -214,6 +215,42 @@ def test_sending_from_the_screen_stores_audits_and_sends(
     assert event.data == {"action": action.pk, "recipients": 1}  # ids and counts, no address
     delivered = AuditEvent.objects.get(action="campaigns.update.delivered")
     assert delivered.data == {"action": action.pk, **outcome(sent=1)}
+
+
+def test_send_pressed_twice_sends_one_update_to_each_signer_once(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    signer(action, "ana@example.org")
+    signer(action, "bo@example.org")
+    client = client_for(campaigner)
+    [key] = keys_on(client.get(_url(action)).content)
+    text = {"subject": "We delivered it", "body": "Thank you."}
+    preview = client.post(_url(action), {**text, "step": "preview", "submission_key": key})
+    assert keys_on(preview.content) == [key]  # the key travels from writing through the preview
+    responses = []
+    for _ in range(2):  # a double click on "Send", each post after the other's emails went
+        with django_capture_on_commit_callbacks(execute=True):
+            responses.append(client.post(_url(action), {**text, "step": "send", "submission_key": key}))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert responses[1]["Location"] == responses[0]["Location"] == f"/admin/campaigns/{action.pk}/"
+    assert CampaignUpdate.objects.count() == 1
+    assert AuditEvent.objects.filter(action="campaigns.update.sent").count() == 1
+    assert recipients() == ["ana@example.org", "bo@example.org"]
+    assert "This update was already sent. It has not been sent again." in client.get(_url(action)).content.decode()
+
+
+def test_a_changed_update_sent_from_the_same_page_is_a_second_update(
+    action: Any, campaigner: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Back to the page after sending, the text changed and sent again: a new update, on purpose.
+    signer(action, "ana@example.org")
+    client = client_for(campaigner)
+    [key] = keys_on(client.get(_url(action)).content)
+    for body in ("Thank you.", "A correction: the meeting is on Tuesday."):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(_url(action), {"subject": "News", "body": body, "step": "send", "submission_key": key})
+    assert CampaignUpdate.objects.count() == 2
+    assert len(mail.outbox) == 2
 
 
 # --- who gets it --------------------------------------------------------------------

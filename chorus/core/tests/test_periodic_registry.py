@@ -42,6 +42,7 @@ EXPECTED = {
     "core.send_outbox": ("chorus.core.tasks.send_outbox", timedelta(seconds=30)),
     "core.prune_outbox": ("chorus.core.tasks.prune_outbox", timedelta(days=1)),
     "core.verify_audit_log": ("chorus.core.tasks.verify_audit_log", timedelta(days=1)),
+    "core.prune_submission_keys": ("chorus.core.tasks.prune_submission_keys", timedelta(hours=1)),
     "accounts.prune_sign_ins": ("chorus.accounts.tasks.prune_sign_in_records", timedelta(hours=1)),
     "people.retention": ("chorus.people.tasks.people_retention_run", timedelta(hours=1)),
     "campaigns.refresh_counts": ("chorus.campaigns.tasks.refresh_counts", timedelta(seconds=5)),

@@ -11,6 +11,7 @@ from django.test import Client, override_settings
 
 from chorus.accounts.models import User
 from chorus.core.models import AuditEvent
+from chorus.core.tests.keys import keys_on
 from chorus.people.models import PrivacyLink
 from chorus.people.tests.factories import make_person
 from conftest import client_for
@@ -106,3 +107,32 @@ def test_a_bad_address_is_refused_with_the_answer_kept_and_nothing_sent(administ
     assert 'value="not-an-address"' in content
     assert 'aria-describedby="id_email_error"' in content
     assert mail.outbox == [] and not AuditEvent.objects.filter(action="people.privacy_link.requested").exists()
+
+
+def test_sending_twice_from_one_page_sends_one_link(
+    administrator: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    # A double click, or the page sent again after Back: one link, one audit entry.
+    make_person("rowan@example.org")
+    client = client_for(administrator)
+    [key] = keys_on(client.get(URL).content)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(URL, {"email": "rowan@example.org", "submission_key": key})
+        assert response.status_code == 302 and response["Location"] == URL
+    assert [email.to for email in mail.outbox] == [["rowan@example.org"]]
+    assert PrivacyLink.objects.count() == 1
+    assert AuditEvent.objects.filter(action="people.privacy_link.requested").count() == 1
+    assert "If Chorus holds data for that address" in client.get(URL).content.decode()
+    # Another address typed on the same page is another request.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(URL, {"email": "someone-else@example.org", "submission_key": key})
+    assert AuditEvent.objects.filter(action="people.privacy_link.requested").count() == 2
+
+
+def test_a_page_shown_again_with_errors_keeps_its_key(administrator: User) -> None:
+    client = client_for(administrator)
+    [key] = keys_on(client.get(URL).content)
+    again = client.post(URL, {"email": "not an address", "submission_key": key})
+    assert again.status_code == 400
+    assert keys_on(again.content) == [key]
