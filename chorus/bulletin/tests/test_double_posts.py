@@ -15,8 +15,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from chorus.bulletin import services, tasks
+from chorus.bulletin import tasks
 from chorus.bulletin.models import BulletinIssue, Delivery, DeliveryStatus, IssueStatus
+from chorus.bulletin.services import lifecycle
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.core.models import AuditEvent
 from conftest import client_for
@@ -82,8 +83,8 @@ def test_resume_pressed_twice_sends_each_subscriber_once(
     issue: BulletinIssue, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
-        services.issue_send(issue=issue, actor=editor)  # its task never runs: the issue is paused first
-    services.issue_pause(issue=issue, actor=editor)
+        lifecycle.issue_send(issue=issue, actor=editor)  # its task never runs: the issue is paused first
+    lifecycle.issue_pause(issue=issue, actor=editor)
     client = client_for(editor)
     responses = []
     for _ in range(2):
@@ -99,7 +100,7 @@ def test_send_again_pressed_twice_for_deliveries_in_doubt_sends_them_once(
     issue: BulletinIssue, administrator: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.issue_send(issue=issue, actor=administrator)
+        lifecycle.issue_send(issue=issue, actor=administrator)
     # A worker died mid-batch: whether these went is not known, and staff choose to send again.
     Delivery.objects.filter(issue=issue).update(status=DeliveryStatus.IN_DOUBT)
     mail.outbox.clear()
