@@ -236,7 +236,6 @@ class OutboxRun:
     batches: int = 0
     connection_failed: bool = False
     more_due: bool = False
-    outcomes: dict[str, int] = field(default_factory=dict)
 
 
 def outbox_send(*, batch_size: int = 200, budget_seconds: float = RUN_BUDGET_SECONDS) -> OutboxRun:
