@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -133,3 +134,53 @@ def test_staff_screens_are_accessible(page: Page, site: dict[str, Any], administ
         " && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
     )
     assert_accessible(page)
+
+
+def test_the_bulletin_email_is_accessible_in_light_and_dark_and_at_phone_width(
+    page: Page, site: dict[str, Any], administrator: Any
+) -> None:
+    """The HTML email itself, as a mail program shows it: axe in both colour schemes, one column
+    no wider than 600px, nothing wider than a 320px phone, and each subscriber's edition."""
+    from chorus.bulletin.tests.factories import area_section
+    from chorus.pages.models import PriorityAreaPage
+
+    rights, data = PriorityAreaPage.objects.order_by("path")
+    issue = make_issue(
+        site["index"],
+        slug="editions",
+        title="Members' bulletin, 8 December 2026",
+        sections=[
+            area_section(rights, [("Rights briefing", "/news/rights/")]),
+            area_section(data, [("A long title about cameras on wards that wraps at phone width", "/news/c/")]),
+            ("message", {"heading": "Meet us", "text": "Our open meeting is on Tuesday."}),
+        ],
+    )
+    make_subscriber("data@example.org", topics=[data])
+    sign_in_as_staff(page, administrator, site["base"])
+    preview = f"{site['base']}/admin/bulletin/{issue.pk}/preview/"
+    page.goto(preview)
+    assert_accessible(page)
+    tab_to(page, f"main a[href$='?edition={data.pk}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"\?edition={data.pk}$"))
+    assert "Rights briefing" not in page.inner_text("main")
+    assert_accessible(page)
+
+    for edition in ("all", str(data.pk)):
+        page.goto(f"{site['base']}/admin/bulletin/{issue.pk}/preview/email/?edition={edition}")
+        assert page.locator("h1").inner_text() == "Members' bulletin, 8 December 2026"
+        assert_accessible(page)
+        assert_accessible_in_dark(page)
+        column = page.locator(".email-column").bounding_box()
+        assert column is not None and column["width"] <= 600
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert page.evaluate("document.documentElement.scrollWidth <= 320")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    # The reader chose Data: the email says so and leaves Rights out.
+    assert "Rights briefing" not in page.inner_text("body")
+    assert "You chose your topics" in page.inner_text("body")
+    # Dark mode really changes the colours (the @media rules survived the inlining).
+    page.emulate_media(color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.querySelector('.email-column')).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    assert background == "rgb(30, 30, 30)"

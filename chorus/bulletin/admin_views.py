@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from chorus.bulletin import selectors
-from chorus.bulletin.emails import html_body, personalise, render_revision
+from chorus.bulletin.editions import FULL_KEY, parse_edition_key
+from chorus.bulletin.emails import html_body, personalise, revision_editions
 from chorus.bulletin.forms import ScheduleForm, SendForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
@@ -55,18 +56,36 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, issue, schedule_form=ScheduleForm())
 
 
-def _email_preview(issue: BulletinIssue) -> dict[str, Any]:
-    """The email built by the sender's own code from the version it would send, for a sample subscriber."""
+def _email_preview(issue: BulletinIssue, *, edition: str = FULL_KEY) -> dict[str, Any]:
+    """The email built by the sender's own code from the version it would send, for a sample subscriber.
+
+    ``edition`` (chorus.bulletin.editions.edition_key) picks which subscribers' edition is shown;
+    the list of editions says how many get each: those frozen once sending has started, else
+    the active subscribers now.
+    """
     revision = selectors.issue_preview_revision(issue=issue)
     if not issue.live or revision is None:
         return {}
-    message = personalise(render_revision(revision), to="subscriber@example.org", name="Alex", subscription_id=0)
+    editions = revision_editions(revision)
+    counts = (
+        selectors.frozen_topic_counts(issue_id=issue.pk)
+        if issue.status in selectors.STARTED
+        else selectors.sendable_topic_counts()
+    )
+    summaries = selectors.issue_editions(sections=editions.sections, counts=counts, titles=editions.titles)
+    # Only an edition someone gets (or the full one) can be shown: a made-up address shows the full issue.
+    shown = next((summary for summary in summaries if summary.key == edition), summaries[0])
+    rendered = editions.rendered(parse_edition_key(shown.key))
+    message = personalise(rendered, to="subscriber@example.org", name="Alex", subscription_id=0)
     html = str(message.alternatives[0][0])
     return {
         "revision": revision,
         "is_send_version": revision.pk == issue.sending_revision_id and issue.status in selectors.STARTED,
+        "editions": summaries,
+        "edition": shown,
         "subject": message.subject,
         "text": message.body,
+        "document": html,
         # Rendered from our own templates, with everything in it escaped there.
         "html": mark_safe(html_body(html)),
         "size_kb": round(len(message.message().as_bytes()) / 1024, 1),
@@ -193,8 +212,24 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if (denied := _denied(request, SEND_PERMISSION)) is not None:
         return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
-    context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue), "preview": _email_preview(issue)}
+    preview = _email_preview(issue, edition=request.GET.get("edition", FULL_KEY)[:200])
+    context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue), "preview": preview}
     return render(request, "bulletin/admin/preview.html", context)
+
+
+@never_cache
+def preview_email(request: HttpRequest, pk: int) -> HttpResponse:
+    """The HTML email of one edition on its own, as a mail program shows it (its own styles, dark mode).
+
+    For a sample subscriber, like the preview page: no one's personal data.
+    """
+    if (denied := _denied(request, SEND_PERMISSION)) is not None:
+        return denied
+    issue = get_object_or_404(BulletinIssue, pk=pk)
+    preview = _email_preview(issue, edition=request.GET.get("edition", FULL_KEY)[:200])
+    if not preview:
+        raise Http404("This issue is not published, so there is no email to show.")
+    return HttpResponse(preview["document"], content_type="text/html; charset=utf-8")
 
 
 @never_cache

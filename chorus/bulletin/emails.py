@@ -1,14 +1,15 @@
-"""Render bulletin emails: the issue once, then a cheap personalisation per recipient;
-and the answers to the subscribe form, which go through the outbox.
+"""Render bulletin emails: each edition of the issue once, then a cheap personalisation per
+recipient; and the answers to the subscribe form, which go through the outbox.
 
-Rendering Django templates for every recipient would dominate send time, so the
-issue is rendered once with placeholders and each message fills them in. No
-tracking pixels, no link rewriting: links go straight to their pages.
+Rendering Django templates for every recipient would dominate send time, so each
+edition (the sections for one set of chosen topics, chorus.bulletin.editions) is
+rendered once with placeholders and each message fills them in. No tracking pixels,
+no link rewriting: links go straight to their pages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -19,11 +20,21 @@ from django.urls import reverse
 from django.utils.html import escape
 from wagtail.models import Revision
 
+from chorus.bulletin.editions import (
+    FULL,
+    Edition,
+    edition_for,
+    edition_key,
+    edition_sections,
+    issue_areas,
+    parse_topics_key,
+)
 from chorus.bulletin.models import SCHEDULE_FAILED_EMAIL, SUBSCRIBE_REQUEST_EMAIL, BulletinIssue, IssueStatus
 from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core import outbox
-from chorus.core.mail import ChorusEmail, build_email, one_click_unsubscribe_headers, site_host
+from chorus.core.mail import ChorusEmail, build_email, inline_css, one_click_unsubscribe_headers, site_host
 from chorus.core.models import OutboxMessage
+from chorus.pages.models import PriorityAreaPage
 
 GREETING = "@@CHORUS_GREETING@@"
 PREFERENCES_URL = "@@CHORUS_PREFERENCES_URL@@"
@@ -38,15 +49,21 @@ def absolute(url: str) -> str:
 
 
 def issue_sections(issue: BulletinIssue) -> list[dict[str, Any]]:
-    """The StreamField as plain data both the web page and the emails render."""
+    """The StreamField as plain data both the web page and the emails render.
+
+    ``area_id`` is the priority area a section is for, or None for a section every
+    subscriber gets (chorus.bulletin.editions).
+    """
     sections: list[dict[str, Any]] = []
     for block in issue.sections:
         value = block.value
         if block.block_type == "section":
+            area = value.get("priority_area")
             sections.append(
                 {
                     "kind": "section",
                     "heading": value["heading"],
+                    "area_id": area.pk if area is not None else None,
                     "intro": value.get("intro", ""),
                     "items": [
                         {"title": item["title"], "url": absolute(item["url"]), "summary": item.get("summary", "")}
@@ -56,7 +73,9 @@ def issue_sections(issue: BulletinIssue) -> list[dict[str, Any]]:
             )
         else:
             paragraphs = [part.strip() for part in str(value["text"]).split("\n\n") if part.strip()]
-            sections.append({"kind": "message", "heading": value.get("heading", ""), "paragraphs": paragraphs})
+            sections.append(
+                {"kind": "message", "heading": value.get("heading", ""), "area_id": None, "paragraphs": paragraphs}
+            )
     return sections
 
 
@@ -107,12 +126,70 @@ def list_id() -> str:
     return f"Chorus members' bulletin <bulletin.{site_host()}>"
 
 
-def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssue:
-    """Render once; with ``personal`` the greeting and links are placeholders to fill per recipient."""
+def area_titles(area_ids: Iterable[int]) -> dict[int, str]:
+    return dict(PriorityAreaPage.objects.filter(pk__in=list(area_ids)).values_list("pk", "title"))
+
+
+def words_list(words: Sequence[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def edition_note(edition: Edition, titles: dict[int, str]) -> str:
+    """What a subscriber who chose topics is told about their edition; nothing for the full one."""
+    if edition is None:
+        return ""
+    if not edition:
+        return "There is nothing this week on the topics you chose, so this email has only the news for everyone."
+    names = words_list(sorted(titles.get(pk, "") for pk in edition if titles.get(pk)))
+    return f"You chose your topics, so this email has our news on {names}, and the news for everyone."
+
+
+class IssueEditions:
+    """One version of an issue, rendered once for each edition its recipients need, on first use.
+
+    A send renders a handful of editions (one per set of topics people chose), never one
+    per recipient; each message then only fills in its greeting and links.
+    """
+
+    def __init__(self, issue: BulletinIssue) -> None:
+        self.issue = issue
+        self.sections = issue_sections(issue)
+        self.areas = issue_areas(self.sections)
+        self._titles: dict[int, str] | None = None
+        self._rendered: dict[str, RenderedIssue] = {}
+
+    @property
+    def titles(self) -> dict[int, str]:
+        if self._titles is None:
+            self._titles = area_titles(self.areas)
+        return self._titles
+
+    def edition_of(self, chosen_topics: str) -> Edition:
+        """The edition for a recipient whose delivery recorded ``chosen_topics``."""
+        return edition_for(chosen=parse_topics_key(chosen_topics), areas=self.areas)
+
+    def rendered(self, edition: Edition) -> RenderedIssue:
+        key = edition_key(edition)
+        if key not in self._rendered:
+            self._rendered[key] = _render(self.issue, edition_sections(self.sections, edition), edition, self.titles)
+        return self._rendered[key]
+
+    def for_recipient(self, chosen_topics: str) -> RenderedIssue:
+        return self.rendered(self.edition_of(chosen_topics))
+
+
+def _render(
+    issue: BulletinIssue, sections: list[Any], edition: Edition, titles: dict[int, str], *, personal: bool = True
+) -> RenderedIssue:
     context = {
         "site_url": settings.SITE_URL,
+        "site_name": settings.WAGTAIL_SITE_NAME,
         "issue": issue,
-        "sections": issue_sections(issue),
+        "sections": sections,
+        "edition_note": edition_note(edition, titles),
         "web_url": absolute(issue.url or "") if issue.url else "",
         "greeting": GREETING if personal else "Hello,",
         "preferences_url": PREFERENCES_URL if personal else "",
@@ -122,26 +199,47 @@ def render_issue(issue: BulletinIssue, *, personal: bool = True) -> RenderedIssu
     return RenderedIssue(
         subject=subject,
         text=render_to_string(f"{TEMPLATE}_body.txt", context),
-        html=render_to_string(f"{TEMPLATE}_body.html", context),
+        # Inlined here, once per edition: personalising afterwards only swaps placeholders.
+        html=inline_css(render_to_string(f"{TEMPLATE}_body.html", context)),
     )
 
 
-def render_revision(revision: Revision) -> RenderedIssue:
-    """One published version of an issue, as its subscribers get it.
+def render_issue(issue: BulletinIssue, *, personal: bool = True, chosen_topics: str = "") -> RenderedIssue:
+    """Render once for everyone who chose ``chosen_topics`` (empty: every topic, the full issue).
 
-    Senders render the revision fixed when sending started, never the live row, so an
-    issue published again mid-send reaches every recipient the same. The staff preview
-    calls this too, with the revision the "Send now" button carries.
+    With ``personal`` the greeting and links are placeholders to fill per recipient.
     """
+    editions = IssueEditions(issue)
+    edition = editions.edition_of(chosen_topics)
+    return _render(issue, edition_sections(editions.sections, edition), edition, editions.titles, personal=personal)
+
+
+def revision_issue(revision: Revision) -> BulletinIssue:
     issue = revision.as_object()
     if not isinstance(issue, BulletinIssue):
         raise TypeError(f"Revision {revision.pk} is not of a bulletin issue.")
-    return render_issue(issue)
+    return issue
+
+
+def revision_editions(revision: Revision) -> IssueEditions:
+    """One published version of an issue, as its subscribers get it, edition by edition.
+
+    Senders render the revision fixed when sending started, never the live row, so an
+    issue published again mid-send reaches every recipient the same. The staff preview
+    uses this too, with the revision the "Send now" button carries.
+    """
+    return IssueEditions(revision_issue(revision))
+
+
+def render_revision(revision: Revision, *, edition: Edition = FULL) -> RenderedIssue:
+    """One edition of one published version (the full issue unless told otherwise)."""
+    return revision_editions(revision).rendered(edition)
 
 
 def html_body(html: str) -> str:
     """What lies inside ``<body>`` of an email rendered from our templates, to show on a staff page."""
-    start = html.index("<body>") + len("<body>")
+    # The inliner may give <body> attributes, so the tag ends at its own ">".
+    start = html.index(">", html.index("<body")) + 1
     return html[start : html.rindex("</body>")]
 
 

@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from modelcluster.fields import ParentalManyToManyField
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -90,6 +89,14 @@ class BulletinItemBlock(blocks.StructBlock):
 
 class BulletinSectionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(max_length=150)
+    # Which subscribers get the section (chorus.bulletin.editions): those who chose this
+    # area, or every subscriber when it is left empty.
+    priority_area = blocks.PageChooserBlock(
+        page_type="pages.PriorityAreaPage",
+        required=False,
+        help_text="Only subscribers who chose this priority area (or every topic) get this section. "
+        "Leave it empty for news everyone gets.",
+    )
     intro = blocks.TextBlock(required=False)
     items = blocks.ListBlock(BulletinItemBlock())
 
@@ -98,6 +105,8 @@ class BulletinSectionBlock(blocks.StructBlock):
 
 
 class BulletinMessageBlock(blocks.StructBlock):
+    """A note from the network (a meeting, a thank-you): every subscriber gets it."""
+
     heading = blocks.CharBlock(max_length=150, required=False)
     text = blocks.TextBlock(help_text="Plain text; blank lines separate paragraphs.")
 
@@ -133,13 +142,9 @@ class BulletinIssue(Page):
     """One week's bulletin. Editors compose it; sending state lives outside its revisions."""
 
     intro = models.TextField(blank=True, help_text="A short opening, shown before the sections.")
+    # Each subscriber gets the sections for the priority areas they chose, plus those for
+    # everyone (chorus.bulletin.editions); the web archive shows them all.
     sections = StreamField(BulletinSectionsBlock(), blank=True)
-    topics = ParentalManyToManyField(
-        "pages.PriorityAreaPage",
-        blank=True,
-        related_name="+",
-        help_text="Priority areas covered. Subscribers who chose topics get the issue if one matches.",
-    )
     period_start = models.DateTimeField(null=True, blank=True, editable=False)
     period_end = models.DateTimeField(null=True, blank=True, editable=False)
     assembled_for = models.DateField(null=True, blank=True, editable=False, unique=True)
@@ -161,7 +166,7 @@ class BulletinIssue(Page):
         "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections"), FieldPanel("topics")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("sections")]
     parent_page_types = ["bulletin.BulletinIndexPage"]
     subpage_types: list[str] = []
 
@@ -192,10 +197,12 @@ class BulletinIssue(Page):
         return obj
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from chorus.bulletin.editions import FULL, edition_sections
         from chorus.bulletin.emails import issue_sections
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = issue_sections(self)
+        # The archive shows the whole issue: every section, whoever chose what.
+        context["sections"] = edition_sections(issue_sections(self), FULL)
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -230,6 +237,10 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempt = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    # The priority areas the recipient had chosen when sending started (sorted ids, comma
+    # separated; empty: every area). With the issue's fixed revision it decides which
+    # sections they get, so a retried or resumed batch sends them what the first try would.
+    chosen_topics = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["issue", "subscription"], name="bulletin_delivery_once")]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -13,6 +14,18 @@ from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
 from chorus.accounts.models import User
+from chorus.bulletin.editions import (
+    FULL,
+    Edition,
+    edition_for,
+    edition_key,
+    edition_sections,
+    has_general,
+    issue_areas,
+    parse_topics_key,
+    topics_key,
+)
+from chorus.bulletin.emails import issue_sections
 from chorus.bulletin.models import (
     SENDABLE,
     BulletinIndexPage,
@@ -40,13 +53,18 @@ def sent_issues(*, index: BulletinIndexPage | None = None) -> QuerySet[BulletinI
     return issues.order_by("-send_started_at", "-pk")
 
 
-def recipients_for(issue: BulletinIssue) -> Any:
-    """Active subscriptions that want this issue: no topics chosen, or a topic it covers."""
+def recipients_for(issue: BulletinIssue) -> QuerySet[Subscription]:
+    """Active subscriptions whose edition of this issue has a section (chorus.bulletin.editions).
+
+    That is everyone when the issue has a section for everyone; otherwise those who chose
+    no topics (every area) or an area that has a section.
+    """
     subscriptions = Subscription.objects.filter(status__in=SENDABLE)
-    topic_ids = list(issue.topics.values_list("pk", flat=True))
-    if topic_ids:
-        subscriptions = subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=topic_ids)).distinct()
-    return subscriptions
+    sections = issue_sections(issue)
+    if has_general(sections):
+        return subscriptions
+    areas = issue_areas(sections)
+    return subscriptions.filter(Q(topics__isnull=True) | Q(topics__in=areas)).distinct()
 
 
 @dataclass(frozen=True)
@@ -213,27 +231,132 @@ def draft_items(*, since: datetime, until: datetime) -> list[DigestItem]:
 
 
 def draft_sections(*, items: list[DigestItem]) -> list[tuple[str, dict[str, Any]]]:
-    """Group items under their first priority area, then everything else by section name."""
-    areas = {area.pk: area.title for area in PriorityAreaPage.objects.live().order_by("path")}
-    groups: OrderedDict[str, list[DigestItem]] = OrderedDict((title, []) for title in areas.values())
+    """A section per priority area, for the subscribers who chose it, then the rest by section name.
+
+    An item about two areas goes in both areas' sections, so someone who chose either gets
+    it; each email shows it once (chorus.bulletin.editions). An item tied to no live area
+    goes in a section for everyone, named after what kind of item it is ("Closing soon").
+    """
+    areas = {area.pk: area for area in PriorityAreaPage.objects.live().order_by("path")}
+    by_area: dict[int, list[DigestItem]] = {pk: [] for pk in areas}
+    general: OrderedDict[str, list[DigestItem]] = OrderedDict()
     for item in items:
         area_ids = [pk for pk in item.priority_area_ids if pk in areas]
-        key = areas[area_ids[0]] if area_ids else item.section
-        groups.setdefault(key, []).append(item)
-    blocks = []
-    for heading, group in groups.items():
-        if not group:
-            continue
-        blocks.append(
-            (
-                "section",
-                {
-                    "heading": heading,
-                    "intro": "",
-                    "items": [
-                        {"title": item.title[:200], "url": item.url[:500], "summary": item.summary} for item in group
-                    ],
-                },
-            )
-        )
+        for pk in area_ids:
+            by_area[pk].append(item)
+        if not area_ids:
+            general.setdefault(item.section, []).append(item)
+    blocks = [
+        _draft_section(heading=areas[pk].title, area=areas[pk], items=group) for pk, group in by_area.items() if group
+    ]
+    blocks += [_draft_section(heading=heading, area=None, items=group) for heading, group in general.items()]
     return blocks
+
+
+def _draft_section(
+    *, heading: str, area: PriorityAreaPage | None, items: list[DigestItem]
+) -> tuple[str, dict[str, Any]]:
+    return (
+        "section",
+        {
+            "heading": heading,
+            "priority_area": area,
+            "intro": "",
+            "items": [{"title": item.title[:200], "url": item.url[:500], "summary": item.summary} for item in items],
+        },
+    )
+
+
+def draft_window_start(*, now: datetime) -> datetime:
+    """Where this week's draft starts: where the last draft ended, so no item falls between two.
+
+    Without an earlier draft, the last send's start; without one either, a week ago.
+    """
+    drafts = BulletinIssue.objects.filter(period_end__lt=now).order_by("-period_end")
+    last_draft_end: datetime | None = drafts.values_list("period_end", flat=True).first()
+    if last_draft_end is not None:
+        return last_draft_end
+    sends = BulletinIssue.objects.filter(send_started_at__lt=now).order_by("-send_started_at")
+    last_send: datetime | None = sends.values_list("send_started_at", flat=True).first()
+    return last_send if last_send is not None else now - timedelta(days=7)
+
+
+# --- editions: who gets which sections ----------------------------------------------------
+
+
+def subscription_topic_keys(*, subscription_ids: Iterable[int]) -> dict[int, str]:
+    """The priority areas each subscription chose, as a delivery records them; absent: none chosen."""
+    chosen: dict[int, list[int]] = defaultdict(list)
+    rows = Subscription.topics.through.objects.filter(subscription_id__in=list(subscription_ids)).values_list(
+        "subscription_id", "priorityareapage_id"
+    )
+    for subscription_id, area_id in rows:
+        chosen[subscription_id].append(area_id)
+    return {subscription_id: topics_key(area_ids) for subscription_id, area_ids in chosen.items()}
+
+
+def sendable_topic_counts() -> Counter[str]:
+    """How many active subscriptions chose each set of topics (keyed as deliveries record them)."""
+    chosen: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        Subscription.topics.through.objects.filter(subscription__status=SubscriptionStatus.ACTIVE)
+        .order_by("subscription_id")
+        .values_list("subscription_id", "priorityareapage_id")
+    )
+    for subscription_id, area_id in rows.iterator(chunk_size=5000):
+        chosen[subscription_id].append(area_id)
+    counts = Counter(topics_key(area_ids) for area_ids in chosen.values())
+    every_topic = Subscription.objects.filter(status=SubscriptionStatus.ACTIVE, topics__isnull=True).count()
+    if every_topic:
+        counts[""] += every_topic
+    return counts
+
+
+def frozen_topic_counts(*, issue_id: int) -> Counter[str]:
+    """How many of an issue's deliveries recorded each set of topics."""
+    rows = (
+        Delivery.objects.filter(issue_id=issue_id)
+        .values_list("chosen_topics")
+        .annotate(n=Count("pk"))
+        .values_list("chosen_topics", "n")
+    )
+    return Counter(dict(rows))
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    """One edition of an issue, for the staff preview."""
+
+    key: str  # chorus.bulletin.editions.edition_key: names it in the preview's address
+    label: str
+    recipients: int
+
+
+def edition_label(edition: Edition, titles: Mapping[int, str]) -> str:
+    if edition is None:
+        return "Every section"
+    if not edition:
+        return "Only the sections for everyone"
+    names = sorted(titles.get(pk, f"area {pk}") for pk in edition)
+    return f"{', '.join(names)}, and the sections for everyone"
+
+
+def issue_editions(
+    *, sections: Sequence[Mapping[str, Any]], counts: Mapping[str, int], titles: Mapping[int, str]
+) -> list[EditionSummary]:
+    """The editions the subscribers in ``counts`` get: the full one first, always; none with no section."""
+    areas = issue_areas(sections)
+    recipients: Counter[str] = Counter()
+    editions: dict[str, Edition] = {edition_key(FULL): FULL}
+    for chosen, count in counts.items():
+        edition = edition_for(chosen=parse_topics_key(chosen), areas=areas)
+        if not edition_sections(sections, edition):
+            continue  # these subscribers do not get this issue at all
+        key = edition_key(edition)
+        editions[key] = edition
+        recipients[key] += count
+    summaries = [
+        EditionSummary(key=key, label=edition_label(edition, titles), recipients=recipients[key])
+        for key, edition in editions.items()
+    ]
+    return sorted(summaries, key=lambda summary: (summary.key != edition_key(FULL), summary.label))

@@ -33,7 +33,7 @@ from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Revision
 
-from chorus.bulletin.emails import RenderedIssue, personalise, render_revision
+from chorus.bulletin.emails import IssueEditions, RenderedIssue, personalise, revision_editions
 from chorus.bulletin.models import (
     BulletinIssue,
     Delivery,
@@ -187,11 +187,15 @@ def send_batch(
     issue: BulletinIssue,
     delivery_ids: list[int],
     worker: str,
-    rendered: RenderedIssue,
+    editions: IssueEditions,
     options: SendOptions,
     pacer: Pacer,
 ) -> BatchResult:
-    """Send one claimed batch over one SMTP connection, recording each result before the next."""
+    """Send one claimed batch over one SMTP connection, recording each result before the next.
+
+    Each recipient gets the edition their delivery recorded when sending started
+    (chorus.bulletin.editions), rendered once for all who share it.
+    """
     result = BatchResult()
     if not delivery_ids:
         return result
@@ -201,6 +205,7 @@ def send_batch(
         # Only what a message needs: every other encrypted column would be decrypted for nothing.
         .only(
             "pk",
+            "chosen_topics",
             "subscription",
             "subscription__status",
             "subscription__person",
@@ -245,7 +250,13 @@ def send_batch(
                 continue
             pacer.wait()
             try:
-                _send_one(mailer, rendered, to=person.email, name=person.name, subscription_id=subscription.pk)
+                _send_one(
+                    mailer,
+                    editions.for_recipient(row.chosen_topics),
+                    to=person.email,
+                    name=person.name,
+                    subscription_id=subscription.pk,
+                )
             except MAIL_REFUSED as error:  # the server answered: certainly not accepted
                 _mark(row.pk, worker, status=DeliveryStatus.FAILED, error=describe_mail_error(error))
                 result.failed += 1
@@ -296,8 +307,8 @@ def check_error_threshold(*, issue_id: int) -> bool:
     return True
 
 
-def rendered_for_send(issue: BulletinIssue, cache: dict[int, RenderedIssue]) -> RenderedIssue | None:
-    """The version fixed when sending started, rendered once per worker; None if it is gone.
+def rendered_for_send(issue: BulletinIssue, cache: dict[int, IssueEditions]) -> IssueEditions | None:
+    """The version fixed when sending started, each edition rendered once per worker; None if it is gone.
 
     Never the live page: an editor may publish again while the issue is sending, and
     every recipient must get what the first one got.
@@ -309,7 +320,7 @@ def rendered_for_send(issue: BulletinIssue, cache: dict[int, RenderedIssue]) -> 
         revision = Revision.objects.filter(pk=revision_id).first()
         if revision is None:
             return None
-        cache[revision_id] = render_revision(revision)
+        cache[revision_id] = revision_editions(revision)
     return cache[revision_id]
 
 
@@ -335,7 +346,7 @@ def run_worker(
     started = time.monotonic()
     pacer = Pacer(options.per_worker_rate)
     # Keyed by revision: a dedicated worker outlives one send, and a resume may fix another version.
-    rendered_cache: dict[int, RenderedIssue] = {}
+    rendered_cache: dict[int, IssueEditions] = {}
     batch_number = 0
     while True:
         deliveries_recover_stale(timeout=options.claim_timeout)
@@ -345,8 +356,8 @@ def run_worker(
         worked = False
         for issue in sending:
             # Before claiming, so a send with nothing to render claims no rows.
-            rendered = rendered_for_send(issue, rendered_cache)
-            if rendered is None:
+            editions = rendered_for_send(issue, rendered_cache)
+            if editions is None:
                 _pause_without_version(issue)
                 continue
             batch_number += 1
@@ -360,7 +371,7 @@ def run_worker(
                 issue=issue,
                 delivery_ids=ids,
                 worker=worker,
-                rendered=rendered,
+                editions=editions,
                 options=options,
                 pacer=pacer,
             )

@@ -28,6 +28,7 @@ def register_admin_urls() -> list[Any]:
         path("<id:pk>/action/", admin_views.issue_action, name="action"),
         path("<id:pk>/progress.json", admin_views.progress_json, name="progress"),
         path("<id:pk>/preview/", admin_views.preview, name="preview"),
+        path("<id:pk>/preview/email/", admin_views.preview_email, name="preview_email"),
         path("<id:pk>/reconciliation/", admin_views.reconciliation, name="reconciliation"),
     ]
     return [path("bulletin/", include((patterns, "bulletin_admin"), namespace="bulletin_admin"))]

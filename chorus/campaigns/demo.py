@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from chorus.campaigns import consents
 from chorus.campaigns.models import (
+    ActionPage,
     CampaignIndexPage,
     CampaignUpdate,
     DisplayChoice,
@@ -54,6 +55,13 @@ ORGANISATIONS = [
 
 def _paragraph(*texts: str) -> list[tuple[str, str]]:
     return [("paragraph", "".join(f"<p>{text}</p>" for text in texts))]
+
+
+def _published_when_opened(action: ActionPage) -> None:
+    # A real action's page is published when it opens, not when the demo is loaded.
+    ActionPage.objects.filter(pk=action.pk).update(
+        first_published_at=action.opened_at, last_published_at=action.opened_at
+    )
 
 
 def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
@@ -102,6 +110,7 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
         if area is not None:
             letter.priority_areas.add(area)
         letter.save_revision().publish()
+        _published_when_opened(letter)
     petition = PetitionPage.objects.first()
     if petition is None:
         petition = PetitionPage(
@@ -128,6 +137,7 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
         if area is not None:
             petition.priority_areas.add(area)
         petition.save_revision().publish()
+        _published_when_opened(petition)
     if home.spotlight_page_id != letter.pk:  # type: ignore[attr-defined]
         home.spotlight_page = letter
         home.spotlight_heading = "Member campaign: cameras off our wards"

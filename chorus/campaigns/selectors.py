@@ -603,21 +603,23 @@ def confirm_state(signature: Signature | None) -> ConfirmOutcome | None:
 
 
 def bulletin_items(*, since: datetime, until: datetime) -> list[DigestItem]:
-    """Actions still taking signatures when the bulletin goes out (``until``), for its draft.
+    """Actions open for signing in the bulletin's window, by their own dates, for its draft.
 
-    All of them, not only those opened this week: signing is what members can do now, and
-    a network has a handful open at a time. Closing soonest first, then those without a
-    closing date, newest first; editors drop any they do not want in the issue.
+    An action is in when it opened before the bulletin goes out (``until``) and still takes
+    signatures then: all of them, not only those opened this week, since signing is what
+    members can do now and a network has a handful open at a time. Its opening, not when
+    its page was first published, decides. Closing soonest first, then those without a
+    closing date, most recently opened first; editors drop any they do not want.
     """
     goes_out = timezone.localdate(until)
     actions = (
         ActionPage.objects.live()
         .public()
         .filter(state=ActionState.OPEN)
-        # Pages made live in code rather than published have no first publication date.
-        .filter(Q(first_published_at__isnull=True) | Q(first_published_at__lt=until))
+        # An action opened in code, without the open transition, has no opening time.
+        .filter(Q(opened_at__isnull=True) | Q(opened_at__lt=until))
         .filter(Q(closing_date__isnull=True) | Q(closing_date__gte=goes_out))
-        .order_by(F("closing_date").asc(nulls_last=True), "-first_published_at", "pk")
+        .order_by(F("closing_date").asc(nulls_last=True), F("opened_at").desc(nulls_last=True), "pk")
         .prefetch_related("priority_areas")
     )
     return [

@@ -14,10 +14,24 @@ from email.utils import make_msgid
 from typing import Any
 from urllib.parse import urlsplit
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import escape
+
+# What every page and email that promises an email says about when it comes (the template
+# tag ``{% email_arrival %}``, chorus.core.templatetags.email_promises). True to the outbox
+# (chorus.core.outbox): a sender run is asked for as soon as the request is stored, and the
+# periodic run every half minute catches any it missed, so the email leaves within a minute.
+# Some receiving servers hold mail from a new sender, and retry after a refusal, for several
+# minutes more; after a quarter of an hour the spam folder is the likelier place.
+EMAIL_SENT_WITHIN = "a minute"
+EMAIL_LOOK_IN_SPAM_AFTER_MINUTES = 15
+EMAIL_ARRIVAL = (
+    f"We send the email within {EMAIL_SENT_WITHIN}. If it has not arrived after "
+    f"{EMAIL_LOOK_IN_SPAM_AFTER_MINUTES} minutes, look in your spam or junk folder."
+)
 
 # Headers that hold one long link a mail provider must read as it is.
 UNFOLDED_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
@@ -96,12 +110,24 @@ class RenderedEmail:
         )
 
 
+# Many mail programs drop a <style> element or ignore its rules, so the layout's styles
+# (core/email/base.html) are written into each element's style attribute. Rules that cannot
+# be (the dark colour scheme, narrow screens) stay in <style> for the programs that read it.
+# Nothing is fetched: a stylesheet link would be a request from the reader's mail program.
+EMAIL_CSS_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
+
+
+def inline_css(html: str) -> str:
+    """An HTML email with its stylesheet written into style attributes (docs/decisions/0027)."""
+    return str(EMAIL_CSS_INLINER.inline(html))
+
+
 def render_email(*, template: str, context: dict[str, Any]) -> RenderedEmail:
-    full_context = {"site_url": settings.SITE_URL, **context}
+    full_context = {"site_url": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
     return RenderedEmail(
         subject=" ".join(render_to_string(f"{template}_subject.txt", full_context).split()),
         text=render_to_string(f"{template}_body.txt", full_context),
-        html=render_to_string(f"{template}_body.html", full_context),
+        html=inline_css(render_to_string(f"{template}_body.html", full_context)),
     )
 
 

@@ -7,13 +7,12 @@ Slugs are stable: other apps' demos (campaigns, tracker, bulletin) link to them 
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from wagtail.rich_text import RichText
 
 from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
-from chorus.pages.demo import child_page, ensure_home
+from chorus.pages.demo import child_page, days_ago, ensure_home, published_on
 from chorus.pages.models import Coalition, PriorityAreaPage
 
 NEWS_SLUG = "news"
@@ -30,7 +29,9 @@ ANALYSIS_STRATEGY_SLUG = "analysis-major-conditions-strategy"
 class DemoArticle:
     slug: str
     kind: ArticleKind
-    date: datetime.date
+    # Dated this many days before the demo is loaded: realistic past dates spread over recent
+    # months, whenever it is loaded, so the bulletin's weekly draft finds only the last week's.
+    days_ago: int
     title: str
     summary: str
     body: list[str]  # HTML paragraphs; a string starting with "## " is a heading
@@ -47,7 +48,7 @@ ARTICLES = [
     DemoArticle(
         slug=CONSULTATION_RESPONSE_SLUG,
         kind=ArticleKind.CONSULTATION_RESPONSE,
-        date=datetime.date(2025, 1, 14),
+        days_ago=330,
         title="Our response to the 10 Year Health Plan consultation",
         summary="We told the government that a plan for the NHS must take mental health seriously: "
         "less force, more choice, and action on the poverty that makes people ill.",
@@ -74,7 +75,7 @@ ARTICLES = [
     DemoArticle(
         slug="letter-to-the-health-secretary",
         kind=ArticleKind.OPEN_LETTER,
-        date=datetime.date(2025, 2, 20),
+        days_ago=305,
         title="Our letter to the new Health and Social Care Secretary",
         summary="We wrote to the Health Secretary setting out the issues our members care about most, "
         "and asked for a meeting.",
@@ -90,7 +91,7 @@ ARTICLES = [
     DemoArticle(
         slug=OPEN_LETTER_SLUG,
         kind=ArticleKind.OPEN_LETTER,
-        date=datetime.date(2025, 3, 31),
+        days_ago=280,
         title="Open letter: end blanket camera surveillance on mental-health wards",
         summary="With Stop Oxevision, we are hosting an open letter asking NHS England to halt the "
         "roll-out of systems that watch patients in their bedrooms.",
@@ -118,7 +119,7 @@ ARTICLES = [
     DemoArticle(
         slug=STATEMENT_POLICE_SLUG,
         kind=ArticleKind.STATEMENT,
-        date=datetime.date(2025, 5, 8),
+        days_ago=250,
         title="Statement: police pulling back from mental-health calls",
         summary="The Metropolitan Police says officers will stop going to most calls about mental "
         "health. Fewer police in crisis care could be good, but only if real help takes their place.",
@@ -145,7 +146,7 @@ ARTICLES = [
     DemoArticle(
         slug=WRITTEN_EVIDENCE_SLUG,
         kind=ArticleKind.WRITTEN_EVIDENCE,
-        date=datetime.date(2025, 6, 19),
+        days_ago=225,
         title="Written evidence to the Joint Committee on Human Rights: human rights in care settings",
         summary="Our evidence to Parliament's human rights committee on how people's rights are put at "
         "risk in mental-health wards and other care settings.",
@@ -166,7 +167,7 @@ ARTICLES = [
     DemoArticle(
         slug="no-to-nhs-home-office-data-sharing",
         kind=ArticleKind.STATEMENT,
-        date=datetime.date(2025, 8, 27),
+        days_ago=200,
         title="We reject plans to pass more NHS patient data to the Home Office",
         summary="Plans to pass more patient details to immigration enforcement will keep people "
         "away from care. We have joined partners in saying no.",
@@ -189,7 +190,7 @@ ARTICLES = [
     DemoArticle(
         slug="briefing-mental-health-act-reform",
         kind=ArticleKind.BRIEFING,
-        date=datetime.date(2025, 10, 2),
+        days_ago=175,
         title="Briefing: where reform of the Mental Health Act has got to",
         summary="A plain guide to the changes to the Mental Health Act, what they will and will not "
         "do, and where members can still have a say.",
@@ -210,7 +211,7 @@ ARTICLES = [
     DemoArticle(
         slug=ANALYSIS_STRATEGY_SLUG,
         kind=ArticleKind.ANALYSIS,
-        date=datetime.date(2025, 11, 13),
+        days_ago=150,
         title="Analysis: what the Major Conditions Strategy means for mental health",
         summary="We read the national strategy so members do not have to. Mental health is in it, but "
         "the causes of distress are mostly missing.",
@@ -230,7 +231,7 @@ ARTICLES = [
     DemoArticle(
         slug="pip-and-work-capability-changes",
         kind=ArticleKind.CONSULTATION_RESPONSE,
-        date=datetime.date(2025, 12, 4),
+        days_ago=125,
         title="Joint response: proposed changes to PIP and the Work Capability Assessment",
         summary="With the Disability Benefits Consortium, we answered plans to tighten disability "
         "benefits. The changes would push many people with mental-health problems into hardship.",
@@ -247,7 +248,7 @@ ARTICLES = [
     DemoArticle(
         slug="dwp-bank-account-powers",
         kind=ArticleKind.NEWS,
-        date=datetime.date(2026, 1, 22),
+        days_ago=100,
         title="Why we oppose new powers for the DWP to check bank accounts",
         summary="A bill would let the DWP ask banks to scan the accounts of people on benefits. We "
         "have joined disabled people's organisations in opposing it.",
@@ -263,7 +264,7 @@ ARTICLES = [
     DemoArticle(
         slug="trans-healthcare-open-letter",
         kind=ArticleKind.OPEN_LETTER,
-        date=datetime.date(2026, 2, 26),
+        days_ago=80,
         title="Open letter: trans people deserve safe and equal health care",
         summary="We coordinated a letter, signed by groups across the network, opposing health "
         "policy that shuts trans and non-binary people out of care.",
@@ -278,7 +279,7 @@ ARTICLES = [
     DemoArticle(
         slug="research-funders-and-grassroots-groups",
         kind=ArticleKind.RESEARCH,
-        date=datetime.date(2026, 4, 9),
+        days_ago=60,
         title="Research: how funders' practice affects grassroots groups",
         summary="We asked user-led groups what it is like to apply for and report on funding. Short "
         "grants and heavy reporting came up again and again.",
@@ -301,7 +302,7 @@ ARTICLES = [
     DemoArticle(
         slug="open-letter-to-funders-migrant-justice",
         kind=ArticleKind.OPEN_LETTER,
-        date=datetime.date(2026, 5, 21),
+        days_ago=40,
         title="Migrant justice groups write to funders: an open letter",
         summary="Groups in our Mental Health and Migrant Justice Networking Space wrote together to "
         "funders about what migrant-led mental-health work needs.",
@@ -316,7 +317,7 @@ ARTICLES = [
     DemoArticle(
         slug="private-detention-risks",
         kind=ArticleKind.ANALYSIS,
-        date=datetime.date(2026, 7, 2),
+        days_ago=15,
         title="The risks of private detention in mental health",
         summary="More and more people are detained in privately run hospitals, often far from home. "
         "We look at what this means for their safety and rights.",
@@ -331,7 +332,7 @@ ARTICLES = [
     DemoArticle(
         slug="patient-photos-on-social-media",
         kind=ArticleKind.NEWS,
-        date=datetime.date(2026, 8, 20),
+        days_ago=9,
         title="Members challenge health providers posting photos of patients online",
         summary="Members found a provider sharing pictures of patients on social media. We are "
         "supporting them to have the photos removed and the practice stopped.",
@@ -344,7 +345,7 @@ ARTICLES = [
     DemoArticle(
         slug="guide-responding-to-a-consultation",
         kind=ArticleKind.RESOURCE,
-        date=datetime.date(2026, 10, 15),
+        days_ago=2,
         title="A short guide to answering a government consultation",
         summary="You do not need to be an expert to answer a consultation. This guide shows how a "
         "small group can have its say in an afternoon.",
@@ -390,7 +391,7 @@ def load() -> str:
             title=item.title,
             slug=item.slug,
             kind=item.kind,
-            date=item.date,
+            date=days_ago(item.days_ago),
             summary=item.summary,
             body=_stream(item.body),
             easy_read_body=_stream(item.easy_read),
@@ -399,5 +400,8 @@ def load() -> str:
         article.coalitions = [coalitions[slug] for slug in item.coalitions if slug in coalitions]
         index.add_child(instance=article)
         article.save_revision().publish()
+        # Published when it came out, not when the demo was loaded, as a real site's articles were.
+        published = published_on(article.date)
+        ArticlePage.objects.filter(pk=article.pk).update(first_published_at=published, last_published_at=published)
         created += 1
     return f"{created} articles added"

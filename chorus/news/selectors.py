@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils import timezone
 
 from chorus.core.digest import DigestItem
 from chorus.news.models import ArticleKind, ArticlePage
@@ -72,8 +73,13 @@ def articles_for_area(*, area: object, limit: int) -> list[ArticlePage]:
 
 
 def bulletin_items(*, since: datetime, until: datetime) -> list[DigestItem]:
-    """Articles first published in the window, for the weekly bulletin draft."""
-    articles = published_articles().filter(first_published_at__gte=since, first_published_at__lt=until)
+    """Published articles dated in the window (UK days, from since's to until's, not including it).
+
+    By the article's own date, never by when its page was first published: an article
+    loaded, imported or published late carries the date it came out, and must not reach
+    members as this week's news.
+    """
+    articles = published_articles().filter(date__gte=timezone.localdate(since), date__lt=timezone.localdate(until))
     return [
         DigestItem(
             section="New from the network",

@@ -7,6 +7,9 @@ Slugs are stable: other apps' demos link to them.
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
@@ -54,6 +57,17 @@ def paragraph(html: str) -> tuple[str, RichText]:
 
 def heading(text: str) -> tuple[str, str]:
     return ("heading", text)
+
+
+def days_ago(days: int) -> datetime.date:
+    """The date this many days before today (UK). Demo content is dated relative to when it is
+    loaded, so it always looks like a living site's: recent months, and something this week."""
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def published_on(day: datetime.date, *, at: datetime.time = datetime.time(10, 30)) -> datetime.datetime:
+    """A time (mid-morning unless told), UK time, on ``day``: when a demo page is taken to have been published."""
+    return timezone.make_aware(datetime.datetime.combine(day, at))
 
 
 def child_page[P: Page](parent: Page, slug: str, page: P) -> P:

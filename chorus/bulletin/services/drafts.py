@@ -9,16 +9,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from chorus.bulletin.models import BulletinIndexPage, BulletinIssue
-from chorus.bulletin.selectors import draft_items, draft_sections
+from chorus.bulletin.selectors import draft_items, draft_sections, draft_window_start
 from chorus.core.audit import log_action
-from chorus.pages.models import PriorityAreaPage
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
 def issue_draft_assemble(*, now: datetime | None = None) -> BulletinIssue | None:
-    """Make this week's draft from every source, once per week; None if it exists or no index page."""
+    """Make this week's draft from every source, once per week; None if it exists or no index page.
+
+    Each source picks its items by their own dates in the window (an article's date, an
+    action's opening, a consultation's closing), never by when a page was first published.
+    """
     now = now or timezone.now()
     local = timezone.localtime(now)
     week_start = (local - timedelta(days=local.weekday())).date()
@@ -28,8 +31,7 @@ def issue_draft_assemble(*, now: datetime | None = None) -> BulletinIssue | None
     if index is None:
         logger.warning("No bulletin index page: the weekly draft was not assembled.")
         return None
-    last = BulletinIssue.objects.filter(send_started_at__isnull=False).order_by("-send_started_at").first()
-    since = last.send_started_at if last is not None and last.send_started_at else now - timedelta(days=7)
+    since = draft_window_start(now=now)
     items = draft_items(since=since, until=now)
     issue = BulletinIssue(
         title=f"Members' bulletin, {local:%-d %B %Y}",
@@ -43,8 +45,5 @@ def issue_draft_assemble(*, now: datetime | None = None) -> BulletinIssue | None
     )
     index.add_child(instance=issue)
     issue.save_revision()
-    area_ids = {pk for item in items for pk in item.priority_area_ids}
-    issue.topics.set(PriorityAreaPage.objects.filter(pk__in=area_ids))
-    issue.save()
     log_action("bulletin.issue.assembled", obj=issue, data={"items": len(items)}, screen="scheduled job")
     return issue

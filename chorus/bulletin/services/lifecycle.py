@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import batched
 from typing import Any
 
 from django.db import transaction
@@ -15,7 +16,12 @@ from chorus.bulletin.models import (
     DeliveryStatus,
     IssueStatus,
 )
-from chorus.bulletin.selectors import delivery_counts, recipients_for, schedule_failure_recipients
+from chorus.bulletin.selectors import (
+    delivery_counts,
+    recipients_for,
+    schedule_failure_recipients,
+    subscription_topic_keys,
+)
 from chorus.core.audit import log_action
 from chorus.core.outbox import outbox_add_many, outbox_row
 
@@ -55,18 +61,17 @@ def _save_state(issue: BulletinIssue) -> None:
 
 
 def deliveries_freeze(*, issue: BulletinIssue, chunk_size: int = 5000) -> int:
-    """Write one queued delivery per recipient, in chunks; repeating it adds nobody twice."""
+    """Write one queued delivery per recipient, in chunks; repeating it adds nobody twice.
+
+    Each row records the topics its recipient had chosen, so every try sends them the same
+    edition even if they change their topics mid-send; a row already frozen is kept as it is.
+    """
     ids = recipients_for(issue).order_by("pk").values_list("pk", flat=True)
     created = 0
-    chunk: list[Delivery] = []
-    for subscription_id in ids.iterator(chunk_size=chunk_size):
-        chunk.append(Delivery(issue_id=issue.pk, subscription_id=subscription_id))
-        if len(chunk) >= chunk_size:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            created += len(chunk)
-            chunk = []
-    if chunk:
-        Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
+    for chunk in batched(ids.iterator(chunk_size=chunk_size), chunk_size):
+        chosen = subscription_topic_keys(subscription_ids=chunk)
+        rows = [Delivery(issue_id=issue.pk, subscription_id=pk, chosen_topics=chosen.get(pk, "")) for pk in chunk]
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         created += len(chunk)
     return created
 

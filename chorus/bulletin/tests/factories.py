@@ -36,19 +36,38 @@ def make_index(home: HomePage | None = None) -> BulletinIndexPage:
     return index
 
 
+def area_section(
+    area: PriorityAreaPage, items: Iterable[tuple[str, str]], *, heading: str = ""
+) -> tuple[str, dict[str, Any]]:
+    """A section only the subscribers who chose ``area`` (or every topic) get; items are (title, url)."""
+    return (
+        "section",
+        {
+            "heading": heading or area.title,
+            "priority_area": area,
+            "intro": "",
+            "items": [{"title": title, "url": url, "summary": ""} for title, url in items],
+        },
+    )
+
+
 def make_issue(
     index: BulletinIndexPage,
     *,
     title: str = "Members' bulletin, 1 December 2026",
     slug: str = "issue-1",
     publish: bool = True,
-    topics: Iterable[PriorityAreaPage] = (),
+    sections: list[tuple[str, Any]] | None = None,
     status: str = IssueStatus.DRAFT,
 ) -> BulletinIssue:
-    issue = BulletinIssue(title=title, slug=slug, intro="Hello from the network.", sections=SECTIONS, live=publish)
+    issue = BulletinIssue(
+        title=title,
+        slug=slug,
+        intro="Hello from the network.",
+        sections=SECTIONS if sections is None else sections,
+        live=publish,
+    )
     index.add_child(instance=issue)
-    issue.topics.set(list(topics))
-    issue.save()  # a ParentalManyToManyField is written on save
     revision = issue.save_revision()
     if publish:
         revision.publish()

@@ -23,7 +23,7 @@ def issue() -> Any:
     return make_issue(make_index())
 
 
-SEND_VIEWS = ["issues", "detail", "progress", "preview"]
+SEND_VIEWS = ["issues", "detail", "progress", "preview", "preview_email"]
 
 
 def _url(name: str, issue: Any) -> str:

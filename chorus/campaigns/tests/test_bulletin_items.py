@@ -1,4 +1,4 @@
-"""Open actions feed the weekly bulletin's draft ("Take action")."""
+"""Open actions feed the weekly bulletin's draft ("Take action"), by their own opening and closing dates."""
 
 from __future__ import annotations
 
@@ -29,9 +29,12 @@ def test_every_action_still_open_when_the_bulletin_goes_out_closing_soonest_firs
     letter(index, title="Delivered", state=ActionState.DELIVERED)
     draft = letter(index, title="Not published")
     draft.unpublish()
-    # First published in order of creation; the newer undated one must come first.
+    # Opened in order of creation; the more recently opened undated one must come first. Their
+    # pages were published the other way round: the action's own opening decides, not that.
     for n, action in enumerate([undated_old, undated_new, later, sooner, closes_today]):
-        type(action).objects.filter(pk=action.pk).update(first_published_at=until - datetime.timedelta(days=10 - n))
+        type(action).objects.filter(pk=action.pk).update(
+            opened_at=until - datetime.timedelta(days=10 - n), first_published_at=until - datetime.timedelta(hours=n)
+        )
 
     items = bulletin_items(since=until - datetime.timedelta(days=7), until=until)
 
@@ -44,13 +47,20 @@ def test_every_action_still_open_when_the_bulletin_goes_out_closing_soonest_firs
     assert items[3].summary == undated_new.summary and items[3].date is None
 
 
-def test_an_action_first_published_after_the_bulletin_went_out_is_not_in_it(index: Any) -> None:
+def test_an_action_opened_after_the_bulletin_went_out_is_not_in_it_whenever_its_page_was_published(
+    index: Any,
+) -> None:
     until = timezone.now() - datetime.timedelta(days=1)
-    published = letter(index, title="Published today")
-    published.save_revision().publish()
-    published.refresh_from_db()
-    assert published.first_published_at > until
-    assert bulletin_items(since=until - datetime.timedelta(days=7), until=until) == []
+    opened_later = letter(index, title="Opened today, page published last month")
+    opened_before = letter(index, title="Opened last week, page published today")
+    type(opened_later).objects.filter(pk=opened_later.pk).update(
+        opened_at=timezone.now(), first_published_at=until - datetime.timedelta(days=30)
+    )
+    type(opened_before).objects.filter(pk=opened_before.pk).update(
+        opened_at=until - datetime.timedelta(days=6), first_published_at=timezone.now()
+    )
+    items = bulletin_items(since=until - datetime.timedelta(days=7), until=until)
+    assert [item.title for item in items] == ["Opened last week, page published today"]
 
 
 def test_the_bulletin_draft_takes_its_take_action_items_from_campaigns(index: Any) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django import template
 
 from chorus.tracker.models import TrackedItem
-from chorus.tracker.selectors import TrackerFilters, item_path, tracked_items_for_article
+from chorus.tracker.selectors import TrackerFilters, item_path, london_today, tracked_items_for_article
 
 register = template.Library()
 
@@ -20,3 +22,14 @@ def tracked_items_about(article: object) -> list[tuple[TrackedItem, str]]:
 def tracker_filter_link(filters: TrackerFilters, **changes: str) -> str:
     """The tracker's query string with one filter changed (and the page reset)."""
     return filters.link(**{key: str(value) for key, value in changes.items()})
+
+
+@register.simple_tag
+def closes_in_words(closes_at: datetime, now: datetime) -> str:
+    """How long is left, counted in UK days: "Closes today", "Closes tomorrow", "Closes in 5 days"."""
+    days = (london_today(closes_at) - london_today(now)).days
+    if days <= 0:
+        return "Closes today"
+    if days == 1:
+        return "Closes tomorrow"
+    return f"Closes in {days} days"

@@ -78,6 +78,19 @@ def test_tracker_page_lists_closing_soon_open_and_recently_closed(client: Client
 
 
 @time_machine.travel(NOW, tick=False)
+def test_deadlines_say_the_days_left_in_words_with_the_date(client: Client, tracker: dict[str, Any]) -> None:
+    SubmissionWindowFactory(item__title="Due tonight", item__slug="tonight", closes_at=london(2026, 11, 2, 23, 59))
+    SubmissionWindowFactory(item__title="Due tomorrow", item__slug="tomorrow", closes_at=london(2026, 11, 3, 9))
+    html = " ".join(client.get("/tracker/").content.decode().split())
+    # Counted in UK days from Monday 2 November, noon.
+    assert 'Closes today: <time datetime="2026-11-02T23:59' in html and ">Monday 2 November 2026, 23:59</time>" in html
+    assert "Closes tomorrow: <time" in html
+    assert "Closes in 8 days: <time" in html and "Tuesday 10 November 2026, 23:59</time>" in html
+    assert "Closes in 91 days: <time" in html  # open now, closing later
+    assert "Closed <time" in html  # recently closed: no count
+
+
+@time_machine.travel(NOW, tick=False)
 def test_tracker_page_filters_by_plain_links(client: Client, tracker: dict[str, Any]) -> None:
     html = client.get("/tracker/?kind=bill").content.decode()
     everything = html.split('id="all-items"')[1]
