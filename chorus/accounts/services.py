@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django_otp import devices_for_user
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from chorus.accounts.models import PASSWORD_RESET_EMAIL, User
 from chorus.accounts.permissions import two_factor_reset_refusal
@@ -22,6 +22,10 @@ from chorus.core.outbox import email_staff, outbox_add
 
 # Editors may do everything to pages; publishing is theirs too (a small team).
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page", "delete_page"]
+
+# Wagtail checks document and image permissions per collection, not on the group alone: a
+# role given "add document" still cannot upload one without the same permission on a collection.
+COLLECTION_APPS = {"wagtaildocs", "wagtailimages"}
 
 
 def _permission(dotted: str) -> Permission:
@@ -43,6 +47,14 @@ def roles_sync() -> dict[str, int]:
         wanted = [_permission(dotted) for dotted in sorted(permissions_for(role))]
         group.permissions.set(wanted)
         counts[role.name] = len(wanted)
+        root_collection = Collection.get_first_root_node()
+        collection_wanted = [p for p in wanted if p.content_type.app_label in COLLECTION_APPS]
+        GroupCollectionPermission.objects.filter(group=group).exclude(permission__in=collection_wanted).delete()
+        if root_collection is not None:
+            for permission in collection_wanted:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group, collection=root_collection, permission=permission
+                )
         if root is not None and role == EDITOR:
             for codename in EDITOR_PAGE_PERMISSIONS:
                 GroupPagePermission.objects.get_or_create(

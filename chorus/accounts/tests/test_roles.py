@@ -34,6 +34,20 @@ def test_editor_may_manage_coalitions_and_documents() -> None:
     assert {"pages.change_coalition", "wagtaildocs.add_document", "wagtailimages.choose_image"} <= editor_permissions
 
 
+def test_editor_can_open_the_document_and_image_upload_screens(editor: User) -> None:
+    # Wagtail asks for the permission on a collection as well; the group's alone was not enough,
+    # and the upload screens sent editors back to the dashboard.
+    client = client_for(editor)
+    for url in ("/admin/documents/multiple/add/", "/admin/images/multiple/add/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_a_role_without_document_permissions_gets_none_on_collections(campaigner: User) -> None:
+    response = client_for(campaigner).get("/admin/documents/multiple/add/")
+    assert response.status_code == 302
+
+
 def test_sync_removes_permissions_added_by_hand_and_is_repeatable() -> None:
     roles_sync()
     group = Group.objects.get(name=EDITOR.name)
