@@ -52,7 +52,7 @@ def password_reset_email(*, users: list[User]) -> ChorusEmail:
     )
 
 
-@outbox.composer(PASSWORD_RESET_EMAIL)
+@outbox.composer(PASSWORD_RESET_EMAIL, label="Staff password reset link")
 def compose_password_resets(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """A reset link to each address that has a staff account; nothing to any other address."""
     for row in rows:

@@ -17,6 +17,7 @@ ROLE_PERMISSIONS = {
         "accounts.view_user",
         "auth.view_group",
         "core.view_auditevent",
+        "core.view_outboxmessage",
     ],
 }
 

@@ -12,6 +12,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.accounts import views
+from chorus.accounts.dashboard import administrator_panel
+from chorus.accounts.roles import ADMINISTRATOR, user_has_role
 from chorus.accounts.viewsets import reset_two_factor_button
 
 # django-otp-webauthn's endpoints under the names its script and template tags look up
@@ -70,3 +72,9 @@ def register_audit_log_menu_item() -> MenuItem:
 def user_listing_reset_two_factor(user: Any, request_user: Any) -> list[Any]:
     button = reset_two_factor_button(target=user, request_user=request_user)
     return [button] if button is not None else []
+
+
+@hooks.register("construct_homepage_panels")
+def add_system_panel(request: Any, panels: list[Any]) -> None:
+    if user_has_role(request.user, ADMINISTRATOR) and request.user.has_perm("core.view_outboxmessage"):
+        panels.append(administrator_panel())

@@ -299,7 +299,7 @@ def personalise(rendered: RenderedIssue, *, to: str, name: str, subscription_id:
 # --- answering a subscribe form (through the outbox) ------------------------------------
 
 
-@outbox.composer(SUBSCRIBE_REQUEST_EMAIL)
+@outbox.composer(SUBSCRIBE_REQUEST_EMAIL, label="Bulletin sign-up: confirmation link or already-subscribed note")
 def compose_subscribe_answers(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """File each subscribe request, then send its confirmation link or "already subscribed" note.
 
@@ -334,7 +334,7 @@ def compose_subscribe_answers(rows: list[OutboxMessage]) -> Iterator[outbox.Enve
         yield outbox.Envelope(message=message, rows=(row.pk,))
 
 
-@outbox.composer(SCHEDULE_FAILED_EMAIL)
+@outbox.composer(SCHEDULE_FAILED_EMAIL, label="Bulletin: a scheduled issue was not sent")
 def compose_schedule_failures(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """That a scheduled issue was not sent, and why; nothing if it has been scheduled or sent again since."""
     from django.contrib.auth import get_user_model

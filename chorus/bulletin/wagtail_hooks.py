@@ -10,7 +10,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
+from chorus.accounts.roles import EDITOR, user_has_role
 from chorus.bulletin import admin_views
+from chorus.bulletin.dashboard import publishing_panel
 from chorus.bulletin.models import BulletinIssue
 from chorus.bulletin.permissions import SEND_PERMISSION
 
@@ -49,3 +51,9 @@ def bulletin_issue_buttons(page: Any, user: Any, next_url: str | None = None) ->
         yield Button(
             "Send, schedule or see progress", url=reverse("bulletin_admin:detail", args=[page.pk]), priority=5
         )
+
+
+@hooks.register("construct_homepage_panels")
+def add_publishing_panel(request: Any, panels: list[Any]) -> None:
+    if user_has_role(request.user, EDITOR) and request.user.has_perm(SEND_PERMISSION):
+        panels.append(publishing_panel())

@@ -66,7 +66,7 @@ def _signatures(rows: list[OutboxMessage]) -> dict[int, Signature]:
     return {s.pk: s for s in Signature.objects.filter(pk__in=ids).select_related("person")}
 
 
-@outbox.composer(SIGNER_CONFIRM_EMAIL)
+@outbox.composer(SIGNER_CONFIRM_EMAIL, label="Signing: confirmation link")
 def compose_confirmations(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """A fresh link for each signature still waiting for confirmation; one email per signature."""
     signatures = _signatures(rows)
@@ -105,7 +105,7 @@ def _actions(action_ids: set[int]) -> dict[int, ActionPage]:
     return {action.pk: action for action in ActionPage.objects.filter(pk__in=action_ids).specific()}
 
 
-@outbox.composer(SIGNER_ALREADY_SIGNED_EMAIL)
+@outbox.composer(SIGNER_ALREADY_SIGNED_EMAIL, label="Signing: already signed note")
 def compose_already_signed(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     signatures = _signatures(rows)
     found = {row.pk: signatures[row.about_id] for row in rows if row.about_id in signatures}
@@ -136,7 +136,7 @@ def campaign_update_email(
     )
 
 
-@outbox.composer(CAMPAIGN_UPDATE_EMAIL)
+@outbox.composer(CAMPAIGN_UPDATE_EMAIL, label="Campaign update to signers")
 def compose_updates(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """Each recipient's copy of an update, if they still agree to updates on its action."""
     updates = {

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
 
 from chorus.campaigns.models import (
@@ -242,6 +242,39 @@ def signatures_by_day(*, action_id: int) -> list[DayCount]:
         running += per_day.get(day, 0)
         result.append(DayCount(day=day, signatures=per_day.get(day, 0), running_total=running))
     return result
+
+
+def confirmed_per_hour(*, action_ids: list[int], until: datetime, hours: int = 24) -> dict[int, list[int]]:
+    """Signatures confirmed in each of the last ``hours`` hours before ``until``, per action, oldest first."""
+    start = until.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    rows = (
+        Signature.objects.counted()
+        .filter(action_id__in=action_ids, confirmed_at__gte=start, confirmed_at__lte=until)
+        .annotate(hour=TruncHour("confirmed_at"))
+        .values("action_id", "hour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_action = {action_id: [0] * hours for action_id in action_ids}
+    for row in rows:
+        index = int((row["hour"] - start).total_seconds() // 3600)
+        if 0 <= index < hours:
+            per_action[row["action_id"]][index] += row["n"]
+    return per_action
+
+
+def organisations_awaiting_moderation() -> list[tuple[ActionPage, int]]:
+    """Actions with confirmed organisation signatures still to be approved or rejected, with how many."""
+    rows = dict(
+        Signature.objects.filter(
+            kind=SignatureKind.ORGANISATION, moderation=Moderation.PENDING, status=SignatureStatus.CONFIRMED
+        )
+        .values_list("action_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    actions = ActionPage.objects.filter(pk__in=rows).order_by("title")
+    return [(action, rows[action.pk]) for action in actions]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from chorus.accounts.roles import CAMPAIGNER, user_has_role
 from chorus.campaigns import admin_views
+from chorus.campaigns.dashboard import campaigner_panel
 from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash
 
 
@@ -103,3 +105,9 @@ class BlockListGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_block_lists() -> ModelViewSetGroup:
     return BlockListGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_campaigns_panel(request: Any, panels: list[Any]) -> None:
+    if user_has_role(request.user, CAMPAIGNER) and request.user.has_perm("campaigns.change_signature"):
+        panels.append(campaigner_panel())

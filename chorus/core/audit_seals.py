@@ -404,7 +404,7 @@ def audit_log_alert_queue(*, check: AuditCheck) -> int:
     return len(recipients)
 
 
-@outbox.composer(AUDIT_ALERT_EMAIL)
+@outbox.composer(AUDIT_ALERT_EMAIL, label="Audit log check: a problem was found")
 def compose_audit_alerts(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     checks = {check.pk: check for check in AuditCheck.objects.filter(pk__in={row.about_id for row in rows})}
     users = {user.pk: user for user in get_user_model().objects.filter(pk__in={row.user_id for row in rows})}

@@ -152,7 +152,14 @@ class OutboxMessage(models.Model):
         verbose_name = "outgoing email"
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk} ({self.status})"
+        return f"{self.what} ({self.get_status_display().lower()})"
+
+    @property
+    def what(self) -> str:
+        """What kind of email it is, in plain words (each app names its kinds where it composes them)."""
+        from chorus.core.outbox import kind_label  # the outbox module imports these models
+
+        return kind_label(self.kind)
 
 
 class SubmissionKey(models.Model):

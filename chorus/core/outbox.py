@@ -20,7 +20,7 @@ logs name the error class and SMTP code, never an address.
 
 Apps register a composer per kind in their ``emails.py`` (imported by their AppConfig):
 
-    @outbox.composer("support.link")
+    @outbox.composer("support.link", label="Support request: private link")
     def compose_link(messages: list[OutboxMessage]) -> Iterator[Envelope]: ...
 """
 
@@ -87,10 +87,14 @@ class Envelope:
 
 Composer = Callable[[list[OutboxMessage]], Iterable[Envelope]]
 _composers: dict[str, Composer] = {}
+_labels: dict[str, str] = {}
 
 
-def composer(kind: str) -> Callable[[Composer], Composer]:
+def composer(kind: str, *, label: str) -> Callable[[Composer], Composer]:
     """Register the function that builds the messages for one kind of outbox row.
+
+    ``label`` names the kind in plain words for the staff screens ("Signing: confirmation
+    link"); the kind itself is a code for the program.
 
     It is given the claimed rows of its kind and yields an envelope for each message to
     send; rows that no envelope names are settled as skipped. It may read and write its
@@ -102,6 +106,7 @@ def composer(kind: str) -> Callable[[Composer], Composer]:
         if kind in _composers and _composers[kind] is not function:
             raise ValueError(f"Two composers for outbox kind {kind!r}.")
         _composers[kind] = function
+        _labels[kind] = label
         return function
 
     return register
@@ -109,6 +114,11 @@ def composer(kind: str) -> Callable[[Composer], Composer]:
 
 def registered_kinds() -> frozenset[str]:
     return frozenset(_composers)
+
+
+def kind_label(kind: str) -> str:
+    """A kind's name for people; a kind no app registers any more is called what it is."""
+    return _labels.get(kind, "An email of a kind this version no longer sends")
 
 
 # --- adding rows ----------------------------------------------------------------------
@@ -445,7 +455,7 @@ def email_staff(*, user_id: int, template: str, context: dict[str, Any], dedupe_
     )
 
 
-@composer(TEMPLATED)
+@composer(TEMPLATED, label="Notice to staff")
 def compose_templated(rows: list[OutboxMessage]) -> Iterator[Envelope]:
     from django.contrib.auth import get_user_model
 

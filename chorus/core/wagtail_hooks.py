@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from wagtail import hooks
+
+from chorus.core.viewsets import OutboxMessageViewSet
 
 
 def staff_stylesheet() -> SafeString:
@@ -25,3 +28,18 @@ def editor_field_names_script() -> SafeString:
 # Registered by a call, not the decorator: Wagtail is untyped, and core is checked strictly.
 hooks.register("insert_global_admin_css", staff_stylesheet)
 hooks.register("insert_global_admin_js", editor_field_names_script)
+
+
+def outbox_viewset() -> OutboxMessageViewSet:
+    return OutboxMessageViewSet()
+
+
+hooks.register("register_admin_viewset", outbox_viewset)
+
+
+def no_site_summary(request: HttpRequest, summary_items: list[object]) -> None:
+    """Drop Wagtail's "35 Pages, 0 Images" counts: each role's panels say what needs doing instead."""
+    summary_items.clear()
+
+
+hooks.register("construct_homepage_summary_items", no_site_summary)

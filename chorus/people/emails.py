@@ -14,7 +14,7 @@ from chorus.people.models import PRIVACY_LINK_EMAIL
 from chorus.people.services import privacy_link_issue
 
 
-@outbox.composer(PRIVACY_LINK_EMAIL)
+@outbox.composer(PRIVACY_LINK_EMAIL, label="Privacy: link to see or delete your data")
 def compose_privacy_links(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """A single-use link to each address we hold data for; nothing to an address we do not know."""
     for row in rows:

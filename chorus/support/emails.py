@@ -33,7 +33,7 @@ def _requests(rows: list[OutboxMessage]) -> dict[int, SupportRequest]:
     }
 
 
-@outbox.composer(LINK_EMAIL)
+@outbox.composer(LINK_EMAIL, label="Support request: private link")
 def compose_links(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """The emailed link to a new request, to the address given, which its owner confirms or disowns."""
     requests = _requests(rows)
@@ -53,7 +53,7 @@ def compose_links(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
         yield outbox.Envelope(message=message, rows=(row.pk,))
 
 
-@outbox.composer(NEW_MESSAGE_EMAIL)
+@outbox.composer(NEW_MESSAGE_EMAIL, label="Support request: new reply to the member")
 def compose_new_messages(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """A notice that staff wrote, to a member who confirmed their address; one per request per batch."""
     requests = _requests(rows)
@@ -77,7 +77,7 @@ def compose_new_messages(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]
         yield outbox.Envelope(message=message, rows=tuple(row_ids))
 
 
-@outbox.composer(STAFF_NOTICE_EMAIL)
+@outbox.composer(STAFF_NOTICE_EMAIL, label="Support desk: notice to staff")
 def compose_staff_notices(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """One email per member of staff for all their notices in the batch; a line per request and reason."""
     requests = _requests(rows)

@@ -9,7 +9,9 @@ from django.urls import URLPattern, include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from chorus.accounts.roles import CASEWORKER, user_has_role
 from chorus.support import admin_views
+from chorus.support.dashboard import caseworker_panel
 
 
 class TriageMenuItem(MenuItem):
@@ -35,3 +37,9 @@ def register_queue_menu_item() -> MenuItem:
 @hooks.register("register_admin_menu_item")
 def register_report_menu_item() -> MenuItem:
     return TriageMenuItem("What members raised", reverse("support_admin:report"), icon_name="table", order=251)
+
+
+@hooks.register("construct_homepage_panels")
+def add_support_panel(request: HttpRequest, panels: list[Any]) -> None:
+    if user_has_role(request.user, CASEWORKER) and request.user.has_perm(admin_views.TRIAGE_PERMISSION):
+        panels.append(caseworker_panel(user=request.user))

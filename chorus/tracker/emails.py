@@ -15,7 +15,7 @@ from chorus.tracker.selectors import LONDON
 from chorus.tracker.workflow import ACTIVE_STATES
 
 
-@outbox.composer(RESPONSE_REMINDER_EMAIL)
+@outbox.composer(RESPONSE_REMINDER_EMAIL, label="Policy tracker: response reminder")
 def compose_reminders(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     """A reminder to the response's owner, if it still has one and is still being worked on."""
     reminders = ResponseReminder.objects.filter(pk__in={row.about_id for row in rows}).select_related(

@@ -252,6 +252,15 @@ class DueRow:
     overdue: bool
 
 
+def windows_closing(*, now: datetime, days: int) -> list[SubmissionWindow]:
+    """Submission windows closing in the next ``days`` days, soonest first, with their item and our response."""
+    return list(
+        SubmissionWindow.objects.filter(closes_at__gt=now, closes_at__lte=now + timedelta(days=days))
+        .select_related("item", "item__response")
+        .order_by("closes_at", "pk")
+    )
+
+
 def responses_due(*, now: datetime) -> list[DueRow]:
     """Our responses still to be written, with their nearest deadline, most urgent first."""
     responses = (

@@ -9,7 +9,9 @@ from django.urls import URLPattern, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from chorus.accounts.roles import ADMINISTRATOR, EDITOR, user_has_role
 from chorus.tracker import views
+from chorus.tracker.dashboard import import_runs_panel, tracker_panel
 from chorus.tracker.permissions import can_see_responses
 from chorus.tracker.viewsets import TrackerViewSetGroup
 
@@ -32,3 +34,11 @@ class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]
 @hooks.register("register_admin_menu_item")
 def register_whats_due_menu_item() -> Any:
     return WhatsDueMenuItem("Tracker: what's due", reverse("tracker_whats_due"), icon_name="date", order=251)
+
+
+@hooks.register("construct_homepage_panels")
+def add_tracker_panels(request: Any, panels: list[Any]) -> None:
+    if user_has_role(request.user, EDITOR) and can_see_responses(request.user):
+        panels.append(tracker_panel())
+    if user_has_role(request.user, ADMINISTRATOR) and request.user.has_perm("tracker.view_importrun"):
+        panels.append(import_runs_panel())

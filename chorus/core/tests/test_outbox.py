@@ -42,7 +42,7 @@ BROKEN = "test.broken"
 composed: list[int] = []
 
 
-@outbox.composer(NOTE)
+@outbox.composer(NOTE, label="Test note")
 def compose_note(rows: list[OutboxMessage]) -> Iterator[Envelope]:
     for row in rows:
         composed.append(row.pk)
@@ -53,7 +53,7 @@ def compose_note(rows: list[OutboxMessage]) -> Iterator[Envelope]:
         yield Envelope(message=message, rows=(row.pk,))
 
 
-@outbox.composer(BROKEN)
+@outbox.composer(BROKEN, label="Test broken composer")
 def compose_broken(rows: list[OutboxMessage]) -> Iterator[Envelope]:
     raise RuntimeError("a bug in one kind")
     yield  # pragma: no cover

@@ -1,0 +1,94 @@
+"""The campaigner's panel on the staff home page: moderation, unusual signing, today's pace, closing soon."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from chorus.campaigns.models import ActionPage
+from chorus.campaigns.selectors import confirmed_per_hour, organisations_awaiting_moderation, unusual_trends
+from chorus.campaigns.services.trends import TREND_BASELINE
+from chorus.campaigns.workflow import ActionState
+from chorus.core.dashboard import DashboardPanel, PanelLine, Sparkline
+
+CLOSING_SOON_DAYS = 7
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def campaigner_panel(*, now: datetime | None = None) -> DashboardPanel:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    lines: list[PanelLine] = []
+    for action, waiting in organisations_awaiting_moderation():
+        lines.append(
+            PanelLine(
+                label=f"{_plural(waiting, 'organisation', 'organisations')} awaiting moderation on {action.title}",
+                count=waiting,
+                url=reverse("campaigns_admin_moderation", args=[action.pk]),
+                attention=True,
+            )
+        )
+    hour_start = now - timedelta(hours=1)
+    trends = unusual_trends(
+        since=hour_start,
+        threshold=settings.CHORUS_CAMPAIGNS_TREND_THRESHOLD,
+        factor=settings.CHORUS_CAMPAIGNS_TREND_FACTOR,
+        baseline_since=hour_start - TREND_BASELINE,
+    )
+    titles = dict(ActionPage.objects.filter(pk__in={t.action_id for t in trends}).values_list("pk", "title"))
+    for trend in trends:
+        lines.append(
+            PanelLine(
+                label=f"signatures in the last hour from one {trend.kind} on {titles.get(trend.action_id, '')}",
+                count=trend.signatures,
+                url=reverse("campaigns_admin_dashboard", args=[trend.action_id]),
+                detail=f"Unusual: {trend.expected_in_words}.",
+                attention=True,
+            )
+        )
+    open_actions = list(ActionPage.objects.live().filter(state=ActionState.OPEN).order_by("closing_date", "title"))
+    hourly = confirmed_per_hour(action_ids=[action.pk for action in open_actions], until=now)
+    for action in open_actions:
+        counts = hourly[action.pk]
+        total = sum(counts)
+        busiest = max(counts)
+        lines.append(
+            PanelLine(
+                label=f"confirmed in the last 24 hours on {action.title}",
+                count=total,
+                url=reverse("campaigns_admin_dashboard", args=[action.pk]),
+                sparkline=Sparkline(
+                    values=tuple(counts),
+                    description=(
+                        f"Hour by hour, oldest first: {', '.join(str(n) for n in counts)}. Busiest hour: {busiest}."
+                    ),
+                ),
+            )
+        )
+    soon = today + timedelta(days=CLOSING_SOON_DAYS)
+    closing = [action for action in open_actions if action.closing_date and today <= action.closing_date <= soon]
+    for action in closing:
+        days = (action.closing_date - today).days if action.closing_date else 0
+        when = "today" if days == 0 else "tomorrow" if days == 1 else f"in {days} days"
+        lines.append(
+            PanelLine(
+                label=f"{action.title} closes {when}",
+                url=reverse("campaigns_admin_dashboard", args=[action.pk]),
+                detail=f"Closing date: {action.closing_date:%A %-d %B}.",
+            )
+        )
+    return DashboardPanel(
+        title="Campaigns",
+        name="campaigns",
+        lines=lines,
+        empty_text="No open actions, nothing to moderate and no unusual signing.",
+        more_url=reverse("campaigns_admin_list"),
+        more_label="All campaign actions",
+        order=20,
+    )
