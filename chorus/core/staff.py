@@ -119,7 +119,8 @@ class StaffRequiredMixin:
     """Guard a class view (put it first among the bases): see the module docstring.
 
     ``permission_required`` names the permissions the view needs; ``second_factor_required``
-    is False only for the second step's own endpoints.
+    is False only for the second step's own endpoints. Not for Wagtail's generic views:
+    they use ``permission_required`` for an action of their own permission policy.
     """
 
     permission_required: ClassVar[tuple[str, ...]] = ()
