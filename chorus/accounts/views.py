@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -40,6 +39,7 @@ from chorus.accounts.services import password_reset_request
 from chorus.accounts.services import two_factor_reset as two_factor_reset_service
 from chorus.core.audit import log_action
 from chorus.core.idempotency import submission_once
+from chorus.core.staff import StaffRequiredMixin, staff_required
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -67,7 +67,7 @@ def _passkey_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @never_cache
-@login_required
+@staff_required(second_factor=False)
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Add a second factor: a passkey (needs JavaScript), or an authenticator app (a QR
     code and the same secret as text, then one code to confirm).
@@ -106,7 +106,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@staff_required(second_factor=False)
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step of signing in: a passkey, a code from an authenticator app, or a backup code."""
     user = request.user
@@ -131,8 +131,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_verify.html", context)
 
 
-class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # type: ignore[misc]
+class PasskeyRegistrationCompleteView(StaffRequiredMixin, CompleteCredentialRegistrationView):  # type: ignore[misc]
     """django-otp-webauthn's last registration step, recorded in the audit log."""
+
+    # Reached while setting up a first second factor, before any has been passed.
+    second_factor_required = False
 
     def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
         response: HttpResponse = super().post(*args, **kwargs)
@@ -142,9 +145,12 @@ class PasskeyRegistrationCompleteView(CompleteCredentialRegistrationView):  # ty
         return response
 
 
-class PasskeyVerifyCompleteView(CompleteCredentialAuthenticationView):  # type: ignore[misc]
+class PasskeyVerifyCompleteView(StaffRequiredMixin, CompleteCredentialAuthenticationView):  # type: ignore[misc]
     """django-otp-webauthn's last sign-in step, as a second factor only: audited, and back
     to the admin page the member of staff was going to."""
+
+    # This is the second step itself.
+    second_factor_required = False
 
     def complete_auth(self, device: Any) -> None:
         super().complete_auth(device)
@@ -167,11 +173,9 @@ class _NothingToReset(Exception):
 
 
 @never_cache
+@staff_required("accounts.change_user")
 def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
     """Reset another member of staff's second factor (lost phone), after a confirmation step."""
-    if not request.user.has_perm("accounts.change_user"):
-        # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
-        return render(request, "403.html", status=403)
     target = get_object_or_404(User, pk=pk)
     name = target.get_full_name() or target.get_username()
     context: dict[str, Any] = {
@@ -213,11 +217,9 @@ def two_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@staff_required("core.view_auditevent")
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Administrators browse and filter the audit log; nothing here can change it."""
-    if not request.user.has_perm("core.view_auditevent"):
-        # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
-        return render(request, "403.html", status=403)
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_filtered(**{key: value for key, value in filters.items() if value})

@@ -1,7 +1,7 @@
 """Staff screens for the bulletin inside the Wagtail admin: issues, progress, preview, reconciliation.
 
-Wagtail's ``require_admin_access`` sends anonymous visitors to the login page; each view
-answers 403 to staff without the bulletin permission.
+Each view is behind the staff guard (chorus.core.staff): anonymous visitors go to the
+sign-in page, and staff without the bulletin permission get a 403 page.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -26,12 +25,7 @@ from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
 from chorus.bulletin.services import lifecycle
 from chorus.core.audit import log_action
 from chorus.core.ids import posted_ids
-
-
-def _denied(request: HttpRequest, permission: str) -> HttpResponse | None:
-    if request.user.has_perm(permission):
-        return None
-    return HttpResponseForbidden(render_to_string("403.html", request=request))
+from chorus.core.staff import staff_required
 
 
 def _can_edit(request: HttpRequest, issue: BulletinIssue) -> bool:
@@ -41,17 +35,15 @@ def _can_edit(request: HttpRequest, issue: BulletinIssue) -> bool:
 
 
 @never_cache
+@staff_required(SEND_PERMISSION)
 def issues(request: HttpRequest) -> HttpResponse:
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     rows = [(issue, selectors.issue_progress(issue_id=issue.pk)) for issue in selectors.staff_issues()[:100]]
     return render(request, "bulletin/admin/issues.html", {"rows": rows})
 
 
 @never_cache
+@staff_required(SEND_PERMISSION)
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     return _detail_page(request, issue, schedule_form=ScheduleForm())
 
@@ -122,9 +114,8 @@ def _detail_page(
 
 
 @require_POST
+@staff_required(SEND_PERMISSION)
 def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     action = request.POST.get("action", "")
     if action == "schedule":
@@ -187,9 +178,8 @@ def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
 
 
 @never_cache
+@staff_required(SEND_PERMISSION)
 def progress_json(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     data = selectors.issue_progress(issue_id=issue.pk).as_dict()
     return JsonResponse(
@@ -203,14 +193,13 @@ def progress_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@staff_required(SEND_PERMISSION)
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The email exactly as subscribers get it, HTML and plain text, at phone width.
 
     Built by the sender's own code from the published version: a saved draft is never
     shown here, since it is never sent; the page says when one is waiting to be published.
     """
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     preview = _email_preview(issue, edition=request.GET.get("edition", FULL_KEY)[:200])
     context: dict[str, Any] = {"issue": issue, "can_edit": _can_edit(request, issue), "preview": preview}
@@ -218,13 +207,12 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@staff_required(SEND_PERMISSION)
 def preview_email(request: HttpRequest, pk: int) -> HttpResponse:
     """The HTML email of one edition on its own, as a mail program shows it (its own styles, dark mode).
 
     For a sample subscriber, like the preview page: no one's personal data.
     """
-    if (denied := _denied(request, SEND_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     preview = _email_preview(issue, edition=request.GET.get("edition", FULL_KEY)[:200])
     if not preview:
@@ -233,9 +221,8 @@ def preview_email(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
+@staff_required(RECONCILE_PERMISSION)
 def reconciliation(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _denied(request, RECONCILE_PERMISSION)) is not None:
-        return denied
     issue = get_object_or_404(BulletinIssue, pk=pk)
     if request.method == "POST":
         ids = posted_ids(request, "ids")

@@ -1,16 +1,15 @@
 """Staff screens for campaign actions, inside the Wagtail admin.
 
-Wagtail's admin URL wrapper already sends anonymous visitors to the sign-in page;
-each view here then requires a campaigns permission (Campaigner, Administrator), and
-every screen or file that shows signers' details writes an audit event.
+Each view is behind the staff guard (chorus.core.staff) with a campaigns permission
+(Campaigner, Administrator), and every screen or file that shows signers' details
+writes an audit event.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -23,13 +22,11 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
-    HttpResponseForbidden,
     JsonResponse,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -69,13 +66,15 @@ from chorus.core.audit import log_action
 from chorus.core.idempotency import submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_safe
-
-View = Callable[..., HttpResponseBase]
+from chorus.core.staff import staff_required
 
 # Where each recipient's own stop link goes, in an update shown to staff.
 STOP_LINK_SHOWN = "(each person's own link to stop updates)"
+# Campaign screens are seen with campaigns.view_signature, and changed with change_signature.
+VIEW_PERMISSION = "campaigns.view_signature"
+CHANGE_PERMISSION = "campaigns.change_signature"
 # Updates are sent with campaigns.change_signature, and seen with it too.
-UPDATES_PERMISSION = "campaigns.change_signature"
+UPDATES_PERMISSION = CHANGE_PERMISSION
 # The dashboard shows the latest bulk invalidations; the rest are a link away.
 DASHBOARD_INVALIDATIONS = 10
 INVALIDATIONS_PER_PAGE = 50
@@ -83,39 +82,18 @@ INVALIDATIONS_PER_PAGE = 50
 MODERATION_ROWS = 200
 
 
-def _refuse(request: HttpRequest) -> HttpResponse:
-    # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
-    return HttpResponseForbidden(render_to_string("403.html", request=request))
-
-
-def campaign_staff_required(permission: str = "campaigns.view_signature") -> Callable[[View], View]:
-    def decorator(view: View) -> View:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.has_perm(permission):
-                return _refuse(request)
-            try:
-                return view(request, *args, **kwargs)
-            except PermissionDenied:
-                return _refuse(request)
-
-        return wrapped
-
-    return decorator
-
-
 def _action(pk: int) -> ActionPage:
     action: ActionPage = get_object_or_404(ActionPage, pk=pk).specific
     return action
 
 
-@campaign_staff_required()
+@staff_required(VIEW_PERMISSION)
 def action_list(request: HttpRequest) -> HttpResponse:
     actions = [(action.specific, action_count(action_id=action.pk)) for action in actions_for_staff()]
     return render(request, "campaigns/admin/action_list.html", {"actions": actions})
 
 
-@campaign_staff_required()
+@staff_required(VIEW_PERMISSION)
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
     days = signatures_by_day(action_id=action.pk)
@@ -136,7 +114,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/admin/dashboard.html", context)
 
 
-@campaign_staff_required()
+@staff_required(VIEW_PERMISSION)
 def invalidations(request: HttpRequest, pk: int) -> HttpResponse:
     """Every bulk invalidation on the action, newest first, each with its undo button."""
     action = _action(pk)
@@ -149,7 +127,7 @@ def invalidations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@campaign_staff_required("campaigns.change_signature")
+@staff_required(CHANGE_PERMISSION)
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
     try:
@@ -162,12 +140,13 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("campaigns_admin_dashboard", pk=action.pk)
 
 
-@campaign_staff_required()
+@staff_required(VIEW_PERMISSION)
 def moderation(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
     if request.method == "POST":
-        if not request.user.has_perm("campaigns.change_signature"):
-            return _refuse(request)
+        if not request.user.has_perm(CHANGE_PERMISSION):
+            # Seeing is open to the view permission; deciding needs the change one (the guard answers 403).
+            raise PermissionDenied
         ids = posted_ids(request, "signature")
         decision = request.POST.get("decision", "")
         if decision not in {"approve", "reject"}:
@@ -234,7 +213,7 @@ def _signatory_lines(rows: QuerySet[Signature]) -> Iterator[str]:
         yield "".join(chunk)
 
 
-@campaign_staff_required()
+@staff_required(VIEW_PERMISSION)
 def export_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Signatories who agreed to be shown, for delivery. Never the hidden ones, never emails.
 
@@ -265,7 +244,7 @@ def _pack(action: ActionPage, pack_pk: int) -> DeliveryPack:
     return pack
 
 
-@campaign_staff_required(PACK_PERMISSION)
+@staff_required(PACK_PERMISSION)
 def delivery_packs(request: HttpRequest, pk: int) -> HttpResponse:
     """The action's recent packs; a POST asks for a new one (or joins the one on its way)."""
     action = _action(pk)
@@ -280,7 +259,7 @@ def delivery_packs(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/admin/delivery_packs.html", context)
 
 
-@campaign_staff_required(PACK_PERMISSION)
+@staff_required(PACK_PERMISSION)
 def delivery_pack_status(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
     """Where one pack is: waiting, being built, ready to download, failed or deleted."""
     action = _action(pk)
@@ -294,7 +273,7 @@ def delivery_pack_status(request: HttpRequest, pk: int, pack_pk: int) -> HttpRes
     return render(request, "campaigns/admin/delivery_pack_status.html", context)
 
 
-@campaign_staff_required(PACK_PERMISSION)
+@staff_required(PACK_PERMISSION)
 def delivery_pack_status_json(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponse:
     """The status alone, for the status page's script (the page works without it)."""
     pack = _pack(_action(pk), pack_pk)
@@ -302,7 +281,7 @@ def delivery_pack_status_json(request: HttpRequest, pk: int, pack_pk: int) -> Ht
 
 
 @never_cache
-@campaign_staff_required(PACK_PERMISSION)
+@staff_required(PACK_PERMISSION)
 def delivery_pack_download(request: HttpRequest, pk: int, pack_pk: int) -> HttpResponseBase:
     """The built PDF, as a download that no browser or proxy keeps; each download is audited."""
     action = _action(pk)
@@ -320,7 +299,7 @@ def delivery_pack_download(request: HttpRequest, pk: int, pack_pk: int) -> HttpR
     )
 
 
-@campaign_staff_required("campaigns.change_signature")
+@staff_required(CHANGE_PERMISSION)
 def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     """Bulk invalidation: the first POST previews how many match, the second does it."""
     action = _action(pk)
@@ -354,7 +333,7 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
 
 
-@campaign_staff_required(UPDATES_PERMISSION)
+@staff_required(UPDATES_PERMISSION)
 def send_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Write, preview, send: each step a POST, the text carried in the form between them."""
     action = _action(pk)
@@ -403,7 +382,7 @@ def _send_update_once(request: HttpRequest, action: ActionPage, form: CampaignUp
     return redirect(sent.result)
 
 
-@campaign_staff_required(UPDATES_PERMISSION)
+@staff_required(UPDATES_PERMISSION)
 def updates(request: HttpRequest, pk: int) -> HttpResponse:
     """The updates already sent on this action and what became of them: counts, never recipients."""
     action = _action(pk)
@@ -411,7 +390,7 @@ def updates(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "campaigns/admin/updates.html", context)
 
 
-@campaign_staff_required(UPDATES_PERMISSION)
+@staff_required(UPDATES_PERMISSION)
 def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse:
     """One update as its recipients got it, with what became of it."""
     action = _action(pk)
@@ -431,7 +410,7 @@ def update_detail(request: HttpRequest, pk: int, update_pk: int) -> HttpResponse
 
 
 @require_POST
-@campaign_staff_required("campaigns.change_signature")
+@staff_required(CHANGE_PERMISSION)
 def reverse_invalidation(request: HttpRequest, pk: int) -> HttpResponse:
     invalidation = get_object_or_404(Invalidation, pk=pk)
     restored = invalidation_reverse(invalidation=invalidation, actor=request.user, request=request)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from chorus.core.idempotency import SubmissionKeyFormMixin, submission_once
+from chorus.core.staff import staff_required
 from chorus.people import services
 
 
@@ -36,15 +37,13 @@ def sent_message(minutes: int) -> str:
 
 
 @never_cache
+@staff_required("people.view_person")
 def privacy_request(request: HttpRequest) -> HttpResponse:
     """Administrators send the self-service link on someone's behalf; the person still confirms.
 
     The answer is the same whether or not Chorus holds data for the address, so the screen
     cannot be used to find out who is on our lists; the person finds out by opening the link.
     """
-    if not request.user.has_perm("people.view_person"):
-        # Wagtail turns PermissionDenied into a redirect; staff should see a plain refusal.
-        return render(request, "403.html", status=403)
     minutes = settings.CHORUS_PRIVACY_LINK_MINUTES
     form = StaffPrivacyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

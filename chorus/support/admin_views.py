@@ -1,8 +1,7 @@
 """The triage desk inside the Wagtail admin: queue, one request, bulk actions, aggregate report.
 
-Wagtail's ``require_admin_access`` sends anonymous visitors to the login page; each view
-then answers 403 to staff without the triage permission (raising PermissionDenied would
-make Wagtail redirect to the dashboard instead).
+Each view is behind the staff guard (chorus.core.staff): anonymous visitors go to the
+sign-in page, and staff without the triage permission get a 403 page.
 """
 
 from __future__ import annotations
@@ -14,15 +13,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import parse_id, posted_ids
+from chorus.core.staff import staff_required
 from chorus.support import selectors, workflow
 from chorus.support.forms import (
     AssignForm,
@@ -45,21 +44,14 @@ from chorus.support.services.triage import (
 TRIAGE_PERMISSION = "support.triage_supportrequest"
 
 
-def _forbidden(request: HttpRequest) -> HttpResponse | None:
-    if request.user.has_perm(TRIAGE_PERMISSION):
-        return None
-    return HttpResponseForbidden(render_to_string("403.html", request=request))
-
-
 def _staff(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
 
 
+@staff_required(TRIAGE_PERMISSION)
 def queue(request: HttpRequest) -> HttpResponse:
-    if (denied := _forbidden(request)) is not None:
-        return denied
     user = _staff(request)
     if request.method == "POST":
         return _bulk(request, user)
@@ -165,9 +157,8 @@ def _once(
     )
 
 
+@staff_required(TRIAGE_PERMISSION)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if (denied := _forbidden(request)) is not None:
-        return denied
     user = _staff(request)
     support_request = get_object_or_404(
         SupportRequest.objects.select_related("assignee", "priority_area", "sender"), pk=pk
@@ -282,9 +273,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@staff_required(TRIAGE_PERMISSION)
 def report(request: HttpRequest) -> HttpResponse:
-    if (denied := _forbidden(request)) is not None:
-        return denied
     raised = selectors.what_members_raised()
     return render(
         request,

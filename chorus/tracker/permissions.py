@@ -17,9 +17,13 @@ ROLE_PERMISSIONS = {
 }
 
 
+# Seeing our responses, "Tracker: what's due" included.
+VIEW_RESPONSES_PERMISSION = "tracker.view_response"
+
+
 def can_see_responses(user: Any) -> bool:
     """Whether the user may see our responses, "Tracker: what's due" included."""
-    return bool(user.has_perm("tracker.view_response"))
+    return bool(user.has_perm(VIEW_RESPONSES_PERMISSION))
 
 
 def can_change_responses(user: Any) -> bool:

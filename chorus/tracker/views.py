@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.defaults import permission_denied
 
 from chorus.core.audit import log_action
 from chorus.core.http import mark_publicly_cacheable
+from chorus.core.staff import staff_required
 from chorus.pages.models import PriorityAreaPage
 from chorus.tracker.calendars import deadlines_calendar
-from chorus.tracker.permissions import can_change_responses, can_see_responses
+from chorus.tracker.permissions import VIEW_RESPONSES_PERMISSION, can_change_responses
 from chorus.tracker.selectors import deadline_windows, responses_due
 
 
@@ -41,12 +40,9 @@ def area_deadlines_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
+@staff_required(VIEW_RESPONSES_PERMISSION)
 def whats_due(request: HttpRequest) -> HttpResponse:
     """Our own response deadlines, most urgent first, for staff who may see the tracker."""
-    if not can_see_responses(request.user):
-        # Answer 403 here: Wagtail's admin wrapper would turn a raised PermissionDenied into a redirect.
-        denied = PermissionDenied("Your role does not include the policy tracker.")
-        return permission_denied(request, denied)
     rows = responses_due(now=timezone.now())
     # Shows staff owners' names: a view of (staff) personal data, so it is logged.
     log_action("tracker.due.viewed", request=request, object_type="tracker.response", data={"rows": len(rows)})
