@@ -32,31 +32,6 @@ ACCESS_CHOICES = [
 ]
 
 
-class DescribedFormMixin(forms.Form):
-    """Point each input at its hint and error (the ids includes/field.html gives them, as Django does)."""
-
-    def _describe(self) -> None:
-        for name, field in self.fields.items():
-            bound = self[name]
-            if isinstance(field.widget, (forms.RadioSelect, forms.HiddenInput)):
-                continue  # the fieldset carries the description
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in self.errors:
-                ids.append(f"{bound.auto_id}_error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe()
-
-
 class Radios(forms.RadioSelect):
     """Radios whose error-summary link goes to the first option (the group has no single id)."""
 
@@ -78,7 +53,11 @@ def _labels(choices: list[tuple[str, str]], values: list[str]) -> list[str]:
     return [lookup[value] for value in values if value in lookup]
 
 
-class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin, DescribedFormMixin):
+class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin):
+    # Each input is pointed at its hint and error by Django itself, when it is drawn
+    # (BoundField.aria_describedby). Nothing here validates during __init__: doing so
+    # once cached "not a valid choice" for every priority area, because the errors were
+    # worked out before the area queryset below was set (issue 22).
     # The one-time key is sealed with the answers on the check-your-answers page, so a
     # double-clicked Send, or Send pressed again after going back, stores one request.
     kind: str = ""
@@ -327,7 +306,7 @@ class CampaignForm(_SupportForm):
 FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKind.CAMPAIGN: CampaignForm}
 
 
-class ReplyForm(SubmissionKeyFormMixin, DescribedFormMixin):
+class ReplyForm(SubmissionKeyFormMixin):
     body = forms.CharField(
         max_length=5000,
         label="Your reply",
