@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from chorus.core.antibot import fill_started_now
+from chorus.core.antibot import CONFIRMED_FIELD, FillCheck, fill_confirmation_page, fill_started_now
 from chorus.core.idempotency import KEY_FIELD, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.support import selectors
@@ -112,6 +112,9 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             return _form_again(request, context, form_class, _posted_answers(request.POST, form_class))
         if expired:
             return _form_again(request, context, form_class, data)
+        if CONFIRMED_FIELD in request.POST:
+            # Back from "Please confirm you want to send this": the sealed answers plus the press.
+            data[CONFIRMED_FIELD] = request.POST[CONFIRMED_FIELD]
     else:
         data = request.POST
     form = form_class(data)
@@ -126,6 +129,10 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             {**context, "form": form, "rows": form.summary(), "answers": _seal_answers(data)},
         )
     # action == "send"
+    check = form.fill_check()
+    if check is FillCheck.CONFIRM:
+        # Sent very fast (autofill, voice control): ask once, never drop it silently.
+        return fill_confirmation_page(request, posted=request.POST, title=TITLES[kind], uses_csrf_cookie=True)
     try:
         # The key came sealed with the answers: a double-clicked Send, or Send pressed again
         # after going back, is answered with the first request's page and stores nothing more.
@@ -133,7 +140,7 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             key=form.cleaned_data[KEY_FIELD],
             scope=f"support.submit:{kind}",
             answers=data,
-            action=lambda: _send(request, submission=form.submission(), probably_bot=form.is_probably_bot()),
+            action=lambda: _send(request, submission=form.submission(), probably_bot=check is FillCheck.BOT),
         )
     except _OverLimit:
         return render(request, "support/rate_limited.html", context, status=429)
