@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
+from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField, needed_if
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyFormMixin
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
@@ -77,18 +77,28 @@ class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin):
     name = forms.CharField(
         required=False, max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(
-        required=False,
-        max_length=254,
-        label="Email address",
-        help_text="We only use it to send you your private link and tell you when we reply.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    email = needed_if(
+        forms.EmailField(
+            required=False,
+            max_length=254,
+            label="Email address",
+            help_text="We only use it to send you your private link and tell you when we reply.",
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        ),
+        on="contact_method",
+        values=[ContactMethod.EMAIL],
+        words="you choose email",
     )
-    phone = forms.CharField(
-        required=False,
-        max_length=40,
-        label="Phone number",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    phone = needed_if(
+        forms.CharField(
+            required=False,
+            max_length=40,
+            label="Phone number",
+            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        ),
+        on="contact_method",
+        values=[ContactMethod.PHONE],
+        words="you choose a phone call",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -162,8 +172,13 @@ class AlertForm(_SupportForm):
         label="Where is it happening?",
         error_messages={"required": "Choose where it is happening."},
     )
-    where_detail = forms.CharField(
-        required=False, max_length=200, label="Which nation or area?", help_text="For example, Wales, or Leeds."
+    where_detail = needed_if(
+        forms.CharField(
+            required=False, max_length=200, label="Which nation or area?", help_text="For example, Wales, or Leeds."
+        ),
+        on="where_category",
+        values=[WhereCategory.NATION, WhereCategory.LOCAL],
+        words="it is happening in one nation or a local area",
     )
     links = forms.CharField(
         required=False,
@@ -229,7 +244,12 @@ class CampaignForm(_SupportForm):
         label="Who are you?",
         error_messages={"required": "Choose whether you are an individual or part of a group."},
     )
-    group_name = forms.CharField(required=False, max_length=200, label="Name of your group")
+    group_name = needed_if(
+        forms.CharField(required=False, max_length=200, label="Name of your group"),
+        on="applicant_type",
+        values=[ApplicantType.GROUP],
+        words="you are part of a group",
+    )
     description = forms.CharField(
         max_length=5000,
         label="What is your campaign?",
@@ -244,7 +264,12 @@ class CampaignForm(_SupportForm):
         error_messages={"required": "Choose at least one kind of help."},
         help_text="Tick all that apply.",
     )
-    help_other = forms.CharField(required=False, max_length=500, label="If something else, what?")
+    help_other = needed_if(
+        forms.CharField(required=False, max_length=500, label="If something else, what?"),
+        on="help_types",
+        values=[HelpType.OTHER],
+        words="you ticked something else",
+    )
     contact_method = forms.ChoiceField(
         choices=[c for c in ContactMethod.choices if c[0] != ContactMethod.NONE],
         widget=Radios,
