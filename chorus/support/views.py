@@ -226,6 +226,7 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
             "can_reply": can_reply,
             "can_withdraw": support_request.status in OPEN_STATUSES,
             "sent": request.GET.get("sent") == "1",
+            "reply_expected": selectors.support_request_reply_expected(support_request=support_request),
             "replied": request.GET.get("replied") == "1",
             "confirmed": request.GET.get("confirmed") == "1",
             "private_url": request.build_absolute_uri(reverse("support:private", kwargs={"token": token})),
