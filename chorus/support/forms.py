@@ -331,6 +331,21 @@ class CampaignForm(_SupportForm):
 FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKind.CAMPAIGN: CampaignForm}
 
 
+class LostLinkForm(AntiBotFormMixin):
+    """Ask for the private links to your open requests again, by email."""
+
+    email = forms.EmailField(
+        max_length=254,
+        label="Email address",
+        help_text="The address you gave when you sent your request.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
 class ReplyForm(SubmissionKeyFormMixin):
     body = forms.CharField(
         max_length=5000,

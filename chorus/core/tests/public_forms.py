@@ -19,7 +19,7 @@ from chorus.core.models import OutboxMessage
 from chorus.pages.models import HomePage
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
 from chorus.people.forms import PrivacyRequestForm
-from chorus.support.forms import AlertForm, CampaignForm
+from chorus.support.forms import AlertForm, CampaignForm, LostLinkForm
 
 
 @dataclass
@@ -120,6 +120,7 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
         ),
         SubscribeForm: Journey("/bulletin/subscribe/", SubscribeForm(), {**person}, _subscribe_accepted),
         PrivacyRequestForm: Journey("/privacy/", PrivacyRequestForm(), {**person}, lambda *_: None),
+        LostLinkForm: Journey("/support/lost-link/", LostLinkForm(), {**person}, lambda *_: None),
         PreferencesForm: Journey(
             f"/bulletin/preferences/{manage_token(subscription.pk)}/",
             PreferencesForm(),
