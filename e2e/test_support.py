@@ -195,3 +195,27 @@ def test_campaign_request_and_withdrawal_pages_are_accessible(page: Page, site: 
     page.wait_for_selector("text=You withdrew this request")
     assert_accessible(page)
     assert SupportRequest.objects.get().status == Status.WITHDRAWN
+
+
+def test_lost_link_by_keyboard_through_the_fast_form_confirmation(
+    page: Page, site: dict[str, Any], settings: Any
+) -> None:
+    # However long the browser takes, this ask counts as "very fast": the confirmation page shows.
+    settings.CHORUS_MIN_FORM_FILL_SECONDS = 3600
+    base = site["base"]
+    page.goto(base + "/get-support/")
+    tab_to(page, "main a[href='/support/lost-link/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/support/lost-link/")
+    assert_accessible(page)
+    tab_to(page, "#id_email")
+    page.keyboard.type("member@example.org")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Please confirm you want to send this')")
+    assert_accessible(page)
+    assert_reflows(page)
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    assert_accessible(page)
+    assert "If that address has open requests with us" in page.inner_text("main")
