@@ -11,6 +11,7 @@ from django.core import mail, signing
 from django.test import Client
 
 from chorus.core.antibot import _SALT
+from chorus.core.models import AuditEvent
 from chorus.core.outbox import outbox_send
 from chorus.support.models import SupportRequest
 from chorus.support.services.transitions import support_request_transition
@@ -55,6 +56,8 @@ def test_the_owner_gets_the_link_to_each_open_request_and_it_opens_them(casework
 
     response = _ask("member@example.org")
     assert response.status_code == 200 and SAME_ANSWER in response.content.decode()
+    event = AuditEvent.objects.get(action="support.links.requested")
+    assert "member@" not in str(event.data)  # the ask is recorded, never the address
     outbox_send()
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
