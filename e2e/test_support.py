@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.accounts.services import roles_sync
-from chorus.pages.tests.factories import make_site
+from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
 from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
 from chorus.support.workflow import Status
 from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
@@ -33,7 +33,10 @@ def site(live_server: Any) -> dict[str, Any]:
     )
     home.add_child(instance=support_page)
     support_page.save_revision().publish()
-    return {"base": live_server.url}
+    areas = PriorityAreaIndexPageFactory(parent=home)
+    PriorityAreaPageFactory(parent=areas, title="Benefits")
+    surveillance = PriorityAreaPageFactory(parent=areas, title="Surveillance")
+    return {"base": live_server.url, "area": surveillance}
 
 
 def _caseworker() -> User:
@@ -70,14 +73,23 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     page.wait_for_selector(".error-summary")
     assert_accessible(page)
     assert "cameras in every bedroom" in page.input_value("#id_description")
+    # The error summary takes the focus, so it is read first and the keyboard starts there.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
 
-    # A radio group is one Tab stop; the arrow keys choose within it.
+    # A radio group is one Tab stop; the arrow keys choose within it. "Which nation or
+    # area?" is needed only for a nation or a local area, and appears with that choice.
+    assert not page.is_visible("#id_where_detail")
     tab_to(page, "#id_where_category_0")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # "In a local area"
     assert page.is_checked("#id_where_category_2")
+    assert page.is_visible("#id_where_detail")
     tab_to(page, "#id_where_detail")
     page.keyboard.type("Leeds")
+    # A real priority area, chosen by typing its name on the list (issue 22: every area was refused).
+    tab_to(page, "#id_priority_area")
+    page.keyboard.type("Surveillance")
+    assert page.input_value("#id_priority_area") == str(site["area"].pk)
     tab_to(page, "#id_membership_0")
     page.keyboard.press("Space")
     tab_to(page, "#id_contact_method_0")  # by email
@@ -89,6 +101,7 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     page.wait_for_selector("h1:has-text('Check your answers')")
     assert_accessible(page)
     assert "Leeds" in page.inner_text("main")
+    assert "Surveillance" in page.inner_text("main")
 
     tab_to(page, "button[value='send']")
     page.keyboard.press("Enter")
@@ -99,6 +112,8 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     assert "/support/request/" in private_url
     support_request = SupportRequest.objects.get()
     assert support_request.reference in page.inner_text("main")
+    assert support_request.priority_area_id == site["area"].pk
+    assert "We aim to reply within 2 working days" in page.inner_text("main")
 
     # 2. A caseworker answers on the triage desk. The request is made overdue first, so
     # axe also checks how overdue rows stand out in the queue.
@@ -180,3 +195,27 @@ def test_campaign_request_and_withdrawal_pages_are_accessible(page: Page, site: 
     page.wait_for_selector("text=You withdrew this request")
     assert_accessible(page)
     assert SupportRequest.objects.get().status == Status.WITHDRAWN
+
+
+def test_lost_link_by_keyboard_through_the_fast_form_confirmation(
+    page: Page, site: dict[str, Any], settings: Any
+) -> None:
+    # However long the browser takes, this ask counts as "very fast": the confirmation page shows.
+    settings.CHORUS_MIN_FORM_FILL_SECONDS = 3600
+    base = site["base"]
+    page.goto(base + "/get-support/")
+    tab_to(page, "main a[href='/support/lost-link/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/support/lost-link/")
+    assert_accessible(page)
+    tab_to(page, "#id_email")
+    page.keyboard.type("member@example.org")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Please confirm you want to send this')")
+    assert_accessible(page)
+    assert_reflows(page)
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    assert_accessible(page)
+    assert "If that address has open requests with us" in page.inner_text("main")

@@ -14,7 +14,7 @@ from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.selectors import subscription_for_confirm_token, subscription_for_manage_token
 from chorus.bulletin.services import subscriptions
-from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
+from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS, FillCheck, fill_confirmation_page
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 
@@ -35,7 +35,13 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             if not within_limits("bulletin-subscribe", ip_hash(request), SUBSCRIBE_LIMITS):
                 return render(request, "bulletin/too_many.html", status=429)
-            if not form.is_probably_bot():
+            check = form.fill_check()
+            if check is FillCheck.CONFIRM:
+                # Sent very fast (autofill, voice control): ask once, never drop it silently.
+                return fill_confirmation_page(
+                    request, posted=request.POST, title="Subscribe to the bulletin", uses_csrf_cookie=False
+                )
+            if check is FillCheck.PERSON:
                 subscriptions.subscription_request_queue(
                     email=form.cleaned_data["email"],
                     name=form.cleaned_data["name"],

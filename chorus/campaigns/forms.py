@@ -15,6 +15,7 @@ from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKi
 from chorus.campaigns.selectors import InvalidationCriteria
 from chorus.campaigns.services.signing import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
+from chorus.core.forms import needed_if
 from chorus.core.idempotency import SubmissionKeyFormMixin
 
 # Control, format, surrogate, private-use and unassigned characters have no place in a
@@ -103,14 +104,24 @@ class OpenLetterSignForm(SignFormBase):
         required=False,
         help_text="For example 'Peer support worker' or the name of your group. Shown under your name.",
     )
-    organisation = forms.CharField(
-        label="Organisation name",
-        max_length=200,
-        required=False,
-        help_text="Only if you are signing for an organisation. We list it after we have checked it.",
+    organisation = needed_if(
+        forms.CharField(
+            label="Organisation name",
+            max_length=200,
+            required=False,
+            help_text="We list it after we have checked it.",
+        ),
+        on="kind",
+        values=[SignatureKind.ORGANISATION],
+        words="you are signing for an organisation",
     )
-    organisation_type = forms.ChoiceField(
-        label="Type of organisation", choices=OrganisationType.choices, required=False, widget=forms.RadioSelect
+    organisation_type = needed_if(
+        forms.ChoiceField(
+            label="Type of organisation", choices=OrganisationType.choices, required=False, widget=forms.RadioSelect
+        ),
+        on="kind",
+        values=[SignatureKind.ORGANISATION],
+        words="you are signing for an organisation",
     )
 
     field_order = [

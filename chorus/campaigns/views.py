@@ -36,7 +36,7 @@ from chorus.campaigns.selectors import (
 from chorus.campaigns.services.confirmation import signature_confirm_found
 from chorus.campaigns.services.signing import signature_submit
 from chorus.campaigns.tokens import read_stop_updates_token
-from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS
+from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS, FillCheck, fill_confirmation_page
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
 from chorus.core.ratelimit import ip_hash
 from chorus.people.models import ConsentPurpose, Person
@@ -84,8 +84,14 @@ def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
     if request.method == "POST":
         form = _form_for(action, request.POST)
         if form.is_valid():
+            check = form.fill_check()
+            if check is FillCheck.CONFIRM:
+                # Sent very fast (autofill, voice control): ask once, never drop it silently.
+                return fill_confirmation_page(
+                    request, posted=request.POST, title=f"Sign: {action.title}", uses_csrf_cookie=False
+                )
             signature_submit(
-                action=action, details=form.details(), ip_hash=ip_hash(request), is_bot=form.is_probably_bot()
+                action=action, details=form.details(), ip_hash=ip_hash(request), is_bot=check is FillCheck.BOT
             )
             # The same answer whatever happened: new, repeat, blocked or limited.
             return HttpResponseRedirect(live_action_url(action) + "sign/check-your-email/")

@@ -1,8 +1,10 @@
-"""What forms in every app share: choosing rows by the ids a page posts back."""
+"""What forms in every app share: choosing rows by the ids a page posts back, and fields
+that one choice makes required."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
@@ -12,6 +14,24 @@ from django.db.models import Model, QuerySet
 from chorus.core.ids import parse_id
 
 _M = TypeVar("_M", bound=Model)
+
+
+@dataclass(frozen=True)
+class NeededIf:
+    """A field that is optional unless another field has one of some values."""
+
+    field: str  # the name of the choice that makes it needed
+    values: tuple[str, ...]
+    words: str  # ends "(needed if …)", e.g. "you are signing for an organisation"
+
+
+def needed_if[F: forms.Field](field: F, *, on: str, values: Iterable[str], words: str) -> F:
+    """Mark a field as needed only after a choice: its label says "(needed if …)" rather
+    than "(optional)", and js/forms.js shows it only with that choice. The form's
+    ``clean`` still enforces it; this only tells people and the page."""
+    # Django copies a form's fields shallowly, so the mark travels with each copy.
+    field.needed_if = NeededIf(field=on, values=tuple(str(value) for value in values), words=words)  # type: ignore[attr-defined]
+    return field
 
 
 def _refuse_what_is_not_an_id(field: forms.ModelChoiceField[Any], values: Iterable[Any]) -> None:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chorus.core.antibot import FillCheck, fill_confirmation_page
 from chorus.core.audit import log_action
 from chorus.core.crypto import email_index
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
@@ -59,7 +60,16 @@ def privacy_start(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             email = form.cleaned_data["email"]
             # Bots and repeat requests for one address get the same answer and no email.
-            if not form.is_probably_bot() and within_limits("people.privacy.email", email_index(email), EMAIL_LIMITS):
+            check = form.fill_check()
+            if check is FillCheck.CONFIRM:
+                # Sent very fast (autofill, voice control): ask once, never drop it silently.
+                return fill_confirmation_page(
+                    request,
+                    posted=request.POST,
+                    title="See or erase the data we hold about you",
+                    uses_csrf_cookie=True,
+                )
+            if check is FillCheck.PERSON and within_limits("people.privacy.email", email_index(email), EMAIL_LIMITS):
                 services.privacy_link_request(email=email)
             return render(request, "people/privacy_sent.html", {"minutes": settings.CHORUS_PRIVACY_LINK_MINUTES})
     context = {"form": form, "minutes": settings.CHORUS_PRIVACY_LINK_MINUTES}

@@ -15,11 +15,13 @@ from chorus.core.mail import build_email
 from chorus.core.models import OutboxMessage
 from chorus.support.models import (
     LINK_EMAIL,
+    LOST_LINKS_EMAIL,
     NEW_MESSAGE_EMAIL,
     STAFF_NOTICE_EMAIL,
     RequestKind,
     SupportRequest,
 )
+from chorus.support.selectors import support_requests_to_send_again
 
 
 def private_url(token: str) -> str:
@@ -50,6 +52,23 @@ def compose_links(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
                 "days": settings.CHORUS_SUPPORT_EMAIL_CONFIRM_DAYS,
             },
         )
+        yield outbox.Envelope(message=message, rows=(row.pk,))
+
+
+@outbox.composer(LOST_LINKS_EMAIL, label="Support request: the links again, for a member who lost theirs")
+def compose_lost_links(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """The emailed link of each open request the address owns, for a member who lost theirs;
+    nothing at all to an address with none (the page said the same either way)."""
+    for row in rows:
+        found = support_requests_to_send_again(email=row.address) if row.address else []
+        links = [
+            {"reference": r.reference, "kind": r.get_kind_display(), "private_url": private_url(r.email_token_sealed)}
+            for r in found
+            if r.email_token_sealed
+        ]
+        if not links:
+            continue
+        message = build_email(to=row.address, template="support/emails/lost_links", context={"requests": links})
         yield outbox.Envelope(message=message, rows=(row.pk,))
 
 

@@ -11,7 +11,7 @@ from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
+from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField, needed_if
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyFormMixin
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
@@ -30,31 +30,6 @@ ACCESS_CHOICES = [
     ("large_print", "Large print"),
     ("named_time", "Contact at a time I name below"),
 ]
-
-
-class DescribedFormMixin(forms.Form):
-    """Point each input at its hint and error (the ids includes/field.html gives them, as Django does)."""
-
-    def _describe(self) -> None:
-        for name, field in self.fields.items():
-            bound = self[name]
-            if isinstance(field.widget, (forms.RadioSelect, forms.HiddenInput)):
-                continue  # the fieldset carries the description
-            ids = []
-            if field.help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            if name in self.errors:
-                ids.append(f"{bound.auto_id}_error")
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._describe()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self._describe()
 
 
 class Radios(forms.RadioSelect):
@@ -78,7 +53,11 @@ def _labels(choices: list[tuple[str, str]], values: list[str]) -> list[str]:
     return [lookup[value] for value in values if value in lookup]
 
 
-class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin, DescribedFormMixin):
+class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin):
+    # Each input is pointed at its hint and error by Django itself, when it is drawn
+    # (BoundField.aria_describedby). Nothing here validates during __init__: doing so
+    # once cached "not a valid choice" for every priority area, because the errors were
+    # worked out before the area queryset below was set (issue 22).
     # The one-time key is sealed with the answers on the check-your-answers page, so a
     # double-clicked Send, or Send pressed again after going back, stores one request.
     kind: str = ""
@@ -98,18 +77,28 @@ class _SupportForm(AntiBotFormMixin, SubmissionKeyFormMixin, DescribedFormMixin)
     name = forms.CharField(
         required=False, max_length=150, label="Your name", widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    email = forms.EmailField(
-        required=False,
-        max_length=254,
-        label="Email address",
-        help_text="We only use it to send you your private link and tell you when we reply.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    email = needed_if(
+        forms.EmailField(
+            required=False,
+            max_length=254,
+            label="Email address",
+            help_text="We only use it to send you your private link and tell you when we reply.",
+            widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        ),
+        on="contact_method",
+        values=[ContactMethod.EMAIL],
+        words="you choose email",
     )
-    phone = forms.CharField(
-        required=False,
-        max_length=40,
-        label="Phone number",
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    phone = needed_if(
+        forms.CharField(
+            required=False,
+            max_length=40,
+            label="Phone number",
+            widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        ),
+        on="contact_method",
+        values=[ContactMethod.PHONE],
+        words="you choose a phone call",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -183,8 +172,13 @@ class AlertForm(_SupportForm):
         label="Where is it happening?",
         error_messages={"required": "Choose where it is happening."},
     )
-    where_detail = forms.CharField(
-        required=False, max_length=200, label="Which nation or area?", help_text="For example, Wales, or Leeds."
+    where_detail = needed_if(
+        forms.CharField(
+            required=False, max_length=200, label="Which nation or area?", help_text="For example, Wales, or Leeds."
+        ),
+        on="where_category",
+        values=[WhereCategory.NATION, WhereCategory.LOCAL],
+        words="it is happening in one nation or a local area",
     )
     links = forms.CharField(
         required=False,
@@ -250,7 +244,12 @@ class CampaignForm(_SupportForm):
         label="Who are you?",
         error_messages={"required": "Choose whether you are an individual or part of a group."},
     )
-    group_name = forms.CharField(required=False, max_length=200, label="Name of your group")
+    group_name = needed_if(
+        forms.CharField(required=False, max_length=200, label="Name of your group"),
+        on="applicant_type",
+        values=[ApplicantType.GROUP],
+        words="you are part of a group",
+    )
     description = forms.CharField(
         max_length=5000,
         label="What is your campaign?",
@@ -265,7 +264,12 @@ class CampaignForm(_SupportForm):
         error_messages={"required": "Choose at least one kind of help."},
         help_text="Tick all that apply.",
     )
-    help_other = forms.CharField(required=False, max_length=500, label="If something else, what?")
+    help_other = needed_if(
+        forms.CharField(required=False, max_length=500, label="If something else, what?"),
+        on="help_types",
+        values=[HelpType.OTHER],
+        words="you ticked something else",
+    )
     contact_method = forms.ChoiceField(
         choices=[c for c in ContactMethod.choices if c[0] != ContactMethod.NONE],
         widget=Radios,
@@ -327,7 +331,22 @@ class CampaignForm(_SupportForm):
 FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKind.CAMPAIGN: CampaignForm}
 
 
-class ReplyForm(SubmissionKeyFormMixin, DescribedFormMixin):
+class LostLinkForm(AntiBotFormMixin):
+    """Ask for the private links to your open requests again, by email."""
+
+    email = forms.EmailField(
+        max_length=254,
+        label="Email address",
+        help_text="The address you gave when you sent your request.",
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+
+class ReplyForm(SubmissionKeyFormMixin):
     body = forms.CharField(
         max_length=5000,
         label="Your reply",

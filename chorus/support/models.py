@@ -278,6 +278,7 @@ class RequestEvent(models.Model):
 LINK_EMAIL = "support.link"
 NEW_MESSAGE_EMAIL = "support.new_message"
 STAFF_NOTICE_EMAIL = "support.staff_notice"
+LOST_LINKS_EMAIL = "support.lost_links"
 
 
 class StaffNoticeReason(models.TextChoices):

@@ -14,6 +14,8 @@ from django.utils import timezone
 from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.core.crypto import token_digest
+from chorus.core.working_days import is_working_day
+from chorus.people.selectors import person_find_by_email
 from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
 from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
 
@@ -226,3 +228,40 @@ def reply_recipients(*, support_request: SupportRequest) -> list[User]:
         if assignee is not None:
             return [assignee]
     return list(triage_staff())
+
+
+@dataclass(frozen=True)
+class ReplyExpected:
+    """When the desk aims to first answer a request, for the member's confirmation page."""
+
+    working_days: int
+    by: date
+
+
+def support_request_reply_expected(*, support_request: SupportRequest) -> ReplyExpected:
+    """The request's own first-response target, counted in working days from the day it came in."""
+    received = timezone.localdate(support_request.received_at)
+    due = support_request.first_response_due
+    days = 0
+    day = received
+    while day < due:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            days += 1
+    return ReplyExpected(working_days=days, by=due)
+
+
+def support_requests_to_send_again(*, email: str) -> list[SupportRequest]:
+    """The open requests whose owner proved this address (confirmed from the emailed link),
+    oldest first. Unconfirmed ones are left out: anyone can type anyone's address, and
+    their emailed link has already gone to it."""
+    person = person_find_by_email(email=email)
+    if person is None:
+        return []
+    return list(
+        SupportRequest.objects.filter(
+            sender=person, status__in=OPEN_STATUSES, anonymised_at__isnull=True, email_confirmed_at__isnull=False
+        )
+        .exclude(email_token_hash="")
+        .order_by("received_at")
+    )

@@ -12,14 +12,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from chorus.core.antibot import fill_started_now
+from chorus.core.antibot import CONFIRMED_FIELD, FillCheck, fill_confirmation_page, fill_started_now
+from chorus.core.crypto import email_index
 from chorus.core.idempotency import KEY_FIELD, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.support import selectors
-from chorus.support.forms import FORMS, ReplyForm
+from chorus.support.forms import FORMS, LostLinkForm, ReplyForm
 from chorus.support.models import RequestKind, SupportPage, SupportRequest
 from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_member_reply, support_request_withdraw
+from chorus.support.services.lost_links import support_links_request
 from chorus.support.services.submission import (
     Submission,
     support_request_confirm_email,
@@ -32,6 +34,8 @@ ANSWERS_SALT = "chorus.support.answers"
 ANSWERS_MAX_AGE = 24 * 60 * 60
 SUBMIT_LIMITS = [Limit(5, 60 * 60), Limit(20, 24 * 60 * 60)]
 REPLY_LIMITS = [Limit(20, 60 * 60)]
+LOST_LINK_IP_LIMITS = [Limit(5, 60 * 60), Limit(20, 24 * 60 * 60)]
+LOST_LINK_EMAIL_LIMITS = [Limit(3, 24 * 60 * 60)]
 TITLES: dict[str, str] = {
     RequestKind.ALERT: "Tell us about a policy issue",
     RequestKind.CAMPAIGN: "Ask for support with your campaign",
@@ -112,6 +116,9 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             return _form_again(request, context, form_class, _posted_answers(request.POST, form_class))
         if expired:
             return _form_again(request, context, form_class, data)
+        if CONFIRMED_FIELD in request.POST:
+            # Back from "Please confirm you want to send this": the sealed answers plus the press.
+            data[CONFIRMED_FIELD] = request.POST[CONFIRMED_FIELD]
     else:
         data = request.POST
     form = form_class(data)
@@ -126,6 +133,10 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             {**context, "form": form, "rows": form.summary(), "answers": _seal_answers(data)},
         )
     # action == "send"
+    check = form.fill_check()
+    if check is FillCheck.CONFIRM:
+        # Sent very fast (autofill, voice control): ask once, never drop it silently.
+        return fill_confirmation_page(request, posted=request.POST, title=TITLES[kind], uses_csrf_cookie=True)
     try:
         # The key came sealed with the answers: a double-clicked Send, or Send pressed again
         # after going back, is answered with the first request's page and stores nothing more.
@@ -133,7 +144,7 @@ def support_form(request: HttpRequest, kind: str) -> HttpResponse:
             key=form.cleaned_data[KEY_FIELD],
             scope=f"support.submit:{kind}",
             answers=data,
-            action=lambda: _send(request, submission=form.submission(), probably_bot=form.is_probably_bot()),
+            action=lambda: _send(request, submission=form.submission(), probably_bot=check is FillCheck.BOT),
         )
     except _OverLimit:
         return render(request, "support/rate_limited.html", context, status=429)
@@ -159,6 +170,35 @@ def _send(request: HttpRequest, *, submission: Submission, probably_bot: bool) -
         raise _ProbablyBot
     _support_request, token = support_request_submit(submission=submission)
     return reverse("support:private", kwargs={"token": token}) + "?sent=1"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lost_link(request: HttpRequest) -> HttpResponse:
+    """ "Lost your link?": an address in, the same answer whatever it is; the links go by email."""
+    title = "Get the link to your request again"
+    form = LostLinkForm(request.POST or None)
+    if request.method == "POST":
+        if not within_limits("support.lost_link.ip", ip_hash(request), LOST_LINK_IP_LIMITS):
+            return render(request, "support/rate_limited.html", {"title": "Please wait"}, status=429)
+        if form.is_valid():
+            check = form.fill_check()
+            if check is FillCheck.CONFIRM:
+                # Sent very fast (autofill, voice control): ask once, never drop it silently.
+                return fill_confirmation_page(request, posted=request.POST, title=title, uses_csrf_cookie=True)
+            email = form.cleaned_data["email"]
+            # Bots, and more asks for one address than a person needs, get the same answer and no email.
+            if check is FillCheck.PERSON and within_limits(
+                "support.lost_link.email", email_index(email), LOST_LINK_EMAIL_LIMITS
+            ):
+                support_links_request(email=email)
+            return render(request, "support/lost_link_sent.html", {"title": title, "support_page": _support_page()})
+    return render(
+        request,
+        "support/lost_link.html",
+        {"title": title, "form": form, "support_page": _support_page()},
+        status=400 if form.errors else 200,
+    )
 
 
 def _access_for_token(token: str) -> selectors.PrivateAccess:
@@ -219,6 +259,7 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
             "can_reply": can_reply,
             "can_withdraw": support_request.status in OPEN_STATUSES,
             "sent": request.GET.get("sent") == "1",
+            "reply_expected": selectors.support_request_reply_expected(support_request=support_request),
             "replied": request.GET.get("replied") == "1",
             "confirmed": request.GET.get("confirmed") == "1",
             "private_url": request.build_absolute_uri(reverse("support:private", kwargs={"token": token})),

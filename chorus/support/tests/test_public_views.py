@@ -309,4 +309,9 @@ def test_the_sender_is_told_the_email_must_be_confirmed(django_capture_on_commit
     _, token = make_request(confirmed=False)
     content = Client().get(f"/support/request/{token}/?sent=1").content.decode()
     assert "confirm the request is yours" in content
-    assert "We cannot send this link to you again" in content
+    # The link can be emailed again now (/support/lost-link/), once the address is confirmed.
+    assert "once you have confirmed your email address we can" in content
+    assert 'href="/support/lost-link/"' in content
+    _, anonymous_token = make_request(email="")
+    anonymous = Client().get(f"/support/request/{anonymous_token}/?sent=1").content.decode()
+    assert "You did not give us an email address, so we cannot send this link to you again." in anonymous

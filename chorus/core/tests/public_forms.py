@@ -1,0 +1,130 @@
+"""The public forms, each with where it is posted and answers it accepts (for tests across them all)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from chorus.bulletin.forms import PreferencesForm, SubscribeForm
+from chorus.bulletin.tests.factories import make_subscriber
+from chorus.bulletin.tokens import manage_token
+from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm
+from chorus.campaigns.models import SignatureIntake
+from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
+from chorus.core.models import OutboxMessage
+from chorus.pages.models import HomePage
+from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
+from chorus.people.forms import PrivacyRequestForm
+from chorus.support.forms import AlertForm, CampaignForm, LostLinkForm
+
+
+@dataclass
+class Journey:
+    """How to post one public form and tell that it was taken."""
+
+    url: str
+    form: forms.Form  # built as its view builds it
+    answers: dict[str, Any]  # otherwise valid, including what any option may make required
+    accepted: Callable[[Any, str, str | list[str]], None]
+
+
+def _support_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" not in content, content
+    assert "Check your answers" in content
+
+
+def _signing_accepted(response: Any, name: str, value: str | list[str]) -> None:
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"].endswith("/sign/check-your-email/")
+    taken = json.loads(SignatureIntake.objects.latest("pk").answers)
+    # An organisation's signature is never listed under a person's name, so its "display" is not kept.
+    if name in taken and not (name == "display" and taken.get("kind") == "organisation"):
+        assert taken[name] == value
+
+
+def _subscribe_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"] == "/bulletin/check-your-email/"
+    assert OutboxMessage.objects.exists()
+
+
+def _preferences_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"].endswith("?done=saved")
+
+
+def public_form_journeys() -> dict[type[forms.Form], Journey]:
+    """Every public form with the page it is on, built as its view builds it, and answers it accepts."""
+    home: HomePage = make_site()
+    areas = PriorityAreaIndexPageFactory(parent=home)
+    for title in ("Surveillance", "Benefits", "Detention"):
+        PriorityAreaPageFactory(parent=areas, title=title)
+    campaigns = CampaignIndexPageFactory(parent=home)
+    open_letter = letter(campaigns)
+    with_postcode = petition(campaigns, collect_postcode=True)
+    subscription = make_subscriber("kept@example.org")
+    person = {"name": "Ali Rivers", "email": "ali@example.org", "website": ""}
+    support_contact = {**person, "phone": "0113 496 0000"}
+    return {
+        AlertForm: Journey(
+            "/support/policy-issue/",
+            AlertForm(),
+            {
+                "description": "Our trust now asks for papers before therapy.",
+                "where_category": "uk",
+                "where_detail": "Leeds",
+                "contact_method": "none",
+                **support_contact,
+            },
+            _support_accepted,
+        ),
+        CampaignForm: Journey(
+            "/support/campaign/",
+            CampaignForm(),
+            {
+                "applicant_type": "individual",
+                "group_name": "Leeds Voices",
+                "description": "We want the ward cameras switched off.",
+                "help_types": ["amplify"],
+                "help_other": "Somewhere to meet",
+                "contact_method": "email",
+                "access_detail": "Mornings",
+                **support_contact,
+            },
+            _support_accepted,
+        ),
+        OpenLetterSignForm: Journey(
+            f"/campaigns/{open_letter.pk}/sign/",
+            OpenLetterSignForm(),
+            {
+                **person,
+                # As an organisation, so the organisation's type is kept and can be checked.
+                "kind": "organisation",
+                "organisation": "Leeds Voices",
+                "organisation_type": "user_led",
+                "show_name": "on",
+            },
+            _signing_accepted,
+        ),
+        PetitionSignForm: Journey(
+            f"/campaigns/{with_postcode.pk}/sign/",
+            PetitionSignForm(asks_postcode=True),
+            {**person, "postcode": "LS1 4AP", "show_name": "on"},
+            _signing_accepted,
+        ),
+        SubscribeForm: Journey("/bulletin/subscribe/", SubscribeForm(), {**person}, _subscribe_accepted),
+        PrivacyRequestForm: Journey("/privacy/", PrivacyRequestForm(), {**person}, lambda *_: None),
+        LostLinkForm: Journey("/support/lost-link/", LostLinkForm(), {**person}, lambda *_: None),
+        PreferencesForm: Journey(
+            f"/bulletin/preferences/{manage_token(subscription.pk)}/",
+            PreferencesForm(),
+            {"action": "save"},
+            _preferences_accepted,
+        ),
+    }
