@@ -57,7 +57,10 @@ class CampaignIndexPage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         actions = list(ActionPage.objects.child_of(self).live().public().specific().order_by("-first_published_at"))
+        from chorus.campaigns.selectors import action_cards
+
         context["open_actions"] = [a for a in actions if a.is_open]
+        context["open_cards"] = action_cards(context["open_actions"])
         context["past_actions"] = [a for a in actions if not a.is_open and a.state != ActionState.DRAFT]
         return context
 

@@ -27,6 +27,7 @@ from chorus.campaigns.selectors import (
     action_count,
     confirm_state,
     consent_scope,
+    goal_percent,
     listed_signatures,
     live_action,
     live_action_url,
@@ -52,7 +53,7 @@ def _count_context(action: ActionPage) -> dict[str, Any]:
         milestones = action.milestone_list()
         context["milestones"] = milestones
         context["milestones_reached"] = milestones_reached(milestones=milestones, total=count.total)
-        context["goal_percent"] = min(100, int(count.total * 100 / action.goal)) if action.goal else 0
+        context["goal_percent"] = goal_percent(total=count.total, goal=action.goal)
     return context
 
 
