@@ -509,6 +509,19 @@ def actions_alongside(action: ActionPage, *, limit: int = 3) -> list[ActionPage]
     return [other for other in others[: limit * 2] if other.is_open][:limit]
 
 
+def open_actions_for_area(*, area_id: int, leave_out: list[int], limit: int = 6) -> list[ActionPage]:
+    """Actions taking signatures under a priority area, soonest closing first, then newest."""
+    actions = (
+        ActionPage.objects.live()
+        .public()
+        .filter(state=ActionState.OPEN, priority_areas=area_id)
+        .exclude(pk__in=leave_out)
+        .order_by(F("closing_date").asc(nulls_last=True), "-first_published_at")
+        .specific()
+    )
+    return [action for action in actions[: limit * 2] if action.is_open][:limit]
+
+
 # --- updates already sent -------------------------------------------------------------
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django import template
 
-from chorus.tracker.models import TrackedItem
 from chorus.core.deadlines import days_left
+from chorus.tracker.models import TrackedItem
 from chorus.tracker.selectors import TrackerFilters, item_path, tracked_items_for_article
 
 register = template.Library()
