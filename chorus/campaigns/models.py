@@ -108,6 +108,11 @@ class ActionPage(RoutablePageMixin, Page):
         blank=True,
         help_text="The last day people can sign. Left empty, signing closes by itself after a year open.",
     )
+    outcome = models.TextField(
+        blank=True,
+        help_text="What came of it, once known: the answer you had, a meeting, a change. Shown on the action's "
+        "page under its updates, in plain words.",
+    )
     state = models.CharField(max_length=20, choices=ActionState.choices, default=ActionState.DRAFT, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -119,6 +124,7 @@ class ActionPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("easy_read_summary"),
         FieldPanel("closing_date"),
+        FieldPanel("outcome"),
         MultiFieldPanel(
             [
                 FieldPanel("priority_areas", widget=forms.CheckboxSelectMultiple),

@@ -610,6 +610,15 @@ def sent_updates(*, action_id: int, limit: int | None = None) -> list[SentUpdate
     return _with_figures(list(_sent_updates(action_id)[:limit]))
 
 
+def public_updates(*, action_id: int) -> list[CampaignUpdate]:
+    """Updates emailed to an action's signers, for its public page: newest first, and only
+    once sending has started (a draft or a queued update is not news yet)."""
+    updates = CampaignUpdate.objects.filter(action_id=action_id, started_at__isnull=False)
+    return list(
+        updates.only("action_id", "subject", "body", "created_at", "started_at").order_by("-started_at", "-pk")
+    )
+
+
 def sent_update(*, action_id: int, update_id: int) -> SentUpdate | None:
     """One update sent on this action with its figures; None for another action's update."""
     update = _sent_updates(action_id).filter(pk=update_id).first()
