@@ -95,7 +95,7 @@ class ActionCard:
 
 def action_cards(actions: list[ActionPage]) -> list[ActionCard]:
     """Cards for a list of actions, their counts read in one query."""
-    rows = {row.action_id: row for row in SignatureCount.objects.filter(action_id__in=[a.pk for a in actions])}  # type: ignore[attr-defined]
+    rows = {row.action_id: row for row in SignatureCount.objects.filter(action_id__in=[a.pk for a in actions])}
     cards = []
     for action in actions:
         row = rows.get(action.pk)

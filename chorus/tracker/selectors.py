@@ -216,7 +216,7 @@ def open_windows_for_area(*, area_id: int, now: datetime, limit: int = 10) -> li
     windows = _windows().filter(_open_q(now), item__priority_areas=area_id).order_by("closes_at", "pk")
     first_per_item: dict[int, SubmissionWindow] = {}
     for window in windows[: limit * 3]:
-        first_per_item.setdefault(window.item_id, window)  # type: ignore[attr-defined]
+        first_per_item.setdefault(window.item_id, window)
     return list(first_per_item.values())[:limit]
 
 
