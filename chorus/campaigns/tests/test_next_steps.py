@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -20,6 +22,8 @@ from chorus.pages.models import PriorityAreaPage
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory
 
 pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @pytest.fixture
@@ -197,3 +201,30 @@ def test_mastodon_sharing_refuses_a_post_from_another_site(index: Any, client: C
         headers={"Sec-Fetch-Site": "cross-site"},
     )
     assert response.status_code == 403
+
+
+def test_an_actions_days_left_turn_over_at_uk_midnight(index: Any, client: Client) -> None:
+    from django.core.cache import cache
+
+    action = letter(index, slug="dated", closing_date=date(2026, 12, 8))
+    with time_machine.travel(datetime(2026, 12, 7, 23, 59, tzinfo=LONDON), tick=False):
+        assert (
+            '<time datetime="2026-12-08">closes tomorrow (Tue 8 Dec)</time>' in client.get(action.url).content.decode()
+        )
+    cache.clear()  # the page cache would otherwise answer with the page of a minute ago
+    with time_machine.travel(datetime(2026, 12, 8, 0, 1, tzinfo=LONDON), tick=False):
+        html = client.get(action.url).content.decode()
+        assert '<time datetime="2026-12-08">closes today (Tue 8 Dec)</time>' in html
+        assert "closes today (Tue 8 Dec)" in client.get(index.url).content.decode()
+
+
+def test_a_tracked_items_page_says_the_days_left_beside_the_deadline(client: Client, index: Any) -> None:
+    from chorus.tracker.tests.factories import SubmissionWindowFactory, TrackerPageFactory, london
+
+    TrackerPageFactory(parent=index.get_parent(), slug="tracker")
+    SubmissionWindowFactory(
+        item__slug="ward-cameras", opens_at=london(2026, 11, 1, 9), closes_at=london(2026, 11, 10, 23, 59)
+    )
+    with time_machine.travel(datetime(2026, 11, 5, 12, 0, tzinfo=LONDON), tick=False):
+        html = " ".join(client.get("/tracker/ward-cameras/").content.decode().split())
+    assert "(UK time): closes in 5 days (Tue 10 Nov)</dd>" in html
