@@ -9,7 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from chorus.campaigns import demo, emails, receivers, views  # noqa: F401  (emails registers outbox composers; receivers connect)
         from chorus.campaigns.models import ActionPage
-        from chorus.campaigns.sections import spotlight_companions
+        from chorus.campaigns.sections import area_actions_section, spotlight_companions
         from chorus.campaigns.selectors import bulletin_items
         from chorus.core import sections
 
@@ -26,6 +26,13 @@ class CampaignsConfig(AppConfig):
         )
         sections.SPOTLIGHT_COMPANIONS.register(
             spotlight_companions, name="campaigns.actions_alongside", label="Other actions of the campaign", order=10
+        )
+        sections.PRIORITY_AREA_PAGE.register(
+            area_actions_section,
+            name="campaigns.area_actions",
+            label="Open letters and petitions in this area",
+            order=5,
+            template="campaigns/sections/area_actions.html",
         )
         sections.BULLETIN_DRAFT.register(bulletin_items, name="campaigns.open_actions", label="Take action", order=20)
         sections.DEMO_CONTENT.register(demo.load, name="campaigns", label="Open letters and petitions", order=40)

@@ -29,6 +29,8 @@ from chorus.campaigns.selectors import consent_scope, update_recipients
 from chorus.campaigns.services.counts import counts_refresh
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import email_index
+from chorus.news.demo import OPEN_LETTER_SLUG
+from chorus.news.models import ArticlePage, ArticleRelatedAction
 from chorus.pages.demo import ensure_home
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -257,8 +259,20 @@ def _demo_update(action: OpenLetterPage) -> int:
     return 1
 
 
+def _link_from_articles(letter: OpenLetterPage) -> int:
+    """The article about the open letter offers it (and so does its Easy Read version)."""
+    article = ArticlePage.objects.filter(slug=OPEN_LETTER_SLUG).first()
+    if article is None or article.related_actions.filter(action=letter).exists():  # type: ignore[attr-defined]
+        return 0
+    article.related_actions.add(ArticleRelatedAction(action=letter))  # type: ignore[attr-defined]
+    # Through a revision, so the link is in what an editor opens next, not only on the live page.
+    article.save_revision().publish()
+    return 1
+
+
 def load() -> str:
     _, letter, petition = _ensure_pages()
+    _link_from_articles(letter)
     made = _demo_signatures(letter.pk, count=240, days=21, organisations=True, seed=1)
     made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2, postcodes=True)
     updates = _demo_update(letter)

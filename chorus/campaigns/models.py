@@ -57,7 +57,10 @@ class CampaignIndexPage(Page):
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         actions = list(ActionPage.objects.child_of(self).live().public().specific().order_by("-first_published_at"))
+        from chorus.campaigns.selectors import action_cards
+
         context["open_actions"] = [a for a in actions if a.is_open]
+        context["open_cards"] = action_cards(context["open_actions"])
         context["past_actions"] = [a for a in actions if not a.is_open and a.state != ActionState.DRAFT]
         return context
 
@@ -105,6 +108,11 @@ class ActionPage(RoutablePageMixin, Page):
         blank=True,
         help_text="The last day people can sign. Left empty, signing closes by itself after a year open.",
     )
+    outcome = models.TextField(
+        blank=True,
+        help_text="What came of it, once known: the answer you had, a meeting, a change. Shown on the action's "
+        "page under its updates, in plain words.",
+    )
     state = models.CharField(max_length=20, choices=ActionState.choices, default=ActionState.DRAFT, editable=False)
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -116,6 +124,7 @@ class ActionPage(RoutablePageMixin, Page):
         FieldPanel("body"),
         FieldPanel("easy_read_summary"),
         FieldPanel("closing_date"),
+        FieldPanel("outcome"),
         MultiFieldPanel(
             [
                 FieldPanel("priority_areas", widget=forms.CheckboxSelectMultiple),

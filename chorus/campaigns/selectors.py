@@ -73,6 +73,49 @@ def action_count(*, action_id: int) -> ActionCount:
     )
 
 
+def goal_percent(*, total: int, goal: int) -> int:
+    """How far towards its goal a petition is, in whole per cent (100 once reached or passed)."""
+    return min(100, total * 100 // goal) if goal > 0 else 0
+
+
+@dataclass(frozen=True)
+class ActionCard:
+    """An action as a card on the campaigns list: its count, its goal's progress, its deadline."""
+
+    action: ActionPage
+    count: ActionCount
+    goal: int  # 0 for an action without a goal (open letters)
+    goal_percent: int
+
+    @property
+    def goal_shown(self) -> int:
+        """The bar's value: a count past the goal fills the bar, and the text says the real count."""
+        return min(self.count.total, self.goal)
+
+
+def action_cards(actions: list[ActionPage]) -> list[ActionCard]:
+    """Cards for a list of actions, their counts read in one query."""
+    rows = {row.action_id: row for row in SignatureCount.objects.filter(action_id__in=[a.pk for a in actions])}
+    cards = []
+    for action in actions:
+        row = rows.get(action.pk)
+        count = (
+            ActionCount(
+                total=row.total,
+                individuals=row.individuals,
+                organisations=row.organisations,
+                refreshed_at=row.refreshed_at,
+            )
+            if row is not None
+            else ActionCount(total=0, individuals=0, organisations=0, refreshed_at=None)
+        )
+        goal = int(getattr(action, "goal", 0) or 0)
+        cards.append(
+            ActionCard(action=action, count=count, goal=goal, goal_percent=goal_percent(total=count.total, goal=goal))
+        )
+    return cards
+
+
 def live_action(*, key: str) -> ActionPage | None:
     """The live, public action for an id or slug, as its own page type; None if there is none.
 
@@ -499,6 +542,19 @@ def actions_alongside(action: ActionPage, *, limit: int = 3) -> list[ActionPage]
     return [other for other in others[: limit * 2] if other.is_open][:limit]
 
 
+def open_actions_for_area(*, area_id: int, leave_out: list[int], limit: int = 6) -> list[ActionPage]:
+    """Actions taking signatures under a priority area, soonest closing first, then newest."""
+    actions = (
+        ActionPage.objects.live()
+        .public()
+        .filter(state=ActionState.OPEN, priority_areas=area_id)
+        .exclude(pk__in=leave_out)
+        .order_by(F("closing_date").asc(nulls_last=True), "-first_published_at")
+        .specific()
+    )
+    return [action for action in actions[: limit * 2] if action.is_open][:limit]
+
+
 # --- updates already sent -------------------------------------------------------------
 
 
@@ -585,6 +641,15 @@ def _sent_updates(action_id: int) -> QuerySet[CampaignUpdate]:
 def sent_updates(*, action_id: int, limit: int | None = None) -> list[SentUpdate]:
     """The updates sent on one action, newest first, with their figures."""
     return _with_figures(list(_sent_updates(action_id)[:limit]))
+
+
+def public_updates(*, action_id: int) -> list[CampaignUpdate]:
+    """Updates emailed to an action's signers, for its public page: newest first, and only
+    once sending has started (a draft or a queued update is not news yet)."""
+    updates = CampaignUpdate.objects.filter(action_id=action_id, started_at__isnull=False)
+    return list(
+        updates.only("action_id", "subject", "body", "created_at", "started_at").order_by("-started_at", "-pk")
+    )
 
 
 def sent_update(*, action_id: int, update_id: int) -> SentUpdate | None:

@@ -13,6 +13,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="stop_updates",
     ),
     re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/count\.json$", views.count_json, name="count_json"),
+    re_path(r"^campaigns/(?P<key>[0-9]{1,19})/share\.png$", views.share_image_png, name="share_image"),
+    re_path(r"^campaigns/(?P<key>[0-9]{1,19})/share/mastodon/$", views.share_on_mastodon, name="share_on_mastodon"),
     # The sign form is the busiest page in a surge: one indexed lookup instead of walking
     # the page tree. The page's own route (ActionPage.sign) answers under any other prefix.
     re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/sign/$", views.sign_direct, name="sign"),

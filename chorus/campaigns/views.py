@@ -25,16 +25,20 @@ from chorus.campaigns.models import ActionPage, PetitionPage
 from chorus.campaigns.selectors import (
     ConfirmOutcome,
     action_count,
+    actions_alongside,
     confirm_state,
     consent_scope,
+    goal_percent,
     listed_signatures,
     live_action,
     live_action_url,
     milestones_reached,
+    public_updates,
     signature_for_token,
 )
 from chorus.campaigns.services.confirmation import signature_confirm_found
 from chorus.campaigns.services.signing import signature_submit
+from chorus.campaigns.sharing import mastodon_share_url, share_context, share_image
 from chorus.campaigns.tokens import read_stop_updates_token
 from chorus.core.antibot import BLANK_FORM_CACHE_SECONDS, FillCheck, fill_confirmation_page
 from chorus.core.http import cookie_free_form, mark_publicly_cacheable
@@ -52,12 +56,18 @@ def _count_context(action: ActionPage) -> dict[str, Any]:
         milestones = action.milestone_list()
         context["milestones"] = milestones
         context["milestones_reached"] = milestones_reached(milestones=milestones, total=count.total)
-        context["goal_percent"] = min(100, int(count.total * 100 / action.goal)) if action.goal else 0
+        context["goal_percent"] = goal_percent(total=count.total, goal=action.goal)
     return context
 
 
 def action_detail(request: HttpRequest, action: ActionPage) -> HttpResponse:
-    return cacheable_for_public(request, action.render(request, context_overrides=_count_context(action)))
+    count_context = _count_context(action)
+    context = {
+        **count_context,
+        "updates": public_updates(action_id=action.pk),
+        **share_context(action, total=count_context["count"].total),
+    }
+    return cacheable_for_public(request, action.render(request, context_overrides=context))
 
 
 def easy_read(request: HttpRequest, action: ActionPage) -> HttpResponse:
@@ -114,9 +124,19 @@ def check_email(request: HttpRequest, action: ActionPage) -> HttpResponse:
 
 
 def confirmed(request: HttpRequest, action: ActionPage) -> HttpResponse:
-    """Where a confirmation lands: the same page for everyone, so served from the caches."""
-    response = render(request, "campaigns/confirmed.html", {"page": action, "outcome": ConfirmOutcome.CONFIRMED})
-    return cacheable_for_public(request, response)
+    """Where a confirmation lands: the same page for everyone, so served from the caches.
+
+    It offers next steps that need to know nothing about the reader: the campaign's
+    other open actions, the bulletin (offered to all: whether this signer subscribes
+    is not knowable without a cookie or a lookup of who they are), and sharing.
+    """
+    context = {
+        "page": action,
+        "outcome": ConfirmOutcome.CONFIRMED,
+        "next_actions": actions_alongside(action),
+        **share_context(action, total=action_count(action_id=action.pk).total),
+    }
+    return cacheable_for_public(request, render(request, "campaigns/confirmed.html", context))
 
 
 def signatories(request: HttpRequest, action: ActionPage) -> HttpResponse:
@@ -180,6 +200,35 @@ def count_json(request: HttpRequest, key: str) -> HttpResponse:
         data["milestones_reached"] = milestones_reached(milestones=action.milestone_list(), total=count.total)
     response = JsonResponse(data)
     return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+
+
+@require_safe
+def share_image_png(request: HttpRequest, key: str) -> HttpResponse:
+    """The link-preview image of an action's count, drawn here (sharing.share_image)."""
+    action = _find_action(key)
+    png = share_image(action, total=action_count(action_id=action.pk).total)
+    response = HttpResponse(png, content_type="image/png")
+    return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)
+
+
+@never_cache
+@cookie_free_form
+@require_http_methods(["GET", "HEAD", "POST"])
+def share_on_mastodon(request: HttpRequest, key: str) -> HttpResponse:
+    """Ask for the reader's Mastodon server, then send them to its share page.
+
+    A POST, so the server someone uses stays out of addresses and logs; the GET only
+    shows the form (for anyone who arrives without the action page's own copy of it).
+    """
+    action = _find_action(key)
+    server = request.POST.get("server", "") if request.method == "POST" else ""
+    if request.method == "POST":
+        target = mastodon_share_url(server=server[:300], action=action)
+        if target is not None:
+            return HttpResponseRedirect(target)
+    error = "Enter your Mastodon server's name, like mastodon.social" if request.method == "POST" else ""
+    context = {"page": action, "error": error, "server": server[:300]}
+    return render(request, "campaigns/share_mastodon.html", context, status=400 if error else 200)
 
 
 @csrf_exempt  # RFC 8058: mail providers POST with no cookie; the signed token is the authority.

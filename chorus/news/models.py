@@ -10,8 +10,8 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from chorus.news.panels import ReadingAgePanel
 from chorus.pages.blocks import BodyBlock
+from chorus.pages.models import RelatedAction, live_related_actions
 
 
 class ArticleKind(models.TextChoices):
@@ -96,6 +97,12 @@ class ArticlePage(RoutablePageMixin, Page):
             ],
             heading="Tags",
         ),
+        InlinePanel(
+            "related_actions",
+            heading="Campaign actions",
+            label="Campaign action",
+            help_text="Letters or petitions this article asks readers to sign; shown on it and its Easy Read version.",
+        ),
         FieldPanel("easy_read_body"),
         FieldPanel("document"),
     ]
@@ -117,6 +124,11 @@ class ArticlePage(RoutablePageMixin, Page):
     def has_easy_read(self) -> bool:
         return bool(self.easy_read_body)
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["related_actions"] = live_related_actions(self)
+        return context
+
     @path("")
     def article(self, request: HttpRequest) -> HttpResponse:
         return self.render(request)
@@ -125,4 +137,9 @@ class ArticlePage(RoutablePageMixin, Page):
     def easy_read(self, request: HttpRequest) -> HttpResponse:
         if not self.has_easy_read:
             raise Http404("This article has no Easy Read version.")
-        return render(request, "news/article_page_easy_read.html", {"page": self, "self": self})
+        context = {"page": self, "self": self, "related_actions": live_related_actions(self)}
+        return render(request, "news/article_page_easy_read.html", context)
+
+
+class ArticleRelatedAction(RelatedAction):
+    page = ParentalKey(ArticlePage, on_delete=models.CASCADE, related_name="related_actions")

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -63,6 +65,41 @@ class StandardPage(Page):
     subpage_types = ["pages.StandardPage"]
 
 
+# Named as a string so that pages imports no domain app: the chooser offers open letters
+# and petitions (the subclasses of ActionPage) and nothing else.
+CAMPAIGN_ACTION_PAGE_TYPE = "campaigns.ActionPage"
+
+
+class RelatedAction(Orderable):
+    """A campaign action an editor links from a page, so a reader can act on what they read.
+
+    Points at the page by its base type, not at ``campaigns.ActionPage``, so neither this
+    app's code nor its migrations depend on campaigns; the chooser offers only actions.
+    """
+
+    action = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="An open letter or petition to offer readers of this page.",
+    )
+
+    panels = [PageChooserPanel("action", page_type=CAMPAIGN_ACTION_PAGE_TYPE)]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+
+def live_related_actions(page: ClusterableModel) -> list[Page]:
+    """The live, public actions an editor linked from ``page`` (its ``related_actions``), in their order."""
+    links = getattr(page, "related_actions", None)
+    if links is None or page.pk is None:
+        return []
+    ids = [link.action_id for link in links.all()]
+    found = {action.pk: action for action in Page.objects.filter(pk__in=ids).live().public().specific()}
+    return [found[pk] for pk in ids if pk in found]
+
+
 class PriorityAreaIndexPage(Page):
     intro = models.TextField(blank=True)
 
@@ -83,7 +120,18 @@ class PriorityAreaPage(Page):
     focus_points = StreamField([("focus_point", FocusPointBlock())], blank=True)
     body = StreamField(BodyBlock(), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("summary"), FieldPanel("focus_points"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("focus_points"),
+        FieldPanel("body"),
+        InlinePanel(
+            "related_actions",
+            heading="Campaign actions to feature",
+            label="Campaign action",
+            help_text="Open actions tagged with this area are listed by themselves; choose any to put first.",
+        ),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["pages.PriorityAreaIndexPage"]
     subpage_types: list[str] = []
@@ -92,7 +140,12 @@ class PriorityAreaPage(Page):
         context = super().get_context(request, *args, **kwargs)
         # The work done under the area, from the apps that hold it (chorus.core.sections).
         context["sections"] = page_sections(PRIORITY_AREA_PAGE, request=request, page=self)
+        context["related_actions"] = live_related_actions(self)
         return context
+
+
+class PriorityAreaRelatedAction(RelatedAction):
+    page = ParentalKey(PriorityAreaPage, on_delete=models.CASCADE, related_name="related_actions")
 
 
 @register_snippet

@@ -210,6 +210,16 @@ def tracked_items_for_article(article: object) -> list[TrackedItem]:
     return list(items.order_by("title"))
 
 
+def open_windows_for_area(*, area_id: int, now: datetime, limit: int = 10) -> list[SubmissionWindow]:
+    """Windows open for responses now on items under a priority area, soonest closing first,
+    one per item (its soonest)."""
+    windows = _windows().filter(_open_q(now), item__priority_areas=area_id).order_by("closes_at", "pk")
+    first_per_item: dict[int, SubmissionWindow] = {}
+    for window in windows[: limit * 3]:
+        first_per_item.setdefault(window.item_id, window)
+    return list(first_per_item.values())[:limit]
+
+
 def deadline_windows(*, area_slug: str = "", now: datetime) -> QuerySet[SubmissionWindow]:
     """Windows for the iCalendar feed: everything closing from a year ago onwards."""
     windows = _windows().filter(closes_at__gte=now - timedelta(days=CALENDAR_HISTORY_DAYS))

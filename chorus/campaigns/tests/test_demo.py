@@ -58,3 +58,22 @@ def test_the_spotlight_brings_the_campaigns_other_open_action() -> None:
     assert actions_alongside(letter) == [petition]
     home_page = Client().get(HomePage.objects.get().url).content.decode()
     assert f'href="{letter.url}"' in home_page and f'href="{petition.url}"' in home_page
+
+
+def test_the_article_about_the_open_letter_links_it_once_in_both_versions() -> None:
+    from chorus.news import demo as news_demo
+    from chorus.news.demo import OPEN_LETTER_SLUG
+    from chorus.news.models import ArticlePage
+
+    pages_demo.load()
+    news_demo.load()
+    demo.load()
+    demo.load()
+    letter = OpenLetterPage.objects.get()
+    article = ArticlePage.objects.get(slug=OPEN_LETTER_SLUG)
+    assert [link.action_id for link in article.related_actions.all()] == [letter.pk]
+    # In the revision an editor opens next, too.
+    assert [link.action_id for link in article.get_latest_revision_as_object().related_actions.all()] == [letter.pk]
+    client = Client()
+    for url in (article.url, article.url + "easy-read/"):
+        assert f'href="{letter.url}sign/"' in client.get(url).content.decode()

@@ -54,7 +54,11 @@ def test_each_app_registers_its_sections_in_ready_in_order() -> None:
         "bulletin.subscribe",
         "pages.coalitions",
     ]
-    assert [c.name for c in PRIORITY_AREA_PAGE.contributions()] == ["news.area_articles"]
+    assert [c.name for c in PRIORITY_AREA_PAGE.contributions()] == [
+        "campaigns.area_actions",
+        "news.area_articles",
+        "tracker.area_open_items",
+    ]
     assert [c.name for c in SPOTLIGHT_COMPANIONS.contributions()] == ["campaigns.actions_alongside"]
     assert [c.name for c in BULLETIN_DRAFT.contributions()] == [
         "news.new_articles",

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from django import template
 
+from chorus.core.deadlines import days_left
 from chorus.tracker.models import TrackedItem
-from chorus.tracker.selectors import TrackerFilters, item_path, london_today, tracked_items_for_article
+from chorus.tracker.selectors import TrackerFilters, item_path, tracked_items_for_article
 
 register = template.Library()
 
@@ -26,8 +27,8 @@ def tracker_filter_link(filters: TrackerFilters, **changes: str) -> str:
 
 @register.simple_tag
 def closes_in_words(closes_at: datetime, now: datetime) -> str:
-    """How long is left, counted in UK days: "Closes today", "Closes tomorrow", "Closes in 5 days"."""
-    days = (london_today(closes_at) - london_today(now)).days
+    """How long is left, counted in UK days (chorus.core.deadlines): "Closes today", "Closes in 5 days"."""
+    days = days_left(closes_at, now=now)
     if days <= 0:
         return "Closes today"
     if days == 1:
