@@ -29,7 +29,7 @@ from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
-from chorus.pages.blocks import BodyBlock
+from chorus.pages.blocks import BodyBlock, EasyReadBlock
 
 if TYPE_CHECKING:
     from chorus.campaigns.selectors import ActionCount
@@ -96,7 +96,9 @@ class ActionPage(RoutablePageMixin, Page):
     summary = models.TextField(help_text="One or two plain sentences, shown in lists and the bulletin.")
     body = StreamField(BodyBlock(), help_text="The letter or the petition's full text.")
     easy_read_summary = StreamField(
-        BodyBlock(), blank=True, help_text="An Easy Read version: short sentences, one idea each."
+        EasyReadBlock(),
+        blank=True,
+        help_text="An Easy Read version: one or two short sentences beside a picture, one idea each.",
     )
     priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="campaign_actions")
     coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="campaign_actions")

@@ -18,7 +18,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from chorus.news.panels import ReadingAgePanel
-from chorus.pages.blocks import BodyBlock
+from chorus.pages.blocks import BodyBlock, EasyReadBlock
 
 
 class ArticleKind(models.TextChoices):
@@ -72,7 +72,9 @@ class ArticlePage(RoutablePageMixin, Page):
     priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="articles")
     coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="articles")
     easy_read_body = StreamField(
-        BodyBlock(), blank=True, help_text="An Easy Read version: short sentences, one idea each."
+        EasyReadBlock(),
+        blank=True,
+        help_text="An Easy Read version: one or two short sentences beside a picture, one idea each.",
     )
     document = models.ForeignKey(
         "wagtaildocs.Document",
