@@ -29,6 +29,7 @@ from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
+from chorus.news.panels import EasyReadCheckPanel
 from chorus.pages.blocks import BodyBlock, EasyReadBlock
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class ActionPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("easy_read_summary"),
+        EasyReadCheckPanel("easy_read_summary"),
         FieldPanel("closing_date"),
         MultiFieldPanel(
             [

@@ -17,7 +17,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from chorus.news.panels import ReadingAgePanel
+from chorus.news.panels import EasyReadCheckPanel, ReadingAgePanel
 from chorus.pages.blocks import BodyBlock, EasyReadBlock
 
 
@@ -99,6 +99,7 @@ class ArticlePage(RoutablePageMixin, Page):
             heading="Tags",
         ),
         FieldPanel("easy_read_body"),
+        EasyReadCheckPanel("easy_read_body"),
         FieldPanel("document"),
     ]
     search_fields = [

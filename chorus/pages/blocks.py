@@ -117,3 +117,16 @@ class EasyReadBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=["bold", "link"], template="pages/blocks/easy_read_paragraph.html", label="Text without a picture"
     )
+
+
+def picture_sentences(*sentences: tuple[str, str]) -> blocks.StreamValue:
+    """An Easy Read stream from (symbol name, text) pairs, for demo content and tests."""
+    for name, _ in sentences:
+        if name not in easy_read_symbols():
+            raise ValueError(f"No Easy Read symbol is called {name!r}.")
+    return EasyReadBlock().to_python(
+        [
+            {"type": "picture_sentence", "value": {"text": text, "symbol": name, "image": None, "image_alt": ""}}
+            for name, text in sentences
+        ]
+    )

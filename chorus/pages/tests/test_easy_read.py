@@ -17,7 +17,7 @@ from django.test import Client
 from wagtail import blocks
 
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
-from chorus.pages.blocks import EasyReadBlock, EasyReadPictureSentenceBlock
+from chorus.pages.blocks import EasyReadBlock, EasyReadPictureSentenceBlock, picture_sentences
 from chorus.pages.easy_read import LICENCE_NAME, MANIFEST, SYMBOLS_DIR, easy_read_symbols, symbol_choices
 from chorus.pages.tests.factories import make_site
 
@@ -203,3 +203,8 @@ def test_easy_read_page_shows_pictures_fetches_nothing_from_elsewhere_and_credit
     footer = page[page.index("<footer") :]
     assert "OpenMoji" in footer and LICENCE_NAME in footer
     assert not response.cookies
+
+
+def test_demo_content_may_name_only_bundled_symbols() -> None:
+    with pytest.raises(ValueError, match="unicorn"):
+        picture_sentences(("unicorn", "A unicorn."))
