@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from wagtail.rich_text import RichText
 
 from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
-from chorus.pages.demo import child_page, days_ago, ensure_home, published_on
 from chorus.pages.blocks import picture_sentences
+from chorus.pages.demo import child_page, days_ago, ensure_home, published_on
 from chorus.pages.models import Coalition, PriorityAreaPage
 
 NEWS_SLUG = "news"
@@ -66,12 +66,12 @@ ARTICLES = [
         ],
         areas=["political-responses", "challenging-poor-care"],
         easy_read=[
-            ('government', 'The government is making a plan for the NHS.'),
-            ('plan', 'The plan is for the next 10 years.'),
-            ('question', 'The government asked people what they think.'),
-            ('stop', 'We said: stop using force on people in mental health care.'),
-            ('home', 'We said: help people where they live.'),
-            ('private', 'We said: keep health records private.'),
+            ("government", "The government is making a plan for the NHS."),
+            ("plan", "The plan is for the next 10 years."),
+            ("question", "The government asked people what they think."),
+            ("stop", "We said: stop using force on people in mental health care."),
+            ("home", "We said: help people where they live."),
+            ("private", "We said: keep health records private."),
         ],
     ),
     DemoArticle(
@@ -110,12 +110,12 @@ ARTICLES = [
         areas=["surveillance-and-data"],
         coalitions=["campaign-for-disability-justice"],
         easy_read=[
-            ('camera', 'Some hospitals use cameras to watch people in their bedrooms.'),
-            ('night', 'This happens all day and all night.'),
-            ('question', 'Many people were not asked if this was OK.'),
-            ('no', 'We think this is wrong.'),
-            ('letter', 'We wrote a letter to NHS England to ask them to stop.'),
-            ('pen', 'You can sign the letter too.'),
+            ("camera", "Some hospitals use cameras to watch people in their bedrooms."),
+            ("night", "This happens all day and all night."),
+            ("question", "Many people were not asked if this was OK."),
+            ("no", "We think this is wrong."),
+            ("letter", "We wrote a letter to NHS England to ask them to stop."),
+            ("pen", "You can sign the letter too."),
         ],
     ),
     DemoArticle(
@@ -139,10 +139,10 @@ ARTICLES = [
         ],
         areas=["challenging-poor-care"],
         easy_read=[
-            ('police', 'The police in London will not go to most calls about mental health.'),
-            ('worried', 'Police can make a crisis feel worse.'),
-            ('support', 'But people still need help.'),
-            ('health-worker', 'We want the NHS to send the right people quickly.'),
+            ("police", "The police in London will not go to most calls about mental health."),
+            ("worried", "Police can make a crisis feel worse."),
+            ("support", "But people still need help."),
+            ("health-worker", "We want the NHS to send the right people quickly."),
         ],
     ),
     DemoArticle(
@@ -183,11 +183,11 @@ ARTICLES = [
         areas=["surveillance-and-data", "political-responses"],
         coalitions=["disability-and-migration-network"],
         easy_read=[
-            ('government', 'The government wants the NHS to share more about patients.'),
-            ('document', 'It wants to share them with the Home Office.'),
-            ('place', 'The Home Office decides who can stay in the UK.'),
-            ('worried', 'People may stop going to the doctor because they are scared.'),
-            ('no', 'We say no to this plan.'),
+            ("government", "The government wants the NHS to share more about patients."),
+            ("document", "It wants to share them with the Home Office."),
+            ("place", "The Home Office decides who can stay in the UK."),
+            ("worried", "People may stop going to the doctor because they are scared."),
+            ("no", "We say no to this plan."),
         ],
     ),
     DemoArticle(
@@ -296,10 +296,10 @@ ARTICLES = [
         ],
         areas=["resourcing-grassroots-groups", "surveillance-and-data"],
         easy_read=[
-            ('group', 'We talked to small groups about money from funders.'),
-            ('clock', 'Groups said forms take too long.'),
-            ('document', 'Groups said funders ask too many questions.'),
-            ('yes', 'We want funders to make this easy.'),
+            ("group", "We talked to small groups about money from funders."),
+            ("clock", "Groups said forms take too long."),
+            ("document", "Groups said funders ask too many questions."),
+            ("yes", "We want funders to make this easy."),
         ],
     ),
     DemoArticle(
@@ -363,10 +363,10 @@ ARTICLES = [
         ],
         areas=["resourcing-grassroots-groups"],
         easy_read=[
-            ('government', 'Sometimes the government asks what people think.'),
-            ('people-together', 'Anyone can answer.'),
-            ('yes', 'Choose the questions that matter to you.'),
-            ('speaking-up', 'Say what you want to change.'),
+            ("government", "The government often asks what people think."),
+            ("people-together", "Anyone can answer."),
+            ("yes", "Choose the questions that matter to you."),
+            ("speaking-up", "Say what you want to change."),
         ],
     ),
 ]

@@ -44,4 +44,3 @@ def easy_read_symbols() -> dict[str, EasyReadSymbol]:
 def symbol_choices() -> list[tuple[str, str]]:
     """The editor's list, sorted by label so a symbol is easy to find."""
     return sorted(((symbol.name, symbol.label) for symbol in easy_read_symbols().values()), key=lambda c: c[1])
-

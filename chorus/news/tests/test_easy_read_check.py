@@ -94,7 +94,6 @@ def test_editor_is_told_when_an_easy_read_version_reads_easily(editor: User) -> 
     assert "Every Easy Read sentence is short and uses everyday words." in page
 
 
-
 @pytest.mark.django_db
 def test_the_demos_easy_read_versions_have_a_picture_for_every_sentence_and_read_easily() -> None:
     with_easy_read = [article for article in news_demo.ARTICLES if article.easy_read]
