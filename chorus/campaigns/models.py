@@ -83,7 +83,7 @@ def parse_milestones(value: str) -> list[int]:
 # A view of one of an action's own addresses: the request, and the action it is about.
 ActionView = Callable[[HttpRequest, "ActionPage"], HttpResponse]
 # The names of those addresses' routes (the ActionPage methods below).
-ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read")
+ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read", "easy_read_sign")
 
 
 class ActionPage(RoutablePageMixin, Page):
@@ -241,6 +241,10 @@ class ActionPage(RoutablePageMixin, Page):
     @path("easy-read/")
     def easy_read(self, request: HttpRequest) -> HttpResponse:
         return self.serve_route("easy_read", request)
+
+    @path("easy-read/sign/")
+    def easy_read_sign(self, request: HttpRequest) -> HttpResponse:
+        return self.serve_route("easy_read_sign", request)
 
 
 class OpenLetterPage(ActionPage):
