@@ -20,9 +20,10 @@ from chorus.campaigns.models import (
 )
 from chorus.campaigns.services.counts import counts_refresh
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory, PetitionPageFactory
+from chorus.pages.blocks import picture_sentences
 from chorus.pages.tests.factories import make_site
 from chorus.people.services import person_get_or_create
-from e2e.conftest import assert_accessible, assert_reflows, sign_in_as_staff, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,9 +39,52 @@ def campaign(live_server: Any, settings: Any) -> dict[str, Any]:
         parent=index,
         title="Cameras off our wards",
         slug="cameras-off",
-        easy_read_summary=[("paragraph", "<p>Cameras watch people. We want them to stop.</p>")],
+        easy_read_summary=picture_sentences(
+            ("camera", "Cameras watch people in their bedrooms."), ("stop", "We want them to stop.")
+        ),
     )
     return {"base": live_server.url, "letter": letter}
+
+
+def test_easy_read_version_with_pictures_and_its_short_sign_form_by_keyboard(
+    page: Page, campaign: dict[str, Any]
+) -> None:
+    base = campaign["base"]
+    page.goto(base + "/campaigns/cameras-off/easy-read/")
+    assert_accessible(page)
+    assert_accessible_in_dark(page)
+    picture = page.locator("main .easy-read-row img").first
+    assert picture.get_attribute("alt") == "A camera"
+    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")  # the bundled SVG loaded
+    text = page.locator("main .easy-read-row__text").first
+    body_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    assert text.evaluate("p => parseFloat(getComputedStyle(p).fontSize)") >= 1.25 * body_size
+    # Picture on the left on a wide screen; above the words on a phone.
+    assert picture.bounding_box()["x"] < text.bounding_box()["x"]  # type: ignore[index]
+    assert_reflows(page)
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert picture.bounding_box()["y"] < text.bounding_box()["y"]  # type: ignore[index]
+    page.set_viewport_size({"width": 1280, "height": 800})
+    assert "OpenMoji" in page.locator("footer").inner_text()
+
+    tab_to(page, "main a.button[href='/campaigns/cameras-off/easy-read/sign/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cameras-off/easy-read/sign/")
+    assert_accessible(page)
+    assert page.locator("form[method='post'] input:not([type='hidden']):not([name='website'])").count() == 3
+    tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert_accessible(page)
+    tab_to(page, "#id_name")
+    page.keyboard.type("Sam Lee")
+    tab_to(page, "#id_email")
+    page.keyboard.type("sam@example.org")
+    tab_to(page, "main button[type='submit']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cameras-off/sign/check-your-email/")
+    assert CONFIRM_LINK.search(str(mail.outbox[-1].body)), "the same confirmation email as the full form"
+    assert page.context.cookies() == []
 
 
 def test_sign_a_letter_by_keyboard_confirm_and_see_the_count(page: Page, campaign: dict[str, Any]) -> None:

@@ -22,6 +22,7 @@ class CampaignsConfig(AppConfig):
                 "confirmed": views.confirmed,
                 "signatories": views.signatories,
                 "easy_read": views.easy_read,
+                "easy_read_sign": views.easy_read_sign,
             }
         )
         sections.SPOTLIGHT_COMPANIONS.register(

@@ -31,6 +31,7 @@ from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import email_index
 from chorus.news.demo import OPEN_LETTER_SLUG
 from chorus.news.models import ArticlePage, ArticleRelatedAction
+from chorus.pages.blocks import picture_sentences
 from chorus.pages.demo import ensure_home
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
@@ -98,11 +99,13 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
                 "We ask you to pause these systems, to publish where they are used, and to decide their "
                 "future together with the people who live under them.",
             ),
-            easy_read_summary=_paragraph(
-                "Some hospital wards use cameras in bedrooms.",
-                "The cameras watch people all the time, even at night.",
-                "We think this is wrong. It takes away privacy and dignity.",
-                "We are asking the NHS to stop and to listen to patients.",
+            easy_read_summary=picture_sentences(
+                ("hospital", "Some hospital wards use cameras in bedrooms."),
+                ("camera", "The cameras watch people all the time, even at night."),
+                ("no", "We think this is wrong. People need a private space."),
+                ("letter", "We are writing a letter to the NHS."),
+                ("listening", "We ask the NHS to stop and to listen to patients."),
+                ("pen", "You can sign the letter too."),
             ),
             closing_date=(now + timedelta(days=60)).date(),
             state=ActionState.OPEN,
@@ -127,6 +130,13 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
                 "Camera-based monitoring has spread quietly across mental-health wards. "
                 "Patients tell us it leaves them feeling watched, ashamed and unsafe.",
                 "Add your name to ask for a halt and an honest review.",
+            ),
+            easy_read_summary=picture_sentences(
+                ("camera", "More and more wards watch people in bed with cameras."),
+                ("worried", "People tell us this makes them feel scared and ashamed."),
+                ("stop", "We want NHS England to stop adding new cameras."),
+                ("talking", "We want them to talk with patients first."),
+                ("pen", "Sign the petition to say you agree."),
             ),
             goal=1000,
             milestones="100, 250, 500, 1000",

@@ -200,6 +200,27 @@ class PetitionSignForm(SignFormBase):
         )
 
 
+class EasyReadSignForm(SignFormBase):
+    """The short form on an action's Easy Read version: a name, an email address and one
+    choice, in plain words. It signs as an individual; organisations use the full form.
+    The consent keeps the full form's exact words, because consent records store them."""
+
+    field_order = ["name", "email", "show_name"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for fewer in ("display", "wants_bulletin", "wants_updates"):
+            del self.fields[fewer]
+        self.fields["name"].help_text = "Your first name and your last name."
+        self.fields["email"].help_text = "We send you an email. Press the button in it. Then your name counts."
+        self.fields["email"].error_messages["invalid"] = "Check your email address. It looks like name@example.org."
+
+    def details(self) -> SignerDetails:
+        data = self.cleaned_data
+        # Shown names appear as first name and initial, the full form's default.
+        return SignerDetails(email=data["email"], name=data["name"], display=self.chosen_display())
+
+
 WHEN_INVALID = "Enter a date and time like 2026-11-27 09:00."
 
 

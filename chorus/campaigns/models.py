@@ -29,7 +29,8 @@ from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
-from chorus.pages.blocks import BodyBlock
+from chorus.news.panels import EasyReadCheckPanel
+from chorus.pages.blocks import BodyBlock, EasyReadBlock
 
 if TYPE_CHECKING:
     from chorus.campaigns.selectors import ActionCount
@@ -85,7 +86,7 @@ def parse_milestones(value: str) -> list[int]:
 # A view of one of an action's own addresses: the request, and the action it is about.
 ActionView = Callable[[HttpRequest, "ActionPage"], HttpResponse]
 # The names of those addresses' routes (the ActionPage methods below).
-ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read")
+ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read", "easy_read_sign")
 
 
 class ActionPage(RoutablePageMixin, Page):
@@ -99,7 +100,9 @@ class ActionPage(RoutablePageMixin, Page):
     summary = models.TextField(help_text="One or two plain sentences, shown in lists and the bulletin.")
     body = StreamField(BodyBlock(), help_text="The letter or the petition's full text.")
     easy_read_summary = StreamField(
-        BodyBlock(), blank=True, help_text="An Easy Read version: short sentences, one idea each."
+        EasyReadBlock(),
+        blank=True,
+        help_text="An Easy Read version: one or two short sentences beside a picture, one idea each.",
     )
     priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="campaign_actions")
     coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="campaign_actions")
@@ -123,6 +126,7 @@ class ActionPage(RoutablePageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("body"),
         FieldPanel("easy_read_summary"),
+        EasyReadCheckPanel("easy_read_summary"),
         FieldPanel("closing_date"),
         FieldPanel("outcome"),
         MultiFieldPanel(
@@ -246,6 +250,10 @@ class ActionPage(RoutablePageMixin, Page):
     @path("easy-read/")
     def easy_read(self, request: HttpRequest) -> HttpResponse:
         return self.serve_route("easy_read", request)
+
+    @path("easy-read/sign/")
+    def easy_read_sign(self, request: HttpRequest) -> HttpResponse:
+        return self.serve_route("easy_read_sign", request)
 
 
 class OpenLetterPage(ActionPage):

@@ -18,4 +18,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The sign form is the busiest page in a surge: one indexed lookup instead of walking
     # the page tree. The page's own route (ActionPage.sign) answers under any other prefix.
     re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/sign/$", views.sign_direct, name="sign"),
+    re_path(
+        r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/easy-read/sign/$",
+        views.easy_read_sign_direct,
+        name="easy_read_sign",
+    ),
 ]

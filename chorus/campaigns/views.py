@@ -8,6 +8,7 @@ is served from caches. Posts from other sites are refused by the browser's own h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm, SignFormBase
+from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, PetitionSignForm, SignFormBase
 from chorus.campaigns.http import cacheable_for_public
 from chorus.campaigns.models import ActionPage, PetitionPage
 from chorus.campaigns.selectors import (
@@ -86,13 +87,36 @@ def _form_for(action: ActionPage, data: Any = None) -> SignFormBase:
 def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
     """The form and its post. Every form posts to ``sign_direct``, which checks where the
     post came from; a page's own ``sign/`` route behind Wagtail keeps Django's CSRF check."""
+    return _signing(request, action, form_for=_form_for, template="campaigns/sign.html")
+
+
+def _easy_read_form_for(action: ActionPage, data: Any = None) -> SignFormBase:
+    return EasyReadSignForm(data)
+
+
+def easy_read_sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    """The Easy Read version's short form: fewer fields, the same service and emails."""
+    if not action.easy_read_summary:
+        raise Http404("This action has no Easy Read version.")
+    return _signing(request, action, form_for=_easy_read_form_for, template="campaigns/easy_read_sign.html")
+
+
+def _signing(
+    request: HttpRequest,
+    action: ActionPage,
+    *,
+    form_for: Callable[[ActionPage, Any], SignFormBase],
+    template: str,
+) -> HttpResponse:
+    """One signing flow for every form: validate, hand the details to ``signature_submit``,
+    then the same check-your-email page."""
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     if not action.is_open:
         response = render(request, "campaigns/sign_closed.html", {"page": action})
         return response
     if request.method == "POST":
-        form = _form_for(action, request.POST)
+        form = form_for(action, request.POST)
         if form.is_valid():
             check = form.fill_check()
             if check is FillCheck.CONFIRM:
@@ -105,17 +129,22 @@ def sign(request: HttpRequest, action: ActionPage) -> HttpResponse:
             )
             # The same answer whatever happened: new, repeat, blocked or limited.
             return HttpResponseRedirect(live_action_url(action) + "sign/check-your-email/")
-        response = render(request, "campaigns/sign.html", {"page": action, "form": form}, status=400)
+        response = render(request, template, {"page": action, "form": form}, status=400)
         # The form holds what someone typed; never keep it in any cache.
         add_never_cache_headers(response)
         return response
-    response = render(request, "campaigns/sign.html", {"page": action, "form": _form_for(action)})
+    response = render(request, template, {"page": action, "form": form_for(action, None)})
     return cacheable_for_public(request, response, seconds=BLANK_FORM_CACHE_SECONDS)
 
 
 @cookie_free_form
 def sign_direct(request: HttpRequest, key: str) -> HttpResponse:
     return sign(request, _find_action(key))
+
+
+@cookie_free_form
+def easy_read_sign_direct(request: HttpRequest, key: str) -> HttpResponse:
+    return easy_read_sign(request, _find_action(key))
 
 
 def check_email(request: HttpRequest, action: ActionPage) -> HttpResponse:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from wagtail.rich_text import RichText
 
 from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
+from chorus.pages.blocks import picture_sentences
 from chorus.pages.demo import child_page, days_ago, ensure_home, published_on
 from chorus.pages.models import Coalition, PriorityAreaPage
 
@@ -37,7 +38,7 @@ class DemoArticle:
     body: list[str]  # HTML paragraphs; a string starting with "## " is a heading
     areas: list[str] = field(default_factory=list)  # priority area slugs
     coalitions: list[str] = field(default_factory=list)  # coalition slugs
-    easy_read: list[str] = field(default_factory=list)
+    easy_read: list[tuple[str, str]] = field(default_factory=list)  # (symbol name, sentence)
 
 
 def _stream(parts: list[str]) -> list[tuple[str, object]]:
@@ -65,11 +66,12 @@ ARTICLES = [
         ],
         areas=["political-responses", "challenging-poor-care"],
         easy_read=[
-            "<p>The government is making a plan for the NHS for the next 10 years.</p>",
-            "<p>It asked people what they think.</p>",
-            "<p>We said: stop using force on people in mental-health care.</p>",
-            "<p>We said: help people in their own communities.</p>",
-            "<p>We said: keep health records private.</p>",
+            ("government", "The government is making a plan for the NHS."),
+            ("plan", "The plan is for the next 10 years."),
+            ("question", "The government asked people what they think."),
+            ("stop", "We said: stop using force on people in mental health care."),
+            ("home", "We said: help people where they live."),
+            ("private", "We said: keep health records private."),
         ],
     ),
     DemoArticle(
@@ -108,12 +110,12 @@ ARTICLES = [
         areas=["surveillance-and-data"],
         coalitions=["campaign-for-disability-justice"],
         easy_read=[
-            "<p>Some hospitals use cameras to watch people in their bedrooms.</p>",
-            "<p>This happens all day and all night.</p>",
-            "<p>Many people were not asked if this was OK.</p>",
-            "<p>We think this is wrong.</p>",
-            "<p>We wrote a letter to NHS England to ask them to stop.</p>",
-            "<p>You can sign the letter too.</p>",
+            ("camera", "Some hospitals use cameras to watch people in their bedrooms."),
+            ("night", "This happens all day and all night."),
+            ("question", "Many people were not asked if this was OK."),
+            ("no", "We think this is wrong."),
+            ("letter", "We wrote a letter to NHS England to ask them to stop."),
+            ("pen", "You can sign the letter too."),
         ],
     ),
     DemoArticle(
@@ -137,10 +139,10 @@ ARTICLES = [
         ],
         areas=["challenging-poor-care"],
         easy_read=[
-            "<p>The police in London will not go to most calls about mental health.</p>",
-            "<p>Police can make a crisis feel worse.</p>",
-            "<p>But people still need help.</p>",
-            "<p>We want the NHS to send the right people quickly.</p>",
+            ("police", "The police in London will not go to most calls about mental health."),
+            ("worried", "Police can make a crisis feel worse."),
+            ("support", "But people still need help."),
+            ("health-worker", "We want the NHS to send the right people quickly."),
         ],
     ),
     DemoArticle(
@@ -181,10 +183,11 @@ ARTICLES = [
         areas=["surveillance-and-data", "political-responses"],
         coalitions=["disability-and-migration-network"],
         easy_read=[
-            "<p>The government wants the NHS to share more about patients with the Home Office.</p>",
-            "<p>The Home Office deals with immigration.</p>",
-            "<p>People may stop going to the doctor because they are scared.</p>",
-            "<p>We say no to this plan.</p>",
+            ("government", "The government wants the NHS to share more about patients."),
+            ("document", "It wants to share them with the Home Office."),
+            ("place", "The Home Office decides who can stay in the UK."),
+            ("worried", "People may stop going to the doctor because they are scared."),
+            ("no", "We say no to this plan."),
         ],
     ),
     DemoArticle(
@@ -293,10 +296,10 @@ ARTICLES = [
         ],
         areas=["resourcing-grassroots-groups", "surveillance-and-data"],
         easy_read=[
-            "<p>We talked to small groups about money from funders.</p>",
-            "<p>Groups said forms take too long.</p>",
-            "<p>Groups said funders ask for too much information.</p>",
-            "<p>We want funders to make this easier.</p>",
+            ("group", "We talked to small groups about money from funders."),
+            ("clock", "Groups said forms take too long."),
+            ("document", "Groups said funders ask too many questions."),
+            ("yes", "We want funders to make this easy."),
         ],
     ),
     DemoArticle(
@@ -360,10 +363,10 @@ ARTICLES = [
         ],
         areas=["resourcing-grassroots-groups"],
         easy_read=[
-            "<p>A consultation is when the government asks what people think.</p>",
-            "<p>Anyone can answer.</p>",
-            "<p>Choose the questions that matter to you.</p>",
-            "<p>Say what you want to change.</p>",
+            ("government", "The government often asks what people think."),
+            ("people-together", "Anyone can answer."),
+            ("yes", "Choose the questions that matter to you."),
+            ("speaking-up", "Say what you want to change."),
         ],
     ),
 ]
@@ -394,7 +397,7 @@ def load() -> str:
             date=days_ago(item.days_ago),
             summary=item.summary,
             body=_stream(item.body),
-            easy_read_body=_stream(item.easy_read),
+            easy_read_body=picture_sentences(*item.easy_read),
         )
         article.priority_areas = [areas[slug] for slug in item.areas if slug in areas]
         article.coalitions = [coalitions[slug] for slug in item.coalitions if slug in coalitions]

@@ -17,8 +17,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from chorus.news.panels import ReadingAgePanel
-from chorus.pages.blocks import BodyBlock
+from chorus.news.panels import EasyReadCheckPanel, ReadingAgePanel
+from chorus.pages.blocks import BodyBlock, EasyReadBlock
 from chorus.pages.models import RelatedAction, live_related_actions
 
 
@@ -73,7 +73,9 @@ class ArticlePage(RoutablePageMixin, Page):
     priority_areas = ParentalManyToManyField("pages.PriorityAreaPage", blank=True, related_name="articles")
     coalitions = ParentalManyToManyField("pages.Coalition", blank=True, related_name="articles")
     easy_read_body = StreamField(
-        BodyBlock(), blank=True, help_text="An Easy Read version: short sentences, one idea each."
+        EasyReadBlock(),
+        blank=True,
+        help_text="An Easy Read version: one or two short sentences beside a picture, one idea each.",
     )
     document = models.ForeignKey(
         "wagtaildocs.Document",
@@ -104,6 +106,7 @@ class ArticlePage(RoutablePageMixin, Page):
             help_text="Letters or petitions this article asks readers to sign; shown on it and its Easy Read version.",
         ),
         FieldPanel("easy_read_body"),
+        EasyReadCheckPanel("easy_read_body"),
         FieldPanel("document"),
     ]
     search_fields = [

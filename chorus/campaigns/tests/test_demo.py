@@ -15,6 +15,7 @@ from chorus.campaigns.selectors import (
     sent_updates,
     update_recipients,
 )
+from chorus.news.easy_read_check import easy_read_check
 from chorus.pages import demo as pages_demo
 from chorus.pages.models import HomePage
 
@@ -36,6 +37,11 @@ def test_demo_is_idempotent_and_spotlit() -> None:
     petition = PetitionPage.objects.get()
     areas = dict(postcode_areas(action_id=petition.pk))
     assert len(areas) >= 3 and sum(areas.values()) == action_count(action_id=petition.pk).total
+    # Both Easy Read versions are sentences beside bundled symbols, and read easily.
+    for action in (letter, petition):
+        blocks = list(action.easy_read_summary)
+        assert blocks and all(block.block_type == "picture_sentence" and block.value["symbol"] for block in blocks)
+        assert easy_read_check(action.easy_read_summary).warnings == []
 
 
 def test_the_spotlit_letter_has_signers_who_want_updates_and_one_update_already_sent() -> None:
