@@ -11,6 +11,8 @@ from wagtail.admin.forms.auth import PasswordResetForm
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from chorus.accounts.roles import ROLES_BY_NAME
+from chorus.accounts.selectors import SYSTEM_ACTOR
+from chorus.core.audit_events import event_kind_choices
 from chorus.core.idempotency import SubmissionKeyFormMixin
 
 
@@ -42,14 +44,26 @@ class VerifyTokenForm(TokenForm):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        required=False, max_length=100, help_text="The start of an action name, such as an app label"
-    )
-    actor = forms.CharField(required=False, max_length=150, label="Who (username)")
-    object_type = forms.CharField(required=False, max_length=100, help_text="App label and model, lower case")
-    object_id = forms.CharField(required=False, max_length=64, label="Object id")
-    date_from = forms.DateField(required=False, label="From (YYYY-MM-DD)")
-    date_to = forms.DateField(required=False, label="To (YYYY-MM-DD)")
+    """Narrow the audit log by who, what kind of event and when (and, from links, by record)."""
+
+    actor = forms.ChoiceField(required=False, label="Who")
+    kind = forms.ChoiceField(required=False, label="What kind of event")
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    # Set by links to one record's history; not something people type.
+    object_type = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    object_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, actors: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        actor = self.fields["actor"]
+        assert isinstance(actor, forms.ChoiceField)
+        actor.choices = [("", "Anyone"), (SYSTEM_ACTOR, "Chorus itself (no one signed in)")] + [
+            (name, name) for name in actors
+        ]
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [("", "Any kind"), *event_kind_choices()]
 
 
 SUPERUSER_LABEL = "Superuser: every permission, including user management"

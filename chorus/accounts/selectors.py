@@ -9,10 +9,14 @@ from django.db.models import QuerySet
 
 from chorus.core.models import AuditCheck, AuditEvent, AuditSealState
 
+# The filter's value for events no one signed in made (scheduled jobs, members' own actions).
+SYSTEM_ACTOR = "-"
+
 
 def audit_events_filtered(
     *,
     action: str = "",
+    kind: str = "",
     actor: str = "",
     object_type: str = "",
     object_id: str = "",
@@ -23,7 +27,11 @@ def audit_events_filtered(
     events = AuditEvent.objects.order_by("-id")
     if action:
         events = events.filter(action__startswith=action)
-    if actor:
+    if kind:
+        events = events.filter(action=kind)
+    if actor == SYSTEM_ACTOR:
+        events = events.filter(actor_label="")
+    elif actor:
         events = events.filter(actor_label__iexact=actor)
     if object_type:
         events = events.filter(object_type=object_type)
@@ -34,6 +42,12 @@ def audit_events_filtered(
     if date_to:
         events = events.filter(created_at__date__lte=date_to)
     return events
+
+
+def audit_actors() -> list[str]:
+    """Everyone named in the log, for the filter: staff who acted, including accounts since removed."""
+    names = AuditEvent.objects.exclude(actor_label="").values_list("actor_label", flat=True).distinct()
+    return sorted(names, key=str.lower)
 
 
 @dataclass(frozen=True)

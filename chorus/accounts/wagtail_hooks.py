@@ -46,6 +46,7 @@ def register_admin_urls() -> list[Any]:
         path("two-factor/verify/", views.two_factor_verify, name="accounts_two_factor_verify"),
         path("two-factor/passkeys/", include((passkey_urlpatterns, "otp_webauthn"))),
         path("audit-log/", views.audit_log, name="accounts_audit_log"),
+        path("audit-log/export.csv", views.audit_log_export, name="accounts_audit_log_export"),
     ]
 
 

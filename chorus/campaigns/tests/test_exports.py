@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from chorus.campaigns import admin_views
 from chorus.campaigns.models import DisplayChoice, Moderation, Signature, SignatureKind, SignatureStatus
 from chorus.campaigns.selectors import consent_scope
 from chorus.campaigns.tests.factories import letter
+from chorus.core import spreadsheets
 from chorus.core.models import AuditEvent
 from chorus.people.models import ConsentPurpose
 from chorus.people.services import consent_give, person_get_or_create
@@ -104,7 +104,7 @@ def test_the_csv_export_is_streamed_with_the_same_content_and_audited_once(actio
 
 
 def test_the_csv_export_goes_out_in_chunks(action: Any, campaigner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(admin_views, "CSV_LINES_PER_CHUNK", 2)
+    monkeypatch.setattr(spreadsheets, "CSV_LINES_PER_CHUNK", 2)
     _sample(action)
     response = client_for(campaigner).get(f"/admin/campaigns/{action.pk}/signatories.csv")
     chunks = list(response.streaming_content)
