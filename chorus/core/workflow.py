@@ -170,7 +170,7 @@ def transition(
     name: str = "",
     target: str = "",
     actor: Actor,
-    reason: str = "",
+    reason: str | Callable[[Any], str] = "",
     check: Callable[[Any, Transition], None] | None = None,
     changes: Changes | None = None,
     hooks: Iterable[Hook] = (),
@@ -206,8 +206,9 @@ def transition(
             chosen = found
         if not chosen.allows(actor):
             raise PermissionDenied("You are not allowed to make that change.")
-        reason = reason.strip()
-        if chosen.needs_reason and not reason:
+        # A function of the locked row lets a reason already on record count.
+        given = reason(locked) if callable(reason) else reason
+        if chosen.needs_reason and not given.strip():
             raise ReasonRequired("Say why.")
         if check is not None:
             check(locked, chosen)
