@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -121,10 +122,11 @@ class Workflow:
     """The table of moves for one model's state field, and the audit action they write.
 
     ``audit_action`` may name ``{name}`` (the transition) or ``{target}`` (the new state),
-    as in "campaigns.action.{target}".
+    as in "campaigns.action.{target}". ``model`` may be a label ("campaigns.ActionPage")
+    where the model's own module imports the table, so neither waits on the other.
     """
 
-    model: type[models.Model]
+    model: type[models.Model] | str
     state_field: str
     transitions: tuple[Transition, ...]
     audit_action: str
@@ -133,8 +135,12 @@ class Workflow:
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
         if len(names) != len(set(names)):
-            raise ValueError(f"{self.model.__name__} workflow: two transitions share a name.")
+            raise ValueError(f"{self.model} workflow: two transitions share a name.")
         object.__setattr__(self, "by_name", {t.name: t for t in self.transitions})
+
+    @property
+    def model_class(self) -> type[models.Model]:
+        return apps.get_model(self.model) if isinstance(self.model, str) else self.model
 
     def get(self, name: str) -> Transition:
         try:
@@ -193,7 +199,7 @@ def transition(
     with transaction.atomic():
         # The lock makes two people acting at once take turns; the second one then sees the
         # first one's state below, and is refused if the move no longer applies.
-        locked = workflow.model._default_manager.select_for_update().get(pk=obj.pk)
+        locked = workflow.model_class._default_manager.select_for_update().get(pk=obj.pk)
         current = workflow.state_of(locked)
         if name:
             chosen = workflow.get(name)
@@ -217,7 +223,7 @@ def transition(
             values.update(changes(locked) if callable(changes) else changes)
         # A queryset update writes exactly these columns: no page revision, no signal, and
         # nothing else on the row that the caller did not mean to change.
-        workflow.model._default_manager.filter(pk=locked.pk).update(**values)
+        workflow.model_class._default_manager.filter(pk=locked.pk).update(**values)
         for attname, value in values.items():
             setattr(locked, attname, value)
             setattr(obj, attname, value)
