@@ -24,14 +24,25 @@ TRANSITION_PERMISSION = "campaigns.change_signature"
 CAMPAIGNING = Permission(TRANSITION_PERMISSION)
 
 # The model is named by label: models.py imports ActionState from here.
+A = ActionState
+
 ACTION_WORKFLOW = Workflow(
     model="campaigns.ActionPage",
     state_field="state",
     audit_action="campaigns.action.{target}",
     transitions=(
-        step("open", [ActionState.DRAFT], ActionState.OPEN, [CAMPAIGNING], "Open for signatures", "Open for signatures"),
+        step(
+            "open", [ActionState.DRAFT], ActionState.OPEN, [CAMPAIGNING], "Open for signatures", "Open for signatures"
+        ),
         # The system closes an action left open too long without a closing date (retention).
-        step("close", [ActionState.OPEN], ActionState.CLOSED, [CAMPAIGNING, SYSTEM], "Close signing", "Signing has closed"),
+        step(
+            "close",
+            [ActionState.OPEN],
+            ActionState.CLOSED,
+            [CAMPAIGNING, SYSTEM],
+            "Close signing",
+            "Signing has closed",
+        ),
         step("reopen", [ActionState.CLOSED], ActionState.OPEN, [CAMPAIGNING], "Reopen signing", "Open for signatures"),
         step("deliver", [ActionState.CLOSED], ActionState.DELIVERED, [CAMPAIGNING], "Mark as delivered", "Delivered"),
     ),

@@ -203,6 +203,9 @@ def transition(
         current = workflow.state_of(locked)
         if name:
             chosen = workflow.get(name)
+            # Who may act is checked first: someone refused learns nothing of the record's state.
+            if not chosen.allows(actor):
+                raise PermissionDenied("You are not allowed to make that change.")
             if current not in chosen.sources:
                 raise TransitionNotAllowed(chosen.refusal or f"“{chosen.staff_label}” cannot be done now.")
         else:
@@ -210,8 +213,8 @@ def transition(
             if found is None:
                 raise TransitionNotAllowed(f"This cannot go from “{current}” to “{target}”.")
             chosen = found
-        if not chosen.allows(actor):
-            raise PermissionDenied("You are not allowed to make that change.")
+            if not chosen.allows(actor):
+                raise PermissionDenied("You are not allowed to make that change.")
         # A function of the locked row lets a reason already on record count.
         given = reason(locked) if callable(reason) else reason
         if chosen.needs_reason and not given.strip():

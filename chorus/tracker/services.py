@@ -17,6 +17,7 @@ from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.outbox import outbox_add
+
 # TransitionNotAllowed is raised through this module, so its callers catch it from here.
 from chorus.core.workflow import ReasonRequired, Transition
 from chorus.core.workflow import TransitionNotAllowed as TransitionNotAllowed
@@ -41,7 +42,6 @@ from chorus.tracker.models import (
 )
 from chorus.tracker.selectors import LONDON, london_today, tracked_item_window_snapshot
 from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, RESPONSE_WORKFLOW, STAFF_ROLES, needs_article
-
 
 # Moves that must say why (kept on the response, shown publicly).
 REASONED = frozenset(t for t in RESPONSE_WORKFLOW.transitions if t.needs_reason)

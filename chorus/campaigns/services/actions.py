@@ -14,7 +14,6 @@ from django.utils import timezone
 from chorus.campaigns.models import ActionPage
 from chorus.campaigns.selectors import LIVE_ACTIONS
 from chorus.campaigns.workflow import ACTION_WORKFLOW, TRANSITION_PERMISSION, ActionState
-from chorus.core.audit import log_action
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.workflow import SYSTEM, transition
 
