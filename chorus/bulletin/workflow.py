@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
-from chorus.core.workflow import SYSTEM, Permission, Transition, Workflow, step
+from chorus.core.workflow import SYSTEM, Permission, Transition, Who, Workflow, step
 
 S = IssueStatus
-SENDERS = [Permission(SEND_PERMISSION), SYSTEM]
+SENDERS: list[Who] = [Permission(SEND_PERMISSION), SYSTEM]
 
 ISSUE_WORKFLOW = Workflow(
     model=BulletinIssue,
