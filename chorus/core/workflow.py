@@ -11,7 +11,9 @@ gives the moves a person may make, for building buttons.
 
 Who may move: a ``Role`` from ``chorus.accounts.roles``, a ``Permission`` ("app.codename"),
 or a ``Party`` that is not a staff user: the member a record belongs to, or the system (a
-scheduled job or a script, acting for no one). A bare role name is never accepted.
+scheduled job or a script, acting for no one). A bare role name is never accepted. Core
+imports no other app, so a role is known here by what it does (``StaffRole``): it says
+whether a user holds it.
 """
 
 from __future__ import annotations
@@ -19,14 +21,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
-from chorus.accounts.roles import Role, user_has_role
 from chorus.core.audit import log_action
 
 
@@ -36,6 +37,16 @@ class TransitionNotAllowed(ValueError):
 
 class ReasonRequired(ValueError):
     """The move must say why, and no reason was given."""
+
+
+@runtime_checkable
+class StaffRole(Protocol):
+    """A staff role, as ``chorus.accounts.roles.Role`` is: named, and held by some users."""
+
+    @property
+    def name(self) -> str: ...
+
+    def held_by(self, user: Any) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +66,7 @@ class Party(enum.Enum):
 MEMBER = Party.MEMBER
 SYSTEM = Party.SYSTEM
 
-Who = Role | Permission | Party
+Who = StaffRole | Permission | Party
 Actor = Any  # a user, a Party, or None (no one: always refused)
 
 
@@ -76,7 +87,7 @@ class Transition:
     def __post_init__(self) -> None:
         # A bare string here would be a role name or a typo that silently allows no one.
         for allowed in self.who:
-            if not isinstance(allowed, Role | Permission | Party):
+            if not isinstance(allowed, Permission | Party | StaffRole):
                 raise TypeError(f"Transition {self.name!r}: {allowed!r} is not a Role, Permission or Party.")
 
     def allows(self, actor: Actor) -> bool:
@@ -86,7 +97,7 @@ class Transition:
         if actor is None or not getattr(actor, "is_authenticated", False):
             return False
         for allowed in self.who:
-            if isinstance(allowed, Role) and user_has_role(actor, allowed):
+            if isinstance(allowed, StaffRole) and allowed.held_by(actor):
                 return True
             if isinstance(allowed, Permission) and actor.has_perm(allowed.codename):
                 return True
