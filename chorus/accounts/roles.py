@@ -19,6 +19,10 @@ class Role:
     name: str
     description: str
 
+    def held_by(self, user: object) -> bool:
+        """Whether the user holds this role (the workflow engine asks this; see user_has_role)."""
+        return user_has_role(user, self)
+
 
 EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.")
 CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.")

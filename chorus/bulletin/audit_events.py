@@ -22,6 +22,9 @@ EVENTS = {
     "bulletin.issue.paused": EventKind("Bulletin sending paused", "paused sending {object}"),
     "bulletin.issue.resumed": EventKind("Bulletin sending resumed", "resumed sending {object}"),
     "bulletin.issue.sent": EventKind("Bulletin sent", "finished sending {object}"),
+    "bulletin.issue.resending": EventKind(
+        "Bulletin sending again", "started sending {object} again to deliveries in doubt"
+    ),
     "bulletin.delivery.viewed_in_doubt": EventKind(
         "Deliveries in doubt viewed", "viewed {count} deliveries in doubt of {object}"
     ),

@@ -22,6 +22,7 @@ from chorus.accounts.models import User
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import parse_id, posted_ids
 from chorus.core.staff import staff_required
+from chorus.core.workflow import available_transitions
 from chorus.support import selectors, workflow
 from chorus.support.forms import (
     AssignForm,
@@ -32,7 +33,7 @@ from chorus.support.forms import (
     staff_users,
 )
 from chorus.support.models import HelpType, SupportRequest
-from chorus.support.services.access import SupportError, staff_roles
+from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_message_send
 from chorus.support.services.transitions import support_request_transition
 from chorus.support.services.triage import (
@@ -82,7 +83,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "query_string": query.urlencode(),
             "staff": staff_users(),
-            "transitions": [t for t in workflow.TRANSITIONS.values() if t.roles & workflow.STAFF],
+            "transitions": workflow.staff_transitions(),
             "key_form": SubmissionKeyForm(),
         },
     )
@@ -259,7 +260,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "conversation": [m for m in all_messages if m.kind == "message"],
             "notes": [m for m in all_messages if m.kind == "note"],
             "events": support_request.events.select_related("actor"),
-            "transitions": workflow.transitions_for(support_request.status, staff_roles(user)),
+            "transitions": available_transitions(workflow.SUPPORT_WORKFLOW, support_request, user),
             "overdue": selectors.support_request_is_overdue(support_request=support_request),
             "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "message_form": message_form,

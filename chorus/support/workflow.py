@@ -1,7 +1,8 @@
-"""The support request workflow, declared as data.
+"""The support request workflow, declared as data with the one engine (``chorus.core.workflow``).
 
-``support_request_transition`` (services.py) is the only code that changes a status:
-it looks the transition up here, checks the actor's role and writes the audit event.
+``support_request_transition`` (services/transitions.py) is the only code that changes a
+status: it passes ``SUPPORT_WORKFLOW`` to ``chorus.core.workflow.transition``, which locks
+the request, checks the move and the actor's role and writes the audit event.
 
 Replies after closing: a member's reply within ``CHORUS_SUPPORT_REOPEN_DAYS`` days (30 by
 default) of a request being resolved, referred, declined or closed automatically reopens it
@@ -12,23 +13,21 @@ Closing automatically: content is anonymised a set time after a request closes, 
 open request must not stay open for ever. The scheduled job
 (``support_requests_close_inactive``) closes a request waiting for the member after
 ``CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS`` with no activity, and any other open request
-after ``CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS`` with no activity. Only the ``SYSTEM`` role
+after ``CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS`` with no activity. Only the ``SYSTEM`` party
 may make those two transitions; no person can.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.db import models
 
-MEMBER = "member"
-CASEWORKER = "Caseworker"
-ADMINISTRATOR = "Administrator"
+from chorus.accounts.roles import ADMINISTRATOR, CASEWORKER
+from chorus.core.workflow import MEMBER, SYSTEM, Transition, Workflow, step
+
+# MEMBER is the member acting on their own request; SYSTEM the scheduled job acting for
+# no one, whose changes are recorded without a staff user.
 STAFF = frozenset({CASEWORKER, ADMINISTRATOR})
-# The scheduled job acting for no one: its changes are recorded without a staff user.
-SYSTEM = "system"
 
 
 class Status(models.TextChoices):
@@ -76,61 +75,53 @@ OUTCOME_STATUSES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    staff_label: str  # the button on the triage desk
-    member_label: str  # the line in the member's history
-
-
 _WORKING = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.WAITING_ON_MEMBER})
 
-TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in [
-        Transition(
-            "acknowledge", frozenset({Status.NEW}), Status.ACKNOWLEDGED, STAFF, "Acknowledge", "We read your request"
-        ),
-        Transition(
+# The staff labels are the buttons on the triage desk; the member labels the lines in the
+# member's history. The model is named by label: models.py imports this module.
+SUPPORT_WORKFLOW = Workflow(
+    model="support.SupportRequest",
+    state_field="status",
+    audit_action="support.request.transitioned",
+    transitions=(
+        step("acknowledge", [Status.NEW], Status.ACKNOWLEDGED, STAFF, "Acknowledge", "We read your request"),
+        step(
             "start",
-            frozenset({Status.NEW, Status.ACKNOWLEDGED}),
+            [Status.NEW, Status.ACKNOWLEDGED],
             Status.IN_PROGRESS,
             STAFF,
             "Start work",
             "We started working on it",
         ),
-        Transition(
+        step(
             "ask_member",
-            frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS}),
+            [Status.NEW, Status.ACKNOWLEDGED, Status.IN_PROGRESS],
             Status.WAITING_ON_MEMBER,
             STAFF,
             "Wait for the member (pauses the clock)",
             "We asked you something",
         ),
-        Transition(
+        step(
             "resume",
-            frozenset({Status.WAITING_ON_MEMBER}),
+            [Status.WAITING_ON_MEMBER],
             Status.IN_PROGRESS,
             STAFF,
             "Resume without a reply",
             "We carried on working on it",
         ),
-        Transition(
+        step(
             "member_replied",
-            frozenset({Status.WAITING_ON_MEMBER}),
+            [Status.WAITING_ON_MEMBER],
             Status.IN_PROGRESS,
-            frozenset({MEMBER}),
+            [MEMBER],
             "Member replied",
             "You replied",
         ),
-        Transition("resolve", _WORKING, Status.RESOLVED, STAFF, "Resolve", "We finished"),
-        Transition("refer", _WORKING, Status.REFERRED, STAFF, "Refer elsewhere", "We passed it on"),
-        Transition("decline", OPEN_STATUSES, Status.DECLINED, STAFF, "Decline", "We could not help"),
-        Transition("withdraw", OPEN_STATUSES, Status.WITHDRAWN, frozenset({MEMBER}), "Withdraw", "You withdrew it"),
-        Transition(
+        step("resolve", _WORKING, Status.RESOLVED, STAFF, "Resolve", "We finished"),
+        step("refer", _WORKING, Status.REFERRED, STAFF, "Refer elsewhere", "We passed it on"),
+        step("decline", OPEN_STATUSES, Status.DECLINED, STAFF, "Decline", "We could not help"),
+        step("withdraw", OPEN_STATUSES, Status.WITHDRAWN, [MEMBER], "Withdraw", "You withdrew it"),
+        step(
             "reopen",
             OUTCOME_STATUSES | {Status.WITHDRAWN},
             Status.IN_PROGRESS,
@@ -139,33 +130,34 @@ TRANSITIONS: dict[str, Transition] = {
             "We reopened it",
         ),
         # A member's reply within the reopen window (see the module docstring).
-        Transition(
+        step(
             "member_reopen",
             OUTCOME_STATUSES,
             Status.IN_PROGRESS,
-            frozenset({MEMBER}),
+            [MEMBER],
             "Member reopened by replying",
             "You replied, so we reopened it",
         ),
         # Made only by the scheduled job (see the module docstring).
-        Transition(
+        step(
             "close_unanswered",
-            frozenset({Status.WAITING_ON_MEMBER}),
+            [Status.WAITING_ON_MEMBER],
             Status.CLOSED_UNANSWERED,
-            frozenset({SYSTEM}),
+            [SYSTEM],
             "Closed automatically: no reply from the member",
             "We closed it because we did not hear back from you",
         ),
-        Transition(
+        step(
             "close_inactive",
             OPEN_STATUSES,
             Status.CLOSED_INACTIVE,
-            frozenset({SYSTEM}),
+            [SYSTEM],
             "Closed automatically: no activity",
             "We closed it because nothing had happened on it for a long time",
         ),
-    ]
-}
+    ),
+)
+TRANSITIONS: dict[str, Transition] = SUPPORT_WORKFLOW.by_name
 
 # Plain-language outcome messages sent to the member when staff add none of their own.
 # "{days}" is the reopen window: filled in when a message is sent (``outcome_message``),
@@ -205,6 +197,6 @@ def member_label(status: str) -> str:
     return MEMBER_LABELS.get(status, "")
 
 
-def transitions_for(status: str, roles: frozenset[str] | set[str]) -> list[Transition]:
-    """The transitions an actor with these roles may make from a status, in table order."""
-    return [t for t in TRANSITIONS.values() if status in t.sources and t.roles & roles]
+def staff_transitions() -> list[Transition]:
+    """Every move staff can make, in table order (the desk's legend)."""
+    return [t for t in SUPPORT_WORKFLOW.transitions if t.who & STAFF]

@@ -17,6 +17,11 @@ from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.outbox import outbox_add
+
+# TransitionNotAllowed is raised through this module, so its callers catch it from here.
+from chorus.core.workflow import ReasonRequired, Transition
+from chorus.core.workflow import TransitionNotAllowed as TransitionNotAllowed
+from chorus.core.workflow import transition as workflow_transition
 from chorus.core.working_days import working_days_before
 from chorus.tracker.importers.base import ImportedItem, ImportFailed
 from chorus.tracker.importers.registry import importer_for
@@ -36,11 +41,10 @@ from chorus.tracker.models import (
     TrackedItem,
 )
 from chorus.tracker.selectors import LONDON, london_today, tracked_item_window_snapshot
-from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, STAFF_ROLES, find_transition
+from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, RESPONSE_WORKFLOW, STAFF_ROLES, needs_article
 
-
-class TransitionNotAllowed(Exception):
-    """The workflow has no such move from the response's current state."""
+# Moves that must say why (kept on the response, shown publicly).
+REASONED = frozenset(t for t in RESPONSE_WORKFLOW.transitions if t.needs_reason)
 
 
 def _deadline_text(moment: datetime) -> str:
@@ -178,32 +182,37 @@ def response_transition(
     article: Any = None,
 ) -> Response:
     """Move our response along the workflow in ``workflow.py``, checking role and requirements."""
-    locked = Response.objects.select_for_update().get(pk=response.pk)
-    transition = find_transition(locked.status, target)
-    if transition is None:
-        raise TransitionNotAllowed(f"A response cannot go from {locked.get_status_display()} to {target}.")
-    if not any(user_has_role(actor, role) for role in transition.roles):
-        raise PermissionDenied("Your role cannot make this change.")
-    reason = reason.strip() or locked.not_responding_reason.strip()
-    if transition.requires_reason and not reason:
-        raise ValidationError({"not_responding_reason": "Say why we are not responding."})
-    article = article or locked.article
-    if transition.requires_article and article is None:
-        raise ValidationError({"article": "Link the published article before marking the response published."})
-    previous = locked.status
-    locked.status = target
-    locked.status_changed_at = timezone.now()
-    if transition.requires_reason:
-        locked.not_responding_reason = reason
-    locked.article = article
-    locked.save(update_fields=["status", "status_changed_at", "not_responding_reason", "article"])
-    item_change_record(item=locked.item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[target])
-    log_action(
-        "tracker.response.transitioned",
-        actor=actor,
-        obj=locked,
-        data={"from": previous, "to": target, "item_id": locked.item_id},
-    )
+
+    def reason_on_record(locked: Response) -> str:
+        return reason.strip() or locked.not_responding_reason.strip()
+
+    def article_linked(locked: Response, transition: Transition) -> None:
+        if needs_article(transition) and (article or locked.article) is None:
+            raise ValidationError({"article": "Link the published article before marking the response published."})
+
+    def columns(locked: Response) -> dict[str, Any]:
+        values: dict[str, Any] = {"status_changed_at": timezone.now(), "article": article or locked.article}
+        if RESPONSE_WORKFLOW.between(locked.status, target) in REASONED:
+            values["not_responding_reason"] = reason_on_record(locked)
+        return values
+
+    def record_on_timeline(locked: Response) -> dict[str, Any]:
+        item_change_record(item=locked.item, kind=ChangeKind.RESPONSE_CHANGED, description=PUBLIC_LABELS[target])
+        return {"item_id": locked.item_id}
+
+    try:
+        locked: Response = workflow_transition(
+            RESPONSE_WORKFLOW,
+            response,
+            target=target,
+            actor=actor,
+            reason=reason_on_record,
+            check=article_linked,
+            changes=columns,
+            hooks=[record_on_timeline],
+        )
+    except ReasonRequired:
+        raise ValidationError({"not_responding_reason": "Say why we are not responding."}) from None
     _content_changed()
     response.refresh_from_db()
     return locked

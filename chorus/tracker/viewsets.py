@@ -25,7 +25,7 @@ from chorus.tracker.services import (
     tracked_item_delete,
     tracked_item_staff_saved,
 )
-from chorus.tracker.workflow import STAFF_ROLES, TRANSITIONS, find_transition
+from chorus.tracker.workflow import RESPONSE_WORKFLOW, STAFF_ROLES, find_transition, needs_article
 
 
 class TrackedItemAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
@@ -122,7 +122,7 @@ class ResponseAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
         current = self.instance.status if self.instance.pk else ResponseStatus.PLANNED
         self.fields["move_to"].choices = [
             ("", f"Keep as {ResponseStatus(current).label.lower()}"),
-            *((t.target, t.label) for t in TRANSITIONS if t.source == current),
+            *((t.target, t.staff_label) for t in RESPONSE_WORKFLOW.from_state(current)),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -131,9 +131,9 @@ class ResponseAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
         current = self.instance.status if self.instance.pk else ResponseStatus.PLANNED
         transition = find_transition(current, target) if target else None
         if transition is not None:
-            if transition.requires_reason and not (cleaned.get("not_responding_reason") or "").strip():
+            if transition.needs_reason and not (cleaned.get("not_responding_reason") or "").strip():
                 self.add_error("not_responding_reason", "Say why we are not responding.")
-            if transition.requires_article and not cleaned.get("article"):
+            if needs_article(transition) and not cleaned.get("article"):
                 self.add_error("article", "Link the published article before marking the response published.")
         return cleaned
 

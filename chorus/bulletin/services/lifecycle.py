@@ -1,7 +1,12 @@
-"""The life of an issue: schedule, send, pause, resume, finish, and deliveries in doubt."""
+"""The life of an issue: schedule, send, pause, resume, finish, and deliveries in doubt.
+
+Every status change is a move of ``chorus.bulletin.workflow.ISSUE_WORKFLOW``, made by the
+one engine (``chorus.core.workflow.transition``): it locks, checks, writes and audits.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from itertools import batched
 from typing import Any
@@ -22,8 +27,10 @@ from chorus.bulletin.selectors import (
     schedule_failure_recipients,
     subscription_topic_keys,
 )
+from chorus.bulletin.workflow import ISSUE_WORKFLOW
 from chorus.core.audit import log_action
 from chorus.core.outbox import outbox_add_many, outbox_row
+from chorus.core.workflow import SYSTEM, TransitionNotAllowed, transition
 
 
 class IssueStateError(Exception):
@@ -50,14 +57,18 @@ def _lock_issue(issue: BulletinIssue) -> BulletinIssue:
     return locked
 
 
-def _save_state(issue: BulletinIssue) -> None:
-    # Only send-state columns: never touch the editor's content or revisions.
-    attnames = [
-        BulletinIssue._meta.get_field(name).attname
-        for name in BulletinIssue.SEND_STATE_FIELDS
-        if name != "assembled_for"
-    ]
-    BulletinIssue.objects.filter(pk=issue.pk).update(**{attname: getattr(issue, attname) for attname in attnames})
+def _move(issue: BulletinIssue, name: str, *, actor: Any, **options: Any) -> BulletinIssue:
+    """Make one move of ``ISSUE_WORKFLOW``; a person is checked by permission, no one is the system.
+
+    The engine writes only the send-state columns it is given (a queryset update): never
+    the editor's content or revisions.
+    """
+    mover = actor if getattr(actor, "pk", None) else SYSTEM
+    try:
+        moved: BulletinIssue = transition(ISSUE_WORKFLOW, issue, name=name, actor=mover, **options)
+    except TransitionNotAllowed as refused:
+        raise IssueStateError(str(refused)) from None
+    return moved
 
 
 def deliveries_freeze(*, issue: BulletinIssue, chunk_size: int = 5000) -> int:
@@ -79,38 +90,38 @@ def deliveries_freeze(*, issue: BulletinIssue, chunk_size: int = 5000) -> int:
 @transaction.atomic
 def issue_schedule(*, issue: BulletinIssue, when: datetime, actor: Any) -> BulletinIssue:
     """Send automatically at a set time (the scheduler starts it)."""
-    issue = _lock_issue(issue)
-    if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
-        raise IssueStateError("Only a draft can be scheduled.")
-    if not issue.live:
-        raise IssueStateError("Publish the issue before scheduling it.")
-    issue.status = IssueStatus.SCHEDULED
-    issue.scheduled_for = when
-    issue.scheduled_by = actor if getattr(actor, "pk", None) else None
-    issue.schedule_failed_reason = ""
-    _save_state(issue)
-    log_action("bulletin.issue.scheduled", actor=actor, obj=issue, data={"when": when.isoformat()})
-    return issue
+
+    def published(locked: BulletinIssue, _: Any) -> None:
+        if not locked.live:
+            raise IssueStateError("Publish the issue before scheduling it.")
+
+    return _move(
+        issue,
+        "scheduled",
+        actor=actor,
+        check=published,
+        changes={
+            "scheduled_for": when,
+            "scheduled_by": actor if getattr(actor, "pk", None) else None,
+            "schedule_failed_reason": "",
+        },
+        audit_data={"when": when.isoformat()},
+    )
 
 
 @transaction.atomic
 def issue_schedule_cancel(*, issue: BulletinIssue, actor: Any) -> bool:
     """Take a scheduled issue back to draft so it is not sent; False if it was not scheduled (safe to repeat)."""
-    issue = _lock_issue(issue)
-    if issue.status == IssueStatus.DRAFT:
+    locked = _lock_issue(issue)
+    if locked.status == IssueStatus.DRAFT:
         return False
-    if issue.status != IssueStatus.SCHEDULED:
-        raise IssueStateError("Sending has already started, so there is no schedule to cancel.")
-    was_due = issue.scheduled_for
-    issue.status = IssueStatus.DRAFT
-    issue.scheduled_for = None
-    issue.scheduled_by = None
-    _save_state(issue)
-    log_action(
-        "bulletin.issue.schedule_cancelled",
+    was_due = locked.scheduled_for
+    _move(
+        locked,
+        "schedule_cancelled",
         actor=actor,
-        obj=issue,
-        data={"was_due": was_due.isoformat() if was_due else ""},
+        changes={"scheduled_for": None, "scheduled_by": None},
+        audit_data={"was_due": was_due.isoformat() if was_due else ""},
     )
     return True
 
@@ -128,26 +139,39 @@ def _send_refusal(issue: BulletinIssue) -> str:
     return ""
 
 
-def _start_sending(issue: BulletinIssue, *, actor: Any, screen: str = "") -> int:
+def _start_sending(
+    issue: BulletinIssue,
+    *,
+    actor: Any,
+    screen: str = "",
+    check: Callable[[BulletinIssue, Any], None] | None = None,
+) -> int:
     from chorus.bulletin import tasks
 
-    count = deliveries_freeze(issue=issue)
-    issue.status = IssueStatus.SENDING
-    issue.send_started_at = timezone.now()
-    issue.paused_reason = ""
-    issue.schedule_failed_reason = ""
-    # Read under the issue's lock: every batch, and any resume, renders this one version.
-    issue.sending_revision_id = issue.live_revision_id
-    _save_state(issue)
-    log_action(
-        "bulletin.issue.sending",
+    recipients = 0
+
+    def freeze_and_enqueue(locked: BulletinIssue) -> dict[str, Any]:
+        nonlocal recipients
+        recipients = deliveries_freeze(issue=locked)
+        transaction.on_commit(lambda: tasks.send_issue.enqueue(locked.pk))
+        return {"recipients": recipients, "revision": locked.sending_revision_id}
+
+    _move(
+        issue,
+        "sending",
         actor=actor,
-        obj=issue,
-        data={"recipients": count, "revision": issue.sending_revision_id},
+        check=check,
+        changes=lambda locked: {
+            "send_started_at": timezone.now(),
+            "paused_reason": "",
+            "schedule_failed_reason": "",
+            # Read under the issue's lock: every batch, and any resume, renders this one version.
+            "sending_revision_id": locked.live_revision_id,
+        },
+        hooks=[freeze_and_enqueue],
         screen=screen,
     )
-    transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
-    return count
+    return recipients
 
 
 @transaction.atomic
@@ -157,12 +181,14 @@ def issue_send(*, issue: BulletinIssue, revision_id: int | None = None, actor: A
     The sending screen passes the revision it showed, and the send is refused, with nothing
     frozen, if another has been published since. None sends whatever is live (scripts, tests).
     """
-    issue = _lock_issue(issue)
-    if refusal := _send_refusal(issue):
-        raise IssueStateError(refusal)
-    if revision_id is not None and revision_id != issue.live_revision_id:
-        raise IssueRepublishedError
-    return _start_sending(issue, actor=actor)
+
+    def sendable(locked: BulletinIssue, _: Any) -> None:
+        if refusal := _send_refusal(locked):
+            raise IssueStateError(refusal)
+        if revision_id is not None and revision_id != locked.live_revision_id:
+            raise IssueRepublishedError
+
+    return _start_sending(issue, actor=actor, check=sendable)
 
 
 @transaction.atomic
@@ -183,13 +209,12 @@ def issue_send_scheduled(*, issue_id: int, now: datetime | None = None) -> int |
     refusal = _send_refusal(issue)
     if not refusal:
         return _start_sending(issue, actor=None, screen="scheduled job")
-    issue.status = IssueStatus.DRAFT
-    issue.schedule_failed_reason = refusal[:200]
-    _save_state(issue)
-    log_action(
-        "bulletin.issue.schedule_failed",
-        obj=issue,
-        data={
+    _move(
+        issue,
+        "schedule_failed",
+        actor=None,
+        changes={"schedule_failed_reason": refusal[:200]},
+        audit_data={
             "was_due": issue.scheduled_for.isoformat(),
             "reason": refusal,
             "scheduled_by": issue.scheduled_by_id,
@@ -233,14 +258,13 @@ def issue_schedule_failure_notify(*, issue_id: int) -> int:
 @transaction.atomic
 def issue_pause(*, issue: BulletinIssue, actor: Any = None, reason: str = "Paused by staff") -> BulletinIssue:
     """Stop claiming new batches; batches in flight finish their current message and stop."""
-    issue = _lock_issue(issue)
-    if issue.status != IssueStatus.SENDING:
-        raise IssueStateError("Only a sending issue can be paused.")
-    issue.status = IssueStatus.PAUSED
-    issue.paused_reason = reason[:200]
-    _save_state(issue)
-    log_action("bulletin.issue.paused", actor=actor, obj=issue, data={"reason": reason[:200]})
-    return issue
+    return _move(
+        issue,
+        "paused",
+        actor=actor,
+        changes={"paused_reason": reason[:200]},
+        audit_data={"reason": reason[:200]},
+    )
 
 
 @transaction.atomic
@@ -248,31 +272,32 @@ def issue_resume(*, issue: BulletinIssue, actor: Any = None, retry_failed: bool 
     """Carry on sending; failed deliveries (refused by the server) are queued again."""
     from chorus.bulletin import tasks
 
-    issue = _lock_issue(issue)
-    if issue.status != IssueStatus.PAUSED:
-        raise IssueStateError("Only a paused issue can be resumed.")
-    if issue.sending_revision_id is None:
+    def version_to_send(locked: BulletinIssue, _: Any) -> None:
         # The version in flight was deleted (see VERSION_GONE_REASON): staff resume with the
         # version published now, which the sending screen and preview show them.
-        if not issue.live or issue.live_revision_id is None:
+        if locked.sending_revision_id is None and (not locked.live or locked.live_revision_id is None):
             raise IssueStateError("The issue is not published: publish it before resuming.")
-        issue.sending_revision_id = issue.live_revision_id
-    requeued = 0
-    if retry_failed:
-        requeued = Delivery.objects.filter(issue=issue, status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.QUEUED, error=""
-        )
-    issue.status = IssueStatus.SENDING
-    issue.paused_reason = ""
-    _save_state(issue)
-    log_action(
-        "bulletin.issue.resumed",
+
+    def requeue_and_enqueue(locked: BulletinIssue) -> dict[str, Any]:
+        requeued = 0
+        if retry_failed:
+            requeued = Delivery.objects.filter(issue=locked, status=DeliveryStatus.FAILED).update(
+                status=DeliveryStatus.QUEUED, error=""
+            )
+        transaction.on_commit(lambda: tasks.send_issue.enqueue(locked.pk))
+        return {"requeued": requeued, "revision": locked.sending_revision_id}
+
+    return _move(
+        issue,
+        "resumed",
         actor=actor,
-        obj=issue,
-        data={"requeued": requeued, "revision": issue.sending_revision_id},
+        check=version_to_send,
+        changes=lambda locked: {
+            "paused_reason": "",
+            "sending_revision_id": locked.sending_revision_id or locked.live_revision_id,
+        },
+        hooks=[requeue_and_enqueue],
     )
-    transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
-    return issue
 
 
 @transaction.atomic
@@ -286,10 +311,13 @@ def issue_finish_if_done(*, issue_id: int) -> bool:
     ).exists()
     if open_rows:
         return False
-    issue.status = IssueStatus.SENT
-    issue.send_finished_at = timezone.now()
-    _save_state(issue)
-    log_action("bulletin.issue.sent", obj=issue, data=delivery_counts(issue_id=issue_id))
+    _move(
+        issue,
+        "sent",
+        actor=None,
+        changes={"send_finished_at": timezone.now()},
+        hooks=[lambda locked: delivery_counts(issue_id=issue_id)],
+    )
     return True
 
 
@@ -309,10 +337,12 @@ def deliveries_reconcile(*, issue: BulletinIssue, delivery_ids: list[int], outco
 
         locked = _lock_issue(issue)
         if locked.status == IssueStatus.SENT:
-            locked.status = IssueStatus.SENDING
-            if locked.sending_revision_id is None:
-                # Sent before versions were recorded: resend what is published, as that send did.
-                locked.sending_revision_id = locked.live_revision_id
-            _save_state(locked)
+            # Sent before versions were recorded: resend what is published, as that send did.
+            _move(
+                locked,
+                "resending",
+                actor=actor,
+                changes={"sending_revision_id": locked.sending_revision_id or locked.live_revision_id},
+            )
         transaction.on_commit(lambda: tasks.send_issue.enqueue(issue.pk))
     return count

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -605,3 +606,39 @@ def test_copying_a_sent_issue_makes_a_fresh_draft(index: Any) -> None:
     copy = BulletinIssue.objects.get(pk=copy.pk)
     assert copy.status == IssueStatus.DRAFT
     assert copy.send_started_at is None
+
+
+def test_the_issue_workflow_is_the_table_the_engine_runs(
+    index: Any, monkeypatch: pytest.MonkeyPatch, editor: Any
+) -> None:
+    # The lifecycle hands the engine the declared table: take a move out and it is refused.
+    from dataclasses import replace
+
+    from chorus.bulletin.workflow import ISSUE_WORKFLOW
+    from chorus.core.workflow import Workflow
+
+    issue = make_issue(index)
+    without_scheduling = Workflow(
+        model=ISSUE_WORKFLOW.model,
+        state_field="status",
+        audit_action=ISSUE_WORKFLOW.audit_action,
+        transitions=tuple(
+            replace(t, sources=frozenset()) if t.name == "scheduled" else t for t in ISSUE_WORKFLOW.transitions
+        ),
+    )
+    monkeypatch.setattr(lifecycle, "ISSUE_WORKFLOW", without_scheduling)
+    with pytest.raises(lifecycle.IssueStateError):
+        lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
+    monkeypatch.undo()
+    lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=editor)
+    event = AuditEvent.objects.get(action="bulletin.issue.scheduled")
+    assert event.data["transition"] == "scheduled" and event.actor == editor
+
+
+def test_a_person_without_the_send_permission_cannot_move_an_issue(index: Any, caseworker: Any) -> None:
+    issue = make_issue(index)
+    with pytest.raises(PermissionDenied):
+        lifecycle.issue_schedule(issue=issue, when=timezone.now() + timedelta(hours=1), actor=caseworker)
+    issue.refresh_from_db()
+    assert issue.status == IssueStatus.DRAFT
+    assert not AuditEvent.objects.filter(action__startswith="bulletin.issue.").exists()

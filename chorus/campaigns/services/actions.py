@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from chorus.campaigns.models import ActionPage
 from chorus.campaigns.selectors import LIVE_ACTIONS
-from chorus.campaigns.workflow import TRANSITION_PERMISSION, ActionState, transition_for
-from chorus.core.audit import log_action
+from chorus.campaigns.workflow import ACTION_WORKFLOW, TRANSITION_PERMISSION, ActionState
 from chorus.core.middleware import retire_cached_pages
+from chorus.core.workflow import SYSTEM, transition
 
 
 def require_permission(actor: Any, permission: str) -> None:
@@ -28,7 +28,8 @@ def require_permission(actor: Any, permission: str) -> None:
 def action_transition(
     *, action: ActionPage, target: ActionState, actor: Any, request: HttpRequest | None = None
 ) -> None:
-    """Move an action along its workflow (workflow.TRANSITIONS) and audit it."""
+    """Move an action along its workflow (workflow.ACTION_WORKFLOW) and audit it."""
+    # Views check first; this stops any other caller before the row is even locked.
     require_permission(actor, TRANSITION_PERMISSION)
     _action_transition_apply(action=action, target=target, actor=actor, request=request)
 
@@ -42,29 +43,24 @@ def _action_transition_apply(
     why: str = "",
     screen: str = "",
 ) -> None:
-    locked = ActionPage.objects.select_for_update().get(pk=action.pk)
-    transition = transition_for(locked.state, target)
-    if transition is None:
-        raise ValueError(f"An action cannot go from {locked.state} to {target}.")
-    now = timezone.now()
-    stamps: dict[str, Any] = {"state": target}
-    if target == ActionState.OPEN:
-        stamps["opened_at"] = locked.opened_at or now
-        stamps["closed_at"] = None
-    elif target == ActionState.CLOSED:
-        stamps["closed_at"] = now
-    elif target == ActionState.DELIVERED:
-        stamps["delivered_at"] = now
-    # A queryset update, not a revision: the workflow owns these columns.
-    ActionPage.objects.filter(pk=action.pk).update(**stamps)
-    for name, value in stamps.items():
-        setattr(action, name, value)
-    log_action(
-        f"campaigns.action.{target}",
+    def stamps(locked: ActionPage) -> dict[str, Any]:
+        now = timezone.now()
+        if target == ActionState.OPEN:
+            return {"opened_at": locked.opened_at or now, "closed_at": None}
+        if target == ActionState.CLOSED:
+            return {"closed_at": now}
+        if target == ActionState.DELIVERED:
+            return {"delivered_at": now}
+        return {}
+
+    # The engine writes with a queryset update, not a revision: the workflow owns these columns.
+    transition(
+        ACTION_WORKFLOW,
+        action,
+        target=target,
         actor=actor,
-        obj=locked,
-        object_type="campaigns.actionpage",
-        data={"from": str(transition.source), "to": str(target), **({"why": why} if why else {})},
+        changes=stamps,
+        audit_data={"why": why} if why else None,
         request=request,
         screen=screen,
     )
@@ -85,7 +81,7 @@ def actions_close_undated() -> int:
             _action_transition_apply(
                 action=action,
                 target=ActionState.CLOSED,
-                actor=None,
+                actor=SYSTEM,
                 why=f"no closing date, open {settings.CHORUS_CAMPAIGNS_UNDATED_OPEN_DAYS} days",
                 screen="task: campaigns.apply_retention",
             )

@@ -758,3 +758,26 @@ def test_signers_emails_over_real_smtp_carry_links_that_confirm(
         assert match, "no confirmation link in the email"
         assert signature_confirm(token=match.group(1)) == ConfirmOutcome.CONFIRMED
     assert Signature.objects.filter(status=SignatureStatus.CONFIRMED).count() == 3
+
+
+def test_the_action_workflow_is_the_table_the_engine_runs(
+    index: Any, campaigner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Changing the declared table changes what the service allows: it reads no other rules.
+    from chorus.campaigns import workflow
+    from chorus.campaigns.services import actions
+    from chorus.core.workflow import TransitionNotAllowed, Workflow
+
+    action = letter(index, state=ActionState.DRAFT)
+    without_opening = Workflow(
+        model=workflow.ACTION_WORKFLOW.model,
+        state_field="state",
+        audit_action=workflow.ACTION_WORKFLOW.audit_action,
+        transitions=tuple(t for t in workflow.TRANSITIONS if t.name != "open"),
+    )
+    monkeypatch.setattr(actions, "ACTION_WORKFLOW", without_opening)
+    with pytest.raises(TransitionNotAllowed):
+        action_transition(action=action, target=ActionState.OPEN, actor=campaigner)
+    monkeypatch.undo()
+    action_transition(action=action, target=ActionState.OPEN, actor=campaigner)
+    assert AuditEvent.objects.get(action="campaigns.action.open").data["transition"] == "open"

@@ -39,3 +39,16 @@ def test_names_are_words_not_codes() -> None:
         assert "." not in kind.label and "_" not in kind.label, action
         words = re.sub(r"\{[a-z_]+\}", "", kind.sentence)
         assert "_" not in words and "." not in words, action
+
+
+def test_every_move_of_every_workflow_writes_an_event_with_words() -> None:
+    from chorus.bulletin.workflow import ISSUE_WORKFLOW
+    from chorus.campaigns.workflow import ACTION_WORKFLOW
+    from chorus.support.workflow import SUPPORT_WORKFLOW
+    from chorus.tracker.workflow import RESPONSE_WORKFLOW
+
+    kinds = event_kinds()
+    for workflow in (ISSUE_WORKFLOW, ACTION_WORKFLOW, SUPPORT_WORKFLOW, RESPONSE_WORKFLOW):
+        for move in workflow.transitions:
+            action = workflow.audit_action.format(name=move.name, target=move.target)
+            assert action in kinds, f"{action} (a move of {workflow.model_class}) has no words"

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chorus.accounts.roles import ADMINISTRATOR, CASEWORKER, user_has_role
-from chorus.support import workflow
+from chorus.accounts.roles import ADMINISTRATOR, CASEWORKER, Role, user_has_role
 
 
 class SupportError(Exception):
     """A change the workflow or the rules do not allow; the message is safe to show."""
 
 
-def staff_roles(user: Any) -> frozenset[str]:
-    roles = set()
-    if user_has_role(user, CASEWORKER):
-        roles.add(workflow.CASEWORKER)
-    if user_has_role(user, ADMINISTRATOR):
-        roles.add(workflow.ADMINISTRATOR)
-    return frozenset(roles)
+def staff_roles(user: Any) -> frozenset[Role]:
+    """The desk's roles (``workflow.STAFF``) this user holds; empty for anyone else."""
+    return frozenset(role for role in (CASEWORKER, ADMINISTRATOR) if user_has_role(user, role))

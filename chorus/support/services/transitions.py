@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from chorus.accounts.models import User
 from chorus.core import working_days as clocks
-from chorus.core.audit import log_action
+from chorus.core.workflow import MEMBER, SYSTEM, TransitionNotAllowed
+from chorus.core.workflow import transition as workflow_transition
 from chorus.support import workflow
 from chorus.support.models import RequestEvent, SupportRequest
-from chorus.support.services.access import SupportError, staff_roles
+from chorus.support.services.access import SupportError
 from chorus.support.services.member_messages import staff_message_add
 from chorus.support.workflow import Status
 
@@ -42,6 +45,17 @@ def _resume_clock(support_request: SupportRequest, now: datetime) -> None:
     support_request.resolution_due = clocks.add_working_days(received, settings.CHORUS_SUPPORT_RESOLUTION_DAYS + extra)
 
 
+# The columns a move may change besides the status: the clocks and when it closed.
+CLOCK_FIELDS = (
+    "paused_at",
+    "paused_working_days",
+    "first_response_due",
+    "resolution_due",
+    "closed_at",
+    "first_response_at",
+)
+
+
 @transaction.atomic
 def support_request_transition(
     *,
@@ -59,62 +73,61 @@ def support_request_transition(
     step = workflow.TRANSITIONS.get(transition)
     if step is None:
         raise SupportError("That is not a step in the workflow.")
-    # Lock the row so two caseworkers acting at once cannot both move it.
-    support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    if by_system:
-        roles, actor = frozenset({workflow.SYSTEM}), None
-    elif by_member:
-        roles, actor = frozenset({workflow.MEMBER}), None
-    else:
-        roles = staff_roles(actor)
-    if not step.roles & roles:
-        raise SupportError("You are not allowed to make that change.")
-    if support_request.status not in step.sources:
+    mover: Any = SYSTEM if by_system else MEMBER if by_member else actor
+    staff = actor if not (by_system or by_member) else None
+    previous = ""
+
+    def clocks_and_closing(locked: SupportRequest) -> dict[str, Any]:
+        nonlocal previous
+        previous = locked.status
+        if step.target == Status.WAITING_ON_MEMBER:
+            _pause_clock(locked, now)
+        else:
+            _resume_clock(locked, now)
+        if step.target in workflow.CLOSED_STATUSES:
+            locked.closed_at = now
+        elif previous in workflow.CLOSED_STATUSES:
+            locked.closed_at = None
+            # A reopened request gets a fresh resolution target from today.
+            locked.resolution_due = clocks.add_working_days(local_date(now), settings.CHORUS_SUPPORT_RESOLUTION_DAYS)
+        # Only a person on staff answers; the job closing a request untouched is no response.
+        if staff is not None and locked.first_response_at is None:
+            locked.first_response_at = now
+        return {name: getattr(locked, name) for name in CLOCK_FIELDS}
+
+    def record_event(locked: SupportRequest) -> dict[str, Any]:
+        RequestEvent.objects.create(
+            support_request=locked,
+            transition=step.name,
+            from_status=previous,
+            to_status=step.target,
+            actor=staff,
+            by_member=by_member,
+            by_system=by_system,
+            created_at=now,
+        )
+        return {"by_member": by_member, "by_system": by_system}
+
+    def send_outcome(locked: SupportRequest) -> None:
+        if step.target in workflow.OUTCOME_STATUSES:
+            body = outcome_message.strip() or workflow.outcome_message(step.target)
+            staff_message_add(support_request=locked, actor=staff, body=body, now=now, request=request)
+
+    try:
+        moved: SupportRequest = workflow_transition(
+            workflow.SUPPORT_WORKFLOW,
+            support_request,
+            name=step.name,
+            actor=mover,
+            changes=clocks_and_closing,
+            hooks=[record_event, send_outcome],
+            request=request,
+        )
+    except PermissionDenied:
+        raise SupportError("You are not allowed to make that change.") from None
+    except TransitionNotAllowed:
+        status = SupportRequest.objects.values_list("status", flat=True).get(pk=support_request.pk)
         raise SupportError(
-            f"A request that is “{Status(support_request.status).label}” cannot be moved with “{step.staff_label}”."
-        )
-    previous = support_request.status
-    support_request.status = step.target
-    if step.target == Status.WAITING_ON_MEMBER:
-        _pause_clock(support_request, now)
-    else:
-        _resume_clock(support_request, now)
-    if step.target in workflow.CLOSED_STATUSES:
-        support_request.closed_at = now
-    elif previous in workflow.CLOSED_STATUSES:
-        support_request.closed_at = None
-        # A reopened request gets a fresh resolution target from today.
-        support_request.resolution_due = clocks.add_working_days(
-            local_date(now), settings.CHORUS_SUPPORT_RESOLUTION_DAYS
-        )
-    # Only a person on staff answers; the job closing a request untouched is no response.
-    if actor is not None and support_request.first_response_at is None:
-        support_request.first_response_at = now
-    support_request.save()
-    RequestEvent.objects.create(
-        support_request=support_request,
-        transition=step.name,
-        from_status=previous,
-        to_status=step.target,
-        actor=actor,
-        by_member=by_member,
-        by_system=by_system,
-        created_at=now,
-    )
-    log_action(
-        "support.request.transitioned",
-        actor=actor,
-        obj=support_request,
-        request=request,
-        data={
-            "transition": step.name,
-            "from": previous,
-            "to": step.target,
-            "by_member": by_member,
-            "by_system": by_system,
-        },
-    )
-    if step.target in workflow.OUTCOME_STATUSES:
-        body = outcome_message.strip() or workflow.outcome_message(step.target)
-        staff_message_add(support_request=support_request, actor=actor, body=body, now=now, request=request)
-    return support_request
+            f"A request that is “{Status(status).label}” cannot be moved with “{step.staff_label}”."
+        ) from None
+    return moved

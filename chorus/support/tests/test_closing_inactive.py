@@ -290,12 +290,12 @@ def test_a_reply_arriving_after_the_batch_was_read_is_not_overridden(caseworker:
     assert _status(support_request) == Status.IN_PROGRESS
 
 
-SYSTEM_TRANSITIONS = [name for name, t in workflow.TRANSITIONS.items() if t.roles == {workflow.SYSTEM}]
+SYSTEM_TRANSITIONS = [name for name, t in workflow.TRANSITIONS.items() if t.who == {workflow.SYSTEM}]
 
 
 def test_only_the_two_automatic_closes_are_system_transitions() -> None:
     assert SYSTEM_TRANSITIONS == ["close_unanswered", "close_inactive"]
-    assert not [name for name, t in workflow.TRANSITIONS.items() if workflow.SYSTEM in t.roles and len(t.roles) > 1]
+    assert not [name for name, t in workflow.TRANSITIONS.items() if workflow.SYSTEM in t.who and len(t.who) > 1]
 
 
 @pytest.mark.parametrize("name", SYSTEM_TRANSITIONS)

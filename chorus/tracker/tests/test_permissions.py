@@ -94,7 +94,7 @@ def test_the_roles_that_own_and_move_responses_are_the_roles_that_may_change_the
     # One rule in three places: owners and moves (workflow.STAFF_ROLES), and permissions.
     changers = {role for role, permissions in ROLE_PERMISSIONS.items() if "tracker.change_response" in permissions}
     assert changers == {role.name for role in STAFF_ROLES} == {"Editor", "Campaigner"}
-    assert all(t.roles == STAFF_ROLES for t in TRANSITIONS)
+    assert all(t.who == frozenset(STAFF_ROLES) for t in TRANSITIONS)
     viewers = {role for role, permissions in ROLE_PERMISSIONS.items() if "tracker.view_response" in permissions}
     assert viewers == {"Editor", "Campaigner", "Administrator"}
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_every_state_has_a_public_label_and_transitions_use_known_states() -> None:
     assert set(PUBLIC_LABELS) == set(ResponseStatus.values)
     for transition in TRANSITIONS:
-        assert transition.source in ResponseStatus.values and transition.target in ResponseStatus.values
+        assert transition.sources <= set(ResponseStatus.values) and transition.target in ResponseStatus.values
     assert allowed_targets(ResponseStatus.PUBLISHED) == []
 
 
@@ -213,3 +213,23 @@ def test_roles_that_do_not_run_the_tracker_cannot_change_responses(persona, requ
     response.refresh_from_db()
     assert response.owner is None and response.status == ResponseStatus.PLANNED
     assert not AuditEvent.objects.filter(action__startswith="tracker.response.").exists()
+
+
+def test_the_response_workflow_is_the_table_the_engine_runs(campaigner, monkeypatch) -> None:
+    # Changing the declared table changes what the service allows: it reads no other rules.
+    from chorus.core.workflow import Workflow
+    from chorus.tracker import services, workflow
+
+    response = ResponseFactory()
+    without_drafting = Workflow(
+        model=Response,
+        state_field="status",
+        audit_action=workflow.RESPONSE_WORKFLOW.audit_action,
+        transitions=tuple(t for t in workflow.TRANSITIONS if t.name != "start_drafting"),
+    )
+    monkeypatch.setattr(services, "RESPONSE_WORKFLOW", without_drafting)
+    with pytest.raises(TransitionNotAllowed):
+        response_transition(response=response, target=ResponseStatus.DRAFTING, actor=campaigner)
+    monkeypatch.undo()
+    response_transition(response=response, target=ResponseStatus.DRAFTING, actor=campaigner)
+    assert AuditEvent.objects.get(action="tracker.response.transitioned").data["transition"] == "start_drafting"
