@@ -287,3 +287,31 @@ def test_editors_change_the_accessibility_statement() -> None:
     statement.body = "<h2>Compliance status</h2><p>Partially compliant: two known problems.</p>"
     statement.save()
     assert "Partially compliant: two known problems." in _page("/accessibility/")
+
+
+# --- Every form links the privacy notice ----------------------------------------------------------
+
+
+def test_every_public_form_links_the_privacy_notice_for_its_feature() -> None:
+    from chorus.campaigns.tests.factories import letter, make_campaigns
+
+    action = letter(make_campaigns())  # builds the site too
+    support_request, token = make_request()
+    for url, section in [
+        ("/support/policy-issue/", "support"),
+        ("/support/campaign/", "support"),
+        (f"/support/request/{token}/", "support"),
+        (f"/campaigns/{action.pk}/sign/", "signing"),
+        ("/bulletin/subscribe/", "bulletin"),
+        ("/privacy/", "privacy-requests"),
+    ]:
+        html = _page(url)
+        form_end = html.index("</form>", html.index('method="post"'))
+        assert f'<a href="/privacy-notice/#{section}">how we use your data</a>' in html[form_end:], url
+
+
+def test_the_bulletins_how_we_use_your_data_link_goes_to_the_privacy_notice() -> None:
+    make_site()
+    html = _page("/bulletin/subscribe/")
+    assert '<a href="/privacy-notice/#bulletin">how we use your data</a>' in html
+    assert '<a href="/privacy/">how we use your data</a>' not in html
