@@ -315,3 +315,19 @@ def test_the_bulletins_how_we_use_your_data_link_goes_to_the_privacy_notice() ->
     html = _page("/bulletin/subscribe/")
     assert '<a href="/privacy-notice/#bulletin">how we use your data</a>' in html
     assert '<a href="/privacy/">how we use your data</a>' not in html
+
+
+def test_the_demo_loads_the_settings_and_keeps_an_editors_changes() -> None:
+    from chorus.pages.demo import load_settings
+
+    load_settings()
+    organisation = OrganisationSettings.load()
+    assert organisation.name == "Chorus Network"
+    assert organisation.charity_number and organisation.registered_address and organisation.contact_email
+    assert HelpNowSettings.objects.get().heading == "Need help now?"
+    assert "Enforcement procedure" in AccessibilityStatementSettings.objects.get().body
+    organisation.charity_number = "7654321"
+    organisation.save()
+    load_settings()
+    assert OrganisationSettings.load().charity_number == "7654321"
+    assert OrganisationSettings.objects.count() == 1
