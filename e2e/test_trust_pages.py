@@ -63,7 +63,7 @@ def test_the_footer_leads_by_keyboard_to_each_trust_page(page: Page, base: str) 
 
 
 def test_the_help_panel_sits_on_a_support_form_and_the_private_page(page: Page, base: str) -> None:
-    support_request, token = make_request()
+    _, token = make_request()
     for path in ["/support/policy-issue/", f"/support/request/{token}/"]:
         page.goto(base + path)
         panel = page.get_by_role("complementary", name="Need help now?")

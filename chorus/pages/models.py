@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
@@ -163,9 +163,14 @@ def validate_accent_colour(value: str) -> None:
 class OrganisationSettings(BaseGenericSetting):
     """Who runs this site: the name, logo, colour and registration details shown on every page."""
 
-    name = models.CharField(max_length=120, default="Chorus Network", help_text="Shown in the header, the footer and every page's title.")
+    name = models.CharField(
+        max_length=120, default="Chorus Network", help_text="Shown in the header, the footer and every page's title."
+    )
     tagline = models.CharField(
-        max_length=160, blank=True, default="user-led policy and campaigns", help_text="A few words after the name in the header."
+        max_length=160,
+        blank=True,
+        default="user-led policy and campaigns",
+        help_text="A few words after the name in the header.",
     )
     description = models.CharField(
         max_length=300,
@@ -303,7 +308,9 @@ class AccessibilityStatementSettings(BaseGenericSetting):
     """The accessibility statement, in the model of GOV.UK's sample statement."""
 
     body = RichTextField(features=RICH_TEXT_FEATURES, default=DEFAULT_ACCESSIBILITY_STATEMENT)
-    prepared_on = models.DateField(default=datetime.date(2026, 12, 7), help_text="When this statement was prepared.")
+    prepared_on = models.DateField(
+        default=timezone.localdate, help_text="When this statement was prepared (at first, when the site was set up)."
+    )
     reviewed_on = models.DateField(null=True, blank=True, help_text="When it was last reviewed, if since.")
 
     panels = [FieldPanel("body"), FieldPanel("prepared_on"), FieldPanel("reviewed_on")]

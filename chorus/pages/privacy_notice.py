@@ -117,10 +117,7 @@ NOTICE: tuple[NoticeEntry, ...] = (
             "to share, how you would like us to communicate, and your name, email address and phone "
             "number if you give them. Then the messages between you and us."
         ),
-        why=(
-            "To answer you, to decide what we work on, and to count (without names) what members raise "
-            "with us."
-        ),
+        why=("To answer you, to decide what we work on, and to count (without names) what members raise with us."),
         who_sees_it=(
             "Our caseworkers and administrators, and every time one of them opens your request it is "
             "recorded. Our emails to you never contain what anyone wrote, only a link."
