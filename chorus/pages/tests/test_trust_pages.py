@@ -339,3 +339,35 @@ def test_the_demo_loads_the_settings_and_keeps_an_editors_changes() -> None:
     load_settings()
     assert OrganisationSettings.load().charity_number == "7654321"
     assert OrganisationSettings.objects.count() == 1
+
+
+# --- Emails carry the organisation's name ------------------------------------------------------
+
+
+def test_emails_carry_the_organisations_name_in_their_layout() -> None:
+    from chorus.core.mail import render_email
+
+    organisation = OrganisationSettings.load()
+    organisation.name = "Voices in Mind"
+    organisation.save()
+    rendered = render_email(template="core/email/audit_log_mismatch", context={})
+    assert '<p class="email-masthead"' in rendered.html
+    assert "Voices in Mind</p>" in rendered.html
+
+
+def test_emails_fall_back_to_the_configured_name_when_the_setting_cannot_be_read() -> None:
+    from django.db import DatabaseError
+
+    from chorus.core import branding
+
+    def unreadable() -> str:
+        raise DatabaseError("database is locked")
+
+    registered = list(branding.name_sources)
+    branding.register_organisation_name(unreadable)
+    try:
+        with override_settings(WAGTAIL_SITE_NAME="Configured name"):
+            assert branding.organisation_name() == "Configured name"
+    finally:
+        branding.name_sources[:] = registered
+    assert branding.organisation_name() == "Chorus Network"
