@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from wagtail import hooks
+from wagtail.images import get_image_model
 from wagtail.signals import page_published, page_unpublished
 
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.navigation import clear_navigation_cache
+from chorus.pages.images import strip_uploaded_image_metadata
 from chorus.pages.models import AccessibilityStatementSettings, HelpNowSettings, OrganisationSettings
 
 
@@ -51,3 +53,8 @@ def _settings_changed(**kwargs: Any) -> None:
 # on these three models is the documented extension point (docs/decisions/0028).
 for setting_model in (OrganisationSettings, HelpNowSettings, AccessibilityStatementSettings):
     post_save.connect(_settings_changed, sender=setting_model, dispatch_uid=f"chorus.pages.{setting_model.__name__}")
+
+# Photos lose their EXIF and XMP (location, camera) before they are stored (chorus.pages.images).
+pre_save.connect(
+    strip_uploaded_image_metadata, sender=get_image_model(), dispatch_uid="chorus.pages.strip_image_metadata"
+)
