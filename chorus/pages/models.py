@@ -36,15 +36,53 @@ class HomePage(Page):
         help_text="A member campaign or campaign action to put in the spotlight.",
     )
 
+    spotlight_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A picture beside the spotlight. Photos lose their location and camera details when uploaded.",
+    )
+    spotlight_image_alt = models.CharField(
+        "Spotlight picture's text alternative",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it. Needed unless it is only decoration.",
+    )
+    spotlight_image_decorative = models.BooleanField(
+        "The picture is only decoration",
+        default=False,
+        help_text="Tick only if the picture adds nothing to the words: screen readers then skip it.",
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("approach"),
         MultiFieldPanel(
-            [FieldPanel("spotlight_heading"), FieldPanel("spotlight_text"), FieldPanel("spotlight_page")],
+            [
+                FieldPanel("spotlight_heading"),
+                FieldPanel("spotlight_text"),
+                FieldPanel("spotlight_page"),
+                FieldPanel("spotlight_image"),
+                FieldPanel("spotlight_image_alt"),
+                FieldPanel("spotlight_image_decorative"),
+            ],
             heading="Campaign spotlight",
         ),
     ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.spotlight_image_id and not self.spotlight_image_decorative and not self.spotlight_image_alt.strip():
+            raise ValidationError(
+                {
+                    "spotlight_image_alt": "Describe what the picture shows, or tick "
+                    '"The picture is only decoration" if it adds nothing to the words.'
+                }
+            )
+
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
 

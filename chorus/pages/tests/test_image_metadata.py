@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -70,3 +71,64 @@ def test_saving_an_image_again_leaves_its_file_alone() -> None:
     image.save()
     image.refresh_from_db()
     assert image.file.name == name
+
+
+# --- The home spotlight's picture ------------------------------------------------------------------
+
+
+# Wagtail makes each rendition in a SpooledTemporaryFile it never closes
+# (wagtail/images/models.py, generate_rendition_file); the garbage collector closes it, with a
+# ResourceWarning that only these tests, which make renditions, would turn into an error.
+WAGTAIL_RENDITION_LEAK = pytest.mark.filterwarnings(
+    "ignore:Exception ignored in.*SpooledTemporaryFile:pytest.PytestUnraisableExceptionWarning"
+)
+
+
+def _spotlit_home(**fields: object) -> object:
+    from chorus.pages.tests.factories import make_site
+
+    home = make_site()
+    for name, value in {"spotlight_heading": "Stop the cameras", **fields}.items():
+        setattr(home, name, value)
+    return home
+
+
+def test_a_spotlight_picture_needs_a_text_alternative_unless_it_is_decoration() -> None:
+    from django.core.exceptions import ValidationError
+
+    picture = _upload("march.jpg", _photo())
+    home = _spotlit_home(spotlight_image=picture)
+    with pytest.raises(ValidationError) as refused:
+        home.full_clean()
+    assert "spotlight_image_alt" in refused.value.message_dict
+    home.spotlight_image_alt = "   "
+    with pytest.raises(ValidationError):
+        home.full_clean()
+    home.spotlight_image_decorative = True
+    home.full_clean()
+    home.spotlight_image_decorative = False
+    home.spotlight_image_alt = "Members marching past a hospital with banners"
+    home.full_clean()
+
+
+@WAGTAIL_RENDITION_LEAK
+def test_the_spotlight_picture_is_responsive_webp_with_its_size_and_loaded_lazily(client: object) -> None:
+    picture = _upload("march.jpg", _photo())
+    home = _spotlit_home(spotlight_image=picture, spotlight_image_alt="Members marching with banners")
+    home.save_revision().publish()
+    html = client.get("/").content.decode()  # type: ignore[attr-defined]
+    tag = html.split('<section class="spotlight"')[1].split("<img", 1)[1].split(">", 1)[0]
+    assert 'alt="Members marching with banners"' in tag
+    assert 'loading="lazy"' in tag
+    assert re.search(r'width="\d+"', tag) and re.search(r'height="\d+"', tag)
+    assert ".webp" in tag and "srcset=" in tag
+
+
+@WAGTAIL_RENDITION_LEAK
+def test_a_decorative_spotlight_picture_has_an_empty_text_alternative(client: object) -> None:
+    picture = _upload("pattern.png", _photo("PNG"))
+    home = _spotlit_home(spotlight_image=picture, spotlight_image_alt="ignored", spotlight_image_decorative=True)
+    home.save_revision().publish()
+    html = client.get("/").content.decode()  # type: ignore[attr-defined]
+    tag = html.split('<section class="spotlight"')[1].split("<img", 1)[1].split(">", 1)[0]
+    assert 'alt=""' in tag
