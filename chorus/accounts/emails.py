@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from chorus.accounts.models import PASSWORD_RESET_EMAIL, User
 from chorus.core import outbox
+from chorus.core.branding import organisation_name
 from chorus.core.mail import ChorusEmail
 from chorus.core.models import OutboxMessage
 
@@ -39,7 +40,7 @@ def password_reset_email(*, users: list[User]) -> ChorusEmail:
         context: dict[str, Any] = {
             "email": user.email,
             "domain": site.netloc,
-            "site_name": settings.WAGTAIL_SITE_NAME,
+            "site_name": organisation_name(),
             "uid": urlsafe_base64_encode(force_bytes(user.pk)),
             "user": user,
             "token": default_token_generator.make_token(user),

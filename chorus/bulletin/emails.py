@@ -32,6 +32,7 @@ from chorus.bulletin.editions import (
 from chorus.bulletin.models import SCHEDULE_FAILED_EMAIL, SUBSCRIBE_REQUEST_EMAIL, BulletinIssue, IssueStatus
 from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core import outbox
+from chorus.core.branding import organisation_name
 from chorus.core.mail import ChorusEmail, build_email, inline_css, one_click_unsubscribe_headers, site_host
 from chorus.core.models import OutboxMessage
 from chorus.pages.models import PriorityAreaPage
@@ -186,7 +187,7 @@ def _render(
 ) -> RenderedIssue:
     context = {
         "site_url": settings.SITE_URL,
-        "site_name": settings.WAGTAIL_SITE_NAME,
+        "site_name": organisation_name(),
         "issue": issue,
         "sections": sections,
         "edition_note": edition_note(edition, titles),

@@ -20,6 +20,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from chorus.core.branding import organisation_name
+
 # What every page and email that promises an email says about when it comes (the template
 # tag ``{% email_arrival %}``, chorus.core.templatetags.email_promises). True to the outbox
 # (chorus.core.outbox): a sender run is asked for as soon as the request is stored, and the
@@ -123,7 +125,7 @@ def inline_css(html: str) -> str:
 
 
 def render_email(*, template: str, context: dict[str, Any]) -> RenderedEmail:
-    full_context = {"site_url": settings.SITE_URL, "site_name": settings.WAGTAIL_SITE_NAME, **context}
+    full_context = {"site_url": settings.SITE_URL, "site_name": organisation_name(), **context}
     return RenderedEmail(
         subject=" ".join(render_to_string(f"{template}_subject.txt", full_context).split()),
         text=render_to_string(f"{template}_body.txt", full_context),

@@ -8,7 +8,12 @@ class PagesConfig(AppConfig):
 
     def ready(self) -> None:
         from chorus.core import sections
+        from chorus.core.branding import register_organisation_name
         from chorus.pages import demo
+        from chorus.pages.models import OrganisationSettings
+
+        # Emails are signed with the organisation's name from its settings (chorus.core.branding).
+        register_organisation_name(lambda: OrganisationSettings.load().name)
         from chorus.pages.sections import coalitions_section, priority_areas_section, spotlight_section
 
         # The home page's own sections; other apps register theirs between these (news at

@@ -14,9 +14,12 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from chorus.pages.models import (
+    AccessibilityStatementSettings,
     Coalition,
     CoalitionIndexPage,
+    HelpNowSettings,
     HomePage,
+    OrganisationSettings,
     PriorityAreaIndexPage,
     PriorityAreaPage,
     StandardPage,
@@ -339,6 +342,28 @@ def load_coalitions() -> int:
     return created
 
 
+# Made-up registration details: the demo shows where real ones appear.
+DEMO_ORGANISATION = {
+    "charity_number": "1234567 (demo)",
+    "company_number": "07654321 (demo)",
+    "registered_address": "Unit 4, Example Works\n1 Sample Street\nLeeds LS1 1AA",
+    "contact_email": "hello@chorus.example",
+}
+
+
+def load_settings() -> None:
+    """The organisation, "Need help now?" and accessibility statement, with their default wording
+    and the demo's registration details; a field an editor has filled in is left alone."""
+    organisation = OrganisationSettings.load()
+    blank = {field: value for field, value in DEMO_ORGANISATION.items() if not getattr(organisation, field)}
+    for field, value in blank.items():
+        setattr(organisation, field, value)
+    if blank:
+        organisation.save(update_fields=list(blank))
+    HelpNowSettings.load()
+    AccessibilityStatementSettings.load()
+
+
 def fill_home(home: HomePage) -> None:
     """Give a home page made before the demo text existed its text, once."""
     if home.approach:
@@ -353,6 +378,7 @@ def fill_home(home: HomePage) -> None:
 def load() -> str:
     home = ensure_home()
     fill_home(home)
+    load_settings()
     child_page(
         home,
         APPROACH_SLUG,

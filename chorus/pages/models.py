@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -16,6 +19,7 @@ from wagtail.snippets.models import register_snippet
 
 from chorus.core.sections import HOME_PAGE, PRIORITY_AREA_PAGE, page_sections
 from chorus.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, FocusPointBlock
+from chorus.pages.colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
 
 
 class HomePage(Page):
@@ -34,15 +38,53 @@ class HomePage(Page):
         help_text="A member campaign or campaign action to put in the spotlight.",
     )
 
+    spotlight_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A picture beside the spotlight. Photos lose their location and camera details when uploaded.",
+    )
+    spotlight_image_alt = models.CharField(
+        "Spotlight picture's text alternative",
+        max_length=250,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it. Needed unless it is only decoration.",
+    )
+    spotlight_image_decorative = models.BooleanField(
+        "The picture is only decoration",
+        default=False,
+        help_text="Tick only if the picture adds nothing to the words: screen readers then skip it.",
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("approach"),
         MultiFieldPanel(
-            [FieldPanel("spotlight_heading"), FieldPanel("spotlight_text"), FieldPanel("spotlight_page")],
+            [
+                FieldPanel("spotlight_heading"),
+                FieldPanel("spotlight_text"),
+                FieldPanel("spotlight_page"),
+                FieldPanel("spotlight_image"),
+                FieldPanel("spotlight_image_alt"),
+                FieldPanel("spotlight_image_decorative"),
+            ],
             heading="Campaign spotlight",
         ),
     ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.spotlight_image_id and not self.spotlight_image_decorative and not self.spotlight_image_alt.strip():
+            raise ValidationError(
+                {
+                    "spotlight_image_alt": "Describe what the picture shows, or tick "
+                    '"The picture is only decoration" if it adds nothing to the words.'
+                }
+            )
+
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
 
@@ -187,3 +229,182 @@ class CoalitionIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["coalitions"] = Coalition.objects.all()
         return context
+
+
+# --- The network's own face, urgent help and the accessibility statement --------------------
+# Wagtail settings: one row each, edited under Settings in the admin, read in templates
+# through Wagtail's settings context processor (``settings.pages.OrganisationSettings``).
+
+DEFAULT_ACCENT_COLOUR = "#00703c"
+
+
+def validate_accent_colour(value: str) -> None:
+    """Refuses a colour that is not #rrggbb, or that white text on it (or it on white) could not be read."""
+    if not HEX_COLOUR.match(value):
+        raise ValidationError("Enter the colour as # and six hexadecimal digits, for example #00703c.")
+    ratio = contrast_ratio(value, WHITE)
+    if ratio < MINIMUM_CONTRAST:
+        raise ValidationError(
+            f"This colour is too light: against white its contrast is {ratio:.1f} to 1, and it must be at "
+            f"least {MINIMUM_CONTRAST} to 1 so that everyone can read it. Choose a darker colour."
+        )
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseGenericSetting):
+    """Who runs this site: the name, logo, colour and registration details shown on every page."""
+
+    name = models.CharField(
+        max_length=120, default="Chorus Network", help_text="Shown in the header, the footer and every page's title."
+    )
+    tagline = models.CharField(
+        max_length=160,
+        blank=True,
+        default="user-led policy and campaigns",
+        help_text="A few words after the name in the header.",
+    )
+    description = models.CharField(
+        max_length=300,
+        default=(
+            "A network run by people with lived experience of mental distress: policy news, briefings, "
+            "open letters and petitions, and support for members' own campaigns."
+        ),
+        help_text="A sentence about the network, for search engines on pages that have no summary of their own.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="An SVG or PNG, shown beside the name. Without one, the network's default logo is shown.",
+    )
+    accent_colour = models.CharField(
+        max_length=7,
+        default=DEFAULT_ACCENT_COLOUR,
+        validators=[validate_accent_colour],
+        help_text="Buttons and highlights, as #rrggbb. It must be dark enough for white text (contrast of 4.5 to 1).",
+    )
+    charity_number = models.CharField(max_length=40, blank=True, help_text="Registered charity number, if any.")
+    company_number = models.CharField(max_length=40, blank=True, help_text="Registered company number, if any.")
+    registered_address = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True, help_text="A general address people can write to.")
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("tagline"),
+        FieldPanel("description"),
+        FieldPanel("logo"),
+        FieldPanel("accent_colour"),
+        MultiFieldPanel(
+            [
+                FieldPanel("charity_number"),
+                FieldPanel("company_number"),
+                FieldPanel("registered_address"),
+                FieldPanel("contact_email"),
+            ],
+            heading="Registration and contact",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "Organisation"
+
+    @property
+    def custom_accent_colour(self) -> str:
+        """The accent colour when it is not the stylesheet's own, for the small stylesheet that sets it."""
+        colour = self.accent_colour.lower()
+        return "" if colour == DEFAULT_ACCENT_COLOUR or not HEX_COLOUR.match(colour) else colour
+
+    def clean(self) -> None:
+        super().clean()
+        if self.logo is not None and not self.logo.file.name.lower().endswith((".svg", ".png")):
+            raise ValidationError({"logo": "Choose an SVG or PNG image for the logo."})
+
+
+@register_setting(icon="help")
+class HelpNowSettings(BaseGenericSetting):
+    """The "Need help now?" panel: this is not a crisis service, and where to turn at once."""
+
+    heading = models.CharField(max_length=80, default="Need help now?")
+    intro = models.TextField(
+        default=(
+            "We are a campaigning network, not a crisis service, and we cannot answer quickly. "
+            "If you need to talk to someone now, these services are free and open every day."
+        )
+    )
+    emergency_text = models.CharField(
+        max_length=200,
+        default="If you or someone else is in danger now, or might act on thoughts of ending their life:",
+        help_text="Shown before the 999 link.",
+    )
+    nhs_111_text = models.CharField(
+        max_length=200,
+        default="For urgent mental health help from the NHS, call 111 and choose option 2:",
+        help_text="Shown before the 111 link.",
+    )
+    samaritans_text = models.CharField(
+        max_length=200,
+        default="To talk to someone at Samaritans, any time of day or night:",
+        help_text="Shown before the Samaritans link.",
+    )
+    shout_text = models.CharField(
+        max_length=200,
+        default="If you would rather not talk, text SHOUT to Shout's free text service:",
+        help_text="Shown before the Shout link.",
+    )
+
+    panels = [
+        FieldPanel("heading"),
+        FieldPanel("intro"),
+        FieldPanel("emergency_text"),
+        FieldPanel("nhs_111_text"),
+        FieldPanel("samaritans_text"),
+        FieldPanel("shout_text"),
+    ]
+
+    class Meta:
+        verbose_name = "Need help now?"
+
+
+DEFAULT_ACCESSIBILITY_STATEMENT = """
+<p>This statement covers this website. We want as many people as possible to be able to use it: to change
+colours and text size, zoom in up to 400% without text spilling off the screen, use it by keyboard alone or
+with speech recognition software, and listen to it with a screen reader.</p>
+<h2>Compliance status</h2>
+<p>This website is fully compliant with the Web Content Accessibility Guidelines version 2.2, AA standard.</p>
+<h2>Content that is not accessible</h2>
+<p>Some documents we publish that were written by other organisations, such as consultation papers, may not
+be accessible. If you need one in another format, ask us and we will find or make one.</p>
+<h2>Asking for another format</h2>
+<p>If you need anything on this site in a different format, such as Easy Read, large print, audio or
+braille, email us or use the contact details below. We will reply within five working days.</p>
+<h2>Reporting accessibility problems with this website</h2>
+<p>We are always looking to improve. If you find a problem that is not listed on this page, or think we
+are not meeting accessibility requirements, please tell us by email or through the contact details below.</p>
+<h2>Enforcement procedure</h2>
+<p>The Equality and Human Rights Commission (EHRC) is responsible for enforcing accessibility law in
+England, Scotland and Wales. If you are not happy with how we respond to your complaint, contact the
+Equality Advisory and Support Service (EASS). In Northern Ireland, contact the Equality Commission for
+Northern Ireland (ECNI).</p>
+<h2>How we tested this website</h2>
+<p>Every page type is tested automatically on every change, in a real browser, with the axe accessibility
+checker and the Nu HTML Checker, by keyboard and without JavaScript, at desktop and phone widths. People
+with lived experience who use assistive technology review new features with us.</p>
+""".strip()
+
+
+@register_setting(icon="doc-full")
+class AccessibilityStatementSettings(BaseGenericSetting):
+    """The accessibility statement, in the model of GOV.UK's sample statement."""
+
+    body = RichTextField(features=RICH_TEXT_FEATURES, default=DEFAULT_ACCESSIBILITY_STATEMENT)
+    prepared_on = models.DateField(
+        default=timezone.localdate, help_text="When this statement was prepared (at first, when the site was set up)."
+    )
+    reviewed_on = models.DateField(null=True, blank=True, help_text="When it was last reviewed, if since.")
+
+    panels = [FieldPanel("body"), FieldPanel("prepared_on"), FieldPanel("reviewed_on")]
+
+    class Meta:
+        verbose_name = "Accessibility statement"

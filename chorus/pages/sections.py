@@ -32,6 +32,8 @@ def spotlight_section(*, request: HttpRequest, page: Page) -> Mapping[str, Any] 
         "text": page.spotlight_text,
         "spotlight": spotlight,
         "companions": companions,
+        "image": page.spotlight_image,
+        "image_alt": "" if page.spotlight_image_decorative else page.spotlight_image_alt,
     }
 
 

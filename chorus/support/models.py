@@ -60,6 +60,8 @@ class SupportPage(Page):
     alert_text = models.TextField(help_text="Shown beside the link to 'Tell us about a policy issue'.")
     campaign_text = models.TextField(help_text="Shown beside the link to 'Ask for support with your campaign'.")
     privacy_text = models.TextField(blank=True, help_text="How we look after what people tell us.")
+    # The site's layout shows the "Need help now?" panel on this page (chorus/templates/base.html).
+    shows_help_now = True
 
     content_panels = [
         *Page.content_panels,

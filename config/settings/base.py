@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "chorus.core.context_processors.site_chrome",
+                # The organisation, "Need help now?" and accessibility settings (chorus.pages).
+                "wagtail.contrib.settings.context_processors.settings",
             ],
         },
     },
@@ -269,7 +271,8 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 WAGTAILEMBEDS_FINDERS: list[dict[str, object]] = []  # no third-party embeds
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party avatar requests from the admin
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# SVG for the organisation's logo (uploaded by staff only; shown through <img>, where scripts never run).
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Documents editors may upload: office formats only. HTML, SVG, XML and scripts are refused,
 # because a browser would run what they contain on the site's own address.
 WAGTAILDOCS_EXTENSIONS = [

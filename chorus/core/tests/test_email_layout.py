@@ -29,6 +29,7 @@ def test_every_html_email_uses_the_shared_layout_with_a_heading(path: Path) -> N
         assert re.search(r'\balt="', img)
 
 
+@pytest.mark.django_db  # the layout names the organisation, from its settings (chorus.core.branding)
 def test_the_layout_is_inlined_with_dark_mode_and_narrow_screen_rules_kept() -> None:
     message = build_email(to="a@example.org", template="bulletin/email/confirm", context={"token": "t"})
     html = str(message.alternatives[0][0])
