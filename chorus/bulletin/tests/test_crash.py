@@ -28,7 +28,8 @@ from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.core.tests.smtp_server import start_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real worker process is killed mid-send: slow, and it still runs in `make test`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 RECIPIENTS = 200
 KILL_AFTER = 60
