@@ -6,7 +6,8 @@ installing anything, and asks a vulnerability database on the internet about eac
 - A known vulnerability fails the build, with the package, its version, the advisory and
   the versions that fix it.
 - When the database cannot be reached (a CI machine or laptop without network access),
-  nothing was audited: this is said plainly, and the build goes on. A build that failed
+  or answers that it knows none of the packages (a proxy in the way), nothing was
+  audited: this is said plainly, and the build goes on. A build that failed
   whenever the network did would soon be run with the audit switched off, which is worse.
 - Any other failure of pip-audit (a lock it cannot read) fails the build.
 
@@ -63,16 +64,22 @@ def audit_lock(lock: Path) -> tuple[str, list[str]]:
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         found = json.loads(report.read_text()) if report.exists() else None
     if found is not None:
+        dependencies = found.get("dependencies", [])
         problems = [
             f"{dependency['name']} {dependency['version']}: {vulnerability['id']}"
             + (f" (fixed in {', '.join(vulnerability['fix_versions'])})" if vulnerability.get("fix_versions") else "")
-            for dependency in found.get("dependencies", [])
+            for dependency in dependencies
             for vulnerability in dependency.get("vulns", [])
         ]
         if problems:
             return VULNERABLE, problems
+        # A database that answers "not found" for a package has not audited it: pip-audit
+        # still says "No known vulnerabilities found", so count what was really looked up.
+        skipped = [dependency["name"] for dependency in dependencies if dependency.get("skip_reason")]
+        if dependencies and len(skipped) == len(dependencies):
+            return NOT_AUDITED, [f"the database knew none of the {len(dependencies)} pinned packages"]
         if result.returncode == 0:
-            return AUDITED, []
+            return AUDITED, [f"not found in the database, so not audited: {', '.join(skipped)}"] if skipped else []
     output = f"{result.stdout}\n{result.stderr}".strip()
     last_line = output.splitlines()[-1] if output else f"pip-audit exited with {result.returncode}"
     if any(sign in output.lower() for sign in UNREACHABLE_SIGNS):
@@ -94,7 +101,7 @@ def main(locks: list[Path]) -> int:
             status = 1
         elif outcome == NOT_AUDITED:
             print(
-                f"{name}: NOT AUDITED. The vulnerability database could not be reached from this machine, "
+                f"{name}: NOT AUDITED. The vulnerability database could not be used from this machine, "
                 "so this build goes on; run `make audit-deps` where the network allows it."
             )
         else:
