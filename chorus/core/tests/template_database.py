@@ -18,6 +18,7 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -28,10 +29,10 @@ from django.db import connections
 from django.test.utils import setup_databases, teardown_databases
 
 
-def migrations_digest() -> str:
+def migrations_digest(app_configs: Iterable[Any] | None = None) -> str:
     """A digest of the installed apps and every file in their migrations folders."""
     digest = hashlib.sha256()
-    for app_config in apps.get_app_configs():
+    for app_config in apps.get_app_configs() if app_configs is None else app_configs:
         digest.update(app_config.name.encode())
         folder = Path(app_config.path) / "migrations"
         for path in sorted(folder.glob("*.py")) if folder.is_dir() else []:
@@ -61,7 +62,7 @@ def _process_is_running(pid: int) -> bool:
     return True
 
 
-def _remove_leftovers(folder: Path, template: Path) -> None:
+def leftovers_remove(folder: Path, template: Path) -> None:
     """Templates of older migrations, and copies of runs that ended without cleaning up."""
     for path in folder.glob("template-*.sqlite3"):
         if path != template:
@@ -94,7 +95,7 @@ def database_for_tests_ready(verbosity: int) -> Any:
     # One process builds the template while the others wait for it, rather than all migrating.
     with open(folder / "template.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        _remove_leftovers(folder, template)
+        leftovers_remove(folder, template)
         if template.exists():
             _copy_database(template, own)
             return setup_databases(verbosity=verbosity, interactive=False, keepdb=True, serialized_aliases=set())
