@@ -39,6 +39,20 @@ def search_index(settings: Any) -> None:
     settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 
+@pytest.fixture(autouse=True)
+def reference_index_off(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Wagtail records which objects each saved page or snippet refers to, for its "usage"
+    screens, which Chorus turns off (WAGTAIL_USAGE_COUNT_ENABLED) and no test reads; each
+    save would pay for it. A test marked `reference_index` keeps it."""
+    if request.node.get_closest_marker("reference_index"):
+        yield
+        return
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield
+
+
 @pytest.fixture
 def roles(db: Any) -> None:
     roles_sync()

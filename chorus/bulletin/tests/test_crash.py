@@ -37,7 +37,7 @@ KILL_AFTER = 60
 
 def _database_url(tmp_path: Path) -> str:
     if connection.vendor == "sqlite":
-        # The test database lives in memory: copy it to a file both processes can open.
+        # A copy of its own for this test, which the worker process opens beside the test.
         path = tmp_path / "crash.sqlite3"
         connection.ensure_connection()
         target = sqlite3.connect(path)
