@@ -41,9 +41,9 @@ def search_index(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def reference_index_off(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Wagtail records which objects each saved page or snippet refers to, for its "usage"
-    screens, which Chorus turns off (WAGTAIL_USAGE_COUNT_ENABLED) and no test reads; each
-    save would pay for it. A test marked `reference_index` keeps it."""
+    """Wagtail records which objects each saved page or snippet refers to, for its admin's
+    "usage" screens, which no test reads; each save would pay for it. Production keeps it.
+    A test marked `reference_index` keeps it too."""
     if request.node.get_closest_marker("reference_index"):
         yield
         return
