@@ -81,7 +81,7 @@ def test_an_unreachable_database_is_reported_and_does_not_fail(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     stderr = (
-        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.osv.dev', port=443): "
+        "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='advisories.example', port=443): "
         "Max retries exceeded (Caused by NameResolutionError(...: Name or service not known))\n"
     )
     status, out = audit_with({"report": None, "stderr": stderr, "exit": 1}, tmp_path, monkeypatch, capsys)
