@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,45 @@ from django.test import Client
 from chorus.accounts.models import User
 from chorus.accounts.roles import ADMINISTRATOR, CAMPAIGNER, CASEWORKER, EDITOR, GRANTS_OFFICER, Role
 from chorus.accounts.services import roles_sync
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker: Any,
+    django_db_modify_db_settings: None,
+) -> Iterator[None]:
+    """On SQLite, each test process copies a database migrated once, instead of migrating
+    its own (chorus/core/tests/template_database.py)."""
+    from chorus.core.tests.template_database import database_for_tests_ready, database_for_tests_remove
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        config = database_for_tests_ready(verbosity)
+    yield
+    with django_db_blocker.unblock():
+        database_for_tests_remove(config, verbosity)
+
+
+@pytest.fixture
+def search_index(settings: Any) -> None:
+    """Pages saved in this test are indexed for search, as in production (off in other tests)."""
+    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+
+
+@pytest.fixture(autouse=True)
+def reference_index_off(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Wagtail records which objects each saved page or snippet refers to, for its admin's
+    "usage" screens, which no test reads; each save would pay for it. Production keeps it.
+    A test marked `reference_index` keeps it too."""
+    if request.node.get_closest_marker("reference_index"):
+        yield
+        return
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield
 
 
 @pytest.fixture

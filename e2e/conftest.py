@@ -38,20 +38,15 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 _axe = Axe()
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
-    """On SQLite, browser tests use a database file, as `make run` does, not memory.
+# Browser tests use the suite's SQLite database file (conftest.py), never memory: the live
+# server answers a page and the requests it starts (Wagtail's icon sprite) on separate
+# threads, and an in-memory database refuses a second writer at once ("database table is
+# locked"), where a file makes it wait, as it would in real use.
 
-    The live server answers a page and the requests it starts (Wagtail's icon sprite) on
-    separate threads, and staff sessions are saved on every request. An in-memory test
-    database shares one cache between threads and refuses a second writer at once
-    ("database table is locked"); a file makes it wait, as it would in real use.
-    """
-    from django.conf import settings
 
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
-        database["TEST"]["NAME"] = str(settings.VAR_DIR / "test-e2e.sqlite3")
+@pytest.fixture(autouse=True)
+def indexed_for_search(search_index: None) -> None:
+    """Browser tests run the site as production does, with pages indexed for search."""
 
 
 @pytest.fixture(scope="session")

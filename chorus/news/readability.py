@@ -1,10 +1,10 @@
 """Reading age of article text: the Flesch-Kincaid grade, counted offline.
 
-textstat's own ``flesch_kincaid_grade`` looks English words up in NLTK's CMU
-dictionary and downloads it on first use. Chorus makes no outgoing requests and must
-work offline, so we count words with textstat and syllables with Pyphen's bundled
-hyphenation dictionary (textstat's own fallback), and apply the same formula.
-See docs/decisions/reading-age-offline.md.
+Readability libraries look English words up in NLTK's CMU dictionary and download it
+on first use. Chorus makes no outgoing requests and must work offline, so we count
+words with one regular expression and syllables with Pyphen's bundled hyphenation
+dictionary, and apply the Flesch-Kincaid formula ourselves.
+See docs/decisions/reading-age-offline.md and docs/decisions/0025.
 """
 
 from __future__ import annotations
@@ -15,13 +15,14 @@ from functools import cache
 from typing import Any
 
 import pyphen  # type: ignore[import-untyped]
-import textstat
 from django.utils.html import strip_tags
 
 # Sentence ends, and line breaks between blocks (headings and list items have no full stop).
 SENTENCE_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n+")
 VOWEL_GROUP = re.compile(r"[aeiouy]+")
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+# A word is letters or digits, joined by apostrophes or hyphens: "don't" and
+# "multi-agency" are one word each, as a reader counts them.
+WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 # Plain-language guidance for public information aims at a reading age of 9 to 11.
 TARGET_READING_AGE = 11
@@ -43,7 +44,7 @@ class ReadingAge:
 
 def reading_age(text: str) -> ReadingAge | None:
     """Flesch-Kincaid grade turned into a reading age (grade + 5), or None for no text."""
-    words = textstat.lexicon_count(text)
+    words = len(WORD.findall(text))
     if words == 0:
         return None
     grade = flesch_kincaid_grade(text)

@@ -17,6 +17,7 @@ from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
 from chorus.core.middleware import retire_cached_pages
 from chorus.core.outbox import outbox_add
+from chorus.core.upstream_text import plain_text
 
 # TransitionNotAllowed is raised through this module, so its callers catch it from here.
 from chorus.core.workflow import ReasonRequired, Transition
@@ -350,11 +351,12 @@ def _unique_slug(title: str) -> str:
 
 
 def _imported_values(imported: ImportedItem) -> dict[str, str]:
+    """What we store of an upstream item: its words as plain text, never its markup."""
     return {
-        "title": imported.title[:255],
+        "title": plain_text(imported.title)[:255],
         "kind": imported.kind,
-        "owner_body": imported.owner_body[:200],
-        "summary": imported.summary,
+        "owner_body": plain_text(imported.owner_body)[:200],
+        "summary": plain_text(imported.summary),
         "source_url": imported.source_url[:500],
         "respond_url": imported.respond_url[:500],
     }
@@ -374,7 +376,7 @@ def _insert(imported: ImportedItem) -> ItemOutcome:
         SubmissionWindow.objects.create(
             item=item,
             upstream_id=window.upstream_id,
-            label=window.label,
+            label=plain_text(window.label),
             opens_at=window.opens_at,
             closes_at=window.closes_at,
             late_submissions_accepted=window.late_submissions_accepted,
@@ -427,7 +429,10 @@ def _update(item: TrackedItem, imported: ImportedItem) -> ItemOutcome:
             continue
         if window is None:
             window = SubmissionWindow.objects.create(
-                item=item, upstream_id=imported_window.upstream_id, label=imported_window.label, **new_values
+                item=item,
+                upstream_id=imported_window.upstream_id,
+                label=plain_text(imported_window.label),
+                **new_values,
             )
             item_change_record(
                 item=item,

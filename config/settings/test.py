@@ -16,9 +16,15 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import DATABASES, VAR_DIR
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
+    # A file per test process, copied from a template migrated once (chorus/core/tests/
+    # template_database.py). Test data need not survive a power cut: no syncing to disk.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db" / "chorus.sqlite3")}
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Pages are indexed for search only in the tests of search, which turn this back on
+# (the search_index fixture in conftest.py); elsewhere each publish skips the index writes.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits count in the cache above, which each test starts empty; the Redis path
 # has its own tests against a real server (chorus/core/tests/test_ratelimit_antibot.py).

@@ -28,7 +28,8 @@ from chorus.bulletin.services.lifecycle import deliveries_freeze
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber, mark_sending
 from chorus.core.tests.smtp_server import start_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# A real worker process is killed mid-send: slow, and it still runs in `make test`.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 RECIPIENTS = 200
 KILL_AFTER = 60
@@ -36,7 +37,7 @@ KILL_AFTER = 60
 
 def _database_url(tmp_path: Path) -> str:
     if connection.vendor == "sqlite":
-        # The test database lives in memory: copy it to a file both processes can open.
+        # A copy of its own for this test, which the worker process opens beside the test.
         path = tmp_path / "crash.sqlite3"
         connection.ensure_connection()
         target = sqlite3.connect(path)

@@ -42,6 +42,7 @@ def _console_after_worker_start(**env: str) -> str:
     return result.stderr
 
 
+@pytest.mark.slow
 def test_task_runs_stay_off_the_console_though_the_worker_sets_info() -> None:
     console = _console_after_worker_start(TASKS_LOG_LEVEL="WARNING", LOG_LEVEL="INFO")
     assert "task run line" not in console
@@ -51,6 +52,7 @@ def test_task_runs_stay_off_the_console_though_the_worker_sets_info() -> None:
     assert console.count("chorus info line") == 1
 
 
+@pytest.mark.slow
 def test_task_runs_show_when_asked_for() -> None:
     console = _console_after_worker_start(TASKS_LOG_LEVEL="INFO", LOG_LEVEL="INFO")
     assert console.count("task run line") == 1

@@ -45,6 +45,7 @@ def _production_settings(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_production_uses_djangos_postgresql_backend_with_health_checks() -> None:
     result = _production_settings(DATABASE_URL="postgres://chorus@127.0.0.1:5432/chorus")
     assert result.returncode == 0, result.stderr
@@ -54,6 +55,7 @@ def test_production_uses_djangos_postgresql_backend_with_health_checks() -> None
     assert database["CONN_MAX_AGE"] == 60
 
 
+@pytest.mark.slow
 def test_production_refuses_a_database_that_is_not_postgresql() -> None:
     result = _production_settings(DATABASE_URL="sqlite:////tmp/chorus-settings-test.sqlite3")
     assert result.returncode != 0

@@ -187,6 +187,7 @@ def test_the_job_runs_every_minute() -> None:
     assert job.every == timedelta(minutes=1)
 
 
+@pytest.mark.slow
 def test_a_lease_too_short_for_an_ordinary_run_stops_start_up() -> None:
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],

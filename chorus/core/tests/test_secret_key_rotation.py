@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.test import override_settings
 
 from chorus.bulletin.tokens import manage_token, read_manage_token
@@ -25,6 +26,7 @@ def test_a_link_signed_with_the_old_key_still_works_while_it_is_a_fallback() -> 
         assert read_manage_token(token) is None
 
 
+@pytest.mark.slow
 def test_the_fallbacks_are_read_from_the_environment() -> None:
     env = {
         **os.environ,

@@ -26,6 +26,7 @@ def _check(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -59,6 +60,7 @@ PRODUCTION_ENV = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("seal_key", "message"),
     [

@@ -37,6 +37,13 @@ def test_dense_jargon_has_a_high_reading_age() -> None:
     assert result.years > TARGET_READING_AGE + 5
 
 
+def test_words_are_counted_as_a_reader_counts_them() -> None:
+    # Contractions and hyphenated words are one word each; dashes and figures stand apart.
+    result = reading_age("Don't wait—multi-agency help is free, 24 hours a day.")
+    assert result is not None
+    assert result.words == 10
+
+
 def test_no_text_has_no_reading_age() -> None:
     assert reading_age("") is None
     assert reading_age("   \n ") is None

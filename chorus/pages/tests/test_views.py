@@ -124,7 +124,7 @@ def test_easy_read_is_404_when_there_is_none(client: Client, site_tree: dict[str
     assert client.get(f"{article.url}easy-read/").status_code == 404
 
 
-def test_search_finds_articles_and_pages(client: Client, site_tree: dict[str, Any]) -> None:
+def test_search_finds_articles_and_pages(search_index: None, client: Client, site_tree: dict[str, Any]) -> None:
     html = client.get("/search/?q=response").content.decode()
     assert "Our response to the data plan" in html
     assert client.get("/search/?q=" + "x" * 5000).status_code == 200

@@ -127,6 +127,7 @@ def test_request_content_never_appears_in_a_database_dump(caseworker: Any) -> No
     assert SupportRequest.objects.get().status == Status.RESOLVED
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_request_content_never_appears_in_pg_dump(caseworker: Any) -> None:

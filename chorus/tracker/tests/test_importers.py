@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,25 @@ def test_govuk_consultations_are_imported_with_opening_and_closing_dates() -> No
     assert window.opens_at == datetime.datetime(2026, 10, 20, 8, 30, tzinfo=datetime.UTC)
     assert window.closes_at == london(2026, 12, 15, 23, 59)
     assert item.slug == "sharing-health-and-care-data-for-planning-proposals"
+
+
+def test_markup_from_upstream_is_stored_as_plain_words_without_scripts() -> None:
+    hostile = json.loads(sample("govuk_consultations.json"))
+    first = hostile["results"][0]
+    first["title"] = "Sharing <b>health</b> data &amp; care"
+    first["description"] = (
+        "<p>We want views.</p><script>alert('taken')</script>"
+        '<img src="x" onerror="alert(1)"><p>Tell us <a href="javascript:alert(2)">here</a>.</p>'
+    )
+    first["organisations"][0]["title"] = "Department of <i>Health</i>"
+    run("govuk", {"/api/search.json": json.dumps(hostile).encode()})
+    item = TrackedItem.objects.get(upstream_id=first["link"])
+    assert item.title == "Sharing health data & care"
+    assert item.summary == "We want views. Tell us here."
+    assert item.owner_body == "Department of Health"
+    stored = f"{item.title} {item.summary} {item.owner_body}"
+    for fragment in ("<", "script", "alert", "onerror", "javascript"):
+        assert fragment not in stored
 
 
 def test_fields_edited_by_staff_are_not_overwritten_and_are_reported_as_skipped() -> None:
