@@ -12,10 +12,11 @@ from django import forms
 from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.bulletin.tests.factories import make_subscriber
 from chorus.bulletin.tokens import manage_token
-from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm
+from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, PetitionSignForm
 from chorus.campaigns.models import SignatureIntake
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
 from chorus.core.models import OutboxMessage
+from chorus.pages.blocks import picture_sentences
 from chorus.pages.models import HomePage
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
 from chorus.people.forms import PrivacyRequestForm
@@ -68,6 +69,7 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     campaigns = CampaignIndexPageFactory(parent=home)
     open_letter = letter(campaigns)
     with_postcode = petition(campaigns, collect_postcode=True)
+    with_easy_read = letter(campaigns, easy_read_summary=picture_sentences(("camera", "Some wards have cameras.")))
     subscription = make_subscriber("kept@example.org")
     person = {"name": "Ali Rivers", "email": "ali@example.org", "website": ""}
     support_contact = {**person, "phone": "0113 496 0000"}
@@ -116,6 +118,12 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
             f"/campaigns/{with_postcode.pk}/sign/",
             PetitionSignForm(asks_postcode=True),
             {**person, "postcode": "LS1 4AP", "show_name": "on"},
+            _signing_accepted,
+        ),
+        EasyReadSignForm: Journey(
+            f"{with_easy_read.url}easy-read/sign/",
+            EasyReadSignForm(),
+            {**person, "show_name": "on"},
             _signing_accepted,
         ),
         SubscribeForm: Journey("/bulletin/subscribe/", SubscribeForm(), {**person}, _subscribe_accepted),

@@ -9,6 +9,9 @@
       otherwise. Without JavaScript it is always shown, labelled "(needed if …)". */
 (() => {
   "use strict";
+  // A page with two forms has two error summaries, and so this script twice: run once.
+  if (window.chorusFormsEnhanced) return;
+  window.chorusFormsEnhanced = true;
 
   function focusErrorSummary() {
     const summary = document.getElementById("error-summary");
