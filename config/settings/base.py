@@ -229,12 +229,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Mail: Django 6.1 mailers. Production sets SMTP through EMAIL_* variables.
+# Mail: Django 6.1 mailers. Production sets SMTP through EMAIL_* variables; elsewhere each
+# message is written as one .eml file under var/mail/ (chorus.core.mail_files).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chorus <no-reply@chorus.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "BACKEND": "chorus.core.mail_files.EmlFileBackend",
         "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
     }
 }
