@@ -35,7 +35,10 @@ def test_each_message_gets_its_own_eml_file_that_parses_as_mail(tmp_path: Path) 
     files = sorted(tmp_path.iterdir())
     assert [path.suffix for path in files] == [".eml", ".eml"]
     messages = [BytesParser(policy=policy.default).parsebytes(path.read_bytes()) for path in files]
-    assert sorted(str(message["Subject"]) for message in messages) == ["Confirm your signature", "Your weekly bulletin"]
+    assert sorted(str(message["Subject"]) for message in messages) == [
+        "Confirm your signature",
+        "Your weekly bulletin",
+    ]
     multipart = next(message for message in messages if message.is_multipart())
     html = multipart.get_body(preferencelist=("html",))
     assert html is not None and "<p>HTML</p>" in html.get_content()

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.template import Context, Template
 from django.test import override_settings
 
-from chorus.core.templatetags.machine_time import machine_time
+from chorus.core.templatetags.times import machine_time
 
 CHORUS = Path(__file__).resolve().parents[2]
 # A valid global date and time string (HTML): seconds at most to three decimals, with an offset.
@@ -32,7 +32,7 @@ def test_a_date_is_a_plain_iso_date_and_nothing_is_empty() -> None:
 
 def test_the_filter_in_a_template_writes_a_valid_attribute() -> None:
     moment = datetime.datetime(2026, 12, 7, 9, 0, 0, 999999, tzinfo=ZoneInfo("Europe/London"))
-    html = Template('{% load machine_time %}<time datetime="{{ moment|machine_time }}"></time>').render(
+    html = Template('{% load times %}<time datetime="{{ moment|machine_time }}"></time>').render(
         Context({"moment": moment})
     )
     attribute = re.search(r'datetime="([^"]*)"', html)
