@@ -218,6 +218,11 @@ def deadline_windows(*, area_slug: str = "", now: datetime) -> QuerySet[Submissi
     return windows.distinct().order_by("closes_at", "pk")
 
 
+def item_deadline_windows(*, slug: str) -> QuerySet[SubmissionWindow]:
+    """Every window of one item, for its own "add to calendar" file."""
+    return _windows().filter(item__slug=slug).order_by("closes_at", "pk")
+
+
 def recent_changes(*, limit: int = 50) -> list[ItemChange]:
     return list(ItemChange.objects.select_related("item").order_by("-occurred_at", "-pk")[:limit])
 
