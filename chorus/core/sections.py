@@ -75,6 +75,22 @@ class ReferenceDescriber(Protocol):
 
 
 @dataclass(frozen=True)
+class SearchHit:
+    """One thing the site's search found that is not a page: a tracked consultation or bill."""
+
+    title: str
+    url: str
+    meta: str  # what kind of thing it is, in words: "Consultation · Department of Health"
+    summary: str
+
+
+class SearchSource(Protocol):
+    """What an app's own records (not pages) hold that matches the search words."""
+
+    def __call__(self, *, query: str) -> Sequence[SearchHit]: ...
+
+
+@dataclass(frozen=True)
 class Contribution[Source]:
     """One app's part in a place."""
 
@@ -133,6 +149,8 @@ SPOTLIGHT_COMPANIONS: Place[SpotlightCompanions] = Place("spotlight companions",
 BULLETIN_DRAFT: Place[DraftSource] = Place("bulletin draft", keywords=("since", "until"))
 DEMO_CONTENT: Place[DemoContent] = Place("demo content", keywords=())
 REFERENCE_DESCRIBERS: Place[ReferenceDescriber] = Place("privacy page's reference describers", keywords=("reference",))
+# Pages are searched by the pages app itself; each group here is shown under its label.
+SEARCH_RESULTS: Place[SearchSource] = Place("search results", keywords=("query",))
 
 PLACES: tuple[Place[Any], ...] = (
     HOME_PAGE,
@@ -141,6 +159,7 @@ PLACES: tuple[Place[Any], ...] = (
     BULLETIN_DRAFT,
     DEMO_CONTENT,
     REFERENCE_DESCRIBERS,
+    SEARCH_RESULTS,
 )
 
 

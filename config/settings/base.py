@@ -263,7 +263,10 @@ X_FRAME_OPTIONS = "DENY"
 
 WAGTAIL_SITE_NAME = "Chorus"
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# English stemming everywhere, so "camera" finds "cameras": PostgreSQL by its "english"
+# configuration; the embedded SQLite by FTS5's porter tokenizer (core migration 0006), as
+# its backend takes no configuration.
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
