@@ -35,3 +35,12 @@ def test_every_html_page_the_browser_opens_is_kept_for_checking(
     # Each page's own HTML, even after the browser has moved on.
     assert all(html.lstrip().lower().startswith("<!doctype html>") for _, html in documents)
     assert "Page not found" in documents[1][1]
+
+
+def test_wagtails_own_markup_errors_are_forgiven_only_on_admin_pages(nu_checker: NuChecker) -> None:
+    from_wagtail = VALID.replace("<p>", "<p><button><div>toggle</div></button>")
+    assert nu_checker.errors(from_wagtail)  # a public page: no exceptions
+    assert nu_checker.errors(from_wagtail, wagtail_admin=True) == []
+    # Any other error still fails an admin page.
+    other = VALID.replace("<p>", '<p><img src="x.png">')
+    assert nu_checker.errors(other, wagtail_admin=True)
