@@ -83,6 +83,7 @@ test-postgres: install
 
 test-e2e: install
 	@if [ ! -x /usr/bin/chromium ]; then echo "Browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)."; exit 1; fi
+	@if ! command -v java >/dev/null; then echo "Browser tests need Java for the Nu HTML Checker (apt-get install default-jre-headless)."; exit 1; fi
 	$(PYTEST) -q e2e
 
 test: lint types migrations-check deploy-check audit-deps test-sqlite test-postgres test-e2e

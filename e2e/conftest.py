@@ -1,7 +1,9 @@
 """Real-browser fixtures: the system Chromium driven by Playwright, axe-core on every page.
 
 Every page a test opens is watched: a request to anything but the test server fails
-the test (no third-party requests, ever), and ``assert_accessible`` runs axe-core
+the test (no third-party requests, ever), every HTML document the server sends is
+checked by the Nu HTML Checker and must have no error (``e2e/html_checker.py``), and
+``assert_accessible`` runs axe-core
 with the WCAG 2.2 A and AA rules; ``assert_accessible_in_dark`` does so in the dark
 colour scheme and ``assert_reflows`` checks a page at 320 CSS pixels.
 """
@@ -15,7 +17,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+
+from e2e.html_checker import NuChecker
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -57,14 +62,71 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def nu_checker() -> Iterator[NuChecker]:
+    checker = NuChecker.start()
+    yield checker
+    checker.stop()
+
+
 @pytest.fixture
 def outside_requests() -> list[str]:
     return []
 
 
+def is_our_html_document(response: Response) -> bool:
+    if response.request.resource_type != "document" or urlsplit(response.url).hostname not in LOCAL_HOSTS:
+        return False
+    if 300 <= response.status < 400:
+        return False  # a redirect has no page to check
+    return response.headers.get("content-type", "").startswith("text/html")
+
+
+class SentPages:
+    """The HTML pages the server sends during a test, public or staff, kept to be checked.
+
+    A page's body must be read before the browser navigates away from it, so it is read
+    in the response event itself; ``documents()`` first lets any reading still under way
+    finish (a response event runs while the test waits for the page to load).
+    """
+
+    def __init__(self) -> None:
+        self.kept: list[tuple[str, str]] = []
+        self.reading = 0
+        self.unreadable: list[str] = []
+
+    def keep(self, response: Response) -> None:
+        if not is_our_html_document(response):
+            return
+        self.reading += 1
+        try:
+            self.kept.append((response.url, response.text()))
+        except PlaywrightError:
+            # Navigated away before the body could be read (a script moved on at once).
+            self.unreadable.append(response.url)
+        finally:
+            self.reading -= 1
+
+    def documents(self, page: Page) -> list[tuple[str, str]]:
+        """(address, HTML as sent) for each page so far."""
+        for _ in range(500):
+            if not self.reading:
+                break
+            page.wait_for_timeout(10)  # hands control to the event that is reading a body
+        return list(self.kept)
+
+
 @pytest.fixture
-def page(browser: Browser, outside_requests: list[str]) -> Iterator[Page]:
+def sent_pages() -> SentPages:
+    return SentPages()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, outside_requests: list[str], nu_checker: NuChecker, sent_pages: SentPages
+) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.on("response", sent_pages.keep)
 
     def watch(request: Any) -> None:
         host = urlsplit(request.url).hostname
@@ -77,8 +139,15 @@ def page(browser: Browser, outside_requests: list[str]) -> Iterator[Page]:
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
+    documents = sent_pages.documents(page)
     context.close()
     assert not outside_requests, f"Pages requested outside addresses: {outside_requests}"
+    invalid = [
+        f"{url}\n  " + "\n  ".join(errors)
+        for url, html in documents
+        if (errors := nu_checker.errors(html, wagtail_admin=urlsplit(url).path.startswith("/admin/")))
+    ]
+    assert not invalid, "The Nu HTML Checker found errors:\n" + "\n".join(invalid)
 
 
 def assert_accessible(page: Page, *, context: Any = None) -> None:

@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self) -> None:
         from chorus.campaigns import demo, emails, receivers, views  # noqa: F401  (emails registers outbox composers; receivers connect)
         from chorus.campaigns.models import ActionPage
+        from chorus.campaigns.references import describe_reference
         from chorus.campaigns.sections import area_actions_section, spotlight_companions
         from chorus.campaigns.selectors import bulletin_items
         from chorus.core import sections
@@ -36,4 +37,7 @@ class CampaignsConfig(AppConfig):
             template="campaigns/sections/area_actions.html",
         )
         sections.BULLETIN_DRAFT.register(bulletin_items, name="campaigns.open_actions", label="Take action", order=20)
+        sections.REFERENCE_DESCRIBERS.register(
+            describe_reference, name="campaigns.references", label="Signatures and campaign actions", order=10
+        )
         sections.DEMO_CONTENT.register(demo.load, name="campaigns", label="Open letters and petitions", order=40)

@@ -49,6 +49,11 @@ def consent_scope(action_id: int) -> str:
     return f"campaigns.action:{action_id}"
 
 
+def signing_source(action_id: int) -> str:
+    """Where consents given by confirming a signature were given (described by campaigns.privacy)."""
+    return f"campaigns.sign:{action_id}"
+
+
 @dataclass(frozen=True)
 class ActionCount:
     total: int

@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from django.urls import register_converter
 
         from chorus.core import audit_seals, outbox  # noqa: F401  (register their outbox composers)
-        from chorus.core.checks import check_periodic_jobs, check_sections
+        from chorus.core.checks import check_periodic_jobs, check_sections, check_site_follows_site_url
         from chorus.core.ids import IdConverter
 
         # Before any URLconf is read: every app's staff URLs take ids as <id:pk>.
@@ -21,3 +21,5 @@ class CoreConfig(AppConfig):
         checks.register(check_periodic_jobs)
         # What each app registered in the sections registry (chorus.core.sections).
         checks.register(check_sections)
+        # The Wagtail Site against SITE_URL: reads the database, so it runs at `migrate`.
+        checks.register(check_site_follows_site_url, checks.Tags.database)

@@ -173,3 +173,35 @@ def section_errors(places: Sequence[Place[Any]]) -> list[checks.CheckMessage]:
 
 def check_sections(app_configs: Sequence[AppConfig] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     return section_errors(PLACES)
+
+
+def check_site_follows_site_url(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Warn while the default Wagtail Site would write links that do not start with SITE_URL.
+
+    Tagged ``database``: it runs at ``migrate`` (every deployment's first step) and with
+    ``check --database default``, not on every management command.
+    """
+    from django.conf import settings
+    from django.db import DatabaseError
+    from wagtail.models import Site
+
+    from chorus.core.sites import site_follows_site_url
+
+    if not databases or "default" not in databases:
+        return []
+    try:
+        site = Site.objects.filter(is_default_site=True).first()
+    except DatabaseError:
+        return []  # before the first migration there is no Site to compare
+    if site is None or site_follows_site_url(site):
+        return []
+    return [
+        checks.Warning(
+            f"The default Wagtail Site's address is {site.root_url}, but SITE_URL is {settings.SITE_URL}: "
+            "sitemap.xml, the feeds and other absolute page links would point at the wrong address.",
+            hint="Run `manage.py align_site` once after changing SITE_URL.",
+            id="core.W201",
+        )
+    ]

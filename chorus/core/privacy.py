@@ -10,12 +10,15 @@ The people app's privacy page gathers them with ``privacy_modules()``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib import import_module
 from types import ModuleType
 
 from django.apps import apps
+
+from chorus.core.sections import REFERENCE_DESCRIBERS
 
 
 @dataclass(frozen=True)
@@ -51,3 +54,23 @@ def privacy_modules() -> list[ModuleType]:
             if error.name != dotted:
                 raise
     return modules
+
+
+# What an app's reference looks like ("campaigns.action:31"): a code, never shown to people.
+INTERNAL_REFERENCE = re.compile(r"[a-z_]+\.[a-z_]+:[\w:.-]+")
+
+
+def reference_in_words(reference: str) -> str:
+    """A record's reference as people know it, from the app that made it.
+
+    Each app registers a describer in REFERENCE_DESCRIBERS (chorus.core.sections); a
+    reference that is already words ("bulletin subscribe form") is shown as it is, and a
+    code no app claims any more is never shown as a code.
+    """
+    for contribution in REFERENCE_DESCRIBERS.contributions():
+        described = contribution.source(reference=reference)
+        if described:
+            return described
+    if INTERNAL_REFERENCE.fullmatch(reference):
+        return "A page of this site that has since changed"
+    return reference

@@ -62,6 +62,34 @@ class DemoContent(Protocol):
     def __call__(self) -> str: ...
 
 
+class ReferenceDescriber(Protocol):
+    """Plain words for one of an app's own references, or None when it is not the app's.
+
+    Records such as consents keep where they were given as a short reference
+    ("campaigns.sign:31", "campaigns.action:31"); the privacy page shows people what it
+    means ("Signed “Cameras off our wards”") without the people app importing the app
+    that made it.
+    """
+
+    def __call__(self, *, reference: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One thing the site's search found that is not a page: a tracked consultation or bill."""
+
+    title: str
+    url: str
+    meta: str  # what kind of thing it is, in words: "Consultation · Department of Health"
+    summary: str
+
+
+class SearchSource(Protocol):
+    """What an app's own records (not pages) hold that matches the search words."""
+
+    def __call__(self, *, query: str) -> Sequence[SearchHit]: ...
+
+
 @dataclass(frozen=True)
 class Contribution[Source]:
     """One app's part in a place."""
@@ -120,8 +148,19 @@ PRIORITY_AREA_PAGE: Place[PageSection] = Place(
 SPOTLIGHT_COMPANIONS: Place[SpotlightCompanions] = Place("spotlight companions", keywords=("page",))
 BULLETIN_DRAFT: Place[DraftSource] = Place("bulletin draft", keywords=("since", "until"))
 DEMO_CONTENT: Place[DemoContent] = Place("demo content", keywords=())
+REFERENCE_DESCRIBERS: Place[ReferenceDescriber] = Place("privacy page's reference describers", keywords=("reference",))
+# Pages are searched by the pages app itself; each group here is shown under its label.
+SEARCH_RESULTS: Place[SearchSource] = Place("search results", keywords=("query",))
 
-PLACES: tuple[Place[Any], ...] = (HOME_PAGE, PRIORITY_AREA_PAGE, SPOTLIGHT_COMPANIONS, BULLETIN_DRAFT, DEMO_CONTENT)
+PLACES: tuple[Place[Any], ...] = (
+    HOME_PAGE,
+    PRIORITY_AREA_PAGE,
+    SPOTLIGHT_COMPANIONS,
+    BULLETIN_DRAFT,
+    DEMO_CONTENT,
+    REFERENCE_DESCRIBERS,
+    SEARCH_RESULTS,
+)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
+from chorus.core.sites import align_default_site
 from chorus.pages.models import (
     AccessibilityStatementSettings,
     Coalition,
@@ -108,6 +109,8 @@ def ensure_home() -> HomePage:
         site.save()
         if old_root.depth == 2 and old_root.specific_class is Page:
             old_root.delete()  # Wagtail's "Welcome" placeholder
+    # The sitemap and feeds build page links from the Site, so it takes SITE_URL's address.
+    align_default_site()
     return home
 
 

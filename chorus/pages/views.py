@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from chorus.pages.models import OrganisationSettings
 from chorus.pages.privacy_notice import NOTICE
-from chorus.pages.selectors import search_pages
+from chorus.pages.selectors import search_elsewhere, search_pages
 
 RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -23,9 +23,18 @@ MAX_QUERY_LENGTH = 200
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     page_obj = None
+    elsewhere = []
     if query:
         page_obj = Paginator(search_pages(query=query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"query": query, "page_obj": page_obj, "query_string": urlencode({"q": query})}
+        # Shown beside the first page of results only: they are not paged.
+        if page_obj.number == 1:
+            elsewhere = search_elsewhere(query=query)
+    context = {
+        "query": query,
+        "page_obj": page_obj,
+        "elsewhere": elsewhere,
+        "query_string": urlencode({"q": query}),
+    }
     return render(request, "pages/search.html", context)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
+from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem, reference_in_words
 from chorus.people.models import ConsentRecord, Person
 
 
@@ -32,17 +32,18 @@ def data_held(person: Person) -> list[HeldGroup]:
         )
     ]
     for record in ConsentRecord.objects.filter(person=person).order_by("given_at"):
+        applies_to = reference_in_words(record.scope) if record.scope else ""
         items = [
             HeldItem("What you agreed to", record.wording, record.given_at),
-            HeldItem("Where you agreed", record.source, record.given_at),
+            HeldItem("Where you agreed", reference_in_words(record.source), record.given_at),
         ]
-        if record.scope:
-            items.append(HeldItem("What it applies to", record.scope))
+        if applies_to:
+            items.append(HeldItem("What it applies to", applies_to))
         if record.withdrawn_at:
             items.append(HeldItem("You withdrew this", record.withdrawn_via or "yes", record.withdrawn_at))
         groups.append(
             HeldGroup(
-                title=f"Your agreement: {record.get_purpose_display()}",
+                title=f"Your agreement: {record.get_purpose_display()}" + (f" ({applies_to})" if applies_to else ""),
                 purpose="A record of what you agreed to and when, so we can show we only contact you as you asked.",
                 items=items,
                 retention="Kept as a record, without your contact details, even after you withdraw or erase.",

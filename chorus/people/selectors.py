@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from types import ModuleType
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from chorus.core.crypto import email_index, token_digest
-from chorus.core.privacy import HeldGroup, privacy_modules
+from chorus.core.privacy import HeldGroup, privacy_modules, reference_in_words
 from chorus.core.spreadsheets import csv_safe
+from chorus.core.times import iso_moment
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PrivacyGrant, PrivacyLink
 
 
@@ -35,6 +37,8 @@ class PrivacyTokenError(Exception):
 
 
 MAX_TOKEN_LENGTH = 64
+# Said beside the downloads' times: each carries its offset, and the zone is named once.
+TIME_ZONE_NOTE = f"{settings.TIME_ZONE} time, with the offset from UTC"
 
 
 def privacy_link_check(*, token: str, now: datetime | None = None) -> PrivacyLink:
@@ -79,9 +83,29 @@ def person_active_consents(*, person: Person) -> QuerySet[ConsentRecord]:
     return ConsentRecord.objects.filter(person=person, withdrawn_at__isnull=True).order_by("given_at")
 
 
+@dataclass(frozen=True)
+class WithdrawableConsent:
+    """An agreement still in force, named as the person knows it."""
+
+    pk: int
+    what: str  # "Send me updates on this campaign: “Cameras off our wards”"
+    given_at: datetime
+
+
+def person_consents_to_withdraw(*, person: Person) -> list[WithdrawableConsent]:
+    consents = []
+    for consent in person_active_consents(person=person):
+        what = consent.get_purpose_display()
+        if consent.scope:
+            what = f"{what}: {reference_in_words(consent.scope)}"
+        consents.append(WithdrawableConsent(pk=consent.pk, what=what, given_at=consent.given_at))
+    return consents
+
+
 def _plain(value: Any) -> Any:
+    # Times in the person's own zone, to the second, with the offset from UTC on each.
     if isinstance(value, datetime | date):
-        return value.isoformat()
+        return iso_moment(value)
     return value
 
 
@@ -95,7 +119,7 @@ def held_as_json(groups: list[HeldGroup]) -> list[dict[str, Any]]:
 
 def held_as_rows(groups: list[HeldGroup]) -> list[list[str]]:
     """One row per item for the CSV download, with a header row first."""
-    rows = [["Group", "Why we hold it", "How long we keep it", "What", "Value", "Recorded"]]
+    rows = [["Group", "Why we hold it", "How long we keep it", "What", "Value", f"Recorded ({TIME_ZONE_NOTE})"]]
     for group in groups:
         for item in group.items:
             recorded = _plain(item.recorded_at) or ""

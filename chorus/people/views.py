@@ -23,6 +23,7 @@ from chorus.core.antibot import FillCheck, fill_confirmation_page
 from chorus.core.audit import log_action
 from chorus.core.crypto import email_index
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
+from chorus.core.times import iso_moment
 from chorus.people import selectors, services
 from chorus.people.forms import ConsentWithdrawForm, PrivacyRequestForm
 from chorus.people.models import PrivacyGrant
@@ -109,7 +110,7 @@ def privacy_manage(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "token": token,
         "groups": groups,
-        "consents": selectors.person_active_consents(person=person),
+        "consents": selectors.person_consents_to_withdraw(person=person),
         "expires_at": grant.expires_at,
         "withdrawn": request.GET.get("withdrawn") == "1",
     }
@@ -130,9 +131,12 @@ def privacy_download(request: HttpRequest, token: str, fmt: str) -> HttpResponse
     log_action("people.privacy.downloaded", obj=grant.person, screen="/privacy/access/", data={"format": fmt})
     stamp = timezone.now().strftime("%Y-%m-%d")
     if fmt == "json":
-        body = json.dumps(
-            {"generated_at": timezone.now().isoformat(), "groups": selectors.held_as_json(groups)}, indent=2
-        )
+        document = {
+            "generated_at": iso_moment(timezone.now()),
+            "time_zone": settings.TIME_ZONE,
+            "groups": selectors.held_as_json(groups),
+        }
+        body = json.dumps(document, indent=2)
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
     else:
         buffer = io.StringIO()

@@ -11,13 +11,31 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from chorus.tracker.models import SubmissionWindow
 from chorus.tracker.selectors import LONDON, item_path, tracker_page
 
 # A deadline is shown as the hour before it, ending at the closing time itself.
 EVENT_LENGTH = timedelta(hours=1)
+# One item's "add to calendar" file reminds its reader this long before the deadline,
+# in time to write a response. Subscribed feeds carry no reminder: a feed of every
+# deadline would otherwise ring for each one.
+REMINDER_BEFORE = timedelta(days=3)
+
+
+def webcal_address(path: str) -> str:
+    """The ``webcal:`` address of a feed at ``path``: calendar apps subscribe to it."""
+    site = urlsplit(settings.SITE_URL)
+    return f"webcal://{site.netloc}{path}"
+
+
+def deadline_reminder(title: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", f"Deadline in 3 days: {title}")
+    alarm.add("trigger", -(REMINDER_BEFORE - EVENT_LENGTH))  # before the event's start, an hour before closing
+    return alarm
 
 
 def window_uid(window: SubmissionWindow) -> str:
@@ -25,7 +43,9 @@ def window_uid(window: SubmissionWindow) -> str:
     return f"tracker-window-{window.pk}@{host}"
 
 
-def deadlines_calendar(*, windows: Iterable[SubmissionWindow], name: str, now: datetime) -> bytes:
+def deadlines_calendar(
+    *, windows: Iterable[SubmissionWindow], name: str, now: datetime, with_reminders: bool = False
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Chorus//Policy tracker deadlines//EN")
     calendar.add("version", "2.0")
@@ -58,6 +78,8 @@ def deadlines_calendar(*, windows: Iterable[SubmissionWindow], name: str, now: d
         if path:
             event.add("url", settings.SITE_URL + path)
         event.add("categories", [item.get_kind_display()])
+        if with_reminders:
+            event.add_component(deadline_reminder(item.title))
         calendar.add_component(event)
         start = (closes - EVENT_LENGTH).date()
         first_day = start if first_day is None or start < first_day else first_day

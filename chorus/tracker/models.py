@@ -21,6 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
+from wagtail.search import index
 
 
 class ItemKind(models.TextChoices):
@@ -120,7 +121,7 @@ IMPORTED_FIELDS = ("title", "kind", "owner_body", "summary", "source_url", "resp
 WINDOWS_FIELD = "windows"  # marker in manually_edited_fields: staff changed the submission windows
 
 
-class TrackedItem(ClusterableModel):
+class TrackedItem(index.Indexed, ClusterableModel):
     """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy."""
 
     title = models.CharField(max_length=255)
@@ -150,6 +151,14 @@ class TrackedItem(ClusterableModel):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The site's search finds tracked items beside pages (chorus.tracker.selectors.search_hits).
+    search_fields = [
+        index.SearchField("title"),
+        index.SearchField("summary"),
+        index.SearchField("owner_body"),
+        index.AutocompleteField("title"),
+    ]
 
     panels = [
         FieldPanel("title"),

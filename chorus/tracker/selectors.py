@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
+from wagtail.search.backends import get_search_backend
 
 from chorus.core.digest import DigestItem
+from chorus.core.sections import SearchHit
 from chorus.tracker.models import (
     ItemChange,
     ItemKind,
@@ -226,6 +228,31 @@ def deadline_windows(*, area_slug: str = "", now: datetime) -> QuerySet[Submissi
     if area_slug:
         windows = windows.filter(item__priority_areas__slug=area_slug)
     return windows.distinct().order_by("closes_at", "pk")
+
+
+SEARCH_HITS_SHOWN = 10
+
+
+def search_hits(*, query: str) -> list[SearchHit]:
+    """Tracked items matching the site search's words, best first (for the sections registry)."""
+    page = tracker_page()
+    if page is None:
+        return []
+    items = get_search_backend().search(query, TrackedItem.objects.all(), operator="and")[:SEARCH_HITS_SHOWN]
+    return [
+        SearchHit(
+            title=item.title,
+            url=item_path(item, page=page),
+            meta=f"{item.get_kind_display()} · {item.owner_body}",
+            summary=item.summary,
+        )
+        for item in items
+    ]
+
+
+def item_deadline_windows(*, slug: str) -> QuerySet[SubmissionWindow]:
+    """Every window of one item, for its own "add to calendar" file."""
+    return _windows().filter(item__slug=slug).order_by("closes_at", "pk")
 
 
 def recent_changes(*, limit: int = 50) -> list[ItemChange]:

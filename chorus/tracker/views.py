@@ -13,12 +13,14 @@ from chorus.core.staff import staff_required
 from chorus.pages.models import PriorityAreaPage
 from chorus.tracker.calendars import deadlines_calendar
 from chorus.tracker.permissions import VIEW_RESPONSES_PERMISSION, can_change_responses
-from chorus.tracker.selectors import deadline_windows, responses_due
+from chorus.tracker.selectors import deadline_windows, item_deadline_windows, responses_due
 
 
-def _calendar_response(body: bytes, filename: str) -> HttpResponse:
+def _calendar_response(body: bytes, filename: str, *, disposition: str = "inline") -> HttpResponse:
+    # Feeds are inline (calendar apps subscribe to them); one item's file is downloaded
+    # and opened, which is what "add to calendar" means on phones and desktops.
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return mark_publicly_cacheable(response, max_age=900)
 
 
@@ -37,6 +39,17 @@ def area_deadlines_ics(request: HttpRequest, slug: str) -> HttpResponse:
         windows=deadline_windows(area_slug=slug, now=now), name=f"Chorus: policy deadlines – {area.title}", now=now
     )
     return _calendar_response(body, f"chorus-deadlines-{slug}.ics")
+
+
+def item_deadlines_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """One item's deadlines to add to a calendar, each with a reminder before it closes."""
+    windows = list(item_deadline_windows(slug=slug))
+    if not windows:
+        raise Http404("No such item, or it has no deadline.")
+    body = deadlines_calendar(
+        windows=windows, name=f"Chorus: {windows[0].item.title}", now=timezone.now(), with_reminders=True
+    )
+    return _calendar_response(body, f"chorus-{slug}.ics", disposition="attachment")
 
 
 @never_cache

@@ -231,12 +231,13 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# Mail: Django 6.1 mailers. Production sets SMTP through EMAIL_* variables.
+# Mail: Django 6.1 mailers. Production sets SMTP through EMAIL_* variables; elsewhere each
+# message is written as one .eml file under var/mail/ (chorus.core.mail_files).
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Chorus <no-reply@chorus.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "BACKEND": "chorus.core.mail_files.EmlFileBackend",
         "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
     }
 }
@@ -264,7 +265,12 @@ X_FRAME_OPTIONS = "DENY"
 
 WAGTAIL_SITE_NAME = "Chorus"
 WAGTAILADMIN_BASE_URL = SITE_URL
-WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# English stemming everywhere, so "camera" finds "cameras": PostgreSQL by its "english"
+# configuration; the embedded SQLite by FTS5's porter tokenizer (core migration 0006), as
+# its backend takes no configuration.
+WAGTAILSEARCH_BACKENDS: dict[str, dict[str, object]] = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "english"}
+}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = False

@@ -13,7 +13,7 @@ os.environ.setdefault("CHORUS_IP_HASH_KEY", "test-only-ip-hash-key-1111111111111
 os.environ.setdefault("CHORUS_AUDIT_SEAL_KEY", "test-only-audit-seal-key-222222222222222222222")
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, VAR_DIR
+from config.settings.base import DATABASES, VAR_DIR, WAGTAILSEARCH_BACKENDS
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file per test process, copied from a template migrated once (chorus/core/tests/
@@ -24,7 +24,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 # Pages are indexed for search only in the tests of search, which turn this back on
 # (the search_index fixture in conftest.py); elsewhere each publish skips the index writes.
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": False}}
+WAGTAILSEARCH_BACKENDS = {"default": {**WAGTAILSEARCH_BACKENDS["default"], "AUTO_UPDATE": False}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits count in the cache above, which each test starts empty; the Redis path
 # has its own tests against a real server (chorus/core/tests/test_ratelimit_antibot.py).

@@ -10,7 +10,13 @@ from django.utils import timezone
 from chorus.bulletin.services.subscriptions import subscription_start_proven
 from chorus.campaigns import consents
 from chorus.campaigns.models import DisplayChoice, Signature, SignatureKind, SignatureStatus
-from chorus.campaigns.selectors import ConfirmOutcome, confirm_state, consent_scope, signature_for_token
+from chorus.campaigns.selectors import (
+    ConfirmOutcome,
+    confirm_state,
+    consent_scope,
+    signature_for_token,
+    signing_source,
+)
 from chorus.people.models import ConsentPurpose, Person
 from chorus.people.services import consent_give
 
@@ -49,7 +55,7 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
             return ConfirmOutcome.ALREADY_CONFIRMED
         # The person is loaded only when there is something to record for them.
         if chosen and signature.person is not None:
-            source = f"campaigns.sign:{signature.action_id}"
+            source = signing_source(signature.action_id)
             for purpose, purpose_scope in chosen:
                 _give(signature.person, purpose, source, purpose_scope)
             if signature.wants_bulletin:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.urls import reverse
 
 from chorus.core.deadlines import days_left
+from chorus.tracker.calendars import webcal_address
 from chorus.tracker.models import TrackedItem
 from chorus.tracker.selectors import TrackerFilters, item_path, tracked_items_for_article
 
@@ -34,3 +36,9 @@ def closes_in_words(closes_at: datetime, now: datetime) -> str:
     if days == 1:
         return "Closes tomorrow"
     return f"Closes in {days} days"
+
+
+@register.simple_tag
+def webcal_url(name: str, *args: str) -> str:
+    """The ``webcal:`` address of a calendar feed, so one click subscribes in a calendar app."""
+    return webcal_address(reverse(name, args=args))
