@@ -36,7 +36,8 @@ def django_db_setup(
 @pytest.fixture
 def search_index(settings: Any) -> None:
     """Pages saved in this test are indexed for search, as in production (off in other tests)."""
-    settings.WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+    backend = {key: value for key, value in settings.WAGTAILSEARCH_BACKENDS["default"].items() if key != "AUTO_UPDATE"}
+    settings.WAGTAILSEARCH_BACKENDS = {"default": backend}
 
 
 @pytest.fixture(autouse=True)

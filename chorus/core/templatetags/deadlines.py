@@ -17,11 +17,3 @@ def closing_in_words(closes: date | datetime | None) -> str:
     if closes is None or closes == "":
         return ""
     return deadlines.closing_in_words(closes)
-
-
-@register.filter
-def london_date(closes: date | datetime | None) -> str:
-    """The UK calendar day as ISO 8601, for a ``<time datetime>`` (no microseconds, no clock)."""
-    if closes is None or closes == "":
-        return ""
-    return deadlines.london_day(closes).isoformat()

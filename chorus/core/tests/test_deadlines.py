@@ -48,9 +48,7 @@ def test_a_closing_moment_has_closed_once_it_passes_even_on_the_same_day() -> No
 
 
 def test_the_template_filter_uses_the_same_words() -> None:
-    template = Template(
-        "{% load deadlines %}[{{ day|closing_in_words }}][{{ none|closing_in_words }}][{{ day|london_date }}]"
-    )
+    template = Template("{% load deadlines %}[{{ day|closing_in_words }}][{{ none|closing_in_words }}]")
     html = template.render(Context({"day": date(2999, 1, 1), "none": None}))
     assert html.startswith("[closes in ") and "(Tue 1 Jan 2999)]" in html
-    assert html.endswith("[][2999-01-01]")
+    assert html.endswith("[]")

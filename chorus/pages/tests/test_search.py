@@ -13,7 +13,7 @@ from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFact
 from chorus.pages.tests.factories import make_site
 from chorus.tracker.tests.factories import TrackedItemFactory, TrackerPageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_index")]
 
 
 @pytest.fixture
