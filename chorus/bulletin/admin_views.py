@@ -43,7 +43,14 @@ def _can_publish(request: HttpRequest, issue: BulletinIssue) -> bool:
 @never_cache
 @staff_required(SEND_PERMISSION)
 def issues(request: HttpRequest) -> HttpResponse:
-    rows = [(issue, selectors.issue_progress(issue_id=issue.pk)) for issue in selectors.staff_issues()[:100]]
+    rows = [
+        (
+            issue,
+            selectors.issue_progress(issue_id=issue.pk),
+            when_in_words(issue.scheduled_for) if issue.scheduled_for else "",
+        )
+        for issue in selectors.staff_issues()[:100]
+    ]
     return render(request, "bulletin/admin/issues.html", {"rows": rows})
 
 

@@ -269,6 +269,8 @@ def test_the_screen_shows_the_schedule_in_words_and_cancels_it(issue: BulletinIs
     client = client_for(editor)
     screen = client.get(reverse("bulletin_admin:detail", args=[issue.pk])).content.decode()
     assert "Tuesday 8 December 2099 at 09:00 (UK time, GMT)" in screen
+    listing = client.get(reverse("bulletin_admin:issues")).content.decode()
+    assert "Scheduled for Tuesday 8 December 2099 at 09:00 (UK time, GMT)" in listing
     assert 'value="cancel_schedule"' in screen
     client.post(_action_url(issue), {"action": "cancel_schedule"})
     issue.refresh_from_db()
