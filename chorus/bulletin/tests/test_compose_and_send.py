@@ -11,7 +11,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
+from chorus.bulletin.dashboard import next_issue_line
 from chorus.bulletin.models import BulletinIndexPage, BulletinIssue, Delivery, IssueStatus
 from chorus.bulletin.schedule import when_in_words
 from chorus.bulletin.services import lifecycle, proofs
@@ -194,13 +196,30 @@ def test_publishing_with_nothing_new_is_refused(issue: BulletinIssue, editor: An
         lifecycle.issue_publish_latest(issue=issue, actor=editor)
 
 
-def test_publishing_in_the_editor_returns_to_the_issue_screen(issue: BulletinIssue, editor: Any) -> None:
+def test_publishing_in_the_editor_returns_to_the_issue_screen(editor: Any) -> None:
+    issue = make_issue(make_index(), sections=[])
+    data = nested_form_data(
+        {
+            "title": issue.title,
+            "slug": issue.slug,
+            "intro": "Changed in the editor.",
+            "sections": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
     client = client_for(editor)
-    request = client.get(reverse("bulletin_admin:detail", args=[issue.pk])).wsgi_request
-    response = back_to_the_sending_screen(request, issue)
-    assert response is not None
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[issue.pk]), {**data, "action-publish": "action-publish"}
+    )
+    assert response.status_code == 302
     assert response["Location"] == reverse("bulletin_admin:detail", args=[issue.pk])
-    # Any other page goes where Wagtail sends it.
+    issue.refresh_from_db()
+    assert issue.intro == "Changed in the editor." and not issue.has_unpublished_changes
+    assert "is published. Check the email below" in client.get(response["Location"]).content.decode()
+
+
+def test_publishing_another_page_goes_where_wagtail_sends_it(issue: BulletinIssue, editor: Any) -> None:
+    request = client_for(editor).get(reverse("bulletin_admin:detail", args=[issue.pk])).wsgi_request
     assert back_to_the_sending_screen(request, BulletinIndexPage.objects.get()) is None
 
 
@@ -271,6 +290,7 @@ def test_the_screen_shows_the_schedule_in_words_and_cancels_it(issue: BulletinIs
     assert "Tuesday 8 December 2099 at 09:00 (UK time, GMT)" in screen
     listing = client.get(reverse("bulletin_admin:issues")).content.decode()
     assert "Scheduled for Tuesday 8 December 2099 at 09:00 (UK time, GMT)" in listing
+    assert next_issue_line().detail == "It is scheduled for Tuesday 8 December 2099 at 09:00 (UK time, GMT)."
     assert 'value="cancel_schedule"' in screen
     client.post(_action_url(issue), {"action": "cancel_schedule"})
     issue.refresh_from_db()
