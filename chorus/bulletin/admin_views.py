@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -22,8 +22,10 @@ from chorus.bulletin.emails import html_body, personalise, revision_editions
 from chorus.bulletin.forms import ScheduleForm, SendForm
 from chorus.bulletin.models import BulletinIssue, IssueStatus
 from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
-from chorus.bulletin.services import lifecycle
+from chorus.bulletin.schedule import when_in_words
+from chorus.bulletin.services import lifecycle, proofs
 from chorus.core.audit import log_action
+from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.staff import staff_required
 
@@ -34,10 +36,21 @@ def _can_edit(request: HttpRequest, issue: BulletinIssue) -> bool:
     return bool(issue.permissions_for_user(request.user).can_edit())
 
 
+def _can_publish(request: HttpRequest, issue: BulletinIssue) -> bool:
+    return bool(issue.permissions_for_user(request.user).can_publish())
+
+
 @never_cache
 @staff_required(SEND_PERMISSION)
 def issues(request: HttpRequest) -> HttpResponse:
-    rows = [(issue, selectors.issue_progress(issue_id=issue.pk)) for issue in selectors.staff_issues()[:100]]
+    rows = [
+        (
+            issue,
+            selectors.issue_progress(issue_id=issue.pk),
+            when_in_words(issue.scheduled_for) if issue.scheduled_for else "",
+        )
+        for issue in selectors.staff_issues()[:100]
+    ]
     return render(request, "bulletin/admin/issues.html", {"rows": rows})
 
 
@@ -94,6 +107,7 @@ def _detail_page(
 ) -> HttpResponse:
     progress = selectors.issue_progress(issue_id=issue.pk)
     can_start = issue.status in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}
+    preview = _email_preview(issue) if can_start else {}
     return render(
         request,
         "bulletin/admin/issue_detail.html",
@@ -102,12 +116,16 @@ def _detail_page(
             "progress": progress,
             "can_reconcile": request.user.has_perm(RECONCILE_PERMISSION),
             "can_edit": _can_edit(request, issue),
+            # Publishing the latest saved version here, so staff need not go to the editor to send.
+            "can_publish_here": can_start and _can_publish(request, issue) and _has_unpublished_version(issue),
+            "scheduled_words": when_in_words(issue.scheduled_for) if issue.scheduled_for else "",
+            "key_form": SubmissionKeyForm(),
             "recipients_now": selectors.recipients_for(issue).count() if issue.status == IssueStatus.DRAFT else None,
             "schedule_form": schedule_form,
             "send_refused": send_refused,
             "send_version": selectors.issue_send_version(issue=issue),
             # Before sending, the screen shows the email "Send now" sends, and the button carries its version.
-            "preview": _email_preview(issue) if can_start else {},
+            "preview": preview,
         },
         status=status,
     )
@@ -122,6 +140,10 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
         return _schedule(request, issue)
     if action == "send":
         return _send(request, issue)
+    if action == "test":
+        return _test_send(request, issue)
+    if action == "publish":
+        return _publish(request, issue)
     try:
         if action == "pause":
             lifecycle.issue_pause(issue=issue, actor=request.user)
@@ -144,21 +166,115 @@ def issue_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("bulletin_admin:detail", pk=issue.pk)
 
 
+def _has_unpublished_version(issue: BulletinIssue) -> bool:
+    return not issue.live or issue.has_unpublished_changes
+
+
+def _detail_url(issue: BulletinIssue) -> str:
+    return reverse("bulletin_admin:detail", args=[issue.pk])
+
+
+def _refused_as_republished(request: HttpRequest, issue: BulletinIssue, error: Exception) -> HttpResponse:
+    # The screen again, not a redirect: the message sits above the new version's preview.
+    issue.refresh_from_db()
+    return _detail_page(request, issue, schedule_form=ScheduleForm(), send_refused=str(error), status=409)
+
+
 def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
+    """ "Send now": first a page saying what will happen and to how many; the confirmed post sends."""
     form = SendForm(request.POST)
     # A form without the version (a screen from before it carried one) cannot say what was checked.
     revision_id = form.cleaned_data["revision"] if form.is_valid() else 0
-    try:
+    if request.POST.get("confirmed") != "1":
+        return _confirm_send(request, issue, revision_id=revision_id)
+
+    def send() -> str:
         count = lifecycle.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
+        messages.success(request, f"Sending to {count} subscribers.")
+        return _detail_url(issue)
+
+    try:
+        sent = submission_once(
+            key=request.POST.get(KEY_FIELD, ""),
+            scope=f"bulletin.send:{issue.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=send,
+        )
     except lifecycle.IssueRepublishedError as error:
-        # The screen again, not a redirect: the message sits above the new version's preview.
-        issue.refresh_from_db()
-        return _detail_page(request, issue, schedule_form=ScheduleForm(), send_refused=str(error), status=409)
+        return _refused_as_republished(request, issue, error)
     except lifecycle.IssueStateError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, f"Sending to {count} subscribers.")
-    return redirect("bulletin_admin:detail", pk=issue.pk)
+        return redirect(_detail_url(issue))
+    if sent.repeated:
+        messages.info(request, "This issue was already sent when you pressed the button. Nothing was sent twice.")
+    return redirect(sent.result)
+
+
+def _confirm_send(request: HttpRequest, issue: BulletinIssue, *, revision_id: int) -> HttpResponse:
+    """The "are you sure" page: nothing changes until its button posts again with ``confirmed=1``."""
+    refusal = lifecycle.send_refusal(issue)
+    if not refusal and revision_id != issue.live_revision_id:
+        return _refused_as_republished(request, issue, lifecycle.IssueRepublishedError())
+    if refusal:
+        messages.error(request, refusal)
+        return redirect(_detail_url(issue))
+    preview = _email_preview(issue)
+    editions = [edition for edition in preview.get("editions", []) if edition.recipients]
+    context = {
+        "issue": issue,
+        "revision_id": revision_id,
+        "recipients": selectors.recipients_for(issue).count(),
+        "editions": editions,
+        "subject": preview.get("subject", ""),
+        "key_form": SubmissionKeyForm(),
+    }
+    return render(request, "bulletin/admin/confirm_send.html", context)
+
+
+def _test_send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
+    """ "Send a test to me": one edition of the issue to the signed-in staff member only."""
+    edition = request.POST.get("edition", FULL_KEY)[:200]
+
+    def queue_test() -> str:
+        proofs.issue_test_send(issue=issue, edition=edition, actor=request.user)
+        address = getattr(request.user, "email", "")
+        messages.success(request, f"A test is on its way to {address}, marked TEST. No subscriber was sent anything.")
+        return _detail_url(issue)
+
+    try:
+        queued = submission_once(
+            key=request.POST.get(KEY_FIELD, ""),
+            scope=f"bulletin.test:{issue.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=queue_test,
+        )
+    except lifecycle.IssueStateError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(issue))
+    if queued.repeated:
+        messages.info(request, "That test was already sent. Nothing was sent twice.")
+    return redirect(queued.result)
+
+
+def _publish(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
+    """Publish the latest saved version here, so the screen then shows (and sends) it."""
+
+    def publish() -> str:
+        lifecycle.issue_publish_latest(issue=issue, actor=request.user)
+        messages.success(request, "Published. The email below is now the latest version: check it, then send.")
+        return _detail_url(issue)
+
+    try:
+        published = submission_once(
+            key=request.POST.get(KEY_FIELD, ""),
+            scope=f"bulletin.publish:{issue.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=publish,
+        )
+    except lifecycle.IssueStateError as error:
+        messages.error(request, str(error))
+        return redirect(_detail_url(issue))
+    return redirect(published.result)
 
 
 def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
@@ -171,7 +287,7 @@ def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
             # Shown at the top: the form itself is not on the page once sending has started.
             messages.error(request, str(error))
         else:
-            messages.success(request, f"Scheduled for {timezone.localtime(when):%-d %B %Y at %H:%M}.")
+            messages.success(request, f"Scheduled for {when_in_words(when)}.")
             return redirect("bulletin_admin:detail", pk=issue.pk)
     # The sending screen again, with the time as it was typed and what is wrong with it.
     return _detail_page(request, issue, schedule_form=form, status=400)

@@ -8,6 +8,10 @@ from chorus.core.audit_events import EventKind, ObjectKind
 
 EVENTS = {
     "bulletin.issue.assembled": EventKind("Weekly draft made", "made the weekly draft {object} from {items} items"),
+    "bulletin.issue.published": EventKind(
+        "Bulletin published from the sending screen", "published the latest version of {object}"
+    ),
+    "bulletin.issue.test_sent": EventKind("Bulletin test sent", "sent a test of {object} to themselves"),
     "bulletin.issue.scheduled": EventKind("Bulletin scheduled", "scheduled {object}"),
     "bulletin.issue.schedule_cancelled": EventKind(
         "Bulletin schedule cancelled", "cancelled the schedule of {object}"

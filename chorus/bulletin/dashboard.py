@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.models import Page, WorkflowState
 
 from chorus.bulletin.models import BulletinIssue, IssueStatus
+from chorus.bulletin.schedule import when_in_words
 from chorus.core.dashboard import DashboardPanel, PanelLine
 
 
@@ -23,7 +23,7 @@ def next_issue_line() -> PanelLine:
             url=reverse("bulletin_admin:issues"),
         )
     if issue.status == IssueStatus.SCHEDULED and issue.scheduled_for is not None:
-        state = f"scheduled for {timezone.localtime(issue.scheduled_for):%A %-d %B at %H:%M} (UK time)"
+        state = f"scheduled for {when_in_words(issue.scheduled_for)}"
     elif issue.status == IssueStatus.DRAFT:
         state = "a draft with unpublished changes" if issue.has_unpublished_changes else "a draft, ready to send"
     else:

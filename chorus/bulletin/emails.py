@@ -27,9 +27,16 @@ from chorus.bulletin.editions import (
     edition_key,
     edition_sections,
     issue_areas,
+    parse_edition_key,
     parse_topics_key,
 )
-from chorus.bulletin.models import SCHEDULE_FAILED_EMAIL, SUBSCRIBE_REQUEST_EMAIL, BulletinIssue, IssueStatus
+from chorus.bulletin.models import (
+    SCHEDULE_FAILED_EMAIL,
+    SUBSCRIBE_REQUEST_EMAIL,
+    TEST_SEND_EMAIL,
+    BulletinIssue,
+    IssueStatus,
+)
 from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core import outbox
 from chorus.core.branding import organisation_name
@@ -360,4 +367,50 @@ def compose_schedule_failures(rows: list[OutboxMessage]) -> Iterator[outbox.Enve
             "sending_url": settings.SITE_URL + reverse("bulletin_admin:detail", args=[issue.pk]),
         }
         message = build_email(to=user.email, template="bulletin/email/schedule_failed", context=context)
+        yield outbox.Envelope(message=message, rows=(row.pk,))
+
+
+# --- a test send to a member of staff (through the outbox) -------------------------------
+
+TEST_SUBJECT_PREFIX = "TEST: "
+TEST_NOTICE = "TEST – this is a test of the bulletin, sent only to you. No subscriber has been sent anything."
+
+
+def marked_test_message(rendered: RenderedIssue, *, to: str, name: str) -> ChorusEmail:
+    """One edition as a subscriber gets it, marked as a test in its subject and at the top of its body.
+
+    Its links are a sample subscriber's (number 0, which matches no one), and it carries no
+    bulk-mail headers: it is one email to one member of staff, not a mailing.
+    """
+    personal = _personal(rendered, name=name, subscription_id=0)
+    body_start = personal.html.index(">", personal.html.index("<body")) + 1
+    banner = (
+        '<p style="margin:0;padding:12px 16px;background:#ffdd00;color:#0b0c0c;'
+        f'font-weight:bold;border-bottom:4px solid #0b0c0c">{escape(TEST_NOTICE)}</p>'
+    )
+    message = ChorusEmail(
+        subject=f"{TEST_SUBJECT_PREFIX}{rendered.subject}",
+        body=f"{TEST_NOTICE}\n\n{personal.text}",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(personal.html[:body_start] + banner + personal.html[body_start:], "text/html")
+    return message
+
+
+@outbox.composer(TEST_SEND_EMAIL, label="Bulletin: a test of an issue, to the member of staff who asked")
+def compose_test_sends(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """The version and edition the staff member chose, to their own address as it is when sent."""
+    from django.contrib.auth import get_user_model
+
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in={row.user_id for row in rows})}
+    for row in rows:
+        data = outbox.payload_of(row)
+        user = users.get(row.user_id or 0)
+        revision = Revision.objects.filter(pk=int(data.get("revision", 0))).first()
+        if user is None or not user.is_active or not user.email or revision is None:
+            continue  # the person left, or the version is no longer on record
+        rendered = revision_editions(revision).rendered(parse_edition_key(str(data.get("edition", ""))))
+        message = marked_test_message(rendered, to=user.email, name=user.first_name)
         yield outbox.Envelope(message=message, rows=(row.pk,))

@@ -23,6 +23,8 @@ from chorus.core.fields import EncryptedTextField
 SUBSCRIBE_REQUEST_EMAIL = "bulletin.subscribe"
 # The outbox kind of the email telling staff that a scheduled issue did not go out.
 SCHEDULE_FAILED_EMAIL = "bulletin.schedule_failed"
+# The outbox kind of a test send: one edition of an issue to the staff member who asked.
+TEST_SEND_EMAIL = "bulletin.test_send"
 
 
 class SubscriptionStatus(models.TextChoices):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -57,3 +59,17 @@ def bulletin_issue_buttons(page: Any, user: Any, next_url: str | None = None) ->
 def add_publishing_panel(request: Any, panels: list[Any]) -> None:
     if user_has_role(request.user, EDITOR) and request.user.has_perm(SEND_PERMISSION):
         panels.append(publishing_panel())
+
+
+@hooks.register("after_publish_page")
+def back_to_the_sending_screen(request: HttpRequest, page: Any) -> HttpResponse | None:
+    """After publishing an issue in the editor, staff land on its sending screen, not the page explorer.
+
+    There they check the email, send a test to themselves and send it: one place to compose and send.
+    """
+    if page.specific_class is not BulletinIssue or not request.user.has_perm(SEND_PERMISSION):
+        return None
+    messages.success(
+        request, f"“{page.title}” is published. Check the email below, send a test to yourself, then send it."
+    )
+    return redirect("bulletin_admin:detail", pk=page.pk)

@@ -110,6 +110,27 @@ def issue_schedule(*, issue: BulletinIssue, when: datetime, actor: Any) -> Bulle
 
 
 @transaction.atomic
+def issue_publish_latest(*, issue: BulletinIssue, actor: Any) -> int:
+    """Publish the issue's latest saved version from the sending screen; returns its revision id.
+
+    Through Wagtail's own publishing (``Revision.publish``), so the page, its history and
+    its search entry change as they do when published in the editor. Only before sending
+    starts, and only for someone Wagtail lets publish the page.
+    """
+    locked = _lock_issue(issue)
+    if locked.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
+        raise IssueStateError("Sending has started, so this issue can no longer be published again from here.")
+    if not locked.permissions_for_user(actor).can_publish():
+        raise IssueStateError("You cannot publish this issue. Ask an editor to publish it.")
+    revision = locked.get_latest_revision()
+    if revision is None or (locked.live and revision.pk == locked.live_revision_id):
+        raise IssueStateError("There are no unpublished changes: the latest version is already published.")
+    revision.publish(user=actor)
+    log_action("bulletin.issue.published", actor=actor, obj=locked, data={"revision": revision.pk})
+    return int(revision.pk)
+
+
+@transaction.atomic
 def issue_schedule_cancel(*, issue: BulletinIssue, actor: Any) -> bool:
     """Take a scheduled issue back to draft so it is not sent; False if it was not scheduled (safe to repeat)."""
     locked = _lock_issue(issue)
@@ -126,7 +147,7 @@ def issue_schedule_cancel(*, issue: BulletinIssue, actor: Any) -> bool:
     return True
 
 
-def _send_refusal(issue: BulletinIssue) -> str:
+def send_refusal(issue: BulletinIssue) -> str:
     """Why the issue cannot start sending now, in words for staff; empty if it can."""
     if issue.status not in {IssueStatus.DRAFT, IssueStatus.SCHEDULED}:
         return "This issue has already been sent or is sending."
@@ -183,7 +204,7 @@ def issue_send(*, issue: BulletinIssue, revision_id: int | None = None, actor: A
     """
 
     def sendable(locked: BulletinIssue, _: Any) -> None:
-        if refusal := _send_refusal(locked):
+        if refusal := send_refusal(locked):
             raise IssueStateError(refusal)
         if revision_id is not None and revision_id != locked.live_revision_id:
             raise IssueRepublishedError
@@ -206,7 +227,7 @@ def issue_send_scheduled(*, issue_id: int, now: datetime | None = None) -> int |
         return None  # started by another scheduler, or cancelled, a moment ago
     if issue.scheduled_for > now:
         return None  # moved to a later time since the scheduler looked
-    refusal = _send_refusal(issue)
+    refusal = send_refusal(issue)
     if not refusal:
         return _start_sending(issue, actor=None, screen="scheduled job")
     _move(

@@ -46,7 +46,7 @@ def test_send_pressed_twice_sends_each_subscriber_once(
     issue: BulletinIssue, editor: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for(editor)
-    send = {"action": "send", "revision": issue.live_revision_id}
+    send = {"action": "send", "revision": issue.live_revision_id, "confirmed": "1"}
     # The second press arrives while the first is still sending: its task has not run yet.
     with django_capture_on_commit_callbacks(execute=False) as queued:
         first = _action(client, issue, send)

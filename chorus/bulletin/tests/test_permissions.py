@@ -81,7 +81,8 @@ def test_editor_sends_pauses_and_sees_progress(
     client = client_for(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send", "revision": issue.live_revision_id}
+            reverse("bulletin_admin:action", args=[issue.pk]),
+            {"action": "send", "revision": issue.live_revision_id, "confirmed": "1"},
         )
     assert response.status_code == 302
     issue.refresh_from_db()

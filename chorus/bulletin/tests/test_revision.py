@@ -184,7 +184,7 @@ def test_send_with_the_version_on_screen_sends_it(
     client = client_for(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send", "revision": second}
+            reverse("bulletin_admin:action", args=[issue.pk]), {"action": "send", "revision": second, "confirmed": "1"}
         )
     assert response.status_code == 302
     issue.refresh_from_db()
