@@ -43,6 +43,10 @@ WAGTAIL_ADMIN_MARKUP_ERRORS: dict[str, str] = {
     "The “width” attribute on the “col” element is obsolete.": "the users listing",
     "Duplicate attribute “value”.": "inline panels' formset counters",
     "for attribute “datetime” on element “time”: A fraction of a second": "the page editor's status panel",
+    "on element “img”: The empty string is not a valid non-negative integer.": (
+        "the image chooser's empty preview before an image is chosen (width and height)"
+    ),
+    "for attribute “src” on element “img”: Must be non-empty.": "the image chooser's empty preview",
 }
 # two shared cores: the JVM can be slow to answer the first time
 

@@ -67,7 +67,15 @@ BODY = [
     ),
     ("document", None),
 ]
-EASY_READ = [("paragraph", "<p>Cameras watch people. We want them to stop.</p>")]
+# The Easy Read StreamField's every kind of block: a sentence with a bundled picture, and
+# plain text (Easy Read written before pictures).
+EASY_READ = [
+    (
+        "picture_sentence",
+        {"text": "Cameras watch people.", "symbol": "camera", "image": None, "image_alt": ""},
+    ),
+    ("paragraph", "<p>We want them to stop.</p>"),
+]
 
 
 @pytest.fixture
@@ -247,7 +255,7 @@ def test_rich_text_editors_are_named_by_their_labels(page: Page, tree: dict[str,
     expect(page.get_by_role("textbox", name="Approach", exact=True)).to_have_count(1)
     open_screen(page, f"{base}/admin/pages/{pages['article'].pk}/edit/")
     expect(page.get_by_role("textbox", name="Body Paragraph", exact=True)).to_have_count(1)
-    expect(page.get_by_role("textbox", name="Easy read body Paragraph", exact=True)).to_have_count(1)
+    expect(page.get_by_role("textbox", name="Easy read body Text without a picture", exact=True)).to_have_count(1)
 
     # A paragraph added to a new article's body is named as soon as Draftail draws it.
     open_screen(page, f"{base}/admin/pages/add/news/articlepage/{pages['article index'].pk}/")

@@ -25,9 +25,15 @@ def editor_field_names_script() -> SafeString:
     return format_html('<script src="{}" defer></script>', static("js/editor-field-names.js"))
 
 
+def scroll_regions_script() -> SafeString:
+    """Makes the parts of Wagtail's admin that scroll (the minimap) reachable by keyboard."""
+    return format_html('<script src="{}" defer></script>', static("js/admin-scroll-regions.js"))
+
+
 # Registered by a call, not the decorator: Wagtail is untyped, and core is checked strictly.
 hooks.register("insert_global_admin_css", staff_stylesheet)
 hooks.register("insert_global_admin_js", editor_field_names_script)
+hooks.register("insert_global_admin_js", scroll_regions_script)
 
 
 def outbox_viewset() -> OutboxMessageViewSet:
