@@ -407,4 +407,4 @@ class AccessibilityStatementSettings(BaseGenericSetting):
     panels = [FieldPanel("body"), FieldPanel("prepared_on"), FieldPanel("reviewed_on")]
 
     class Meta:
-        verbose_name = "Accessibility statement"
+        verbose_name = "Accessibility"
