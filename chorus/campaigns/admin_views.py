@@ -60,12 +60,14 @@ from chorus.campaigns.selectors import (
 from chorus.campaigns.services.actions import action_transition
 from chorus.campaigns.services.moderation import invalidation_reverse, organisations_moderate, signatures_invalidate
 from chorus.campaigns.services.updates import campaign_update_send
-from chorus.campaigns.workflow import ActionState, transitions_from
+from chorus.campaigns.workflow import ActionState, transition_for, transitions_from
 from chorus.core.audit import log_action
+from chorus.core.confirmation import Confirmation, confirmation_key, confirmation_page, confirmed
 from chorus.core.idempotency import submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_lines
 from chorus.core.staff import staff_required
+from chorus.core.workflow import Transition
 
 # Where each recipient's own stop link goes, in an update shown to staff.
 STOP_LINK_SHOWN = "(each person's own link to stop updates)"
@@ -125,18 +127,88 @@ def invalidations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Moves that are hard to take back ask "are you sure?" first (chorus.core.confirmation).
+MOVES_CONFIRMED_FIRST = frozenset({"close", "deliver"})
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _transition_confirmation(action: ActionPage, move: Transition) -> Confirmation:
+    """What closing or delivering will do, with the numbers, for the confirmation page."""
+    count = action_count(action_id=action.pk)
+    asked_for_updates = update_recipients(action_id=action.pk).count()
+    carried = {"target": move.target}
+    cancel_url = reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
+    signed = _plural(count.total, "signature", "signatures")
+    if move.name == "close":
+        return Confirmation(
+            question=f"Close signing on {action.title}?",
+            subtitle=action.title,
+            consequences=[
+                "The public page stops taking signatures at once and says that signing has closed.",
+                f"The {signed} counted on the public page stay counted. Nobody is emailed.",
+                f"Signers' names and contact details are removed "
+                f"{settings.CHORUS_CAMPAIGNS_RETENTION_DAYS} days after signing closes.",
+            ],
+            undo="You can reopen signing from the dashboard afterwards.",
+            button="Yes, close signing",
+            cancel_url=cancel_url,
+            carried=carried,
+        )
+    return Confirmation(
+        question=f"Mark {action.title} as delivered?",
+        subtitle=action.title,
+        consequences=[
+            "The public page says the action has been delivered.",
+            f"The count stays at {count.total}.",
+            f"Nobody is emailed. The {_plural(asked_for_updates, 'signer who asked', 'signers who asked')} "
+            "for updates hear about it only if you send an update.",
+        ],
+        undo="This cannot be undone: a delivered action cannot be reopened.",
+        button="Yes, mark as delivered",
+        cancel_url=cancel_url,
+        carried=carried,
+    )
+
+
 @require_POST
 @staff_required(CHANGE_PERMISSION)
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the action on; closing and delivering show a confirmation page first."""
     action = _action(pk)
+    dashboard_url = reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
     try:
         target = ActionState(request.POST.get("target", ""))
+    except ValueError:
+        target = None
+    if target is None:
+        messages.error(request, "That change is not possible from the action's current state.")
+        return redirect(dashboard_url)
+    move = transition_for(action.state, target)
+    if move is not None and move.name in MOVES_CONFIRMED_FIRST and not confirmed(request):
+        return confirmation_page(request, _transition_confirmation(action, move))
+
+    def move_on() -> str:
         action_transition(action=action, target=target, actor=request.user, request=request)
+        return dashboard_url
+
+    try:
+        done = submission_once(
+            key=confirmation_key(request),
+            scope=f"campaigns.transition:{action.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=move_on,
+        )
     except ValueError:
         messages.error(request, "That change is not possible from the action's current state.")
+        return redirect(dashboard_url)
+    if done.repeated:
+        messages.info(request, "This was already done. Nothing has changed.")
     else:
         messages.success(request, f"{action.title} is now: {target.label}.")
-    return redirect("campaigns_admin_dashboard", pk=action.pk)
+    return redirect(done.result)
 
 
 @staff_required(VIEW_PERMISSION)

@@ -41,7 +41,9 @@ def _menu_labels(user: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("persona", ["administrator", "editor", "campaigner", "caseworker", "superuser"])
-def test_every_menu_label_fits_the_sidebar(persona: str, request: pytest.FixtureRequest, django_user_model: Any) -> None:
+def test_every_menu_label_fits_the_sidebar(
+    persona: str, request: pytest.FixtureRequest, django_user_model: Any
+) -> None:
     if persona == "superuser":
         user = django_user_model.objects.create_superuser(username="root", password="x", email="root@chorus.test")
     else:
