@@ -44,9 +44,12 @@ from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
 from chorus.campaigns.models import ActionPage, CampaignUpdate, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
+    InvalidationPreview,
     action_count,
     actions_for_staff,
+    count_explained,
     dashboard_figures,
+    invalidation_preview,
     listed_signatures,
     organisations_decided,
     organisations_to_moderate,
@@ -54,7 +57,6 @@ from chorus.campaigns.selectors import (
     sent_update,
     sent_updates,
     signatures_by_day,
-    signatures_matching,
     update_recipients,
 )
 from chorus.campaigns.services.actions import action_transition
@@ -103,6 +105,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action,
         "count": action_count(action_id=action.pk),
         "figures": dashboard_figures(action_id=action.pk),
+        "explained": count_explained(action_id=action.pk),
         "days": days,
         "chart": signatures_chart(days, title=f"Confirmed signatures per day on {action.title}"),
         "transitions": transitions_from(action.state),
@@ -358,7 +361,7 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     # A trend alert's link fills in the domain or address hash it is about.
     from_alert = {name: request.GET[name] for name in ("email_domain", "ip_hash") if name in request.GET}
     form = InvalidationForm(request.POST or None, initial=from_alert)
-    preview: int | None = None
+    preview: InvalidationPreview | None = None
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
         if request.POST.get("confirm") == "yes":
@@ -374,12 +377,12 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, f"{done.affected} signatures invalidated. You can undo this below.")
                 return redirect("campaigns_admin_dashboard", pk=action.pk)
-        preview = signatures_matching(action_id=action.pk, criteria=criteria).count()
+        preview = invalidation_preview(action_id=action.pk, criteria=criteria)
         log_action(
             "campaigns.signatures.previewed",
             obj=action,
             object_type="campaigns.actionpage",
-            data={"matching": preview, "criteria": criteria.as_data()},
+            data={"matching": preview.matching, "criteria": criteria.as_data()},
             request=request,
         )
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})

@@ -117,3 +117,28 @@ def test_confirmation_page_right_role_sees_it(action: Any, campaigner: Any, admi
     for user in (campaigner, administrator):
         assert client_for(user).post(_url(action), {"target": "closed"}).status_code == 200
     assert _state(action) == ActionState.OPEN
+
+
+# --- bulk invalidation: the last step says what happens, and to how many -----------------
+
+
+def test_invalidation_last_step_says_what_happens_to_the_count(action: Any, campaigner: Any) -> None:
+    _sign(action, 5)
+    first_two = Signature.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    Signature.objects.filter(pk__in=list(first_two)).update(ip_hash="cd" * 16)
+    url = f"/admin/campaigns/{action.pk}/invalidate/"
+    body = client_for(campaigner).post(url, {"ip_hash": "cd" * 16, "confirm": "no"}).content.decode()
+    assert "<strong>2 signatures match.</strong>" in body
+    assert "The public count goes from 5 to 3 within a few seconds" in body
+    assert "The signers are not told." in body and "You can undo it from the dashboard." in body
+    assert "Yes, invalidate 2 signatures" in body
+    assert f'href="/admin/campaigns/{action.pk}/">Cancel</a>' in body
+    assert not Signature.objects.filter(status=SignatureStatus.INVALIDATED).exists()
+
+
+def test_invalidation_with_no_match_offers_nothing_to_confirm(action: Any, campaigner: Any) -> None:
+    _sign(action, 1)
+    url = f"/admin/campaigns/{action.pk}/invalidate/"
+    body = client_for(campaigner).post(url, {"ip_hash": "ef" * 16, "confirm": "no"}).content.decode()
+    assert "<strong>0 signatures match.</strong>" in body
+    assert "Yes, invalidate" not in body and 'value="yes"' not in body
