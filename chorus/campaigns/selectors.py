@@ -488,8 +488,9 @@ class InvalidationPreview:
 
 def invalidation_preview(*, action_id: int, criteria: InvalidationCriteria) -> InvalidationPreview:
     matching = signatures_matching(action_id=action_id, criteria=criteria)
+    counted = Signature.objects.counted().filter(pk__in=matching.values("pk")).count()
     return InvalidationPreview(
-        matching=matching.count(), counted=matching.counted().count(), public=action_count(action_id=action_id).total
+        matching=matching.count(), counted=counted, public=action_count(action_id=action_id).total
     )
 
 
