@@ -142,6 +142,7 @@ def _transition_confirmation(action: ActionPage, move: Transition) -> Confirmati
     """What closing or delivering will do, with the numbers, for the confirmation page."""
     count = action_count(action_id=action.pk)
     asked_for_updates = update_recipients(action_id=action.pk).count()
+    waiting = dashboard_figures(action_id=action.pk).pending
     carried = {"target": move.target}
     cancel_url = reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
     signed = _plural(count.total, "signature", "signatures")
@@ -152,6 +153,8 @@ def _transition_confirmation(action: ActionPage, move: Transition) -> Confirmati
             consequences=[
                 "The public page stops taking signatures at once and says that signing has closed.",
                 f"The {signed} counted on the public page stay counted. Nobody is emailed.",
+                f"{_plural(waiting, 'person', 'people')} who signed but {'has' if waiting == 1 else 'have'} "
+                "not confirmed their email yet will not be able to: the list is final.",
                 f"Signers' names and contact details are removed "
                 f"{settings.CHORUS_CAMPAIGNS_RETENTION_DAYS} days after signing closes.",
             ],

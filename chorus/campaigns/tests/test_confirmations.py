@@ -46,11 +46,14 @@ def _state(action: Any) -> str:
 
 def test_close_shows_what_will_happen_and_changes_nothing_yet(action: Any, campaigner: Any) -> None:
     _sign(action, 3)
+    person, _ = person_get_or_create(email="unconfirmed@example.org")
+    Signature.objects.create(action=action, person=person, name="Not yet", status=SignatureStatus.PENDING)
     page = client_for(campaigner).post(_url(action), {"target": "closed"})
     body = page.content.decode()
     assert page.status_code == 200
     assert f"Close signing on {action.title}?" in body
     assert "The 3 signatures counted on the public page stay counted" in body
+    assert "1 person who signed but has not confirmed their email yet will not be able to" in body
     assert "stops taking signatures" in body and "Nothing has changed yet." in body
     assert 'name="confirmed" value="1"' in body and KEY.search(body)
     assert f'href="/admin/campaigns/{action.pk}/">Cancel</a>' in body
