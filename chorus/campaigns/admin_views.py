@@ -44,6 +44,7 @@ from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
 from chorus.campaigns.models import ActionPage, CampaignUpdate, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
+    InvalidationCriteria,
     InvalidationPreview,
     action_count,
     actions_for_staff,
@@ -371,15 +372,7 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
             if not form.cleaned_data.get("reason"):
                 form.add_error("reason", "Say why, for the audit log.")
             else:
-                done = signatures_invalidate(
-                    action=action,
-                    criteria=criteria,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                    request=request,
-                )
-                messages.success(request, f"{done.affected} signatures invalidated. You can undo this below.")
-                return redirect("campaigns_admin_dashboard", pk=action.pk)
+                return _invalidate_once(request, action, form, criteria)
         preview = invalidation_preview(action_id=action.pk, criteria=criteria)
         log_action(
             "campaigns.signatures.previewed",
@@ -389,6 +382,32 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
             request=request,
         )
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
+
+
+def _invalidate_once(
+    request: HttpRequest, action: ActionPage, form: InvalidationForm, criteria: InvalidationCriteria
+) -> HttpResponse:
+    """Apply the previewed invalidation; a double click, or the button pressed again, applies it once."""
+    affected: list[int] = []
+
+    def invalidate_now() -> str:
+        done = signatures_invalidate(
+            action=action, criteria=criteria, reason=form.cleaned_data["reason"], actor=request.user, request=request
+        )
+        affected.append(done.affected)
+        return reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
+
+    applied = submission_once(
+        key=form.cleaned_data["submission_key"],
+        scope=f"campaigns.invalidate:{action.pk}:{request.user.pk}",
+        answers=request.POST,
+        action=invalidate_now,
+    )
+    if applied.repeated:
+        messages.info(request, "These signatures were already invalidated. Nothing more has changed.")
+    else:
+        messages.success(request, f"{affected[0]} signatures invalidated. You can undo this below.")
+    return redirect(applied.result)
 
 
 @staff_required(UPDATES_PERMISSION)

@@ -145,3 +145,21 @@ def test_invalidation_with_no_match_offers_nothing_to_confirm(action: Any, campa
     body = client_for(campaigner).post(url, {"ip_hash": "ef" * 16, "confirm": "no"}).content.decode()
     assert "<strong>0 signatures match.</strong>" in body
     assert "Yes, invalidate" not in body and 'value="yes"' not in body
+
+
+def test_invalidation_pressed_twice_applies_once(action: Any, campaigner: Any) -> None:
+    from chorus.campaigns.models import Invalidation
+
+    _sign(action, 2)
+    Signature.objects.update(ip_hash="cd" * 16)
+    client = client_for(campaigner)
+    url = f"/admin/campaigns/{action.pk}/invalidate/"
+    key = KEY.search(client.post(url, {"ip_hash": "cd" * 16, "confirm": "no"}).content.decode())
+    assert key
+    answers = {"ip_hash": "cd" * 16, "confirm": "yes", "reason": "one address", "submission_key": key.group(1)}
+    assert client.post(url, answers).status_code == 302
+    again = client.post(url, answers)
+    assert again.status_code == 302
+    assert "already invalidated" in " ".join(str(m) for m in get_messages(again.wsgi_request))
+    assert Invalidation.objects.count() == 1
+    assert Signature.objects.filter(status=SignatureStatus.INVALIDATED).count() == 2
