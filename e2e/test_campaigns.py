@@ -255,3 +255,23 @@ def test_prepare_see_and_download_the_delivery_pack(page: Page, campaign: dict[s
     assert_accessible(page)
     page.goto(f"{base}/admin/campaigns/{letter.pk}/delivery-packs/")
     assert_accessible(page)  # the list, with one pack deleted (replaced) and one ready
+
+
+def test_close_signing_asks_first_by_keyboard(page: Page, campaign: dict[str, Any], campaigner: Any) -> None:
+    letter, base = campaign["letter"], campaign["base"]
+    sign_in_as_staff(page, campaigner, base)
+    page.goto(f"{base}/admin/campaigns/{letter.pk}/")
+    tab_to(page, "main form button:text-is('Close signing')")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"Close signing on {letter.title}?").wait_for()
+    assert page.get_by_text("Nothing has changed yet.").is_visible()
+    assert_accessible(page)
+    assert_reflows(page)
+    letter.refresh_from_db()
+    assert letter.state == "open"
+    tab_to(page, "main form button:text-is('Yes, close signing')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/admin/campaigns/{letter.pk}/")
+    page.get_by_text(f"{letter.title} is now: Closed.").wait_for()
+    letter.refresh_from_db()
+    assert letter.state == "closed"

@@ -44,9 +44,13 @@ from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
 from chorus.campaigns.models import ActionPage, CampaignUpdate, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
+    InvalidationCriteria,
+    InvalidationPreview,
     action_count,
     actions_for_staff,
+    count_explained,
     dashboard_figures,
+    invalidation_preview,
     listed_signatures,
     organisations_decided,
     organisations_to_moderate,
@@ -54,18 +58,19 @@ from chorus.campaigns.selectors import (
     sent_update,
     sent_updates,
     signatures_by_day,
-    signatures_matching,
     update_recipients,
 )
 from chorus.campaigns.services.actions import action_transition
 from chorus.campaigns.services.moderation import invalidation_reverse, organisations_moderate, signatures_invalidate
 from chorus.campaigns.services.updates import campaign_update_send
-from chorus.campaigns.workflow import ActionState, transitions_from
+from chorus.campaigns.workflow import ActionState, transition_for, transitions_from
 from chorus.core.audit import log_action
+from chorus.core.confirmation import Confirmation, confirmation_key, confirmation_page, confirmed
 from chorus.core.idempotency import submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.spreadsheets import csv_lines
 from chorus.core.staff import staff_required
+from chorus.core.workflow import Transition
 
 # Where each recipient's own stop link goes, in an update shown to staff.
 STOP_LINK_SHOWN = "(each person's own link to stop updates)"
@@ -101,6 +106,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "action": action,
         "count": action_count(action_id=action.pk),
         "figures": dashboard_figures(action_id=action.pk),
+        "explained": count_explained(action_id=action.pk),
         "days": days,
         "chart": signatures_chart(days, title=f"Confirmed signatures per day on {action.title}"),
         "transitions": transitions_from(action.state),
@@ -125,18 +131,91 @@ def invalidations(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Moves that are hard to take back ask "are you sure?" first (chorus.core.confirmation).
+MOVES_CONFIRMED_FIRST = frozenset({"close", "deliver"})
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _transition_confirmation(action: ActionPage, move: Transition) -> Confirmation:
+    """What closing or delivering will do, with the numbers, for the confirmation page."""
+    count = action_count(action_id=action.pk)
+    asked_for_updates = update_recipients(action_id=action.pk).count()
+    waiting = dashboard_figures(action_id=action.pk).pending
+    carried = {"target": move.target}
+    cancel_url = reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
+    signed = _plural(count.total, "signature", "signatures")
+    if move.name == "close":
+        return Confirmation(
+            question=f"Close signing on {action.title}?",
+            subtitle=action.title,
+            consequences=[
+                "The public page stops taking signatures at once and says that signing has closed.",
+                f"The {signed} counted on the public page stay counted. Nobody is emailed.",
+                f"{_plural(waiting, 'person', 'people')} who signed but {'has' if waiting == 1 else 'have'} "
+                "not confirmed their email yet will not be able to: the list is final.",
+                f"Signers' names and contact details are removed "
+                f"{settings.CHORUS_CAMPAIGNS_RETENTION_DAYS} days after signing closes.",
+            ],
+            undo="You can reopen signing from the dashboard afterwards.",
+            button="Yes, close signing",
+            cancel_url=cancel_url,
+            carried=carried,
+        )
+    return Confirmation(
+        question=f"Mark {action.title} as delivered?",
+        subtitle=action.title,
+        consequences=[
+            "The public page says the action has been delivered.",
+            f"The count stays at {count.total}.",
+            f"Nobody is emailed. The {_plural(asked_for_updates, 'signer who asked', 'signers who asked')} "
+            "for updates hear about it only if you send an update.",
+        ],
+        undo="This cannot be undone: a delivered action cannot be reopened.",
+        button="Yes, mark as delivered",
+        cancel_url=cancel_url,
+        carried=carried,
+    )
+
+
 @require_POST
 @staff_required(CHANGE_PERMISSION)
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the action on; closing and delivering show a confirmation page first."""
     action = _action(pk)
+    dashboard_url = reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
     try:
         target = ActionState(request.POST.get("target", ""))
+    except ValueError:
+        target = None
+    if target is None:
+        messages.error(request, "That change is not possible from the action's current state.")
+        return redirect(dashboard_url)
+    move = transition_for(action.state, target)
+    if move is not None and move.name in MOVES_CONFIRMED_FIRST and not confirmed(request):
+        return confirmation_page(request, _transition_confirmation(action, move))
+
+    def move_on() -> str:
         action_transition(action=action, target=target, actor=request.user, request=request)
+        return dashboard_url
+
+    try:
+        done = submission_once(
+            key=confirmation_key(request),
+            scope=f"campaigns.transition:{action.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=move_on,
+        )
     except ValueError:
         messages.error(request, "That change is not possible from the action's current state.")
+        return redirect(dashboard_url)
+    if done.repeated:
+        messages.info(request, "This was already done. Nothing has changed.")
     else:
         messages.success(request, f"{action.title} is now: {target.label}.")
-    return redirect("campaigns_admin_dashboard", pk=action.pk)
+    return redirect(done.result)
 
 
 @staff_required(VIEW_PERMISSION)
@@ -286,31 +365,49 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
     # A trend alert's link fills in the domain or address hash it is about.
     from_alert = {name: request.GET[name] for name in ("email_domain", "ip_hash") if name in request.GET}
     form = InvalidationForm(request.POST or None, initial=from_alert)
-    preview: int | None = None
+    preview: InvalidationPreview | None = None
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
         if request.POST.get("confirm") == "yes":
             if not form.cleaned_data.get("reason"):
                 form.add_error("reason", "Say why, for the audit log.")
             else:
-                done = signatures_invalidate(
-                    action=action,
-                    criteria=criteria,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                    request=request,
-                )
-                messages.success(request, f"{done.affected} signatures invalidated. You can undo this below.")
-                return redirect("campaigns_admin_dashboard", pk=action.pk)
-        preview = signatures_matching(action_id=action.pk, criteria=criteria).count()
+                return _invalidate_once(request, action, form, criteria)
+        preview = invalidation_preview(action_id=action.pk, criteria=criteria)
         log_action(
             "campaigns.signatures.previewed",
             obj=action,
             object_type="campaigns.actionpage",
-            data={"matching": preview, "criteria": criteria.as_data()},
+            data={"matching": preview.matching, "criteria": criteria.as_data()},
             request=request,
         )
     return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
+
+
+def _invalidate_once(
+    request: HttpRequest, action: ActionPage, form: InvalidationForm, criteria: InvalidationCriteria
+) -> HttpResponse:
+    """Apply the previewed invalidation; a double click, or the button pressed again, applies it once."""
+    affected: list[int] = []
+
+    def invalidate_now() -> str:
+        done = signatures_invalidate(
+            action=action, criteria=criteria, reason=form.cleaned_data["reason"], actor=request.user, request=request
+        )
+        affected.append(done.affected)
+        return reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk})
+
+    applied = submission_once(
+        key=form.cleaned_data["submission_key"],
+        scope=f"campaigns.invalidate:{action.pk}:{request.user.pk}",
+        answers=request.POST,
+        action=invalidate_now,
+    )
+    if applied.repeated:
+        messages.info(request, "These signatures were already invalidated. Nothing more has changed.")
+    else:
+        messages.success(request, f"{affected[0]} signatures invalidated. You can undo this below.")
+    return redirect(applied.result)
 
 
 @staff_required(UPDATES_PERMISSION)

@@ -30,11 +30,15 @@ from chorus.campaigns.models import PACK_IN_PROGRESS, ActionPage, DeliveryPack, 
 from chorus.campaigns.selectors import action_count, listed_signatures
 from chorus.core import crypto
 from chorus.core.audit import log_action, log_actions
+from chorus.core.branding import organisation_sender
 
 logger = logging.getLogger(__name__)
 
 # Asking for, seeing and downloading a pack: the permission the dashboards need.
 PACK_PERMISSION = "campaigns.view_signature"
+# One typeface for the whole pack, page numbers included (they sit in the page margin, which
+# takes no font from the body). DejaVu Sans is the font docs/deployment.md asks workers to have.
+PACK_TYPEFACE = "DejaVu Sans"
 NONCE_BYTES = 12
 # What staff are told when a build fails. The error itself is not kept: it could quote the pack.
 FAILED_TO_BUILD = "The PDF could not be built."
@@ -161,23 +165,29 @@ def delivery_pack_build(*, pack_id: int) -> str:
     return str(DeliveryPackStatus.READY)
 
 
+def delivery_pack_context(*, action: ActionPage) -> dict[str, Any]:
+    """What the pack's template shows: the action, its listed signatories, the count, and who sends it."""
+    return {
+        "action": action,
+        "signatories": list(listed_signatures(action_id=action.pk).iterator(chunk_size=2000)),
+        "count": action_count(action_id=action.pk),
+        "today": timezone.localdate(),
+        # The organisation sends the pack; its contact address, or failing that its website.
+        "sender": organisation_sender(),
+        "site_url": settings.SITE_URL,
+        "typeface": PACK_TYPEFACE,
+    }
+
+
 def delivery_pack_render(*, action: ActionPage) -> tuple[bytes, int]:
     """The PDF of the action and its listed signatories, and how many it lists."""
     from weasyprint import HTML
 
-    signatories = list(listed_signatures(action_id=action.pk).iterator(chunk_size=2000))
-    html = render_to_string(
-        "campaigns/admin/delivery_pack.html",
-        {
-            "action": action,
-            "signatories": signatories,
-            "count": action_count(action_id=action.pk),
-            "today": timezone.localdate(),
-        },
-    )
+    context = delivery_pack_context(action=action)
+    html = render_to_string("campaigns/admin/delivery_pack.html", context)
     # PDF/UA: tagged, with a title and language, so a screen reader can read the pack.
     pdf: bytes = HTML(string=html, url_fetcher=_refuse_fetch).write_pdf(pdf_variant="pdf/ua-1")
-    return pdf, len(signatories)
+    return pdf, len(context["signatories"])
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

@@ -224,7 +224,9 @@ class EasyReadSignForm(SignFormBase):
 WHEN_INVALID = "Enter a date and time like 2026-11-27 09:00."
 
 
-class InvalidationForm(forms.Form):
+class InvalidationForm(SubmissionKeyFormMixin):
+    """Which signatures to invalidate, and why; the one-time key makes a double click act once."""
+
     email_domain = forms.CharField(label="Email domain", max_length=253, required=False, help_text="e.g. example.org")
     ip_hash = forms.CharField(
         label="Address hash", max_length=64, required=False, help_text="From a trend alert (letters and numbers)."

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate, TruncHour
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from chorus.campaigns.models import (
     CAMPAIGN_UPDATE_EMAIL,
@@ -348,6 +349,83 @@ def dashboard_figures(*, action_id: int) -> DashboardFigures:
     )
 
 
+def _ago(then: datetime, now: datetime) -> str:
+    """How long ago, in words a dashboard reads at a glance: "12 seconds ago", "3 minutes ago"."""
+    seconds = max(0, int((now - then).total_seconds()))
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'} ago"
+    return f"{timesince(then, now)} ago"
+
+
+@dataclass(frozen=True)
+class CountExplained:
+    """Why "Confirmed" and the public count differ, in parts that add up:
+    confirmed = public + changed_since_refresh + organisations_waiting + organisations_rejected."""
+
+    confirmed: int
+    public: int
+    organisations_waiting: int  # confirmed, waiting for a campaigner: they count once approved
+    organisations_rejected: int  # confirmed, turned down: they never count
+    refreshed_at: datetime | None
+    now: datetime
+
+    @property
+    def changed_since_refresh(self) -> int:
+        """Counted signatures now, less the public count: new confirmations since the count was
+        refreshed, less any that stopped counting (invalidated, or an organisation turned down)."""
+        return self.confirmed - self.organisations_waiting - self.organisations_rejected - self.public
+
+    @property
+    def sentences(self) -> list[str]:
+        if self.refreshed_at is None:
+            return ["The public count has not been worked out yet. It is refreshed every few seconds."]
+        ago = _ago(self.refreshed_at, self.now)
+        if self.confirmed == self.public:
+            return [f"The public count includes every confirmed signature. It was last refreshed {ago}."]
+        said = []
+        changed = self.changed_since_refresh
+        if changed > 0:
+            said.append(f"{changed} confirmed since the last count refresh, {ago}.")
+        elif changed < 0:
+            said.append(
+                f"{-changed} stopped counting (invalidated or turned down) since the last count refresh, {ago}."
+            )
+        else:
+            said.append(f"The count was last refreshed {ago}.")
+        if self.organisations_waiting:
+            n = self.organisations_waiting
+            said.append(
+                f"{n} confirmed organisation{' is' if n == 1 else 's are'} waiting for moderation "
+                f"and will count once approved."
+            )
+        if self.organisations_rejected:
+            n = self.organisations_rejected
+            said.append(
+                f"{n} confirmed organisation{' was' if n == 1 else 's were'} turned down "
+                f"and {'does' if n == 1 else 'do'} not count."
+            )
+        return said
+
+
+def count_explained(*, action_id: int, now: datetime | None = None) -> CountExplained:
+    """The dashboard's "Confirmed 227, public count 223" in words (see CountExplained)."""
+    organisation = Q(status=SignatureStatus.CONFIRMED, kind=SignatureKind.ORGANISATION)
+    figures = Signature.objects.filter(action_id=action_id).aggregate(
+        confirmed=Count("pk", filter=Q(status=SignatureStatus.CONFIRMED)),
+        waiting=Count("pk", filter=organisation & Q(moderation=Moderation.PENDING)),
+        rejected=Count("pk", filter=organisation & Q(moderation=Moderation.REJECTED)),
+    )
+    count = action_count(action_id=action_id)
+    return CountExplained(
+        confirmed=figures["confirmed"],
+        public=count.total,
+        organisations_waiting=figures["waiting"],
+        organisations_rejected=figures["rejected"],
+        refreshed_at=count.refreshed_at,
+        now=now or timezone.now(),
+    )
+
+
 @dataclass(frozen=True)
 class InvalidationCriteria:
     """Which signatures a bulk invalidation touches. Plain domains are hashed before use.
@@ -397,6 +475,28 @@ def signatures_matching(*, action_id: int, criteria: InvalidationCriteria) -> Qu
     if criteria.until:
         qs = qs.filter(created_at__lt=criteria.until)
     return qs
+
+
+@dataclass(frozen=True)
+class InvalidationPreview:
+    """What a bulk invalidation would do, for its last step: how many match, and how many
+    of those the public count includes now."""
+
+    matching: int
+    counted: int
+    public: int
+
+    @property
+    def public_after(self) -> int:
+        return max(0, self.public - self.counted)
+
+
+def invalidation_preview(*, action_id: int, criteria: InvalidationCriteria) -> InvalidationPreview:
+    matching = signatures_matching(action_id=action_id, criteria=criteria)
+    counted = Signature.objects.counted().filter(pk__in=matching.values("pk")).count()
+    return InvalidationPreview(
+        matching=matching.count(), counted=counted, public=action_count(action_id=action_id).total
+    )
 
 
 # Each hashed key the trend check follows, and how its alert names it.

@@ -78,7 +78,7 @@ class BlockedEmailDomainViewSet(ModelViewSet):
     icon = "cross"
     add_to_admin_menu = False
     name = "blocked-domains"
-    menu_label = "Blocked email domains"
+    menu_label = "Email domains"
 
 
 class BlockedIpHashViewSet(ModelViewSet):
@@ -92,11 +92,11 @@ class BlockedIpHashViewSet(ModelViewSet):
     icon = "cross"
     add_to_admin_menu = False
     name = "blocked-addresses"
-    menu_label = "Blocked address hashes"
+    menu_label = "Address hashes"
 
 
 class BlockListGroup(ModelViewSetGroup):
-    menu_label = "Signing block lists"
+    menu_label = "Block lists"
     menu_icon = "cross"
     menu_order = 260
     items = (BlockedEmailDomainViewSet, BlockedIpHashViewSet)

@@ -1,14 +1,16 @@
-"""The organisation's name, for what is made outside a page: emails.
+"""The organisation's name and details, for what is made outside a page: emails, the PDF
+delivery pack.
 
-The name is an editor's setting in ``chorus.pages``; core imports no app, so pages registers
-where to read it in its ``ready()`` (as apps register sections and outbox composers). Until
-then, and if reading it fails, the name is ``WAGTAIL_SITE_NAME``.
+They are an editor's settings in ``chorus.pages``; core imports no app, so pages registers
+where to read them in its ``ready()`` (as apps register sections and outbox composers). Until
+then, and if reading them fails, the name is ``WAGTAIL_SITE_NAME`` and the details are empty.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -34,3 +36,35 @@ def organisation_name() -> str:
         if name:
             return name
     return str(settings.WAGTAIL_SITE_NAME)
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sends what Chorus makes, and how to reach them (an empty field: not set)."""
+
+    name: str
+    contact_email: str = ""
+    address: str = ""
+    charity_number: str = ""
+    company_number: str = ""
+
+
+sender_sources: list[Callable[[], Sender]] = []
+
+
+def register_organisation_sender(source: Callable[[], Sender]) -> None:
+    """Called once, by the app that holds the organisation's settings."""
+    sender_sources[:] = [source]
+
+
+def organisation_sender() -> Sender:
+    for source in sender_sources:
+        try:
+            sender = source()
+        except DatabaseError:
+            # A pack is still worth making under the configured name.
+            logger.warning("The organisation's details could not be read; WAGTAIL_SITE_NAME is used.")
+            break
+        if sender.name:
+            return sender
+    return Sender(name=str(settings.WAGTAIL_SITE_NAME))

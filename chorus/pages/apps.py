@@ -8,12 +8,14 @@ class PagesConfig(AppConfig):
 
     def ready(self) -> None:
         from chorus.core import sections
-        from chorus.core.branding import register_organisation_name
+        from chorus.core.branding import register_organisation_name, register_organisation_sender
         from chorus.pages import demo
         from chorus.pages.models import OrganisationSettings
 
         # Emails are signed with the organisation's name from its settings (chorus.core.branding).
         register_organisation_name(lambda: OrganisationSettings.load().name)
+        # The delivery pack names the sender and a contact (chorus.core.branding).
+        register_organisation_sender(lambda: OrganisationSettings.load().sender())
         from chorus.pages.sections import coalitions_section, priority_areas_section, spotlight_section
 
         # The home page's own sections; other apps register theirs between these (news at

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from chorus.core.branding import Sender
 from chorus.core.sections import HOME_PAGE, PRIORITY_AREA_PAGE, page_sections
 from chorus.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, FocusPointBlock
 from chorus.pages.colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
@@ -310,6 +311,16 @@ class OrganisationSettings(BaseGenericSetting):
     class Meta:
         verbose_name = "Organisation"
 
+    def sender(self) -> Sender:
+        """The organisation as the sender of what Chorus makes outside a page (chorus.core.branding)."""
+        return Sender(
+            name=self.name,
+            contact_email=self.contact_email,
+            address=self.registered_address,
+            charity_number=self.charity_number,
+            company_number=self.company_number,
+        )
+
     @property
     def custom_accent_colour(self) -> str:
         """The accent colour when it is not the stylesheet's own, for the small stylesheet that sets it."""
@@ -407,4 +418,4 @@ class AccessibilityStatementSettings(BaseGenericSetting):
     panels = [FieldPanel("body"), FieldPanel("prepared_on"), FieldPanel("reviewed_on")]
 
     class Meta:
-        verbose_name = "Accessibility statement"
+        verbose_name = "Accessibility"

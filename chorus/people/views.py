@@ -174,4 +174,6 @@ def privacy_erase(request: HttpRequest, token: str) -> HttpResponse:
         reports = services.person_erase(person=grant.person, via="privacy page")
         kept = [line for report in reports for line in report.kept]
         return render(request, "people/privacy_erased.html", {"kept": kept})
-    return render(request, "people/privacy_erase.html", {"token": token})
+    # The question says what will go: each kind of record we hold, by its title (no values).
+    groups = selectors.person_data_held(person=grant.person)
+    return render(request, "people/privacy_erase.html", {"token": token, "groups": groups})

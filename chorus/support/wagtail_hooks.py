@@ -36,7 +36,7 @@ def register_queue_menu_item() -> MenuItem:
 
 @hooks.register("register_admin_menu_item")
 def register_report_menu_item() -> MenuItem:
-    return TriageMenuItem("What members raised", reverse("support_admin:report"), icon_name="table", order=251)
+    return TriageMenuItem("Issues raised", reverse("support_admin:report"), icon_name="table", order=251)
 
 
 @hooks.register("construct_homepage_panels")

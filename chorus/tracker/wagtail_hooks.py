@@ -33,7 +33,7 @@ class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]
 
 @hooks.register("register_admin_menu_item")
 def register_whats_due_menu_item() -> Any:
-    return WhatsDueMenuItem("Tracker: what's due", reverse("tracker_whats_due"), icon_name="date", order=251)
+    return WhatsDueMenuItem("Policy deadlines", reverse("tracker_whats_due"), icon_name="date", order=251)
 
 
 @hooks.register("construct_homepage_panels")

@@ -116,7 +116,7 @@ def test_the_screen_previews_and_applies_a_window_read_in_london_time(
     assert "e.g. 2026-11-27 09:00 or 27/11/2026 09:00, Europe/London time" in page
     preview = client.post(url, {"since": TYPED_START, "until": TYPED_END, "confirm": "no"}).content.decode()
     assert "<strong>3 signatures match.</strong> Signed from 1 Jul 2026 09:00 before 1 Jul 2026 10:00" in preview
-    assert "Invalidate 3 signatures" in preview
+    assert "Yes, invalidate 3 signatures" in preview
     assert AuditEvent.objects.get(action="campaigns.signatures.previewed").data["matching"] == 3
     assert not Signature.objects.filter(status=SignatureStatus.INVALIDATED).exists()
     done = client.post(url, {"since": TYPED_START, "until": TYPED_END, "confirm": "yes", "reason": "bot wave"})

@@ -195,7 +195,10 @@ def test_dashboard_chart_and_table_and_transition(action: Any, campaigner: Any) 
     client = client_for(campaigner)
     body = client.get(f"/admin/campaigns/{action.pk}/").content.decode()
     assert "<svg" in body and "<table" in body and "Running total" in body
-    response = client.post(f"/admin/campaigns/{action.pk}/transition/", {"target": "closed"})
+    # Closing asks first (test_confirmations.py has the details), then closes.
+    asked = client.post(f"/admin/campaigns/{action.pk}/transition/", {"target": "closed"})
+    assert asked.status_code == 200 and "Yes, close signing" in asked.content.decode()
+    response = client.post(f"/admin/campaigns/{action.pk}/transition/", {"target": "closed", "confirmed": "1"})
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.state == "closed"

@@ -255,6 +255,14 @@ def test_erasing_everything(access: str, client: Client, person: Person) -> None
     assert client.get(access).status_code == 404
 
 
+def test_the_erase_question_says_what_will_go(access: str, client: Client, person: Person) -> None:
+    body = client.get(access + "erase/").content.decode()
+    assert "What we will erase" in body
+    assert "Your contact details (" in body
+    assert "kinds of records" in body or "1 kind of record" in body
+    assert "rowan@example.org" not in body and "Rowan Ash" not in body  # titles only, never the values
+
+
 def test_access_expires(access: str, client: Client) -> None:
     with time_machine.travel(timedelta(minutes=31)):
         response = client.get(access)

@@ -133,5 +133,5 @@ def test_whats_due_links_to_the_edit_screen_only_for_those_who_may_edit(campaign
 
 
 def test_whats_due_menu_item_only_for_tracker_roles(campaigner: Any, caseworker: Any) -> None:
-    assert "Tracker: what" in client_for(campaigner).get("/admin/").content.decode()
-    assert "Tracker: what" not in client_for(caseworker).get("/admin/").content.decode()
+    assert "Policy deadlines" in client_for(campaigner).get("/admin/").content.decode()
+    assert "Policy deadlines" not in client_for(caseworker).get("/admin/").content.decode()
