@@ -37,6 +37,7 @@ from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_message_send
 from chorus.support.services.transitions import support_request_transition
 from chorus.support.services.triage import (
+    support_queue_record_view,
     support_request_assign,
     support_request_categorise,
     support_request_record_view,
@@ -71,7 +72,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("p"))
     today = timezone.localdate()
-    rows = [(r, selectors.support_request_is_overdue(support_request=r, today=today)) for r in page.object_list]
+    rows = [
+        (r, selectors.support_request_is_overdue(support_request=r, today=today), selectors.support_request_summary(r))
+        for r in page.object_list
+    ]
+    # The summaries are what members wrote: showing them is a view of personal data.
+    support_queue_record_view(support_requests=[r for r, _, _ in rows], actor=user, request=request)
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -107,6 +113,24 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
         if assignee is None:
             messages.error(request, "That person cannot be assigned requests. Choose someone from the list.")
             return redirect("support_admin:queue")
+    what = selectors.bulk_action_description(verb=verb, value=value, assignee=assignee)
+    if what is None:
+        messages.error(request, "Choose at least one request and an action.")
+        return redirect("support_admin:queue")
+    if request.POST.get("confirmed") != "1":
+        # The GOV.UK "are you sure" step: nothing changes until the second, confirmed post.
+        return render(
+            request,
+            "support/admin/bulk_confirm.html",
+            {
+                "chosen": chosen,
+                "what": what,
+                "emailed": selectors.bulk_members_emailed(support_requests=chosen) if what.tells_members else 0,
+                "bulk_action": action,
+                # Bound to the post, so the confirmed post carries the same one-time key.
+                "key_form": SubmissionKeyForm(request.POST),
+            },
+        )
     outcome: list[str] = []
 
     def apply() -> str:

@@ -15,6 +15,9 @@ EVENTS = {
         "Support request's email address disowned", "recorded that the address owner disowned {object}"
     ),
     "support.request.viewed": EventKind("Support request viewed", "viewed {object}"),
+    "support.queue.viewed": EventKind(
+        "Support queue viewed (with summaries)", "viewed the support queue, with the summaries of {count} requests"
+    ),
     "support.request.assigned": EventKind("Support request assigned", "assigned {object}"),
     "support.request.categorised": EventKind(
         "Support request's area or tags changed", "changed the area or tags of {object}"

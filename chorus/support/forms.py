@@ -414,10 +414,12 @@ class StaffMessageForm(SubmissionKeyFormMixin):
         label="Message",
         widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "message-hint"}),
     )
+    # Which of the two buttons was pressed: "Send to member" or "Add internal note". There
+    # is no default, so nothing reaches the member unless that button says so.
     internal = forms.ChoiceField(
-        choices=[("message", "Send to the member"), ("note", "Internal note (staff only)")],
-        widget=Radios,
-        initial="message",
+        choices=[("message", "Send to member"), ("note", "Add internal note")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose 'Send to member' or 'Add internal note'."},
         label="Who sees this?",
     )
 

@@ -65,3 +65,15 @@ def support_request_categorise(
 def support_request_record_view(*, support_request: SupportRequest, actor: User, request: HttpRequest) -> None:
     """Every staff view of a request's content leaves an audit event."""
     log_action("support.request.viewed", actor=actor, obj=support_request, request=request)
+
+
+def support_queue_record_view(*, support_requests: list[SupportRequest], actor: User, request: HttpRequest) -> None:
+    """The queue shows the start of each request's description: one audit event per page
+    shown, naming the requests by id only (so "who saw request X" can still be answered)."""
+    if support_requests:
+        log_action(
+            "support.queue.viewed",
+            actor=actor,
+            request=request,
+            data={"count": len(support_requests), "requests": [r.pk for r in support_requests]},
+        )
