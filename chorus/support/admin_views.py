@@ -27,6 +27,7 @@ from chorus.support import selectors, workflow
 from chorus.support.forms import (
     AssignForm,
     CategoriseForm,
+    CorrectForm,
     QueueFilterForm,
     StaffMessageForm,
     TransitionForm,
@@ -40,6 +41,7 @@ from chorus.support.services.triage import (
     support_queue_record_view,
     support_request_assign,
     support_request_categorise,
+    support_request_correct,
     support_request_record_view,
 )
 
@@ -188,8 +190,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = get_object_or_404(
         SupportRequest.objects.select_related("assignee", "priority_area", "sender"), pk=pk
     )
-    message_form = StaffMessageForm()
+    # "Insert" on a canned reply comes back here with ?reply=<id>: the message box starts
+    # with its text, for the caseworker to edit before sending (no JavaScript needed).
+    canned_reply = selectors.canned_reply_chosen(request.GET.get("reply"))
+    message_form = StaffMessageForm(initial={"body": canned_reply.text} if canned_reply else None)
     transition_form = TransitionForm()
+    correct_form = CorrectForm(initial={"kind": support_request.kind, "priority_area": support_request.priority_area})
     assign_form = AssignForm(initial={"assignee": support_request.assignee})
     categorise_form = CategoriseForm(
         initial={
@@ -259,6 +265,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Assignment saved.")
                     return redirect("support_admin:detail", pk=pk)
+            elif action == "correct":
+                sent = correct_form = CorrectForm(request.POST)
+                if correct_form.is_valid():
+                    changed: list[str] = []
+                    _once(
+                        request,
+                        correct_form,
+                        "correct",
+                        support_request,
+                        lambda: changed.extend(
+                            support_request_correct(
+                                support_request=support_request,
+                                actor=user,
+                                kind=correct_form.cleaned_data["kind"],
+                                priority_area=correct_form.cleaned_data["priority_area"],
+                                request=request,
+                            )
+                        ),
+                    )
+                    messages.success(request, "Corrected: " + "; ".join(changed) if changed else "Nothing changed.")
+                    return redirect("support_admin:detail", pk=pk)
             elif action == "categorise":
                 sent = categorise_form = CategoriseForm(request.POST)
                 if categorise_form.is_valid():
@@ -291,6 +318,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assign_form": assign_form,
             "categorise_form": categorise_form,
             "transition_form": transition_form,
+            "correct_form": correct_form,
+            "canned_replies": selectors.canned_replies(),
+            "canned_reply": canned_reply,
             "linked_pages": support_request.linked_pages.all(),
             "tags": support_request.tags.all(),
             "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],

@@ -22,6 +22,9 @@ EVENTS = {
     "support.request.categorised": EventKind(
         "Support request's area or tags changed", "changed the area or tags of {object}"
     ),
+    "support.request.corrected": EventKind(
+        "Support request's type or priority area corrected", "corrected the type or priority area of {object}"
+    ),
     "support.request.transitioned": EventKind("Support request's status changed", "changed the status of {object}"),
     "support.request.anonymised": EventKind(
         "Support request anonymised", "anonymised {object} after its keeping time"

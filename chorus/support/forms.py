@@ -476,3 +476,19 @@ class CategoriseForm(forms.Form):
 
     def tag_names(self) -> list[str]:
         return [name for name in self.cleaned_data.get("tags", "").split(",") if name.strip()]
+
+
+class CorrectForm(SubmissionKeyFormMixin):
+    """Correct the type and priority area a member chose."""
+
+    kind = forms.ChoiceField(choices=RequestKind.choices, label="Type")
+    priority_area = IdModelChoiceField(
+        queryset=PriorityAreaPage.objects.none(), required=False, empty_label="No priority area", label="Priority area"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["priority_area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        # Every area, published or not: staff may keep an area that has since been unpublished.
+        area.queryset = PriorityAreaPage.objects.order_by("path")

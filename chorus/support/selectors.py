@@ -15,9 +15,10 @@ from django.utils.text import Truncator
 from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.core.crypto import token_digest
+from chorus.core.ids import parse_id
 from chorus.core.working_days import is_working_day
 from chorus.people.selectors import person_find_by_email
-from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
+from chorus.support.models import CannedReply, Message, MessageKind, RequestKind, SupportRequest, last_activity
 from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, OUTCOME_STATUSES, TRANSITIONS, Status
 
 SMALL_COUNT = 5  # counts below this are shown as "fewer than 5" so nobody can be singled out
@@ -321,3 +322,18 @@ def bulk_action_description(*, verb: str, value: str, assignee: User | None) -> 
 def bulk_members_emailed(*, support_requests: list[SupportRequest]) -> int:
     """How many of the chosen requests have a confirmed address, so a message is emailed."""
     return sum(1 for support_request in support_requests if support_request.sender_id is not None)
+
+
+# --- canned replies ---
+
+
+def canned_replies() -> QuerySet[CannedReply]:
+    return CannedReply.objects.order_by("title")
+
+
+def canned_reply_chosen(value: str | None) -> CannedReply | None:
+    """The canned reply a ``?reply=<id>`` link names, or None if it names none that exists."""
+    reply_id = parse_id(value or "")
+    if reply_id is None:
+        return None
+    return CannedReply.objects.filter(pk=reply_id).first()

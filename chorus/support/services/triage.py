@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.core.audit import log_action
-from chorus.support.models import StaffNoticeReason, SupportRequest, SupportTag
+from chorus.pages.models import PriorityAreaPage
+from chorus.support.models import (
+    CORRECTION,
+    RequestEvent,
+    RequestKind,
+    StaffNoticeReason,
+    SupportRequest,
+    SupportTag,
+)
 from chorus.support.services.access import SupportError, staff_roles
 from chorus.support.services.notices import staff_notices_add
 
@@ -77,3 +88,64 @@ def support_queue_record_view(*, support_requests: list[SupportRequest], actor: 
             request=request,
             data={"count": len(support_requests), "requests": [r.pk for r in support_requests]},
         )
+
+
+@transaction.atomic
+def support_request_correct(
+    *,
+    support_request: SupportRequest,
+    actor: User,
+    kind: str,
+    priority_area: PriorityAreaPage | None,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Correct a request's type and priority area (members sometimes choose the wrong one).
+
+    Each change goes into the request's history and the audit log, old and new in words.
+    Returns those words; an empty list if nothing changed (and nothing is recorded).
+    """
+    if not staff_roles(actor):
+        raise SupportError("You are not allowed to change support requests.")
+    if kind not in RequestKind.values:
+        raise SupportError("Choose a type from the list.")
+    changes: dict[str, list[str]] = {}
+    if kind != support_request.kind:
+        changes["type"] = [RequestKind(support_request.kind).label, RequestKind(kind).label]
+    if priority_area != support_request.priority_area:
+        changes["priority_area"] = [_area_name(support_request.priority_area), _area_name(priority_area)]
+    if not changes:
+        return []
+    support_request.kind = kind
+    support_request.priority_area = priority_area
+    support_request.save(update_fields=["kind", "priority_area"])
+    words = [f"{CHANGE_NAMES[name]}: {old} → {new}" for name, (old, new) in changes.items()]
+    RequestEvent.objects.create(
+        support_request=support_request,
+        transition=CORRECTION,
+        from_status=support_request.status,
+        to_status=support_request.status,
+        actor=actor,
+        detail="; ".join(words)[:500],
+        created_at=now or timezone.now(),
+    )
+    log_action(
+        "support.request.corrected",
+        actor=actor,
+        obj=support_request,
+        request=request,
+        # Type names and priority-area titles only: nothing a member wrote.
+        data={
+            f"{name}_{end}": value
+            for name, pair in changes.items()
+            for end, value in zip(("from", "to"), pair, strict=True)
+        },
+    )
+    return words
+
+
+CHANGE_NAMES = {"type": "Type", "priority_area": "Priority area"}
+
+
+def _area_name(area: PriorityAreaPage | None) -> str:
+    return area.title if area is not None else "none"

@@ -6,11 +6,24 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from chorus.core.models import AuditEvent, OutboxMessage
 from chorus.core.tests.keys import keys_on
-from chorus.support.models import NEW_MESSAGE_EMAIL, Message, MessageKind, SupportRequest
+from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
+from chorus.support.models import (
+    CORRECTION,
+    NEW_MESSAGE_EMAIL,
+    CannedReply,
+    Message,
+    MessageKind,
+    RequestEvent,
+    RequestKind,
+    SupportRequest,
+)
 from chorus.support.selectors import SUMMARY_LENGTH, support_request_summary
+from chorus.support.services.access import SupportError
+from chorus.support.services.triage import support_request_correct
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
 from conftest import client_for
@@ -145,3 +158,125 @@ def test_bulk_action_not_offered_is_refused_without_a_confirmation(caseworker: A
     support_request, _ = make_request(email="")
     response = _bulk(client_for(caseworker), [support_request], "transition:no-such-step", follow="1")
     assert response.status_code == 302
+
+
+# --- correcting the type and priority area ---
+
+
+def _areas() -> tuple[Any, Any]:
+    areas = PriorityAreaIndexPageFactory(parent=make_site())
+    return (
+        PriorityAreaPageFactory(parent=areas, title="Benefits"),
+        PriorityAreaPageFactory(parent=areas, title="Surveillance"),
+    )
+
+
+def test_staff_correct_the_type_and_area_and_it_is_recorded_in_words(caseworker: Any) -> None:
+    benefits, surveillance = _areas()
+    support_request, token = make_request(email="", priority_area_id=benefits.pk)
+    client = client_for(caseworker)
+    url = f"/admin/support/{support_request.pk}/"
+    response = client.post(
+        url, {"action": "correct", "kind": RequestKind.CAMPAIGN, "priority_area": surveillance.pk}, follow=True
+    )
+    support_request.refresh_from_db()
+    assert support_request.kind == RequestKind.CAMPAIGN
+    assert support_request.priority_area == surveillance
+    words = "Type: Policy issue → Campaign support; Priority area: Benefits → Surveillance"
+    assert words in response.content.decode()  # the message and the history
+    event = RequestEvent.objects.get(support_request=support_request, transition=CORRECTION)
+    assert event.detail == words and event.actor == caseworker
+    assert event.from_status == event.to_status == Status.NEW
+    audit = AuditEvent.objects.get(action="support.request.corrected")
+    assert audit.data == {
+        "type_from": "Policy issue",
+        "type_to": "Campaign support",
+        "priority_area_from": "Benefits",
+        "priority_area_to": "Surveillance",
+    }
+    # The member's own page does not list staff corrections.
+    member_page = Client().get(f"/support/request/{token}/")
+    assert member_page.status_code == 200
+    assert not [e for e in member_page.context["events"] if e.is_correction]
+
+
+def test_correcting_only_the_area_to_none_records_just_that(caseworker: Any) -> None:
+    benefits, _ = _areas()
+    support_request, _ = make_request(email="", priority_area_id=benefits.pk)
+    support_request_correct(
+        support_request=support_request, actor=caseworker, kind=RequestKind.ALERT, priority_area=None
+    )
+    event = RequestEvent.objects.get(transition=CORRECTION)
+    assert event.detail == "Priority area: Benefits → none"
+
+
+def test_a_correction_that_changes_nothing_records_nothing(caseworker: Any) -> None:
+    support_request, _ = make_request(email="")
+    words = support_request_correct(
+        support_request=support_request, actor=caseworker, kind=support_request.kind, priority_area=None
+    )
+    assert words == []
+    assert not RequestEvent.objects.filter(transition=CORRECTION).exists()
+    assert not AuditEvent.objects.filter(action="support.request.corrected").exists()
+
+
+def test_a_correction_to_a_type_not_offered_is_refused(caseworker: Any) -> None:
+    support_request, _ = make_request(email="")
+    response = client_for(caseworker).post(f"/admin/support/{support_request.pk}/", {"action": "correct", "kind": "x"})
+    assert response.status_code == 200
+    support_request.refresh_from_db()
+    assert support_request.kind == RequestKind.ALERT
+
+
+def test_other_staff_cannot_correct(editor: Any) -> None:
+    support_request, _ = make_request(email="")
+    with pytest.raises(SupportError):
+        support_request_correct(
+            support_request=support_request, actor=editor, kind=RequestKind.CAMPAIGN, priority_area=None
+        )
+
+
+# --- canned replies ---
+
+CANNED_LIST = "/admin/snippets/support/cannedreply/"
+
+
+def test_a_canned_reply_fills_the_message_box_to_edit(caseworker: Any) -> None:
+    reply = CannedReply.objects.create(title="Passed on", text="We have passed your concern to our policy team.")
+    support_request, _ = make_request(email="")
+    client = client_for(caseworker)
+    page = client.get(f"/admin/support/{support_request.pk}/").content.decode()
+    assert f'<option value="{reply.pk}">Passed on</option>' in page
+    assert "Insert into the message</button>" in page
+    filled = client.get(f"/admin/support/{support_request.pk}/?reply={reply.pk}").content.decode()
+    assert ">\nWe have passed your concern to our policy team.</textarea>" in filled
+    assert "is in the message box below" in filled
+    # Nothing is sent until the caseworker presses "Send to member".
+    assert not Message.objects.filter(author="staff").exists()
+
+
+@pytest.mark.parametrize("bad", ["x", "0", "99999", "²"])
+def test_a_reply_link_naming_no_canned_reply_leaves_the_box_empty(caseworker: Any, bad: str) -> None:
+    support_request, _ = make_request(email="")
+    response = client_for(caseworker).get(f"/admin/support/{support_request.pk}/", {"reply": bad})
+    assert response.status_code == 200
+    assert "is in the message box below" not in response.content.decode()
+
+
+def test_canned_replies_anonymous_is_sent_to_sign_in() -> None:
+    response = Client().get(CANNED_LIST)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_canned_replies_are_not_for_editors(editor: Any) -> None:
+    assert client_for(editor).get(CANNED_LIST).status_code in {302, 403}
+    assert client_for(editor).get(CANNED_LIST + "add/").status_code in {302, 403}
+
+
+def test_caseworkers_keep_canned_replies(caseworker: Any) -> None:
+    client = client_for(caseworker)
+    assert client.get(CANNED_LIST).status_code == 200
+    response = client.post(CANNED_LIST + "add/", {"title": "Thanks", "text": "Thank you for telling us."})
+    assert response.status_code == 302
+    assert CannedReply.objects.get().title == "Thanks"
