@@ -270,8 +270,15 @@ def test_canned_replies_anonymous_is_sent_to_sign_in() -> None:
 
 
 def test_canned_replies_are_not_for_editors(editor: Any) -> None:
-    assert client_for(editor).get(CANNED_LIST).status_code in {302, 403}
-    assert client_for(editor).get(CANNED_LIST + "add/").status_code in {302, 403}
+    # Wagtail's snippet screens answer a missing permission by sending staff back to the
+    # dashboard with a message (its own behaviour, not the project's 403 page).
+    client = client_for(editor)
+    for url in (CANNED_LIST, CANNED_LIST + "add/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"] == "/admin/", url
+    client.post(CANNED_LIST + "add/", {"title": "Thanks", "text": "Thank you for telling us."})
+    assert not CannedReply.objects.exists()
 
 
 def test_caseworkers_keep_canned_replies(caseworker: Any) -> None:
