@@ -95,6 +95,11 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+# A staff correction of a request's type or priority area: a line in its history that
+# leaves the status where it was (``RequestEvent.detail`` says what changed, in words).
+CORRECTION = "corrected"
+
+
 class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
     def open(self) -> SupportRequestQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)
@@ -119,7 +124,12 @@ def last_activity() -> Greatest:
     """A request's latest message, internal note or status change, or when it arrived if
     there is none yet: what the job closing inactive requests counts from."""
     latest_message = Message.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
-    latest_event = RequestEvent.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
+    # Correcting the type or area is triage, like tagging: it does not keep a request open.
+    latest_event = (
+        RequestEvent.objects.filter(support_request=models.OuterRef("pk"))
+        .exclude(transition=CORRECTION)
+        .order_by("-created_at")
+    )
     return Greatest(
         "received_at",
         # Coalesce: SQLite's and MySQL's GREATEST give NULL if any argument is NULL.
@@ -242,11 +252,6 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.support_request_id}"
-
-
-# A staff correction of a request's type or priority area: a line in its history that
-# leaves the status where it was (``RequestEvent.detail`` says what changed, in words).
-CORRECTION = "corrected"
 
 
 class RequestEvent(models.Model):

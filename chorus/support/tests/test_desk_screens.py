@@ -3,10 +3,11 @@ the "are you sure" step for bulk actions, correcting area and type, canned repli
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from chorus.core.models import AuditEvent, OutboxMessage
 from chorus.core.tests.keys import keys_on
@@ -23,6 +24,7 @@ from chorus.support.models import (
 )
 from chorus.support.selectors import SUMMARY_LENGTH, support_request_summary
 from chorus.support.services.access import SupportError
+from chorus.support.services.retention import support_requests_close_inactive
 from chorus.support.services.triage import support_request_correct
 from chorus.support.tests.factories import make_request
 from chorus.support.workflow import Status
@@ -287,3 +289,19 @@ def test_caseworkers_keep_canned_replies(caseworker: Any) -> None:
     response = client.post(CANNED_LIST + "add/", {"title": "Thanks", "text": "Thank you for telling us."})
     assert response.status_code == 302
     assert CannedReply.objects.get().title == "Thanks"
+
+
+@override_settings(CHORUS_SUPPORT_CLOSE_INACTIVE_DAYS=365, CHORUS_SUPPORT_CLOSE_UNANSWERED_DAYS=60)
+def test_a_correction_does_not_keep_an_untouched_request_open(caseworker: Any) -> None:
+    start = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    support_request, _ = make_request(now=start, email="")
+    support_request_correct(
+        support_request=support_request,
+        actor=caseworker,
+        kind=RequestKind.CAMPAIGN,
+        priority_area=None,
+        now=start + timedelta(days=300),
+    )
+    support_requests_close_inactive(now=start + timedelta(days=366))
+    support_request.refresh_from_db()
+    assert support_request.status == Status.CLOSED_INACTIVE
