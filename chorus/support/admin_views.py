@@ -28,12 +28,14 @@ from chorus.support.forms import (
     AssignForm,
     CategoriseForm,
     CorrectForm,
+    LinkForm,
     QueueFilterForm,
     StaffMessageForm,
     TransitionForm,
     staff_users,
 )
 from chorus.support.models import HelpType, SupportRequest
+from chorus.support.permissions import TRIAGE_PERMISSION
 from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_message_send
 from chorus.support.services.transitions import support_request_transition
@@ -42,10 +44,9 @@ from chorus.support.services.triage import (
     support_request_assign,
     support_request_categorise,
     support_request_correct,
+    support_request_link,
     support_request_record_view,
 )
-
-TRIAGE_PERMISSION = "support.triage_supportrequest"
 
 
 def _staff(request: HttpRequest) -> User:
@@ -195,12 +196,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     canned_reply = selectors.canned_reply_chosen(request.GET.get("reply"))
     message_form = StaffMessageForm(initial={"body": canned_reply.text} if canned_reply else None)
     transition_form = TransitionForm()
+    link_form = LinkForm()
     correct_form = CorrectForm(initial={"kind": support_request.kind, "priority_area": support_request.priority_area})
     assign_form = AssignForm(initial={"assignee": support_request.assignee})
     categorise_form = CategoriseForm(
         initial={
             "tags": ", ".join(tag.name for tag in support_request.tags.all()),
             "pages": list(support_request.linked_pages.all()),
+            "tracked_items": list(support_request.linked_tracker_items.all()),
         }
     )
     if request.method == "POST":
@@ -286,6 +289,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Corrected: " + "; ".join(changed) if changed else "Nothing changed.")
                     return redirect("support_admin:detail", pk=pk)
+            elif action == "link":
+                sent = link_form = LinkForm(request.POST)
+                if link_form.is_valid():
+                    _once(
+                        request,
+                        link_form,
+                        "link",
+                        support_request,
+                        lambda: support_request_link(
+                            support_request=support_request,
+                            actor=user,
+                            page=link_form.cleaned_data["page"],
+                            tracked_item=link_form.cleaned_data["tracked_item"],
+                            request=request,
+                        ),
+                    )
+                    messages.success(request, "Link added.")
+                    return redirect("support_admin:detail", pk=pk)
             elif action == "categorise":
                 sent = categorise_form = CategoriseForm(request.POST)
                 if categorise_form.is_valid():
@@ -294,6 +315,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=user,
                         tags=categorise_form.tag_names(),
                         pages=list(categorise_form.cleaned_data["pages"]),
+                        tracked_items=list(categorise_form.cleaned_data["tracked_items"]),
                         request=request,
                     )
                     messages.success(request, "Tags and links saved.")
@@ -322,6 +344,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "canned_replies": selectors.canned_replies(),
             "canned_reply": canned_reply,
             "linked_pages": support_request.linked_pages.all(),
+            "linked_tracker_items": support_request.linked_tracker_items.all(),
+            "link_form": link_form,
             "tags": support_request.tags.all(),
             "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],
         },

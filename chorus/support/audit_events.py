@@ -22,6 +22,7 @@ EVENTS = {
     "support.request.categorised": EventKind(
         "Support request's area or tags changed", "changed the area or tags of {object}"
     ),
+    "support.request.linked": EventKind("Support request linked", "linked {object} to a page or tracker item"),
     "support.request.corrected": EventKind(
         "Support request's type or priority area corrected", "corrected the type or priority area of {object}"
     ),

@@ -191,6 +191,10 @@ class SupportRequest(models.Model):
     linked_pages: models.ManyToManyField[Page, Any] = models.ManyToManyField(
         "wagtailcore.Page", blank=True, related_name="+"
     )
+    # Tracker items are records, not pages: linked through their own chooser (choosers.py).
+    linked_tracker_items: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "tracker.TrackedItem", blank=True, related_name="+"
+    )
 
     # Clocks (working days; see clocks.py).
     received_at = models.DateTimeField()

@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from chorus.accounts.roles import CASEWORKER, user_has_role
 from chorus.support import admin_views
+from chorus.support.choosers import tracked_item_chooser_viewset
 from chorus.support.dashboard import caseworker_panel
 from chorus.support.models import CannedReply
 
@@ -60,3 +61,8 @@ class CannedReplyViewSet(SnippetViewSet):
 
 
 register_snippet(CannedReplyViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_tracked_item_chooser() -> Any:
+    return tracked_item_chooser_viewset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -54,21 +55,29 @@ def support_request_categorise(
     actor: User,
     tags: list[str],
     pages: list[Page],
+    tracked_items: list[Any] | None = None,
     request: HttpRequest | None = None,
 ) -> SupportRequest:
-    """Set a request's tags and its links to articles, campaigns and tracker items."""
+    """Set a request's tags and keep only the given links to articles, campaigns and
+    tracker items (``tracked_items=None`` leaves the tracker links as they are)."""
     if not staff_roles(actor):
         raise SupportError("You are not allowed to change support requests.")
     names = sorted({name.strip().lower()[:60] for name in tags if name.strip()})
     tag_objects = [SupportTag.objects.get_or_create(name=name)[0] for name in names]
     support_request.tags.set(tag_objects)
     support_request.linked_pages.set(pages)
+    if tracked_items is not None:
+        support_request.linked_tracker_items.set(tracked_items)
     log_action(
         "support.request.categorised",
         actor=actor,
         obj=support_request,
         request=request,
-        data={"tags": len(tag_objects), "pages": [page.pk for page in pages]},
+        data={
+            "tags": len(tag_objects),
+            "pages": [page.pk for page in pages],
+            **({"tracker_items": [item.pk for item in tracked_items]} if tracked_items is not None else {}),
+        },
     )
     return support_request
 
@@ -149,3 +158,27 @@ CHANGE_NAMES = {"type": "Type", "priority_area": "Priority area"}
 
 def _area_name(area: PriorityAreaPage | None) -> str:
     return area.title if area is not None else "none"
+
+
+@transaction.atomic
+def support_request_link(
+    *,
+    support_request: SupportRequest,
+    actor: User,
+    page: Page | None = None,
+    tracked_item: Any = None,
+    request: HttpRequest | None = None,
+) -> SupportRequest:
+    """Link a request to one more article or campaign page, and/or one tracker item."""
+    if not staff_roles(actor):
+        raise SupportError("You are not allowed to change support requests.")
+    data: dict[str, int] = {}
+    if page is not None:
+        support_request.linked_pages.add(page)
+        data["page"] = page.pk
+    if tracked_item is not None:
+        support_request.linked_tracker_items.add(tracked_item)
+        data["tracker_item"] = tracked_item.pk
+    if data:
+        log_action("support.request.linked", actor=actor, obj=support_request, request=request, data=data)
+    return support_request
