@@ -152,6 +152,17 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     assert "The ward has put cameras in every bedroom" in page.inner_text("table.support-queue")  # the summary
     assert_reflows(page)
     _queue_fits(page)  # each row stacks into labelled lines: nothing is cut off or scrolls sideways
+    # A bulk action asks "are you sure" first; Cancel goes back with nothing changed.
+    page.check(f"#select-{support_request.pk}")
+    page.select_option("#bulk-action", "transition:start")
+    page.click("button:has-text('Apply to selected')")
+    page.wait_for_selector("text=Yes, apply to 1 request")
+    assert "1 request will move to “In progress”" in page.inner_text("main")
+    assert_accessible(page)
+    assert_reflows(page)
+    page.click("main a:has-text('Cancel')")
+    page.wait_for_selector("table.support-queue")
+    assert SupportRequest.objects.get(pk=support_request.pk).status == Status.NEW
     page.click(f"text={support_request.reference}")
     page.wait_for_selector("h2:has-text('What they told us')")
     assert_accessible(page)
