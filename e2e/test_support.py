@@ -14,7 +14,7 @@ from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.accounts.services import roles_sync
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
-from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
+from chorus.support.models import CannedReply, Message, MessageAuthor, SupportPage, SupportRequest
 from chorus.support.workflow import Status
 from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
 
@@ -145,6 +145,7 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     # 2. A caseworker answers on the triage desk. The request is made overdue first, so
     # axe also checks how overdue rows stand out in the queue.
     SupportRequest.objects.filter(pk=support_request.pk).update(resolution_due=datetime.date(2026, 1, 5))
+    CannedReply.objects.create(title="Which trust?", text="Thank you for telling us. Which trust runs it?")
     sign_in_as_staff(page, _caseworker(), base)
     page.goto(base + "/admin/support/")
     assert page.locator("tr.support-overdue").count() == 1
@@ -168,6 +169,11 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     assert_accessible(page)
     assert_accessible_in_dark(page)  # the internal notes keep a light background
     assert_reflows(page)
+    # A canned reply goes into the message box, to be edited before sending.
+    page.select_option("#canned-reply", label="Which trust?")
+    page.click("button:has-text('Insert into the message')")
+    page.wait_for_function("document.getElementById('id_body').value.startsWith('Thank you for telling us')")
+    assert page.evaluate("document.activeElement.id") == "id_body"
     page.fill("#id_body", "Thank you. Which hospital trust runs the ward?")
     page.click("button:has-text('Send to member')")
     page.wait_for_selector("text=Message sent to the member.")

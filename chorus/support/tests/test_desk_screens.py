@@ -248,7 +248,11 @@ def test_a_canned_reply_fills_the_message_box_to_edit(caseworker: Any) -> None:
     support_request, _ = make_request(email="")
     client = client_for(caseworker)
     page = client.get(f"/admin/support/{support_request.pk}/").content.decode()
-    assert f'<option value="{reply.pk}">Passed on</option>' in page
+    # The text rides on the option for the script that inserts it without a page load.
+    assert (
+        f'<option value="{reply.pk}" data-text="We have passed your concern to our policy team.">Passed on</option>'
+        in page
+    )
     assert "Insert into the message</button>" in page
     filled = client.get(f"/admin/support/{support_request.pk}/?reply={reply.pk}").content.decode()
     assert ">\nWe have passed your concern to our policy team.</textarea>" in filled
