@@ -14,7 +14,7 @@ from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.accounts.services import roles_sync
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
-from chorus.support.models import Message, MessageAuthor, SupportPage, SupportRequest
+from chorus.support.models import CannedReply, Message, MessageAuthor, SupportPage, SupportRequest
 from chorus.support.workflow import Status
 from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
 
@@ -52,6 +52,33 @@ def _messages_settled(page: Page) -> None:
         "() => getComputedStyle(document.querySelector('.messages > ul')).opacity === '1'"
         " && document.getAnimations().every(a => !(a instanceof CSSTransition) || a.playState !== 'running')"
     )
+
+
+def _queue_fits(page: Page, width: int = 320) -> None:
+    """At 320 CSS pixels the queue table is no wider than the box it sits in, so no column
+    is clipped or needs sideways scrolling (WCAG 1.4.10), and each cell says what it is."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        # Polled: Wagtail folds its sidebar away a moment after the resize.
+        page.wait_for_function(
+            """() => {
+                const table = document.querySelector("table.support-queue");
+                const box = table.parentElement;
+                return table.scrollWidth <= box.clientWidth && box.scrollWidth <= box.clientWidth
+                    && table.getBoundingClientRect().right <= window.innerWidth;
+            }""",
+            polling=100,
+            timeout=5000,
+        )
+        label = page.evaluate(
+            """() => getComputedStyle(document.querySelector("table.support-queue td[data-label='Status']"),
+                "::before").content"""
+        )
+        assert label == '"Status: "'
+    finally:
+        if size:
+            page.set_viewport_size(size)
 
 
 def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str, Any]) -> None:
@@ -118,18 +145,37 @@ def test_member_alert_caseworker_answer_member_reply(page: Page, site: dict[str,
     # 2. A caseworker answers on the triage desk. The request is made overdue first, so
     # axe also checks how overdue rows stand out in the queue.
     SupportRequest.objects.filter(pk=support_request.pk).update(resolution_due=datetime.date(2026, 1, 5))
+    CannedReply.objects.create(title="Which trust?", text="Thank you for telling us. Which trust runs it?")
     sign_in_as_staff(page, _caseworker(), base)
     page.goto(base + "/admin/support/")
     assert page.locator("tr.support-overdue").count() == 1
     assert_accessible(page)
-    assert_reflows(page)  # filters, and a table that scrolls in its own region
+    assert "The ward has put cameras in every bedroom" in page.inner_text("table.support-queue")  # the summary
+    assert_reflows(page)
+    _queue_fits(page)  # each row stacks into labelled lines: nothing is cut off or scrolls sideways
+    # A bulk action asks "are you sure" first; Cancel goes back with nothing changed.
+    page.check(f"#select-{support_request.pk}")
+    page.select_option("#bulk-action", "transition:start")
+    page.click("button:has-text('Apply to selected')")
+    page.wait_for_selector("text=Yes, apply to 1 request")
+    assert "1 request will move to “In progress”" in page.inner_text("main")
+    assert_accessible(page)
+    assert_reflows(page)
+    page.click("main a:has-text('Cancel')")
+    page.wait_for_selector("table.support-queue")
+    assert SupportRequest.objects.get(pk=support_request.pk).status == Status.NEW
     page.click(f"text={support_request.reference}")
     page.wait_for_selector("h2:has-text('What they told us')")
     assert_accessible(page)
     assert_accessible_in_dark(page)  # the internal notes keep a light background
     assert_reflows(page)
+    # A canned reply goes into the message box, to be edited before sending.
+    page.select_option("#canned-reply", label="Which trust?")
+    page.click("button:has-text('Insert into the message')")
+    page.wait_for_function("document.getElementById('id_body').value.startsWith('Thank you for telling us')")
+    assert page.evaluate("document.activeElement.id") == "id_body"
     page.fill("#id_body", "Thank you. Which hospital trust runs the ward?")
-    page.click("form:has(input[value='message']) button[type='submit']")
+    page.click("button:has-text('Send to member')")
     page.wait_for_selector("text=Message sent to the member.")
     page.click("button[value='ask_member']")
     page.wait_for_selector("text=Status changed.")

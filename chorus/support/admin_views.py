@@ -27,22 +27,26 @@ from chorus.support import selectors, workflow
 from chorus.support.forms import (
     AssignForm,
     CategoriseForm,
+    CorrectForm,
+    LinkForm,
     QueueFilterForm,
     StaffMessageForm,
     TransitionForm,
     staff_users,
 )
 from chorus.support.models import HelpType, SupportRequest
+from chorus.support.permissions import TRIAGE_PERMISSION
 from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_message_send
 from chorus.support.services.transitions import support_request_transition
 from chorus.support.services.triage import (
+    support_queue_record_view,
     support_request_assign,
     support_request_categorise,
+    support_request_correct,
+    support_request_link,
     support_request_record_view,
 )
-
-TRIAGE_PERMISSION = "support.triage_supportrequest"
 
 
 def _staff(request: HttpRequest) -> User:
@@ -71,7 +75,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, 50).get_page(request.GET.get("p"))
     today = timezone.localdate()
-    rows = [(r, selectors.support_request_is_overdue(support_request=r, today=today)) for r in page.object_list]
+    rows = [
+        (r, selectors.support_request_is_overdue(support_request=r, today=today), selectors.support_request_summary(r))
+        for r in page.object_list
+    ]
+    # The summaries are what members wrote: showing them is a view of personal data.
+    support_queue_record_view(support_requests=[r for r, _, _ in rows], actor=user, request=request)
     query = request.GET.copy()
     query.pop("p", None)
     return render(
@@ -107,6 +116,24 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
         if assignee is None:
             messages.error(request, "That person cannot be assigned requests. Choose someone from the list.")
             return redirect("support_admin:queue")
+    what = selectors.bulk_action_description(verb=verb, value=value, assignee=assignee)
+    if what is None:
+        messages.error(request, "Choose at least one request and an action.")
+        return redirect("support_admin:queue")
+    if request.POST.get("confirmed") != "1":
+        # The GOV.UK "are you sure" step: nothing changes until the second, confirmed post.
+        return render(
+            request,
+            "support/admin/bulk_confirm.html",
+            {
+                "chosen": chosen,
+                "what": what,
+                "emailed": selectors.bulk_members_emailed(support_requests=chosen) if what.tells_members else 0,
+                "bulk_action": action,
+                # Bound to the post, so the confirmed post carries the same one-time key.
+                "key_form": SubmissionKeyForm(request.POST),
+            },
+        )
     outcome: list[str] = []
 
     def apply() -> str:
@@ -164,13 +191,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = get_object_or_404(
         SupportRequest.objects.select_related("assignee", "priority_area", "sender"), pk=pk
     )
-    message_form = StaffMessageForm()
+    # "Insert" on a canned reply comes back here with ?reply=<id>: the message box starts
+    # with its text, for the caseworker to edit before sending (no JavaScript needed).
+    canned_reply = selectors.canned_reply_chosen(request.GET.get("reply"))
+    message_form = StaffMessageForm(initial={"body": canned_reply.text} if canned_reply else None)
     transition_form = TransitionForm()
+    link_form = LinkForm()
+    correct_form = CorrectForm(initial={"kind": support_request.kind, "priority_area": support_request.priority_area})
     assign_form = AssignForm(initial={"assignee": support_request.assignee})
     categorise_form = CategoriseForm(
         initial={
             "tags": ", ".join(tag.name for tag in support_request.tags.all()),
             "pages": list(support_request.linked_pages.all()),
+            "tracked_items": list(support_request.linked_tracker_items.all()),
         }
     )
     if request.method == "POST":
@@ -235,6 +268,45 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     messages.success(request, "Assignment saved.")
                     return redirect("support_admin:detail", pk=pk)
+            elif action == "correct":
+                sent = correct_form = CorrectForm(request.POST)
+                if correct_form.is_valid():
+                    changed: list[str] = []
+                    _once(
+                        request,
+                        correct_form,
+                        "correct",
+                        support_request,
+                        lambda: changed.extend(
+                            support_request_correct(
+                                support_request=support_request,
+                                actor=user,
+                                kind=correct_form.cleaned_data["kind"],
+                                priority_area=correct_form.cleaned_data["priority_area"],
+                                request=request,
+                            )
+                        ),
+                    )
+                    messages.success(request, "Corrected: " + "; ".join(changed) if changed else "Nothing changed.")
+                    return redirect("support_admin:detail", pk=pk)
+            elif action == "link":
+                sent = link_form = LinkForm(request.POST)
+                if link_form.is_valid():
+                    _once(
+                        request,
+                        link_form,
+                        "link",
+                        support_request,
+                        lambda: support_request_link(
+                            support_request=support_request,
+                            actor=user,
+                            page=link_form.cleaned_data["page"],
+                            tracked_item=link_form.cleaned_data["tracked_item"],
+                            request=request,
+                        ),
+                    )
+                    messages.success(request, "Link added.")
+                    return redirect("support_admin:detail", pk=pk)
             elif action == "categorise":
                 sent = categorise_form = CategoriseForm(request.POST)
                 if categorise_form.is_valid():
@@ -243,6 +315,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=user,
                         tags=categorise_form.tag_names(),
                         pages=list(categorise_form.cleaned_data["pages"]),
+                        tracked_items=list(categorise_form.cleaned_data["tracked_items"]),
                         request=request,
                     )
                     messages.success(request, "Tags and links saved.")
@@ -267,7 +340,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assign_form": assign_form,
             "categorise_form": categorise_form,
             "transition_form": transition_form,
+            "correct_form": correct_form,
+            "canned_replies": selectors.canned_replies(),
+            "canned_reply": canned_reply,
             "linked_pages": support_request.linked_pages.all(),
+            "linked_tracker_items": support_request.linked_tracker_items.all(),
+            "link_form": link_form,
             "tags": support_request.tags.all(),
             "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],
         },

@@ -15,9 +15,16 @@ EVENTS = {
         "Support request's email address disowned", "recorded that the address owner disowned {object}"
     ),
     "support.request.viewed": EventKind("Support request viewed", "viewed {object}"),
+    "support.queue.viewed": EventKind(
+        "Support queue viewed (with summaries)", "viewed the support queue, with the summaries of {count} requests"
+    ),
     "support.request.assigned": EventKind("Support request assigned", "assigned {object}"),
     "support.request.categorised": EventKind(
         "Support request's area or tags changed", "changed the area or tags of {object}"
+    ),
+    "support.request.linked": EventKind("Support request linked", "linked {object} to a page or tracker item"),
+    "support.request.corrected": EventKind(
+        "Support request's type or priority area corrected", "corrected the type or priority area of {object}"
     ),
     "support.request.transitioned": EventKind("Support request's status changed", "changed the status of {object}"),
     "support.request.anonymised": EventKind(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from wagtail.admin.widgets import AdminPageChooser
 from wagtail.models import Page
 
 from chorus.accounts.models import User
@@ -14,6 +15,12 @@ from chorus.core.antibot import AntiBotFormMixin
 from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField, needed_if
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyFormMixin
 from chorus.pages.models import PriorityAreaPage
+from chorus.support.choosers import (
+    LINKABLE_PAGE_TYPES,
+    linkable_page_models,
+    tracked_item_chooser_viewset,
+    tracked_item_model,
+)
 from chorus.support.models import ApplicantType, ContactMethod, HelpType, RequestKind, WhereCategory
 from chorus.support.services.submission import Submission
 from chorus.support.workflow import Status
@@ -414,10 +421,12 @@ class StaffMessageForm(SubmissionKeyFormMixin):
         label="Message",
         widget=forms.Textarea(attrs={"rows": 5, "aria-describedby": "message-hint"}),
     )
+    # Which of the two buttons was pressed: "Send to member" or "Add internal note". There
+    # is no default, so nothing reaches the member unless that button says so.
     internal = forms.ChoiceField(
-        choices=[("message", "Send to the member"), ("note", "Internal note (staff only)")],
-        widget=Radios,
-        initial="message",
+        choices=[("message", "Send to member"), ("note", "Add internal note")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose 'Send to member' or 'Add internal note'."},
         label="Who sees this?",
     )
 
@@ -457,12 +466,11 @@ class CategoriseForm(forms.Form):
         help_text="Separate tags with commas, e.g. benefits, wards.",
         widget=forms.TextInput(attrs={"aria-describedby": "tags-hint"}),
     )
-    pages = IdModelMultipleChoiceField(
-        queryset=Page.objects.none(),
-        required=False,
-        label="Linked articles, campaigns and tracker items",
-        help_text="Hold Ctrl (or Cmd) to choose more than one.",
-        widget=forms.SelectMultiple(attrs={"size": 8, "aria-describedby": "pages-hint"}),
+    # The links already made, each a ticked box: untick to remove it. New links are added
+    # one at a time with Wagtail's choosers (LinkForm); the template writes the boxes.
+    pages = IdModelMultipleChoiceField(queryset=Page.objects.none(), required=False, label="Linked pages")
+    tracked_items = IdModelMultipleChoiceField(
+        queryset=Page.objects.none(), required=False, label="Linked tracker items"
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -471,6 +479,50 @@ class CategoriseForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         # Everything below the home page, in tree order.
         field.queryset = Page.objects.filter(depth__gt=2).order_by("path")
+        items = self.fields["tracked_items"]
+        assert isinstance(items, forms.ModelMultipleChoiceField)
+        items.queryset = tracked_item_model().objects.all()
 
     def tag_names(self) -> list[str]:
         return [name for name in self.cleaned_data.get("tags", "").split(",") if name.strip()]
+
+
+class CorrectForm(SubmissionKeyFormMixin):
+    """Correct the type and priority area a member chose."""
+
+    kind = forms.ChoiceField(choices=RequestKind.choices, label="Type")
+    priority_area = IdModelChoiceField(
+        queryset=PriorityAreaPage.objects.none(), required=False, empty_label="No priority area", label="Priority area"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        area = self.fields["priority_area"]
+        assert isinstance(area, forms.ModelChoiceField)
+        # Every area, published or not: staff may keep an area that has since been unpublished.
+        area.queryset = PriorityAreaPage.objects.order_by("path")
+
+
+class LinkForm(SubmissionKeyFormMixin):
+    """Link one more article, campaign or tracker item, picked with Wagtail's choosers."""
+
+    page = IdModelChoiceField(queryset=Page.objects.none(), required=False, label="Article or campaign")
+    tracked_item = IdModelChoiceField(queryset=Page.objects.none(), required=False, label="Tracker item")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        page = self.fields["page"]
+        assert isinstance(page, forms.ModelChoiceField)
+        # Only the page types a request may be linked to, whatever id is posted.
+        page.queryset = Page.objects.type(*linkable_page_models()).order_by("path")
+        page.widget = AdminPageChooser(target_models=list(LINKABLE_PAGE_TYPES))
+        item = self.fields["tracked_item"]
+        assert isinstance(item, forms.ModelChoiceField)
+        item.queryset = tracked_item_model().objects.all()
+        item.widget = tracked_item_chooser_viewset.widget_class()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors and not cleaned.get("page") and not cleaned.get("tracked_item"):
+            raise forms.ValidationError("Choose an article or campaign, or a tracker item, to link.")
+        return cleaned

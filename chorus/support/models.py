@@ -95,6 +95,11 @@ class ReferenceCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+# A staff correction of a request's type or priority area: a line in its history that
+# leaves the status where it was (``RequestEvent.detail`` says what changed, in words).
+CORRECTION = "corrected"
+
+
 class SupportRequestQuerySet(models.QuerySet["SupportRequest"]):
     def open(self) -> SupportRequestQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)
@@ -119,7 +124,12 @@ def last_activity() -> Greatest:
     """A request's latest message, internal note or status change, or when it arrived if
     there is none yet: what the job closing inactive requests counts from."""
     latest_message = Message.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
-    latest_event = RequestEvent.objects.filter(support_request=models.OuterRef("pk")).order_by("-created_at")
+    # Correcting the type or area is triage, like tagging: it does not keep a request open.
+    latest_event = (
+        RequestEvent.objects.filter(support_request=models.OuterRef("pk"))
+        .exclude(transition=CORRECTION)
+        .order_by("-created_at")
+    )
     return Greatest(
         "received_at",
         # Coalesce: SQLite's and MySQL's GREATEST give NULL if any argument is NULL.
@@ -180,6 +190,10 @@ class SupportRequest(models.Model):
     tags = models.ManyToManyField(SupportTag, blank=True, related_name="requests")
     linked_pages: models.ManyToManyField[Page, Any] = models.ManyToManyField(
         "wagtailcore.Page", blank=True, related_name="+"
+    )
+    # Tracker items are records, not pages: linked through their own chooser (choosers.py).
+    linked_tracker_items: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "tracker.TrackedItem", blank=True, related_name="+"
     )
 
     # Clocks (working days; see clocks.py).
@@ -245,7 +259,8 @@ class Message(models.Model):
 
 
 class RequestEvent(models.Model):
-    """Status history: who moved a request from where to where (no content)."""
+    """A request's history: who moved it from where to where, or corrected its type or
+    priority area (no content)."""
 
     support_request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="events")
     transition = models.CharField(max_length=30)
@@ -257,6 +272,9 @@ class RequestEvent(models.Model):
     by_member = models.BooleanField(default=False)
     # Made by the scheduled job (closing an inactive request), not by a person.
     by_system = models.BooleanField(default=False)
+    # For a correction, what changed, old and new, in words: "Type: Policy issue → Campaign
+    # support". Types and priority-area titles only, never anything the member wrote.
+    detail = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -266,14 +284,42 @@ class RequestEvent(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
     @property
+    def is_correction(self) -> bool:
+        return self.transition == CORRECTION
+
+    @property
     def member_label(self) -> str:
         step = TRANSITIONS.get(self.transition)
         return step.member_label if step else ""
 
     @property
     def staff_label(self) -> str:
+        if self.is_correction:
+            return "Type or priority area corrected"
         step = TRANSITIONS.get(self.transition)
         return step.staff_label if step else self.transition
+
+
+class CannedReply(models.Model):
+    """A saved reply the caseworkers write once and insert into a message, then edit to fit,
+    before sending (managed as a snippet; see wagtail_hooks.py)."""
+
+    title = models.CharField(
+        max_length=120, unique=True, help_text="How staff find it in the list, e.g. 'We have passed it on'."
+    )
+    text = models.TextField(
+        help_text="The message. Staff edit it before sending, so write it to be read by one member, in plain words."
+    )
+
+    panels = [FieldPanel("title"), FieldPanel("text")]
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = "canned reply"
+        verbose_name_plural = "canned replies"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 # The outbox kinds of the desk's emails (composed in chorus.support.emails).

@@ -1,6 +1,17 @@
-"""Caseworkers and administrators triage members' support requests."""
+"""Caseworkers and administrators triage members' support requests; caseworkers keep the
+desk's canned replies (snippets)."""
+
+# The support desk's screens, and the tracker-item chooser opened from them.
+TRIAGE_PERMISSION = "support.triage_supportrequest"
+
+CANNED_REPLY_PERMISSIONS = [
+    "support.add_cannedreply",
+    "support.change_cannedreply",
+    "support.delete_cannedreply",
+    "support.view_cannedreply",
+]
 
 ROLE_PERMISSIONS = {
-    "Caseworker": ["support.triage_supportrequest"],
-    "Administrator": ["support.triage_supportrequest"],
+    "Caseworker": [TRIAGE_PERMISSION, *CANNED_REPLY_PERMISSIONS],
+    "Administrator": [TRIAGE_PERMISSION, *CANNED_REPLY_PERMISSIONS],
 }

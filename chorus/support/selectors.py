@@ -10,14 +10,16 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from chorus.accounts.models import User
 from chorus.accounts.roles import CASEWORKER
 from chorus.core.crypto import token_digest
+from chorus.core.ids import parse_id
 from chorus.core.working_days import is_working_day
 from chorus.people.selectors import person_find_by_email
-from chorus.support.models import Message, MessageKind, RequestKind, SupportRequest, last_activity
-from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, Status
+from chorus.support.models import CannedReply, Message, MessageKind, RequestKind, SupportRequest, last_activity
+from chorus.support.workflow import CLOSED_STATUSES, OPEN_STATUSES, OUTCOME_STATUSES, TRANSITIONS, Status
 
 SMALL_COUNT = 5  # counts below this are shown as "fewer than 5" so nobody can be singled out
 
@@ -265,3 +267,73 @@ def support_requests_to_send_again(*, email: str) -> list[SupportRequest]:
         .exclude(email_token_hash="")
         .order_by("received_at")
     )
+
+
+# --- the queue's one-line summaries and the bulk actions' confirmation ---
+
+SUMMARY_LENGTH = 100
+
+
+def support_request_summary(support_request: SupportRequest) -> str:
+    """The start of what the member told us, on one line, for triage without opening it.
+
+    Decrypted only for the page being shown (the queue's view is audited as a view of
+    each request on it); an anonymised request has nothing left to show.
+    """
+    text = " ".join(support_request.description.split())
+    if not text:
+        return "No description (removed after the keeping time)" if support_request.anonymised_at else "No description"
+    return Truncator(text).chars(SUMMARY_LENGTH)
+
+
+@dataclass(frozen=True)
+class BulkAction:
+    """What a bulk action on the queue will do, in words for its "are you sure" page."""
+
+    title: str  # "Mark as resolved" / "Assign to sam"
+    outcome: str  # what happens to each chosen request
+    tells_members: bool  # whether each member gets a message on their private page (and maybe an email)
+
+
+def bulk_action_description(*, verb: str, value: str, assignee: User | None) -> BulkAction | None:
+    """The words for a bulk action, or None if it is not one the queue offers."""
+    if verb == "assign":
+        if assignee is None:
+            return BulkAction("Assign to nobody", "will be assigned to nobody", tells_members=False)
+        name = assignee.get_username()
+        return BulkAction(
+            f"Assign to {name}",
+            f"will be assigned to {name}, who is emailed about each one they did not assign themselves",
+            tells_members=False,
+        )
+    if verb == "transition":
+        step = TRANSITIONS.get(value)
+        if step is None:
+            return None
+        target = Status(step.target).label
+        return BulkAction(
+            step.staff_label,
+            f"will move to “{target}” where the workflow allows it (any other is left as it is)",
+            tells_members=step.target in OUTCOME_STATUSES,
+        )
+    return None
+
+
+def bulk_members_emailed(*, support_requests: list[SupportRequest]) -> int:
+    """How many of the chosen requests have a confirmed address, so a message is emailed."""
+    return sum(1 for support_request in support_requests if support_request.sender_id is not None)
+
+
+# --- canned replies ---
+
+
+def canned_replies() -> QuerySet[CannedReply]:
+    return CannedReply.objects.order_by("title")
+
+
+def canned_reply_chosen(value: str | None) -> CannedReply | None:
+    """The canned reply a ``?reply=<id>`` link names, or None if it names none that exists."""
+    reply_id = parse_id(value or "")
+    if reply_id is None:
+        return None
+    return CannedReply.objects.filter(pk=reply_id).first()

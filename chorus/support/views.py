@@ -18,7 +18,7 @@ from chorus.core.idempotency import KEY_FIELD, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.support import selectors
 from chorus.support.forms import FORMS, LostLinkForm, ReplyForm
-from chorus.support.models import RequestKind, SupportPage, SupportRequest
+from chorus.support.models import CORRECTION, RequestKind, SupportPage, SupportRequest
 from chorus.support.services.access import SupportError
 from chorus.support.services.conversation import support_member_reply, support_request_withdraw
 from chorus.support.services.lost_links import support_links_request
@@ -252,7 +252,8 @@ def private(request: HttpRequest, token: str) -> HttpResponse:
         {
             "support_request": support_request,
             "messages_list": selectors.conversation(support_request=support_request, include_notes=False),
-            "events": support_request.events.all(),
+            # Staff corrections of the type or area are internal triage, not news for the member.
+            "events": support_request.events.exclude(transition=CORRECTION),
             "closes_on": selectors.support_request_closes_on(support_request=support_request),
             "reply_form": reply_form,
             "refusal": refusal,

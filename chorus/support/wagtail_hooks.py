@@ -8,10 +8,14 @@ from django.http import HttpRequest
 from django.urls import URLPattern, include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from chorus.accounts.roles import CASEWORKER, user_has_role
 from chorus.support import admin_views
+from chorus.support.choosers import tracked_item_chooser_viewset
 from chorus.support.dashboard import caseworker_panel
+from chorus.support.models import CannedReply
 
 
 class TriageMenuItem(MenuItem):
@@ -43,3 +47,22 @@ def register_report_menu_item() -> MenuItem:
 def add_support_panel(request: HttpRequest, panels: list[Any]) -> None:
     if user_has_role(request.user, CASEWORKER) and request.user.has_perm(admin_views.TRIAGE_PERMISSION):
         panels.append(caseworker_panel(user=request.user))
+
+
+class CannedReplyViewSet(SnippetViewSet):
+    """Canned replies under the support desk's menu item, for caseworkers to keep."""
+
+    model = CannedReply
+    icon = "openquote"
+    menu_label = "Canned replies"
+    menu_order = 252
+    add_to_admin_menu = True
+    list_display = ["title"]
+
+
+register_snippet(CannedReplyViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_tracked_item_chooser() -> Any:
+    return tracked_item_chooser_viewset

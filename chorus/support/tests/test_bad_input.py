@@ -181,7 +181,9 @@ def test_bulk_assign_to_someone_who_cannot_be_assigned_says_so(
     caseworker: Any, editor: Any, support_request: SupportRequest
 ) -> None:
     client = client_for(caseworker)
-    client.post("/admin/support/", {"ids": [support_request.pk], "bulk_action": f"assign:{caseworker.pk}"})
+    client.post(
+        "/admin/support/", {"ids": [support_request.pk], "bulk_action": f"assign:{caseworker.pk}", "confirmed": "1"}
+    )
     response = client.post(
         "/admin/support/", {"ids": [support_request.pk], "bulk_action": f"assign:{editor.pk}"}, follow=True
     )

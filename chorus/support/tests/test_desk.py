@@ -123,8 +123,13 @@ def test_bulk_assign_and_transition(caseworker: Any) -> None:
     first, _ = make_request(email="")
     second, _ = make_request(email="")
     client = client_for(caseworker)
-    client.post("/admin/support/", {"ids": [first.pk, second.pk], "bulk_action": f"assign:{caseworker.pk}"})
-    client.post("/admin/support/", {"ids": [first.pk, second.pk], "bulk_action": "transition:acknowledge"})
+    # Each bulk action is confirmed on an "are you sure" page first (test_desk_screens.py).
+    client.post(
+        "/admin/support/", {"ids": [first.pk, second.pk], "bulk_action": f"assign:{caseworker.pk}", "confirmed": "1"}
+    )
+    client.post(
+        "/admin/support/", {"ids": [first.pk, second.pk], "bulk_action": "transition:acknowledge", "confirmed": "1"}
+    )
     for support_request in (first, second):
         support_request.refresh_from_db()
         assert support_request.assignee == caseworker

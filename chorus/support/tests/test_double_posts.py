@@ -254,6 +254,7 @@ def test_a_bulk_action_applied_twice_acts_once(caseworker: Any, administrator: A
         "ids": [first_request.pk, second_request.pk],
         "bulk_action": f"assign:{caseworker.pk}",
         "submission_key": key,
+        "confirmed": "1",
     }
     first, second = _twice(client, "/admin/support/", data)
     assert first.status_code == second.status_code == 302
