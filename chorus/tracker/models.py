@@ -18,9 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Orderable, Page
+
+from chorus.tracker.panels import ImportedFromPanel, ImportedFromSummaryPanel
 
 
 class ItemKind(models.TextChoices):
@@ -124,7 +127,12 @@ class TrackedItem(ClusterableModel):
     """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy."""
 
     title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The item's address on the tracker page.")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="The item's address on the tracker page. Leave it empty to make it from the title.",
+    )
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.CONSULTATION)
     owner_body = models.CharField(
         max_length=200, help_text="Who runs it: a government department, a select committee, a regulator…"
@@ -148,12 +156,17 @@ class TrackedItem(ClusterableModel):
         'Remove a name from the list (e.g. "title", or "windows" for the submission windows) '
         "to let imports update it again.",
     )
+    last_imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When an import last read this item from its source."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     panels = [
-        FieldPanel("title"),
-        FieldPanel("slug"),
+        # Wagtail's own title-to-slug sync where JavaScript runs; the form makes the slug
+        # from the title on the server when it is left empty (the real rule).
+        TitleFieldPanel("title", placeholder=False),
+        FieldPanel("slug", widget=SlugInput),
         FieldPanel("kind"),
         FieldPanel("owner_body"),
         FieldPanel("summary"),
@@ -164,12 +177,10 @@ class TrackedItem(ClusterableModel):
         FieldPanel("documents"),
         InlinePanel("stages", heading="Timeline", label="Stage"),
         InlinePanel("windows", heading="Submission windows", label="Window"),
-        MultiFieldPanel(
-            [
-                FieldPanel("source_system", read_only=True),
-                FieldPanel("upstream_id", read_only=True),
-                FieldPanel("manually_edited_fields"),
-            ],
+        # Only for imported items: where it came from, read-only, and the details staff have
+        # taken over from the importer, each of which can be handed back.
+        ImportedFromPanel(
+            [ImportedFromSummaryPanel(), FieldPanel("release_fields")],
             heading="Imported from",
         ),
     ]
@@ -190,6 +201,28 @@ class TrackedItem(ClusterableModel):
     @property
     def is_imported(self) -> bool:
         return bool(self.upstream_id)
+
+    @property
+    def taken_over_fields(self) -> list[tuple[str, str]]:
+        """The details staff have edited by hand, as (name, label), in the form's order."""
+        edited = set(self.manually_edited_fields or [])
+        return [(name, protected_field_label(name)) for name in (*IMPORTED_FIELDS, WINDOWS_FIELD) if name in edited]
+
+
+def protected_field_label(name: str) -> str:
+    """The words for one field the importer may be kept away from."""
+    return PROTECTED_FIELD_LABELS.get(name, name)
+
+
+PROTECTED_FIELD_LABELS = {
+    "title": "Title",
+    "kind": "Kind",
+    "owner_body": "Who runs it",
+    "summary": "Summary",
+    "source_url": "Official page",
+    "respond_url": "Where members can respond",
+    WINDOWS_FIELD: "Submission windows",
+}
 
 
 class SourceLink(Orderable):
@@ -333,7 +366,10 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=20, choices=SourceSystem.choices)
     started_at = models.DateTimeField(default=timezone.now)
     succeeded = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    failure_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the run failed, in plain words (the error keeps the detail)."
+    )
+    error = models.TextField(blank=True, verbose_name="technical detail")
     counts = models.JSONField(default=dict)
     report = models.JSONField(default=list)
 
@@ -341,7 +377,46 @@ class ImportRun(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} import at {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_source_display()} import at {timezone.localtime(self.started_at):%-d %b %Y %H:%M}"
+
+    @property
+    def status_text(self) -> str:
+        """ "Worked" or "Failed: could not reach the service (timeout)"."""
+        if self.succeeded:
+            return "Worked"
+        return f"Failed: {self.failure_reason or 'something went wrong (see the technical detail)'}"
+
+    status_text.fget.short_description = "Result"  # type: ignore[attr-defined]
+
+    @property
+    def summary(self) -> str:
+        """What the run did, as a sentence."""
+        if not self.succeeded:
+            return "Nothing was changed."
+        counts = self.counts or {}
+        parts = [
+            _count(counts.get("insert", 0), "new item", "new items"),
+            _count(counts.get("update", 0), "item updated", "items updated"),
+            _count(counts.get("no change", 0), "item unchanged", "items unchanged"),
+        ]
+        text = f"{parts[0]}, {parts[1]} and {parts[2]}."
+        skipped = counts.get("skipped fields", 0)
+        if skipped:
+            text += f" {_count(skipped, 'change', 'changes')} left alone because staff edited those details."
+        return text[0].upper() + text[1:]
+
+    summary.fget.short_description = "What it did"  # type: ignore[attr-defined]
+
+    @property
+    def report_text(self) -> str:
+        """One line per item the run looked at."""
+        return "\n".join(str(line) for line in self.report or []) or "No items."
+
+    report_text.fget.short_description = "Item by item"  # type: ignore[attr-defined]
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
 
 
 # The outbox kind of a reminder's email (composed in chorus.tracker.emails).

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
+from django.utils.text import slugify
 
 from chorus.core.digest import DigestItem
 from chorus.tracker.models import (
@@ -312,3 +313,14 @@ def tracked_item_stage_snapshot(*, item: TrackedItem) -> set[int]:
     if item.pk is None:
         return set()
     return set(Stage.objects.filter(item=item).values_list("pk", flat=True))
+
+
+def unique_item_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """An address for an item made from its title, numbered if another item already has it."""
+    base = slugify(title)[:100] or "item"
+    taken = TrackedItem.objects.exclude(pk=exclude_pk) if exclude_pk else TrackedItem.objects.all()
+    slug, number = base, 2
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug

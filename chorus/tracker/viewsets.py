@@ -17,19 +17,45 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from chorus.accounts.models import User
 from chorus.tracker.models import STAGE_VOCABULARY, ImportRun, Response, ResponseStatus, StageName, TrackedItem
-from chorus.tracker.selectors import tracked_item_stage_snapshot, tracked_item_window_snapshot
+from chorus.tracker.selectors import tracked_item_stage_snapshot, tracked_item_window_snapshot, unique_item_slug
 from chorus.tracker.services import (
     response_create,
     response_delete,
     response_edit,
     tracked_item_delete,
+    tracked_item_release_field,
     tracked_item_staff_saved,
 )
 from chorus.tracker.workflow import RESPONSE_WORKFLOW, STAFF_ROLES, find_transition, needs_article
 
 
 class TrackedItemAdminForm(WagtailAdminModelForm):  # type: ignore[misc]
-    """Checks each stage against the item's kind: the child forms cannot see the kind on a new item."""
+    """Makes the slug from the title when left empty, offers the details staff have taken over from
+    the importer for handing back, and checks each stage against the item's kind (the child forms
+    cannot see the kind on a new item)."""
+
+    release_fields = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Let the importer update these again",
+        help_text="Tick a detail to stop protecting your edit: the next import will overwrite it.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "release_fields" in self.fields:
+            self.fields["release_fields"].choices = self.instance.taken_over_fields
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        title = cleaned.get("title")
+        if "slug" in self.fields and not cleaned.get("slug") and title:
+            # The real rule, with or without the browser's title-to-slug sync.
+            cleaned["slug"] = unique_item_slug(title, exclude_pk=self.instance.pk)
+            self.instance.slug = cleaned["slug"]
+        return cleaned
 
     def is_valid(self) -> bool:
         valid: bool = super().is_valid()
@@ -75,6 +101,8 @@ class TrackedItemEditView(EditView):  # type: ignore[misc]
             stages_before=stages_before,
             windows_before=windows_before,
         )
+        for field_name in self.form.cleaned_data.get("release_fields") or []:
+            tracked_item_release_field(item=item, field_name=field_name, actor=self.request.user)
         return item
 
 
@@ -221,10 +249,10 @@ class ImportRunViewSet(ModelViewSet):  # type: ignore[misc]
     menu_label = "Import runs"
     url_prefix = "tracker/imports"
     form_fields = ["source"]
-    list_display = ["__str__", "succeeded", "counts", "error"]
+    list_display = ["__str__", "status_text", "summary"]
     list_filter = ["source", "succeeded"]
     inspect_view_enabled = True
-    inspect_view_fields = ["source", "started_at", "succeeded", "error", "counts", "report"]
+    inspect_view_fields = ["source", "started_at", "status_text", "summary", "report_text", "error"]
 
 
 class TrackerViewSetGroup(ModelViewSetGroup):  # type: ignore[misc]
