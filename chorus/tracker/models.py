@@ -21,7 +21,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page
+from wagtail.models import DraftStateMixin, Orderable, Page, PreviewableMixin, RevisionMixin
 
 from chorus.tracker.panels import ImportedFromPanel, ImportedFromSummaryPanel
 
@@ -123,8 +123,12 @@ IMPORTED_FIELDS = ("title", "kind", "owner_body", "summary", "source_url", "resp
 WINDOWS_FIELD = "windows"  # marker in manually_edited_fields: staff changed the submission windows
 
 
-class TrackedItem(ClusterableModel):
-    """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy."""
+class TrackedItem(DraftStateMixin, RevisionMixin, PreviewableMixin, ClusterableModel):  # type: ignore[misc]
+    """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy.
+
+    Staff can save an item as a draft and preview it; the public tracker shows only live
+    items. Importers write live items directly.
+    """
 
     title = models.CharField(max_length=255)
     slug = models.SlugField(
@@ -187,6 +191,8 @@ class TrackedItem(ClusterableModel):
 
     class Meta:
         ordering = ["title"]
+        # Wagtail asks for "publish" on draft-enabled models; snippets get it made for them, a ModelViewSet does not.
+        permissions = [("publish_trackeditem", "Can publish tracked item")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_system", "upstream_id"],
@@ -201,6 +207,16 @@ class TrackedItem(ClusterableModel):
     @property
     def is_imported(self) -> bool:
         return bool(self.upstream_id)
+
+    def get_preview_template(self, request: HttpRequest, mode_name: str) -> str:
+        return "tracker/tracked_item.html"
+
+    def get_preview_context(self, request: HttpRequest, mode_name: str) -> dict[str, Any]:
+        """The public item page, filled from this (unsaved) version of the item."""
+        from chorus.tracker.selectors import tracked_item_preview_detail, tracker_page
+
+        detail = tracked_item_preview_detail(item=self, now=timezone.now())
+        return {"request": request, "page": tracker_page(), "detail": detail, "item": self, "is_preview": True}
 
     @property
     def taken_over_fields(self) -> list[tuple[str, str]]:
@@ -483,7 +499,7 @@ class TrackerPage(RoutablePageMixin, Page):
         urls: list[dict[str, Any]] = super().get_sitemap_urls(request)
         base = self.get_full_url(request)
         if base:
-            for item in TrackedItem.objects.only("slug", "updated_at").order_by("slug"):
+            for item in TrackedItem.objects.filter(live=True).only("slug", "updated_at").order_by("slug"):
                 urls.append({"location": f"{base}{item.slug}/", "lastmod": item.updated_at})
         return urls
 

@@ -275,6 +275,11 @@ def tracked_item_staff_saved(
     return protected
 
 
+def tracked_item_draft_saved(*, item: TrackedItem, actor: Any) -> None:
+    """A draft changes nothing the public sees: no timeline entry, only the audit record."""
+    log_action("tracker.item.draft_saved", actor=actor, obj=item, data={"live": item.live})
+
+
 @transaction.atomic
 def tracked_item_delete(*, item: TrackedItem, actor: Any) -> None:
     """Stop tracking an item: it, its timeline, windows and our response go; the audit log keeps the ids."""

@@ -47,6 +47,8 @@ def item_form(item: TrackedItem | None = None, **changes: Any) -> dict[str, Any]
         "source_url": item.source_url if item else "",
         "respond_url": item.respond_url if item else "",
         "manually_edited_fields": json.dumps(item.manually_edited_fields if item else []),
+        # Items are drafts until published: these forms press "Publish".
+        "action-publish": "action-publish",
     }
     data.update(changes)
     return data
