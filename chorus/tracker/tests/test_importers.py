@@ -399,3 +399,9 @@ def test_imports_record_when_they_last_read_each_item() -> None:
     bill.refresh_from_db()
     assert bill.last_imported_at > first_read
     assert bill.updated_at == updated  # reading an unchanged item again is not a change to it
+
+
+def test_importers_create_live_items() -> None:
+    run("bills", BILLS)
+    assert TrackedItem.objects.count() == 2
+    assert set(TrackedItem.objects.values_list("live", flat=True)) == {True}
