@@ -20,7 +20,7 @@ from chorus.tracker.selectors import (
     tracked_item_detail,
     tracked_item_list,
 )
-from chorus.tracker.tests.factories import SubmissionWindowFactory, TrackedItemFactory, TrackerPageFactory, london
+from chorus.tracker.tests.factories import TrackedItemFactory, TrackerPageFactory, london
 from chorus.tracker.tests.test_admin import formset, item_form
 from conftest import client_for
 
