@@ -160,3 +160,25 @@ def test_the_draft_preview_opens_to_tracker_staff(campaigner: Any) -> None:
     item = TrackedItemFactory(title="Seen by campaigners")
     response = client_for(campaigner).get(f"/admin/tracker/items/draft/{item.pk}/")
     assert response.status_code == 200 and "Seen by campaigners" in response.content.decode()
+
+
+def test_the_item_list_shows_and_filters_drafts(editor: Any) -> None:
+    TrackedItemFactory(title="Public one")
+    TrackedItemFactory(title="Not yet public", live=False)
+    staff = client_for(editor)
+    html = staff.get("/admin/tracker/items/").content.decode()
+    assert "Public one" in html and "Not yet public" in html
+    assert "draft" in html.split("Not yet public", 1)[1].split("</tr>", 1)[0]
+    drafts = staff.get("/admin/tracker/items/?live=false").content.decode()
+    assert "Not yet public" in drafts and "Public one" not in drafts
+
+
+def test_the_history_screen_lists_drafts_and_publishing(editor: Any) -> None:
+    item = TrackedItemFactory(title="Crisis care review", slug="crisis-care")
+    staff = client_for(editor)
+    staff.post(f"/admin/tracker/items/edit/{item.pk}/", draft_of(edit_form(item, title="Draft title")))
+    staff.post(f"/admin/tracker/items/edit/{item.pk}/", edit_form(item, title="Draft title"))
+    response = staff.get(f"/admin/tracker/items/history/{item.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Published" in html and "Live version" in html and "Edited" in html
