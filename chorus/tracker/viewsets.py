@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import path
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.side_panels import PreviewSidePanel
 from wagtail.admin.views.generic.mixins import CreateEditViewOptionalFeaturesMixin
 from wagtail.admin.views.generic.models import CreateView, DeleteView, EditView
 from wagtail.admin.views.generic.preview import PreviewOnCreate, PreviewOnEdit
@@ -82,7 +83,18 @@ def _publishing(view: Any) -> bool:
     return bool(view.action == "publish")
 
 
-class TrackedItemCreateView(CreateEditViewOptionalFeaturesMixin, CreateView):  # type: ignore[misc]
+class PreviewPanelMixin:
+    """Wagtail's live preview panel beside the form, as snippets have it (generic views leave it out)."""
+
+    def get_side_panels(self) -> Any:
+        panels = super().get_side_panels()  # type: ignore[misc]
+        if self.preview_enabled and not self.expects_json_response:  # type: ignore[attr-defined]
+            instance = self.form.instance  # type: ignore[attr-defined]
+            panels.append(PreviewSidePanel(instance, self.request, preview_url=self.get_preview_url()))  # type: ignore[attr-defined]
+        return panels
+
+
+class TrackedItemCreateView(PreviewPanelMixin, CreateEditViewOptionalFeaturesMixin, CreateView):  # type: ignore[misc]
     """A new item is a draft until published; only publishing puts it on the timeline and the public tracker."""
 
     view_name = "create"
@@ -106,7 +118,7 @@ class TrackedItemCreateView(CreateEditViewOptionalFeaturesMixin, CreateView):  #
         return response
 
 
-class TrackedItemEditView(CreateEditViewOptionalFeaturesMixin, EditView):  # type: ignore[misc]
+class TrackedItemEditView(PreviewPanelMixin, CreateEditViewOptionalFeaturesMixin, EditView):  # type: ignore[misc]
     """A draft leaves the live item alone; publishing applies it and then records what changed."""
 
     view_name = "edit"
