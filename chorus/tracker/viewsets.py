@@ -182,6 +182,21 @@ class TrackedItemViewSet(ModelViewSet):  # type: ignore[misc]
     search_fields = ["title", "owner_body", "summary"]
     search_backend_name = None
     inspect_view_enabled = True
+    # What staff read about an item; the draft machinery's own columns are not for them.
+    inspect_view_fields = [
+        "title",
+        "slug",
+        "kind",
+        "owner_body",
+        "summary",
+        "source_url",
+        "respond_url",
+        "status_string",
+        "source_system",
+        "last_imported_at",
+        "created_at",
+        "updated_at",
+    ]
 
     # Wagtail's preview of a draft, as on snippets: the public item page, from the form.
     @property

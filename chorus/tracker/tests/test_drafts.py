@@ -182,3 +182,13 @@ def test_the_history_screen_lists_drafts_and_publishing(editor: Any) -> None:
     assert response.status_code == 200
     html = response.content.decode()
     assert "Published" in html and "Live version" in html and "Edited" in html
+
+
+def test_the_inspect_screen_shows_the_status_not_the_draft_machinery(administrator: Any) -> None:
+    item = TrackedItemFactory(title="Read only for administrators", live=False)
+    response = client_for(administrator).get(f"/admin/tracker/items/inspect/{item.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Read only for administrators" in html and "draft" in html
+    for internal in ("Latest revision", "Live revision", "Manually edited fields", "Expire at"):
+        assert internal.lower() not in html.lower(), internal
