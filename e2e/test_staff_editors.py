@@ -298,3 +298,20 @@ def test_the_live_preview_panel_shows_the_page(page: Page, tree: dict[str, Any],
     expect(preview.locator("h1")).to_have_text(article.title)
     assert_accessible(page)
     open_screen(page, f"{base}/admin/")
+
+
+def test_a_tracked_item_draft_is_saved_and_previewed(page: Page, tree: dict[str, Any], editor: User) -> None:
+    """Save draft keeps the item off the public tracker; the preview panel shows the draft as the item page."""
+    base, item = tree["base"], tree["item"]
+    sign_in_as_staff(page, editor, base)
+    open_screen(page, f"{base}/admin/tracker/items/edit/{item.pk}/")
+    page.get_by_label(re.compile(r"^Title")).fill("Health data sharing: our draft")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("changes the public cannot see yet")).to_be_visible()
+    item.refresh_from_db()
+    assert item.title == "Health data sharing proposals" and item.has_unpublished_changes
+    page.locator("[data-side-panel-toggle='preview']").click()
+    preview = page.frame_locator("[data-side-panel='preview'] iframe[src*='/preview/']").first
+    expect(preview.locator("h1")).to_have_text("Health data sharing: our draft")
+    assert_accessible(page)
+    open_screen(page, f"{base}/admin/")

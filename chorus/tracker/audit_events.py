@@ -8,6 +8,7 @@ from chorus.core.audit_events import EventKind, ObjectKind
 
 EVENTS = {
     "tracker.item.created": EventKind("Tracked item added", "added {object}"),
+    "tracker.item.draft_saved": EventKind("Tracked item draft saved", "saved a draft of {object}"),
     "tracker.item.deleted": EventKind("Tracked item deleted", "deleted {object}"),
     "tracker.item.field_released": EventKind(
         "Tracked item handed back to the importer", "let the importer update {field} of {object} again"

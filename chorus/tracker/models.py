@@ -18,10 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.models import Orderable, Page
+from wagtail.models import DraftStateMixin, Orderable, Page, PreviewableMixin, RevisionMixin
 from wagtail.search import index
+
+from chorus.tracker.panels import ImportedFromPanel, ImportedFromSummaryPanel
 
 
 class ItemKind(models.TextChoices):
@@ -121,11 +124,20 @@ IMPORTED_FIELDS = ("title", "kind", "owner_body", "summary", "source_url", "resp
 WINDOWS_FIELD = "windows"  # marker in manually_edited_fields: staff changed the submission windows
 
 
-class TrackedItem(index.Indexed, ClusterableModel):
-    """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy."""
+class TrackedItem(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexed, ClusterableModel):  # type: ignore[misc]
+    """One piece of policy business we follow: a consultation, inquiry, bill, review or strategy.
+
+    Staff can save an item as a draft and preview it; the public tracker shows only live
+    items. Importers write live items directly.
+    """
 
     title = models.CharField(max_length=255)
-    slug = models.SlugField(max_length=120, unique=True, help_text="The item's address on the tracker page.")
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text="The item's address on the tracker page. Leave it empty to make it from the title.",
+    )
     kind = models.CharField(max_length=20, choices=ItemKind.choices, default=ItemKind.CONSULTATION)
     owner_body = models.CharField(
         max_length=200, help_text="Who runs it: a government department, a select committee, a regulator…"
@@ -149,6 +161,9 @@ class TrackedItem(index.Indexed, ClusterableModel):
         'Remove a name from the list (e.g. "title", or "windows" for the submission windows) '
         "to let imports update it again.",
     )
+    last_imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When an import last read this item from its source."
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,11 +173,14 @@ class TrackedItem(index.Indexed, ClusterableModel):
         index.SearchField("summary"),
         index.SearchField("owner_body"),
         index.AutocompleteField("title"),
+        index.FilterField("live"),  # search finds published items only, as the tracker shows
     ]
 
     panels = [
-        FieldPanel("title"),
-        FieldPanel("slug"),
+        # Wagtail's own title-to-slug sync where JavaScript runs; the form makes the slug
+        # from the title on the server when it is left empty (the real rule).
+        TitleFieldPanel("title", placeholder=False),
+        FieldPanel("slug", widget=SlugInput),
         FieldPanel("kind"),
         FieldPanel("owner_body"),
         FieldPanel("summary"),
@@ -173,18 +191,18 @@ class TrackedItem(index.Indexed, ClusterableModel):
         FieldPanel("documents"),
         InlinePanel("stages", heading="Timeline", label="Stage"),
         InlinePanel("windows", heading="Submission windows", label="Window"),
-        MultiFieldPanel(
-            [
-                FieldPanel("source_system", read_only=True),
-                FieldPanel("upstream_id", read_only=True),
-                FieldPanel("manually_edited_fields"),
-            ],
+        # Only for imported items: where it came from, read-only, and the details staff have
+        # taken over from the importer, each of which can be handed back.
+        ImportedFromPanel(
+            [ImportedFromSummaryPanel(), FieldPanel("release_fields")],
             heading="Imported from",
         ),
     ]
 
     class Meta:
         ordering = ["title"]
+        # Wagtail asks for "publish" on draft-enabled models; snippets get it made for them, a ModelViewSet does not.
+        permissions = [("publish_trackeditem", "Can publish tracked item")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source_system", "upstream_id"],
@@ -199,6 +217,38 @@ class TrackedItem(index.Indexed, ClusterableModel):
     @property
     def is_imported(self) -> bool:
         return bool(self.upstream_id)
+
+    def get_preview_template(self, request: HttpRequest, mode_name: str) -> str:
+        return "tracker/tracked_item.html"
+
+    def get_preview_context(self, request: HttpRequest, mode_name: str) -> dict[str, Any]:
+        """The public item page, filled from this (unsaved) version of the item."""
+        from chorus.tracker.selectors import tracked_item_preview_detail, tracker_page
+
+        detail = tracked_item_preview_detail(item=self, now=timezone.now())
+        return {"request": request, "page": tracker_page(), "detail": detail, "item": self, "is_preview": True}
+
+    @property
+    def taken_over_fields(self) -> list[tuple[str, str]]:
+        """The details staff have edited by hand, as (name, label), in the form's order."""
+        edited = set(self.manually_edited_fields or [])
+        return [(name, protected_field_label(name)) for name in (*IMPORTED_FIELDS, WINDOWS_FIELD) if name in edited]
+
+
+def protected_field_label(name: str) -> str:
+    """The words for one field the importer may be kept away from."""
+    return PROTECTED_FIELD_LABELS.get(name, name)
+
+
+PROTECTED_FIELD_LABELS = {
+    "title": "Title",
+    "kind": "Kind",
+    "owner_body": "Who runs it",
+    "summary": "Summary",
+    "source_url": "Official page",
+    "respond_url": "Where members can respond",
+    WINDOWS_FIELD: "Submission windows",
+}
 
 
 class SourceLink(Orderable):
@@ -342,7 +392,10 @@ class ImportRun(models.Model):
     source = models.CharField(max_length=20, choices=SourceSystem.choices)
     started_at = models.DateTimeField(default=timezone.now)
     succeeded = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    failure_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the run failed, in plain words (the error keeps the detail)."
+    )
+    error = models.TextField(blank=True, verbose_name="technical detail")
     counts = models.JSONField(default=dict)
     report = models.JSONField(default=list)
 
@@ -350,7 +403,46 @@ class ImportRun(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_source_display()} import at {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_source_display()} import at {timezone.localtime(self.started_at):%-d %b %Y %H:%M}"
+
+    @property
+    def status_text(self) -> str:
+        """ "Worked" or "Failed: could not reach the service (timeout)"."""
+        if self.succeeded:
+            return "Worked"
+        return f"Failed: {self.failure_reason or 'something went wrong (see the technical detail)'}"
+
+    status_text.fget.short_description = "Result"  # type: ignore[attr-defined]
+
+    @property
+    def summary(self) -> str:
+        """What the run did, as a sentence."""
+        if not self.succeeded:
+            return "Nothing was changed."
+        counts = self.counts or {}
+        parts = [
+            _count(counts.get("insert", 0), "new item", "new items"),
+            _count(counts.get("update", 0), "item updated", "items updated"),
+            _count(counts.get("no change", 0), "item unchanged", "items unchanged"),
+        ]
+        text = f"{parts[0]}, {parts[1]} and {parts[2]}."
+        skipped = counts.get("skipped fields", 0)
+        if skipped:
+            text += f" {_count(skipped, 'change', 'changes')} left alone because staff edited those details."
+        return text[0].upper() + text[1:]
+
+    summary.fget.short_description = "What it did"  # type: ignore[attr-defined]
+
+    @property
+    def report_text(self) -> str:
+        """One line per item the run looked at."""
+        return "\n".join(str(line) for line in self.report or []) or "No items."
+
+    report_text.fget.short_description = "Item by item"  # type: ignore[attr-defined]
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
 
 
 # The outbox kind of a reminder's email (composed in chorus.tracker.emails).
@@ -417,7 +509,7 @@ class TrackerPage(RoutablePageMixin, Page):
         urls: list[dict[str, Any]] = super().get_sitemap_urls(request)
         base = self.get_full_url(request)
         if base:
-            for item in TrackedItem.objects.only("slug", "updated_at").order_by("slug"):
+            for item in TrackedItem.objects.filter(live=True).only("slug", "updated_at").order_by("slug"):
                 urls.append({"location": f"{base}{item.slug}/", "lastmod": item.updated_at})
         return urls
 

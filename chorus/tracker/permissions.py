@@ -10,9 +10,12 @@ from typing import Any
 _MODELS = ["trackeditem", "stage", "submissionwindow", "sourcelink", "response"]
 _MANAGE = [f"tracker.{action}_{model}" for model in _MODELS for action in ("add", "change", "delete", "view")]
 
+# Items are drafts until published (Wagtail's DraftStateMixin adds the "publish" permission).
+_PUBLISH = "tracker.publish_trackeditem"
+
 ROLE_PERMISSIONS = {
-    "Editor": [*_MANAGE, "tracker.view_importrun"],
-    "Campaigner": [*_MANAGE, "tracker.view_importrun"],
+    "Editor": [*_MANAGE, _PUBLISH, "tracker.view_importrun"],
+    "Campaigner": [*_MANAGE, _PUBLISH, "tracker.view_importrun"],
     "Administrator": [*(f"tracker.view_{model}" for model in _MODELS), "tracker.view_importrun"],
 }
 

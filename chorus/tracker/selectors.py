@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
+from django.utils.text import slugify
 from wagtail.search.backends import get_search_backend
 
 from chorus.core.digest import DigestItem
 from chorus.core.sections import SearchHit
 from chorus.tracker.models import (
+    IMPORTED_FIELDS,
     ItemChange,
     ItemKind,
     Response,
@@ -107,8 +109,9 @@ def _open_q(now: datetime) -> Q:
 
 
 def _windows() -> QuerySet[SubmissionWindow]:
-    windows: QuerySet[SubmissionWindow] = SubmissionWindow.objects.select_related("item", "item__response")
-    return windows.prefetch_related("item__priority_areas")
+    """Windows of live items: a draft item is not public anywhere (pages, feeds, calendars, bulletin)."""
+    windows: QuerySet[SubmissionWindow] = SubmissionWindow.objects.filter(item__live=True)
+    return windows.select_related("item", "item__response").prefetch_related("item__priority_areas")
 
 
 def closing_soon_windows(*, now: datetime) -> list[SubmissionWindow]:
@@ -127,7 +130,7 @@ def recently_closed_windows(*, now: datetime) -> list[SubmissionWindow]:
 
 
 def tracked_item_list(*, filters: TrackerFilters, now: datetime) -> QuerySet[TrackedItem]:
-    items: QuerySet[TrackedItem] = TrackedItem.objects.select_related("response")
+    items: QuerySet[TrackedItem] = TrackedItem.objects.filter(live=True).select_related("response")
     items = items.prefetch_related("priority_areas", "windows")
     if filters.kind:
         items = items.filter(kind=filters.kind)
@@ -180,7 +183,7 @@ def _window_state(window: SubmissionWindow, now: datetime) -> str:
 
 def tracked_item_detail(*, slug: str, now: datetime) -> ItemDetail | None:
     item = (
-        TrackedItem.objects.filter(slug=slug)
+        TrackedItem.objects.filter(slug=slug, live=True)
         .select_related("response", "response__article")
         .prefetch_related("priority_areas", "links", "documents")
         .first()
@@ -203,12 +206,30 @@ def tracked_item_detail(*, slug: str, now: datetime) -> ItemDetail | None:
     )
 
 
+def tracked_item_preview_detail(*, item: TrackedItem, now: datetime) -> ItemDetail:
+    """The item page's contents from an unsaved version of the item (its form or a revision),
+    for the staff preview: children come from the item in memory, not the database."""
+    response: Response | None = Response.objects.filter(item_id=item.pk).first() if item.pk else None
+    articles = [article for article in item.articles.all() if getattr(article, "live", False)]
+    stages = sorted(item.stages.all(), key=lambda stage: (stage.date, stage.sort_order or 0))
+    windows = sorted(item.windows.all(), key=lambda window: window.closes_at)
+    return ItemDetail(
+        item=item,
+        stages=list(stages),
+        windows=[WindowView(window, _window_state(window, now)) for window in windows],
+        changes=list(item.changes.order_by("-occurred_at", "-pk")[:20]) if item.pk else [],
+        response=response,
+        response_label=PUBLIC_LABELS.get(response.status, "") if response is not None else "",
+        articles=list(articles),
+    )
+
+
 def tracked_items_for_article(article: object) -> list[TrackedItem]:
     """Items an article is about: linked from the item or as the item's published response."""
     pk = getattr(article, "pk", None)
     if pk is None:
         return []
-    items = TrackedItem.objects.filter(Q(articles__pk=pk) | Q(response__article__pk=pk)).distinct()
+    items = TrackedItem.objects.filter(Q(articles__pk=pk) | Q(response__article__pk=pk), live=True).distinct()
     return list(items.order_by("title"))
 
 
@@ -238,7 +259,9 @@ def search_hits(*, query: str) -> list[SearchHit]:
     page = tracker_page()
     if page is None:
         return []
-    items = get_search_backend().search(query, TrackedItem.objects.all(), operator="and")[:SEARCH_HITS_SHOWN]
+    items = get_search_backend().search(query, TrackedItem.objects.filter(live=True), operator="and")[
+        :SEARCH_HITS_SHOWN
+    ]
     return [
         SearchHit(
             title=item.title,
@@ -256,7 +279,8 @@ def item_deadline_windows(*, slug: str) -> QuerySet[SubmissionWindow]:
 
 
 def recent_changes(*, limit: int = 50) -> list[ItemChange]:
-    return list(ItemChange.objects.select_related("item").order_by("-occurred_at", "-pk")[:limit])
+    changes = ItemChange.objects.filter(item__live=True).select_related("item")
+    return list(changes.order_by("-occurred_at", "-pk")[:limit])
 
 
 def bulletin_items(*, since: datetime, until: datetime) -> list[DigestItem]:
@@ -334,8 +358,41 @@ def tracked_item_window_snapshot(*, item: TrackedItem) -> dict[int, tuple[Any, .
     }
 
 
+@dataclass(frozen=True)
+class PublishedSnapshot:
+    """What the public sees of an item, read before a staff save, to tell what publishing changed."""
+
+    live: bool
+    imported_values: dict[str, Any]
+    stages: set[int]
+    windows: dict[int, tuple[Any, ...]]
+
+
+def tracked_item_published_snapshot(*, item: TrackedItem | None) -> PublishedSnapshot:
+    stored = TrackedItem.objects.filter(pk=item.pk).first() if item is not None and item.pk else None
+    if stored is None:
+        return PublishedSnapshot(live=False, imported_values={}, stages=set(), windows={})
+    return PublishedSnapshot(
+        live=stored.live,
+        imported_values={name: getattr(stored, name) for name in IMPORTED_FIELDS},
+        stages=tracked_item_stage_snapshot(item=stored),
+        windows=tracked_item_window_snapshot(item=stored),
+    )
+
+
 def tracked_item_stage_snapshot(*, item: TrackedItem) -> set[int]:
     """The ids of the item's stages now, so a later save can tell which ones staff added."""
     if item.pk is None:
         return set()
     return set(Stage.objects.filter(item=item).values_list("pk", flat=True))
+
+
+def unique_item_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """An address for an item made from its title, numbered if another item already has it."""
+    base = slugify(title)[:100] or "item"
+    taken = TrackedItem.objects.exclude(pk=exclude_pk) if exclude_pk else TrackedItem.objects.all()
+    slug, number = base, 2
+    while taken.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from chorus.accounts.roles import user_has_role
 from chorus.core.audit import log_action
@@ -24,7 +23,7 @@ from chorus.core.workflow import ReasonRequired, Transition
 from chorus.core.workflow import TransitionNotAllowed as TransitionNotAllowed
 from chorus.core.workflow import transition as workflow_transition
 from chorus.core.working_days import working_days_before
-from chorus.tracker.importers.base import ImportedItem, ImportFailed
+from chorus.tracker.importers.base import REASON_NOT_SAVED, ImportedItem, ImportFailed
 from chorus.tracker.importers.registry import importer_for
 from chorus.tracker.models import (
     IMPORTED_FIELDS,
@@ -41,7 +40,7 @@ from chorus.tracker.models import (
     SubmissionWindow,
     TrackedItem,
 )
-from chorus.tracker.selectors import LONDON, london_today, tracked_item_window_snapshot
+from chorus.tracker.selectors import LONDON, london_today, tracked_item_window_snapshot, unique_item_slug
 from chorus.tracker.workflow import ACTIVE_STATES, PUBLIC_LABELS, RESPONSE_WORKFLOW, STAFF_ROLES, needs_article
 
 # Moves that must say why (kept on the response, shown publicly).
@@ -276,6 +275,11 @@ def tracked_item_staff_saved(
     return protected
 
 
+def tracked_item_draft_saved(*, item: TrackedItem, actor: Any) -> None:
+    """A draft changes nothing the public sees: no timeline entry, only the audit record."""
+    log_action("tracker.item.draft_saved", actor=actor, obj=item, data={"live": item.live})
+
+
 @transaction.atomic
 def tracked_item_delete(*, item: TrackedItem, actor: Any) -> None:
     """Stop tracking an item: it, its timeline, windows and our response go; the audit log keeps the ids."""
@@ -320,6 +324,7 @@ class ImportReport:
     source: str
     ok: bool
     error: str = ""
+    reason: str = ""  # why it failed, in plain words
     outcomes: list[ItemOutcome] = field(default_factory=list)
 
     @property
@@ -341,15 +346,6 @@ class ImportReport:
         return [head, *(f"  {outcome.describe()}" for outcome in self.outcomes)]
 
 
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "item"
-    slug, number = base, 2
-    while TrackedItem.objects.filter(slug=slug).exists():
-        slug = f"{base}-{number}"
-        number += 1
-    return slug
-
-
 def _imported_values(imported: ImportedItem) -> dict[str, str]:
     """What we store of an upstream item: its words as plain text, never its markup."""
     return {
@@ -365,7 +361,8 @@ def _imported_values(imported: ImportedItem) -> dict[str, str]:
 def _insert(imported: ImportedItem) -> ItemOutcome:
     values = _imported_values(imported)
     item = TrackedItem.objects.create(
-        slug=_unique_slug(values["title"]),
+        slug=unique_item_slug(values["title"]),
+        last_imported_at=timezone.now(),
         source_system=imported.source_system,
         upstream_id=imported.upstream_id,
         **values,
@@ -388,6 +385,9 @@ def _insert(imported: ImportedItem) -> ItemOutcome:
 def _update(item: TrackedItem, imported: ImportedItem) -> ItemOutcome:
     protected = set(item.manually_edited_fields or [])
     outcome = ItemOutcome(imported.upstream_id, item.title, "no change")
+    # An update() leaves updated_at alone: reading an item again is not a change to it.
+    item.last_imported_at = timezone.now()
+    TrackedItem.objects.filter(pk=item.pk).update(last_imported_at=item.last_imported_at)
     for name, value in _imported_values(imported).items():
         if getattr(item, name) == value:
             continue
@@ -490,12 +490,15 @@ def tracker_import_run(
         with client:
             fetched = importer.fetch(client, terms=list(terms or settings.TRACKER_SEARCH_TERMS))
         report.outcomes = tracker_import_apply(source=source, items=fetched)
-    except (ImportFailed, DatabaseError, ValidationError, ValueError) as error:
-        report = ImportReport(source=source, ok=False, error=str(error)[:1000])
+    except ImportFailed as error:
+        report = ImportReport(source=source, ok=False, error=str(error)[:1000], reason=error.reason)
+    except (DatabaseError, ValidationError, ValueError) as error:
+        report = ImportReport(source=source, ok=False, error=str(error)[:1000], reason=REASON_NOT_SAVED)
     ImportRun.objects.create(
         source=source,
         succeeded=report.ok,
         error=report.error,
+        failure_reason=report.reason[:200],
         counts=report.counts,
         report=[outcome.describe() for outcome in report.outcomes],
     )

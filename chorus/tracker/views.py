@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -12,6 +12,7 @@ from chorus.core.http import mark_publicly_cacheable
 from chorus.core.staff import staff_required
 from chorus.pages.models import PriorityAreaPage
 from chorus.tracker.calendars import deadlines_calendar
+from chorus.tracker.models import TrackedItem
 from chorus.tracker.permissions import VIEW_RESPONSES_PERMISSION, can_change_responses
 from chorus.tracker.selectors import deadline_windows, item_deadline_windows, responses_due
 
@@ -61,3 +62,14 @@ def whats_due(request: HttpRequest) -> HttpResponse:
     log_action("tracker.due.viewed", request=request, object_type="tracker.response", data={"rows": len(rows)})
     context = {"rows": rows, "now": timezone.now(), "can_edit": can_change_responses(request.user)}
     return render(request, "tracker/admin/whats_due.html", context)
+
+
+@never_cache
+@staff_required("tracker.change_trackeditem")
+def tracked_item_draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item's public page as its latest saved version (draft or live) would look: a plain
+    link that works without JavaScript, beside Wagtail's live preview."""
+    item = get_object_or_404(TrackedItem, pk=pk)
+    latest = item.get_latest_revision_as_object()
+    response: HttpResponse = latest.make_preview_request(request, latest.default_preview_mode)
+    return response

@@ -23,7 +23,10 @@ def register_tracker_viewsets() -> TrackerViewSetGroup:
 
 @hooks.register("register_admin_urls")
 def register_tracker_urls() -> list[URLPattern]:
-    return [path("tracker/due/", views.whats_due, name="tracker_whats_due")]
+    return [
+        path("tracker/due/", views.whats_due, name="tracker_whats_due"),
+        path("tracker/items/draft/<int:pk>/", views.tracked_item_draft_preview, name="tracker_item_draft_preview"),
+    ]
 
 
 class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]

@@ -12,8 +12,30 @@ import httpx
 LONDON = ZoneInfo("Europe/London")
 
 
+# Why a run failed, in the words staff read in "Import runs" (the technical detail is kept apart).
+REASON_TIMEOUT = "could not reach the service (timeout)"
+REASON_UNREACHABLE = "could not reach the service (no connection)"
+REASON_NOT_UNDERSTOOD = "the service sent something we do not understand"
+REASON_NOT_SAVED = "what the service sent could not be saved"
+
+
 class ImportFailed(Exception):
-    """The upstream service failed or answered with something we do not understand."""
+    """The upstream service failed or answered with something we do not understand.
+
+    ``reason`` says why in plain words; the message keeps the technical detail.
+    """
+
+    def __init__(self, message: str, *, reason: str = REASON_NOT_UNDERSTOOD) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def service_error_reason(status_code: int) -> str:
+    if status_code == 404:
+        return "the service could not find what we asked for (error 404)"
+    if status_code >= 500:
+        return f"the service had a problem of its own (error {status_code})"
+    return f"the service refused our request (error {status_code})"
 
 
 @dataclass(frozen=True)
@@ -57,11 +79,12 @@ def get_json(client: httpx.Client, url: str, *, params: dict[str, Any] | None = 
         response = client.get(url, params=params)
         response.raise_for_status()
     except httpx.TimeoutException as error:
-        raise ImportFailed(f"Timed out fetching {url}") from error
+        raise ImportFailed(f"Timed out fetching {url}", reason=REASON_TIMEOUT) from error
     except httpx.HTTPStatusError as error:
-        raise ImportFailed(f"{url} answered {error.response.status_code}") from error
+        status = error.response.status_code
+        raise ImportFailed(f"{url} answered {status}", reason=service_error_reason(status)) from error
     except (httpx.HTTPError, httpx.InvalidURL) as error:
-        raise ImportFailed(f"Could not fetch {url}: {error.__class__.__name__}") from error
+        raise ImportFailed(f"Could not fetch {url}: {error.__class__.__name__}", reason=REASON_UNREACHABLE) from error
     try:
         return response.json()
     except ValueError as error:

@@ -47,6 +47,8 @@ def item_form(item: TrackedItem | None = None, **changes: Any) -> dict[str, Any]
         "source_url": item.source_url if item else "",
         "respond_url": item.respond_url if item else "",
         "manually_edited_fields": json.dumps(item.manually_edited_fields if item else []),
+        # Items are drafts until published: these forms press "Publish".
+        "action-publish": "action-publish",
     }
     data.update(changes)
     return data
@@ -118,9 +120,13 @@ def test_staff_edits_to_an_imported_item_are_protected_from_imports(campaigner: 
 
 
 def test_staff_can_release_a_protected_field(editor: Any) -> None:
-    item = TrackedItemFactory(source_system=SourceSystem.GOVUK, upstream_id="/x", manually_edited_fields=["title"])
+    # The list of protected fields is no longer typed as JSON: staff tick "let the importer
+    # update these again" in the read-only "Imported from" panel.
+    item = TrackedItemFactory(
+        source_system=SourceSystem.GOVUK, upstream_id="/x", manually_edited_fields=["title", WINDOWS_FIELD]
+    )
     data = {
-        **item_form(item, manually_edited_fields="[]"),
+        **item_form(item, release_fields=["title"]),
         **formset("links", []),
         **formset("stages", []),
         **formset("windows", []),
@@ -128,8 +134,106 @@ def test_staff_can_release_a_protected_field(editor: Any) -> None:
     response = client_for(editor).post(f"/admin/tracker/items/edit/{item.pk}/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     item.refresh_from_db()
-    assert item.manually_edited_fields == []
-    assert AuditEvent.objects.get(action="tracker.item.edited").data["fields"] == ["manually_edited_fields"]
+    assert item.manually_edited_fields == [WINDOWS_FIELD]
+    event = AuditEvent.objects.get(action="tracker.item.field_released")
+    assert event.actor == editor and event.data == {"field": "title"}
+
+
+def test_only_a_field_staff_have_taken_over_can_be_released(editor: Any) -> None:
+    item = TrackedItemFactory(source_system=SourceSystem.GOVUK, upstream_id="/x", manually_edited_fields=["title"])
+    data = {
+        **item_form(item, release_fields=["upstream_id"]),
+        **formset("links", []),
+        **formset("stages", []),
+        **formset("windows", []),
+    }
+    response = client_for(editor).post(f"/admin/tracker/items/edit/{item.pk}/", data)
+    assert response.status_code == 200
+    item.refresh_from_db()
+    assert item.manually_edited_fields == ["title"]
+    assert not AuditEvent.objects.filter(action="tracker.item.field_released").exists()
+
+
+def test_the_imported_from_panel_is_read_only_words(editor: Any) -> None:
+    item = TrackedItemFactory(
+        source_system=SourceSystem.GOVUK,
+        upstream_id="/government/consultations/x",
+        manually_edited_fields=["owner_body", WINDOWS_FIELD],
+    )
+    page = client_for(editor).get(f"/admin/tracker/items/edit/{item.pk}/")
+    html = page.content.decode()
+    assert "Imported from" in html
+    assert "GOV.UK search" in html and "/government/consultations/x" in html
+    assert "Who runs it, Submission windows." in html
+    assert "Last imported" in html and "Not recorded yet" in html
+    assert 'name="release_fields" value="owner_body"' in html
+    for internal in ("manually_edited_fields", 'name="upstream_id"', 'name="source_system"'):
+        assert internal not in html, internal
+
+
+def test_items_entered_by_staff_show_no_imported_from_panel(editor: Any) -> None:
+    client = client_for(editor)
+    item = TrackedItemFactory()
+    for path in ("/admin/tracker/items/new/", f"/admin/tracker/items/edit/{item.pk}/"):
+        html = client.get(path).content.decode()
+        assert "Imported from" not in html, path
+        assert "release_fields" not in html, path
+
+
+def test_the_internal_import_fields_cannot_be_posted(editor: Any) -> None:
+    item = TrackedItemFactory(source_system=SourceSystem.GOVUK, upstream_id="/x", manually_edited_fields=["title"])
+    data = {
+        **item_form(item, manually_edited_fields="[]", upstream_id="/y", source_system="bills"),
+        **formset("links", []),
+        **formset("stages", []),
+        **formset("windows", []),
+    }
+    response = client_for(editor).post(f"/admin/tracker/items/edit/{item.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert (item.upstream_id, item.source_system, item.manually_edited_fields) == ("/x", "govuk", ["title"])
+
+
+def new_item_data(**changes: Any) -> dict[str, Any]:
+    return {**item_form(**changes), **formset("links", []), **formset("stages", []), **formset("windows", [])}
+
+
+def test_the_slug_is_made_from_the_title_when_left_empty(editor: Any) -> None:
+    client = client_for(editor)
+    TrackedItemFactory(slug="mental-health-act-reform")
+    response = client.post("/admin/tracker/items/new/", new_item_data(title="Mental Health Act: reform!", slug=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert TrackedItem.objects.filter(title="Mental Health Act: reform!").get().slug == "mental-health-act-reform-2"
+    response = client.post("/admin/tracker/items/new/", new_item_data(title="Mental Health Act: reform!", slug=""))
+    assert response.status_code == 302
+    slugs = set(TrackedItem.objects.filter(title="Mental Health Act: reform!").values_list("slug", flat=True))
+    assert slugs == {"mental-health-act-reform-2", "mental-health-act-reform-3"}
+
+
+def test_a_slug_staff_choose_is_kept_and_must_be_free(editor: Any) -> None:
+    client = client_for(editor)
+    TrackedItemFactory(slug="taken")
+    response = client.post("/admin/tracker/items/new/", new_item_data(slug="taken"))
+    assert response.status_code == 200
+    assert not TrackedItem.objects.filter(title="National mental health plan").exists()
+    response = client.post("/admin/tracker/items/new/", new_item_data(slug="our-choice"))
+    assert response.status_code == 302
+    assert TrackedItem.objects.get(title="National mental health plan").slug == "our-choice"
+
+
+def test_emptying_the_slug_of_an_item_makes_a_new_one_from_its_title(editor: Any) -> None:
+    item = TrackedItemFactory(title="Crisis care review", slug="old-address")
+    data = {**item_form(item, slug=""), **formset("links", []), **formset("stages", []), **formset("windows", [])}
+    response = client_for(editor).post(f"/admin/tracker/items/edit/{item.pk}/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item.refresh_from_db()
+    assert item.slug == "crisis-care-review"
+
+
+def test_the_title_fills_the_slug_in_the_browser_with_wagtails_sync(editor: Any) -> None:
+    html = client_for(editor).get("/admin/tracker/items/new/").content.decode()
+    assert 'data-w-sync-target-value="#id_slug"' in html
+    assert 'data-controller="w-slug"' in html
 
 
 def test_response_status_moves_only_through_the_workflow(campaigner: Any) -> None:

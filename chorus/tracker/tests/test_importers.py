@@ -318,3 +318,90 @@ def test_daily_task_imports_every_source_independently(monkeypatch: pytest.Monke
     assert any(line.startswith("committees: 1 inserted") for line in lines)
     assert any(line.startswith("govuk: FAILED, nothing changed") for line in lines)
     assert TrackedItem.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("routes", "words"),
+    [
+        ({"/api/CommitteeBusiness": httpx.ReadTimeout("slow")}, "Failed: could not reach the service (timeout)"),
+        ({"/api/CommitteeBusiness": httpx.ConnectError("refused")}, "Failed: could not reach the service"),
+        ({"/api/CommitteeBusiness": 503}, "Failed: the service had a problem of its own (error 503)"),
+        ({"/api/CommitteeBusiness": b"{not json"}, "Failed: the service sent something we do not understand"),
+        (
+            {"/api/CommitteeBusiness": sample("committees_business_malformed.json")},
+            "Failed: the service sent something we do not understand",
+        ),
+    ],
+)
+def test_a_failed_run_says_why_in_plain_words(routes: dict[str, Any], words: str) -> None:
+    run("committees", routes)
+    failed = ImportRun.objects.get()
+    assert failed.status_text.startswith(words)
+    assert failed.summary == "Nothing was changed."
+    assert failed.error  # the technical detail is kept for whoever fixes it
+
+
+def test_a_run_that_could_not_save_says_so() -> None:
+    from chorus.tracker import services
+
+    original = services._imported_values
+
+    def explode(imported: Any) -> dict[str, str]:
+        raise ValueError("cannot store this item")
+
+    services._imported_values = explode  # type: ignore[assignment]
+    try:
+        run("bills", BILLS)
+    finally:
+        services._imported_values = original  # type: ignore[assignment]
+    assert ImportRun.objects.get().status_text == "Failed: what the service sent could not be saved"
+
+
+def test_a_run_that_worked_says_what_it_did_as_a_sentence() -> None:
+    run("bills", BILLS)
+    first = ImportRun.objects.get()
+    assert first.status_text == "Worked"
+    assert first.summary == "2 new items, 0 items updated and 0 items unchanged."
+    item = TrackedItem.objects.get(upstream_id="3884")
+    TrackedItem.objects.filter(pk=item.pk).update(manually_edited_fields=["title"], title="Ours")
+    run("bills", BILLS)
+    second = ImportRun.objects.first()
+    assert second is not None and second.pk != first.pk
+    assert second.summary == (
+        "0 new items, 0 items updated and 2 items unchanged. 1 change left alone because staff edited those details."
+    )
+
+
+def test_import_runs_read_as_words_in_the_list_and_inspect_screens(editor: Any) -> None:
+    from conftest import client_for
+
+    run("committees", {"/api/CommitteeBusiness": httpx.ReadTimeout("slow")})
+    run("bills", BILLS)
+    failed = ImportRun.objects.get(succeeded=False)
+    client = client_for(editor)
+    listing = client.get("/admin/tracker/imports/").content.decode()
+    assert "Failed: could not reach the service (timeout)" in listing
+    assert "2 new items, 0 items updated and 0 items unchanged." in listing
+    assert "{&#x27;insert&#x27;" not in listing and "{'insert'" not in listing
+    inspect = client.get(f"/admin/tracker/imports/inspect/{failed.pk}/").content.decode()
+    assert "Failed: could not reach the service (timeout)" in inspect
+    assert "Nothing was changed." in inspect
+    assert "Technical detail" in inspect and "Timed out fetching" in inspect
+    assert ">False<" not in inspect
+
+
+def test_imports_record_when_they_last_read_each_item() -> None:
+    run("bills", BILLS)
+    bill = TrackedItem.objects.get(upstream_id="3884")
+    assert bill.last_imported_at is not None
+    first_read, updated = bill.last_imported_at, bill.updated_at
+    run("bills", BILLS)
+    bill.refresh_from_db()
+    assert bill.last_imported_at > first_read
+    assert bill.updated_at == updated  # reading an unchanged item again is not a change to it
+
+
+def test_importers_create_live_items() -> None:
+    run("bills", BILLS)
+    assert TrackedItem.objects.count() == 2
+    assert set(TrackedItem.objects.values_list("live", flat=True)) == {True}
