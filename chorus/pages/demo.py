@@ -85,13 +85,18 @@ def child_page[P: Page](parent: Page, slug: str, page: P) -> P:
     return page
 
 
+HOME_HEADING = "Policy and campaigns led by people with lived experience"
+
+
 def ensure_home() -> HomePage:
     """The demo home page as the default site's root, replacing Wagtail's welcome page."""
     home = HomePage.objects.first()
     if home is None:
         root = Page.get_first_root_node()
         home = HomePage(
-            title="Chorus",
+            # The page's heading says what the network does; the browser tab shows the
+            # organisation's name (OrganisationSettings), not this.
+            title=HOME_HEADING,
             slug="chorus",
             intro=HOME_INTRO,
             approach=HOME_APPROACH,

@@ -65,6 +65,10 @@ class TrackedItemChooserViewSet(ChooserViewSet):
     chosen_multiple_view_class = TrackedItemChosenMultipleView
     create_view_class = TrackedItemCreateView
     icon = "list-ul"
+    # Only the desk's link form uses this chooser (its views are for those who triage). Left
+    # registered, Wagtail would put it on every form with a tracker item, such as our
+    # responses, where editors could not open it.
+    register_widget = False
     choose_one_text = "Choose a tracker item"
     choose_another_text = "Choose another tracker item"
 

@@ -120,3 +120,13 @@ def test_load_demo_runs_each_registered_demo_in_order() -> None:
         call_command("load_demo", stdout=output)
     assert ran == ["first", "second"]
     assert output.getvalue().splitlines() == ["first: 3 pages", "second: ok"]
+
+
+@pytest.mark.django_db
+def test_the_demo_home_page_heading_says_what_the_network_does_and_the_title_names_it(client: Any) -> None:
+    from chorus.pages.demo import HOME_HEADING, ensure_home
+
+    ensure_home()
+    html = client.get("/").content.decode()
+    assert f"<h1>{HOME_HEADING}</h1>" in html
+    assert "<title>Chorus Network</title>" in html
