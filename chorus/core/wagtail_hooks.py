@@ -48,4 +48,5 @@ def no_site_summary(request: HttpRequest, summary_items: list[object]) -> None:
     summary_items.clear()
 
 
-hooks.register("construct_homepage_summary_items", no_site_summary)
+# Last, after Wagtail's own apps have added their counts.
+hooks.register("construct_homepage_summary_items", no_site_summary, order=1000)

@@ -13,7 +13,9 @@ EVENTS = {
     "tracker.item.field_released": EventKind(
         "Tracked item handed back to the importer", "let the importer update {field} of {object} again"
     ),
+    "tracker.item.edited": EventKind("Tracked item changed", "changed {object}"),
     "tracker.import.completed": EventKind("Tracker import run", "ran the tracker import"),
+    "tracker.import.failed": EventKind("Tracker import failed", "could not finish the tracker import"),
     "tracker.response.created": EventKind("Response planned", "planned our response to {object}"),
     "tracker.response.edited": EventKind("Response changed", "changed our response to {object}"),
     "tracker.response.deleted": EventKind("Response deleted", "deleted our response to {object}"),

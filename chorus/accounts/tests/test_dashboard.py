@@ -50,7 +50,7 @@ def test_each_role_sees_its_own_panels_and_not_the_others(
 def test_wagtail_s_page_and_image_counts_are_gone(editor: User) -> None:
     make_site()
     html = home(editor)
-    assert "summary__item" not in html and "Pages</span>" not in html
+    assert "w-summary__list" not in html and "Site summary" not in html
 
 
 def test_caseworker_sees_new_overdue_waiting_and_mine_with_links_to_the_filtered_queue(caseworker: User) -> None:

@@ -8,8 +8,10 @@ from pathlib import Path
 import chorus
 from chorus.core.audit_events import event_kinds
 
-# log_action("support.request.viewed", ...) and log_actions("...", ...): the literal actions.
-LITERAL_ACTION = re.compile(r'log_actions?\(\s*"([a-z_.]+)"')
+# log_action("support.request.viewed", ...) and log_actions("...", ...): the first argument, and
+# every literal action in it ("tracker.import.completed" if ok else "tracker.import.failed").
+FIRST_ARGUMENT = re.compile(r"log_actions?\(\s*([^,()]+),")
+LITERAL_ACTION = re.compile(r'"([a-z_]+\.[a-z_.]+)"')
 
 
 def logged_actions() -> dict[str, Path]:
@@ -18,8 +20,9 @@ def logged_actions() -> dict[str, Path]:
     for path in root.rglob("*.py"):
         if "tests" in path.parts:
             continue
-        for action in LITERAL_ACTION.findall(path.read_text()):
-            found.setdefault(action, path)
+        for argument in FIRST_ARGUMENT.findall(path.read_text()):
+            for action in LITERAL_ACTION.findall(argument):
+                found.setdefault(action, path)
     return found
 
 
