@@ -7,8 +7,12 @@ error never reaches a view. Every connection gives up after
 (``chorus.core.breaker``), and while it is open no call is made at all. Meanwhile reads
 are misses and writes do nothing (docs/decisions/0015).
 
-Built as a subclass of Django's ``RedisCache`` that overrides only the public cache
-methods documented for every backend, each calling Django's own method inside a guard.
+Built on django-redis's ``RedisCache``, overriding only the public cache methods
+documented for every backend, each calling the library's own method inside a guard.
+django-redis rather than Django's own Redis backend because Django's builds a new
+redis-py client object for every cache call, and building one costs more CPU than the
+round trip it makes: a cached page read three keys and spent most of its time there
+(docs/decisions/0037).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any, TypeVar
 import redis
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django_redis.cache import RedisCache
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -51,15 +55,18 @@ class CacheUnavailable(ValueError):
 
 
 class ResilientRedisCache(RedisCache):
-    """``RedisCache`` with short timeouts and a circuit breaker.
+    """django-redis's ``RedisCache`` with short timeouts and a circuit breaker.
 
     While Redis is unwell, reads are misses and writes do nothing.
     """
 
     def __init__(self, server: str | list[str], params: dict[str, Any]) -> None:
-        # Settings' OPTIONS win, so an operator can tune the pool; the defaults keep every call short.
+        # Settings' OPTIONS (redis-py's connection arguments) win, so an operator can tune the
+        # pool; the defaults keep every call short. django-redis hands them to the pool. Errors
+        # are not ignored by the library: the guard below decides what a failure means.
         self.redis_options: dict[str, Any] = {**redis_connection_options(), **params.get("OPTIONS", {})}
-        super().__init__(server, {**params, "OPTIONS": self.redis_options})
+        library_options = {"CONNECTION_POOL_KWARGS": self.redis_options, "IGNORE_EXCEPTIONS": False}
+        super().__init__(server, {**params, "OPTIONS": library_options})
         self.breaker: CircuitBreaker = breaker_for(server if isinstance(server, str) else ",".join(server))
 
     def guarded(self, fallback: T, call: Callable[..., T], *args: Any) -> T:
@@ -88,7 +95,7 @@ class ResilientRedisCache(RedisCache):
         return self.guarded(False, super().touch, key, timeout, version)
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return self.guarded(False, super().delete, key, version)
+        return bool(self.guarded(False, super().delete, key, version))
 
     def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         return self.guarded({}, super().get_many, keys, version)
@@ -102,11 +109,28 @@ class ResilientRedisCache(RedisCache):
             raise CacheUnavailable("The cache could not be reached; the key counts as missing.")
         return result
 
+    def decr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        result: int | None = self.guarded(None, super().decr, key, delta, version)
+        if result is None:
+            raise CacheUnavailable("The cache could not be reached; the key counts as missing.")
+        return result
+
+    def incr_version(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        result: int | None = self.guarded(None, super().incr_version, key, delta, version)
+        if result is None:
+            raise CacheUnavailable("The cache could not be reached; the key counts as missing.")
+        return result
+
     def set_many(
         self, data: dict[Any, Any], timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
     ) -> list[Any]:
-        # Django's contract: the keys that were not stored.
-        return self.guarded(list(data), super().set_many, data, timeout, version)
+        # Django's contract: the keys that were not stored (django-redis itself returns nothing).
+        stored = self.guarded(False, self._set_many_stored, data, timeout, version)
+        return [] if stored else list(data)
+
+    def _set_many_stored(self, data: dict[Any, Any], timeout: float | None, version: int | None) -> bool:
+        super().set_many(data, timeout, version)
+        return True
 
     def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         self.guarded(None, super().delete_many, keys, version)

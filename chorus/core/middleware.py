@@ -15,6 +15,7 @@ nothing (chorus.core.cache), so pages are rendered as if nothing were cached.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,14 +25,15 @@ from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.cache import get_cache_key, get_max_age, learn_cache_key
+from django.utils.cache import get_max_age
 from django.views.decorators.csp import csp_override
 
 from chorus.core.http import mark_publicly_cacheable
 
 GENERATION_KEY = "chorus:pagecache:generation"
-# What the shared cache holds for a page: status, headers, body and when it expires.
-CachedPage = tuple[int, list[tuple[str, str]], bytes, float]
+# What the shared cache holds for a page: the generation it was rendered in, the request
+# headers its Vary names with their values, status, headers, body and when it expires.
+CachedPage = tuple[int, tuple[tuple[str, str], ...], int, list[tuple[str, str]], bytes, float]
 EXCLUDED_PREFIXES = ("/admin/", "/documents/", "/healthz/")
 
 
@@ -51,16 +53,33 @@ def retire_cached_pages() -> None:
         cache.set(GENERATION_KEY, 2, timeout=None)
 
 
-def _page_to_cache(response: HttpResponse, timeout: int) -> CachedPage:
-    return (response.status_code, list(response.items()), response.content, time.time() + timeout)
+def _page_key(request: HttpRequest) -> str:
+    # One key per address (host, path and query string); the hash keeps the key short and
+    # keeps the address itself out of the cache's key list.
+    address = request.build_absolute_uri().encode("utf-8", "surrogateescape")
+    return "page:" + hashlib.sha256(address).hexdigest()
 
 
-def _response_from_cache(page: Any) -> HttpResponse | None:
-    """A new response for a cached page, or None if it has expired (or is not one of ours)."""
-    if not isinstance(page, tuple) or len(page) != 4:
+def _varied_on(request: HttpRequest, response: HttpResponse) -> tuple[tuple[str, str], ...]:
+    """The request headers the response says it varies on, with this request's values."""
+    names = sorted({name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()})
+    return tuple((name, request.headers.get(name, "")) for name in names)
+
+
+def _page_to_cache(request: HttpRequest, response: HttpResponse, generation: int, timeout: int) -> CachedPage:
+    varied = _varied_on(request, response)
+    return (generation, varied, response.status_code, list(response.items()), response.content, time.time() + timeout)
+
+
+def _response_from_cache(request: HttpRequest, page: Any, generation: int) -> HttpResponse | None:
+    """A new response for a cached page, or None if it is from an older generation, was
+    rendered for different values of a header it varies on, or has expired."""
+    if not isinstance(page, tuple) or len(page) != 6:
         return None
-    status, headers, content, expires_at = page
-    if time.time() >= expires_at:
+    rendered_in, varied, status, headers, content, expires_at = page
+    if rendered_in != generation or time.time() >= expires_at:
+        return None
+    if any(request.headers.get(name, "") != value for name, value in varied):
         return None
     return HttpResponse(content, status=status, headers=headers)
 
@@ -73,18 +92,26 @@ def _response_is_public(response: HttpResponse) -> bool:
 
 
 class PublicPageCacheMiddleware:
+    """One round trip to the cache per hit: the generation and the page are read together.
+
+    Each stored page records the generation it was rendered in, so retiring every page is
+    one increment, and a page from an older generation is a miss (and is overwritten).
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in {"GET", "HEAD"} or request.COOKIES or request.path.startswith(EXCLUDED_PREFIXES):
             return self.get_response(request)
-        key_prefix = f"page:{page_cache_generation()}"
-        cache_key = get_cache_key(request, key_prefix, "GET", cache=cache)
-        if cache_key is not None:
-            cached = _response_from_cache(cache.get(cache_key))
-            if cached is not None:
-                return cached
+        page_key = _page_key(request)
+        found = cache.get_many([GENERATION_KEY, page_key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = page_cache_generation()
+        cached = _response_from_cache(request, found.get(page_key), int(generation))
+        if cached is not None:
+            return cached
         response = self.get_response(request)
         if _response_is_public(response):
             max_age = get_max_age(response)
@@ -92,8 +119,7 @@ class PublicPageCacheMiddleware:
                 mark_publicly_cacheable(response)
             timeout = settings.CHORUS_PAGE_CACHE_SECONDS if max_age is None else min(max_age, 3600)
             if timeout > 0:
-                cache_key = learn_cache_key(request, response, timeout, key_prefix, cache=cache)
-                cache.set(cache_key, _page_to_cache(response, timeout), timeout)
+                cache.set(page_key, _page_to_cache(request, response, int(generation), timeout), timeout)
         return response
 
 

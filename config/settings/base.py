@@ -143,7 +143,8 @@ if not 1 <= CHORUS_REDIS_BREAKER_SECONDS <= 300:
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's RedisCache with those timeouts and a circuit breaker (docs/decisions/0015).
+            # django-redis's cache (one client per server, ADR 0037) with short timeouts and a
+            # circuit breaker (docs/decisions/0015).
             "BACKEND": "chorus.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "chorus",

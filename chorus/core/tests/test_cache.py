@@ -46,6 +46,10 @@ def test_every_cache_operation_works_against_a_real_redis(redis_cache: Resilient
     redis_cache.set("n", 1, timeout=30)
     assert redis_cache.incr("n") == 2
     assert redis_cache.decr("n") == 1
+    redis_cache.set("versioned", "v1")
+    assert redis_cache.incr_version("versioned") == 2
+    assert redis_cache.get("versioned", version=2) == "v1"
+    assert redis_cache.decr_version("versioned", version=2) == 1
     assert redis_cache.get_many(["page", "n"]) == {"page": {"html": "<p>Hi</p>"}, "n": 1}
     assert redis_cache.set_many({"a": 1, "b": 2}, timeout=30) == []
     assert redis_cache.has_key("a") and redis_cache.touch("a", 30)
@@ -79,6 +83,10 @@ def test_while_redis_refuses_reads_miss_and_writes_do_nothing() -> None:
     assert "counter" not in str(raised.value)
     with pytest.raises(ValueError):
         away.decr("counter")
+    with pytest.raises(ValueError):
+        away.incr_version("page")
+    with pytest.raises(ValueError):
+        away.decr_version("page")
     assert asyncio.run(away.aget("page", "async fallback")) == "async fallback"
     assert not cache_reachable(away)
 
@@ -125,3 +133,12 @@ def test_an_unbound_port_is_what_the_outage_tests_think_it_is() -> None:
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     with socket.socket() as probe, pytest.raises(ConnectionRefusedError):
         probe.connect(("127.0.0.1", port))
+
+
+def test_one_redis_client_serves_every_call(redis_cache: ResilientRedisCache) -> None:
+    # Django's own Redis backend built a new redis-py client for every call, which cost more
+    # CPU than the round trip itself (docs/decisions/0037); django-redis keeps one per server.
+    redis_cache.set("page", "cached", timeout=30)
+    first = redis_cache.client.get_client(write=False)
+    assert redis_cache.get("page") == "cached"
+    assert redis_cache.client.get_client(write=False) is first

@@ -185,3 +185,36 @@ def test_a_cached_page_is_never_served_past_its_own_expiry() -> None:
         middleware(factory.get("/campaigns/letter/sign/"))
         middleware(factory.get("/campaigns/letter/sign/"))  # the fresh copy, not the expired one
     assert view.calls == 2
+
+
+def test_a_page_that_varies_on_a_header_is_kept_apart_for_each_value() -> None:
+    def varies_by_language() -> HttpResponse:
+        response = html()
+        response["Vary"] = "Accept-Language"
+        return response
+
+    view = CountingView(varies_by_language)
+    middleware = PublicPageCacheMiddleware(view)
+    middleware(factory.get("/news/", headers={"accept-language": "cy"}))
+    middleware(factory.get("/news/", headers={"accept-language": "en"}))
+    assert view.calls == 2  # the Welsh page is not served to someone asking for English
+    middleware(factory.get("/news/", headers={"accept-language": "en"}))
+    assert view.calls == 2
+
+
+def test_a_cached_page_costs_one_read_of_the_shared_cache() -> None:
+    # A crowd refreshing a page makes one round trip to Redis each: the generation and the
+    # page are read together (docs/decisions/0037).
+    calls: list[str] = []
+
+    class CountingCache:
+        def __getattr__(self, name: str) -> object:
+            calls.append(name)
+            return getattr(cache, name)
+
+    middleware = PublicPageCacheMiddleware(CountingView(html))
+    middleware(factory.get("/news/"))
+    with mock.patch("chorus.core.middleware.cache", CountingCache()):
+        served = middleware(factory.get("/news/"))
+    assert served.content == b"<p>hello</p>"
+    assert calls == ["get_many"]
