@@ -12,7 +12,7 @@ documented for every backend, each calling the library's own method inside a gua
 django-redis rather than Django's own Redis backend because Django's builds a new
 redis-py client object for every cache call, and building one costs more CPU than the
 round trip it makes: a cached page read three keys and spent most of its time there
-(docs/decisions/0037).
+(docs/decisions/0038).
 """
 
 from __future__ import annotations

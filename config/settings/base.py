@@ -143,7 +143,7 @@ if not 1 <= CHORUS_REDIS_BREAKER_SECONDS <= 300:
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis's cache (one client per server, ADR 0037) with short timeouts and a
+            # django-redis's cache (one client per server, ADR 0038) with short timeouts and a
             # circuit breaker (docs/decisions/0015).
             "BACKEND": "chorus.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,

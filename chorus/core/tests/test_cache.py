@@ -137,7 +137,7 @@ def test_an_unbound_port_is_what_the_outage_tests_think_it_is() -> None:
 
 def test_one_redis_client_serves_every_call(redis_cache: ResilientRedisCache) -> None:
     # Django's own Redis backend built a new redis-py client for every call, which cost more
-    # CPU than the round trip itself (docs/decisions/0037); django-redis keeps one per server.
+    # CPU than the round trip itself (docs/decisions/0038); django-redis keeps one per server.
     redis_cache.set("page", "cached", timeout=30)
     first = redis_cache.client.get_client(write=False)
     assert redis_cache.get("page") == "cached"

@@ -204,7 +204,7 @@ def test_a_page_that_varies_on_a_header_is_kept_apart_for_each_value() -> None:
 
 def test_a_cached_page_costs_one_read_of_the_shared_cache() -> None:
     # A crowd refreshing a page makes one round trip to Redis each: the generation and the
-    # page are read together (docs/decisions/0037).
+    # page are read together (docs/decisions/0038).
     calls: list[str] = []
 
     class CountingCache:
