@@ -8,14 +8,18 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as Picture
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from wagtail.images import get_image_model
 
+from chorus.accounts.models import User
+from chorus.accounts.services import roles_sync
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, OpenLetterPageFactory
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
-from chorus.pages.pictures import make_responsive_renditions
+from chorus.pages.pictures import TEXT_ALTERNATIVE_NEEDED, make_responsive_renditions
 from chorus.pages.tests.factories import make_site
-from e2e.conftest import assert_accessible, assert_reflows
+from chorus.pages.tests.test_image_metadata import WAGTAIL_RENDITION_LEAK
+from e2e.conftest import assert_accessible, assert_reflows, sign_in_as_staff
+from e2e.test_staff_editors import open_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +39,9 @@ def _picture(name: str) -> Any:
 def site(live_server: Any) -> dict[str, Any]:
     home = make_site()
     news = ArticleIndexPageFactory(parent=home, slug="news", show_in_menus=True)
-    ArticlePageFactory(parent=news, slug="pictured", title="Members march", lead_image=_picture("march.png"), lead_image_alt=ALT)
+    article = ArticlePageFactory(
+        parent=news, slug="pictured", title="Members march", lead_image=_picture("march.png"), lead_image_alt=ALT
+    )
     campaigns = CampaignIndexPageFactory(parent=home)
     OpenLetterPageFactory(
         parent=campaigns,
@@ -44,7 +50,8 @@ def site(live_server: Any) -> dict[str, Any]:
         lead_image=_picture("banner.png"),
         lead_image_decorative=True,
     )
-    return {"base": live_server.url}
+    roles_sync()  # editors' page permissions apply to the pages made above
+    return {"base": live_server.url, "article": article}
 
 
 @pytest.mark.parametrize(
@@ -62,3 +69,25 @@ def test_a_page_with_a_picture_is_accessible_and_fits_a_phone(
     assert ".webp" in (picture.get_attribute("srcset") or "")
     assert_accessible(page)
     assert_reflows(page)
+
+
+# The editor's image chooser shows a thumbnail, which the server makes while it answers.
+@WAGTAIL_RENDITION_LEAK
+def test_an_editor_is_told_beside_the_field_when_a_picture_has_no_words(
+    page: Page, site: dict[str, Any], editor: User
+) -> None:
+    base, article = site["base"], site["article"]
+    sign_in_as_staff(page, editor, base)
+    open_screen(page, f"{base}/admin/pages/{article.pk}/edit/")
+    expect(page.get_by_role("heading", name="Picture", exact=True)).to_be_visible()
+    page.get_by_label("Picture's text alternative").fill("   ")
+    page.get_by_role("button", name="Save draft").click()
+    alt_field = page.locator("[data-field-wrapper]").filter(has=page.get_by_label("Picture's text alternative"))
+    expect(alt_field.get_by_text(TEXT_ALTERNATIVE_NEEDED)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("The picture is only decoration").check()
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(TEXT_ALTERNATIVE_NEEDED)).to_have_count(0)
+    article.refresh_from_db()
+    assert article.get_latest_revision_as_object().lead_image_decorative
+    open_screen(page, f"{base}/admin/")  # ends the editing session before the database is emptied

@@ -65,6 +65,8 @@ def demo_banner(*, title: str, variation: int) -> AbstractImage:
     if image is None:
         accent = OrganisationSettings.load().accent_colour
         data = banner_png(accent=accent, variation=variation)
-        image = image_model.objects.create(title=title, file=ImageFile(io.BytesIO(data), name=f"banner-{variation}.png"))
+        image = image_model.objects.create(
+            title=title, file=ImageFile(io.BytesIO(data), name=f"banner-{variation}.png")
+        )
     make_responsive_renditions(image)
     return image

@@ -12,6 +12,9 @@ not indexed for search, because readers search for what pages say, not what pict
 
 from __future__ import annotations
 
+import warnings
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -36,11 +39,14 @@ RESPONSIVE_RENDITIONS = ("width-320|format-webp", "width-640|format-webp", "widt
 def make_responsive_renditions(image: AbstractImage) -> None:
     """Makes the picture's WebP renditions now, so that no reader waits for them to be made.
 
-    Wagtail draws each rendition into a temporary file it leaves open until the rendition is
-    discarded; closing them here frees that memory at once.
+    Wagtail draws each rendition into an in-memory temporary file that it never closes
+    (wagtail/images/models.py, generate_rendition_file): Python closes it when it is dropped,
+    at the end of this call, with a ResourceWarning about nothing lost. That one warning is
+    silenced here, so that making renditions ahead (the demo) warns no one.
     """
-    for rendition in image.get_renditions(*RESPONSIVE_RENDITIONS).values():
-        rendition.file.close()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=ResourceWarning, message=r"Unclosed file <tempfile\.Spooled")
+        image.get_renditions(*RESPONSIVE_RENDITIONS)
 
 
 def require_text_alternative(*, has_image: bool, alt: str, decorative: bool, alt_field: str) -> None:
@@ -53,7 +59,17 @@ def require_text_alternative(*, has_image: bool, alt: str, decorative: bool, alt
         raise ValidationError({alt_field: TEXT_ALTERNATIVE_NEEDED})
 
 
-class LeadPicture(models.Model):
+if TYPE_CHECKING:
+    # Wagtail ships no type information, so mypy sees Page, and every page model, as built on
+    # Any: django-stubs then leaves page models alone (it cannot resolve Wagtail's managers).
+    # Seen as a Django model, this mixin would pull ArticlePage and ActionPage into those
+    # checks and fail on the managers they inherit from Page; mypy sees it as it sees a page.
+    PageFieldsBase = Any
+else:
+    PageFieldsBase = models.Model
+
+
+class LeadPicture(PageFieldsBase):
     """An optional picture at the top of a page, with its text alternative (mixed into a page model)."""
 
     lead_image = models.ForeignKey(

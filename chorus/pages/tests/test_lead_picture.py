@@ -214,12 +214,21 @@ def test_the_demo_banners_are_decorative_drawn_once_and_ready(client: Client) ->
     assert images == len(news_demo.BANNERS)
     for article in pictured:
         assert article.lead_image_decorative, "an abstract banner carries no information"
-        with article.lead_image.open_file() as stored:  # type: ignore[union-attr]
-            with Picture.open(stored) as banner:
-                assert banner.format == "PNG" and banner.size == (1200, 450)
+        with article.lead_image.open_file() as stored, Picture.open(stored) as banner:  # type: ignore[union-attr]
+            assert banner.format == "PNG" and banner.size == (1200, 450)
         tag = _lead_picture_tag(client, article)
         assert tag is not None and 'alt=""' in tag
 
     news_demo.load()
     assert get_image_model().objects.count() == images
     assert get_image_model().get_rendition_model().objects.count() == renditions
+
+
+def test_the_demo_open_letter_has_a_decorative_banner(client: Client) -> None:
+    from chorus.campaigns import demo as campaigns_demo
+
+    _, letter, petition = campaigns_demo._ensure_pages()  # the pages alone, without demo signatures
+    assert letter.lead_image is not None and letter.lead_image_decorative
+    assert petition.lead_image is None
+    tag = _lead_picture_tag(client, letter)
+    assert tag is not None and 'alt=""' in tag
