@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as Picture
 from playwright.sync_api import Page, expect
 from wagtail.images import get_image_model
+from wagtail.models import Collection
 
 from chorus.accounts.models import User
 from chorus.accounts.services import roles_sync
@@ -27,6 +28,8 @@ ALT = "Members holding a banner that says Care not cameras outside a hospital"
 
 
 def _picture(name: str) -> Any:
+    if Collection.get_first_root_node() is None:  # an earlier browser test emptied the database
+        Collection.add_root(name="Root")
     output = io.BytesIO()
     Picture.new("RGB", (1200, 450), "#1d4f91").save(output, format="PNG")
     image = get_image_model().objects.create(title=name, file=SimpleUploadedFile(name, output.getvalue()))
