@@ -46,13 +46,13 @@ def banner_png(*, accent: str, variation: int) -> bytes:
     layer = Picture.new("RGBA", (width, height), (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     chance = random.Random(variation)  # the same banner each time the demo loads: not for security
-    for _ in range(9):
-        radius = chance.randint(height // 4, height)
+    for _ in range(8):
+        radius = chance.randint(height // 6, height * 2 // 3)
         x, y = chance.randint(0, width), chance.randint(0, height)
         tint = _mix(colour, white, chance.choice([0.0, 0.25, 0.5, 0.7]))
         draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(*tint, chance.randint(40, 110)))
     canvas.paste(layer, mask=layer)
-    banner = canvas.filter(ImageFilter.GaussianBlur(6)).resize(BANNER_SIZE, Picture.Resampling.BICUBIC)
+    banner = canvas.filter(ImageFilter.GaussianBlur(4)).resize(BANNER_SIZE, Picture.Resampling.BICUBIC)
     output = io.BytesIO()
     banner.save(output, format="PNG", optimize=True)
     return output.getvalue()
