@@ -214,7 +214,7 @@ def test_the_demo_banners_are_decorative_drawn_once_and_ready(client: Client) ->
     assert images == len(news_demo.BANNERS)
     for article in pictured:
         assert article.lead_image_decorative, "an abstract banner carries no information"
-        with article.lead_image.open_file() as stored, Picture.open(stored) as banner:  # type: ignore[union-attr]
+        with article.lead_image.open_file() as stored, Picture.open(stored) as banner:
             assert banner.format == "PNG" and banner.size == (1200, 450)
         tag = _lead_picture_tag(client, article)
         assert tag is not None and 'alt=""' in tag
