@@ -33,6 +33,7 @@ from chorus.news.demo import OPEN_LETTER_SLUG
 from chorus.news.models import ArticlePage, ArticleRelatedAction
 from chorus.pages.blocks import picture_sentences
 from chorus.pages.demo import ensure_home
+from chorus.pages.demo_banners import demo_banner
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, ConsentRecord, Person
 
@@ -110,6 +111,9 @@ def _ensure_pages() -> tuple[CampaignIndexPage, OpenLetterPage, PetitionPage]:
             closing_date=(now + timedelta(days=60)).date(),
             state=ActionState.OPEN,
             opened_at=now - timedelta(days=21),
+            # An abstract banner adds nothing to the letter's words: decoration, so screen readers skip it.
+            lead_image=demo_banner(title="Demo banner: soft circles, together", variation=3),
+            lead_image_decorative=True,
         )
         index.add_child(instance=letter)
         if area is not None:

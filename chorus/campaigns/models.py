@@ -31,6 +31,7 @@ from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
 from chorus.news.panels import EasyReadCheckPanel
 from chorus.pages.blocks import BodyBlock, EasyReadBlock
+from chorus.pages.pictures import LeadPicture
 
 if TYPE_CHECKING:
     from chorus.campaigns.selectors import ActionCount
@@ -89,7 +90,7 @@ ActionView = Callable[[HttpRequest, "ActionPage"], HttpResponse]
 ACTION_ROUTES = ("action", "sign", "check_email", "confirmed", "signatories", "easy_read", "easy_read_sign")
 
 
-class ActionPage(RoutablePageMixin, Page):
+class ActionPage(RoutablePageMixin, LeadPicture, Page):
     """What open letters and petitions share. Not created directly (see the two kinds below).
 
     ``state`` is changed only by ``services.action_transition`` and is kept out of
@@ -124,6 +125,9 @@ class ActionPage(RoutablePageMixin, Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
+        # Before the body, so that open letters and petitions, which put their own fields
+        # after the summary (content_panels[:2]), show the picture just above the text too.
+        LeadPicture.picture_panel(),
         FieldPanel("body"),
         FieldPanel("easy_read_summary"),
         EasyReadCheckPanel("easy_read_summary"),

@@ -14,6 +14,7 @@ from wagtail.rich_text import RichText
 from chorus.news.models import ArticleIndexPage, ArticleKind, ArticlePage
 from chorus.pages.blocks import picture_sentences
 from chorus.pages.demo import child_page, days_ago, ensure_home, published_on
+from chorus.pages.demo_banners import demo_banner
 from chorus.pages.models import Coalition, PriorityAreaPage
 
 NEWS_SLUG = "news"
@@ -39,6 +40,14 @@ class DemoArticle:
     areas: list[str] = field(default_factory=list)  # priority area slugs
     coalitions: list[str] = field(default_factory=list)  # coalition slugs
     easy_read: list[tuple[str, str]] = field(default_factory=list)  # (symbol name, sentence)
+
+
+# Articles that carry a picture: an abstract banner (its title, and which of the drawings it is).
+# Only decoration, so marked as such: the article's words say everything.
+BANNERS = {
+    STATEMENT_POLICE_SLUG: ("Demo banner: soft circles, calm", 1),
+    ANALYSIS_STRATEGY_SLUG: ("Demo banner: soft circles, open", 2),
+}
 
 
 def _stream(parts: list[str]) -> list[tuple[str, object]]:
@@ -399,6 +408,10 @@ def load() -> str:
             body=_stream(item.body),
             easy_read_body=picture_sentences(*item.easy_read),
         )
+        if item.slug in BANNERS:
+            title, variation = BANNERS[item.slug]
+            article.lead_image = demo_banner(title=title, variation=variation)
+            article.lead_image_decorative = True
         article.priority_areas = [areas[slug] for slug in item.areas if slug in areas]
         article.coalitions = [coalitions[slug] for slug in item.coalitions if slug in coalitions]
         index.add_child(instance=article)

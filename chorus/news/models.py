@@ -20,6 +20,7 @@ from wagtail.search import index
 from chorus.news.panels import EasyReadCheckPanel, ReadingAgePanel
 from chorus.pages.blocks import BodyBlock, EasyReadBlock
 from chorus.pages.models import RelatedAction, live_related_actions
+from chorus.pages.pictures import LeadPicture
 
 
 class ArticleKind(models.TextChoices):
@@ -63,7 +64,7 @@ class ArticleIndexPage(Page):
         return context
 
 
-class ArticlePage(RoutablePageMixin, Page):
+class ArticlePage(RoutablePageMixin, LeadPicture, Page):
     """A piece of policy work: news, a briefing, a consultation response, evidence…"""
 
     kind = models.CharField(max_length=30, choices=ArticleKind.choices, default=ArticleKind.NEWS)
@@ -90,6 +91,7 @@ class ArticlePage(RoutablePageMixin, Page):
         *Page.content_panels,
         MultiFieldPanel([FieldPanel("kind"), FieldPanel("date")], heading="About this article"),
         FieldPanel("summary"),
+        LeadPicture.picture_panel(),
         FieldPanel("body"),
         ReadingAgePanel(),
         MultiFieldPanel(

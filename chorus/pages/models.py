@@ -21,6 +21,7 @@ from chorus.core.branding import Sender
 from chorus.core.sections import HOME_PAGE, PRIORITY_AREA_PAGE, page_sections
 from chorus.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, FocusPointBlock
 from chorus.pages.colours import HEX_COLOUR, MINIMUM_CONTRAST, WHITE, contrast_ratio
+from chorus.pages.pictures import require_text_alternative
 
 
 class HomePage(Page):
@@ -78,13 +79,12 @@ class HomePage(Page):
 
     def clean(self) -> None:
         super().clean()
-        if self.spotlight_image_id and not self.spotlight_image_decorative and not self.spotlight_image_alt.strip():
-            raise ValidationError(
-                {
-                    "spotlight_image_alt": "Describe what the picture shows, or tick "
-                    '"The picture is only decoration" if it adds nothing to the words.'
-                }
-            )
+        require_text_alternative(
+            has_image=self.spotlight_image_id is not None,
+            alt=self.spotlight_image_alt,
+            decorative=self.spotlight_image_decorative,
+            alt_field="spotlight_image_alt",
+        )
 
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     max_count = 1
