@@ -280,14 +280,15 @@ def guide_picture(page: Page, name: str, *, showing: str = "") -> None:
         page.evaluate("window.scrollTo(0, 0)")
 
 
-def wait_for_mail(to: str, *, seconds: float = 15.0) -> list[Any]:
-    """The emails sent to one address so far, waiting for the first: the outbox sends after
-    the request's transaction commits, in the live server's thread."""
+def wait_for_mail(to: str, *, subject: str = "", seconds: float = 15.0) -> list[Any]:
+    """The emails sent to one address so far (only those whose subject has ``subject`` in it),
+    waiting for the first: the outbox sends after the request's transaction commits, in the
+    live server's thread."""
     from django.core import mail
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = [message for message in mail.outbox if message.to == [to]]
+        found = [message for message in mail.outbox if message.to == [to] and subject in message.subject]
         if found:
             return found
         time.sleep(0.2)
