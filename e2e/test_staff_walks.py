@@ -127,7 +127,7 @@ def test_a_caseworker_triages_a_request_from_the_home_page(
     support_request.refresh_from_db()
     assert support_request.status == Status.IN_PROGRESS
     assert support_request.assignee_id == caseworker.pk
-    assert support_request.priority_area.title == "Surveillance"
+    assert support_request.priority_area is not None and support_request.priority_area.title == "Surveillance"
     kinds = set(Message.objects.filter(support_request=support_request).values_list("kind", flat=True))
     assert kinds == {MessageKind.TO_MEMBER, MessageKind.INTERNAL_NOTE}
     # The note stays with staff: the member was told of one new message, not two.

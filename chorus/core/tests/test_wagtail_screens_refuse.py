@@ -84,14 +84,14 @@ def _coalition() -> str:
 def _tracked_item() -> str:
     from chorus.tracker.tests.factories import TrackedItemFactory
 
-    TrackedItemFactory(title="Sample consultation on ward cameras")
+    TrackedItemFactory(title="Sample consultation on ward cameras")  # type: ignore[no-untyped-call]
     return "Sample consultation on ward cameras"
 
 
 def _response() -> str:
     from chorus.tracker.tests.factories import ResponseFactory, TrackedItemFactory
 
-    ResponseFactory(item=TrackedItemFactory(title="Sample consultation we answer"))
+    ResponseFactory(item=TrackedItemFactory(title="Sample consultation we answer"))  # type: ignore[no-untyped-call]
     return "Sample consultation we answer"
 
 
