@@ -11,7 +11,9 @@ colour scheme and ``assert_reflows`` checks a page at 320 CSS pixels.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -253,3 +255,41 @@ def tab_to(page: Page, selector: str, *, max_presses: int = 80) -> None:
         if target.evaluate("element => element === document.activeElement"):
             return
     raise AssertionError(f"Could not reach {selector} with the Tab key")
+
+
+# Pictures for docs/staff-guide.md, retaken when CHORUS_STAFF_GUIDE_SCREENSHOTS=1 is set (not on
+# every run: the figures and times on screen change, and a test run should not change the repository).
+GUIDE_PICTURES = Path(__file__).resolve().parents[1] / "docs" / "staff-guide"
+
+
+def guide_picture(page: Page, name: str, *, showing: str = "") -> None:
+    """Save what the browser shows now as docs/staff-guide/<name>, for the staff guide.
+
+    The picture is the 1280 by 900 window, not the whole page, so each file stays small
+    (well under 150 KB); ``showing`` (a selector) first scrolls the part the guide talks
+    about to the top of the window.
+    """
+    if os.environ.get("CHORUS_STAFF_GUIDE_SCREENSHOTS") != "1":
+        return
+    if showing:
+        page.locator(showing).first.evaluate("element => element.scrollIntoView({block: 'start'})")
+    wait_for_transitions(page)
+    GUIDE_PICTURES.mkdir(exist_ok=True)
+    page.screenshot(path=GUIDE_PICTURES / name)
+    if showing:
+        page.evaluate("window.scrollTo(0, 0)")
+
+
+def wait_for_mail(to: str, *, subject: str = "", seconds: float = 15.0) -> list[Any]:
+    """The emails sent to one address so far (only those whose subject has ``subject`` in it),
+    waiting for the first: the outbox sends after the request's transaction commits, in the
+    live server's thread."""
+    from django.core import mail
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [message for message in mail.outbox if message.to == [to] and subject in message.subject]
+        if found:
+            return found
+        time.sleep(0.2)
+    return []

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,14 @@ from chorus.bulletin.models import IssueStatus, Subscription, SubscriptionStatus
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
 from chorus.bulletin.tokens import manage_token
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, sign_in_as_staff, tab_to
+from e2e.conftest import (
+    assert_accessible,
+    assert_accessible_in_dark,
+    guide_picture,
+    sign_in_as_staff,
+    tab_to,
+    wait_for_mail,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -188,28 +193,6 @@ def test_the_bulletin_email_is_accessible_in_light_and_dark_and_at_phone_width(
     assert background == "rgb(30, 30, 30)"
 
 
-# Screenshots for docs/staff-guide.md, retaken when CHORUS_STAFF_GUIDE_SCREENSHOTS=1 is set (not on
-# every run: the figures and times on screen change, and a test run should not change the repository).
-GUIDE_PICTURES = Path(__file__).resolve().parents[1] / "docs" / "staff-guide"
-
-
-def _guide_picture(page: Page, name: str) -> None:
-    if os.environ.get("CHORUS_STAFF_GUIDE_SCREENSHOTS") == "1":
-        GUIDE_PICTURES.mkdir(exist_ok=True)
-        page.screenshot(path=GUIDE_PICTURES / name)
-
-
-def _wait_for_mail(to: str, *, seconds: float = 15.0) -> list[Any]:
-    """The outbox sends after the request's transaction commits, in the server's thread."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = [message for message in mail.outbox if message.to == [to]]
-        if found:
-            return found
-        time.sleep(0.2)
-    return []
-
-
 def test_an_editor_sends_a_test_then_the_issue_through_the_confirmation(
     page: Page, site: dict[str, Any], editor: Any
 ) -> None:
@@ -218,12 +201,12 @@ def test_an_editor_sends_a_test_then_the_issue_through_the_confirmation(
     sign_in_as_staff(page, editor, site["base"])
     page.goto(f"{site['base']}/admin/bulletin/{issue.pk}/")
     assert_accessible(page)
-    _guide_picture(page, "bulletin-issue-screen.png")
+    guide_picture(page, "bulletin-issue-screen.png")
 
     page.click("main button[value=test]")
     page.wait_for_selector("text=marked TEST")
     assert_accessible(page)
-    [test] = _wait_for_mail(editor.email)
+    [test] = wait_for_mail(editor.email)
     assert test.subject.startswith("TEST: ") and test.body.startswith("TEST")
     assert not [message for message in mail.outbox if message.to == ["reader@example.org"]]
 
@@ -231,9 +214,10 @@ def test_an_editor_sends_a_test_then_the_issue_through_the_confirmation(
     page.wait_for_selector("text=Send this issue now?")
     assert "1 subscriber in 1 edition" in page.inner_text("main")
     assert_accessible(page)
-    _guide_picture(page, "bulletin-send-confirmation.png")
+    guide_picture(page, "bulletin-send-confirmation.png")
     page.click("main button:has-text('Yes, send to 1 subscriber')")
     page.wait_for_selector("text=Sending to 1 subscribers.")
-    [sent] = _wait_for_mail("reader@example.org")
+    [sent] = wait_for_mail("reader@example.org")
     assert not sent.subject.startswith("TEST")
     assert_accessible(page)
+    guide_picture(page, "bulletin-sending-progress.png")
