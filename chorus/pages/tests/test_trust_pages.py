@@ -206,6 +206,10 @@ def test_the_meta_description_is_the_search_description_else_the_intro_else_the_
     network = escape(OrganisationSettings.load().description)
     assert f'<meta name="description" content="{network}">' in _page(f"/{bare.slug}/")
     assert '<meta name="description" content="Where to get urgent' in _page("/help-now/")
+    # Search results are kept out of search engines but still describe themselves.
+    results = _page("/search/?q=cameras")
+    assert f'<meta name="description" content="{network}">' in results
+    assert '<meta name="robots" content="noindex">' in results
 
 
 # --- The privacy notice ---------------------------------------------------------------------------
