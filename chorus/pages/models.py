@@ -387,6 +387,11 @@ with speech recognition software, and listen to it with a screen reader.</p>
 <h2>Content that is not accessible</h2>
 <p>Some documents we publish that were written by other organisations, such as consultation papers, may not
 be accessible. If you need one in another format, ask us and we will find or make one.</p>
+<p>The screens our staff and volunteers use are built on Wagtail, a content management system. The Nu HTML
+Checker finds a small number of kinds of markup error in Wagtail's own part of those screens, such as a
+label that points at a hidden field. In our tests they do not stop the screens working by keyboard or with
+a screen reader, and the axe checker finds no accessibility problems there. We keep a list of these errors,
+and our tests fail if any other kind appears, on any screen.</p>
 <h2>Asking for another format</h2>
 <p>If you need anything on this site in a different format, such as Easy Read, large print, audio or
 braille, email us or use the contact details below. We will reply within five working days.</p>
