@@ -26,6 +26,7 @@ from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
 from chorus.bulletin.schedule import when_in_words
 from chorus.bulletin.services import lifecycle, proofs
 from chorus.core.audit import log_action
+from chorus.core.confirmation import Confirmation, Details, confirmation_page, confirmed
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.staff import staff_required
@@ -223,7 +224,7 @@ def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     form = SendForm(request.POST)
     # A form without the version (a screen from before it carried one) cannot say what was checked.
     revision_id = form.cleaned_data["revision"] if form.is_valid() else 0
-    if request.POST.get("confirmed") != "1":
+    if not confirmed(request):
         return _confirm_send(request, issue, revision_id=revision_id)
 
     def send() -> str:
@@ -246,8 +247,12 @@ def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     )
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def _confirm_send(request: HttpRequest, issue: BulletinIssue, *, revision_id: int) -> HttpResponse:
-    """The "are you sure" page: nothing changes until its button posts again with ``confirmed=1``."""
+    """The "are you sure" page (chorus.core.confirmation): nothing changes until its button posts again."""
     refusal = lifecycle.send_refusal(issue)
     if not refusal and revision_id != issue.live_revision_id:
         return _refused_as_republished(request, issue, lifecycle.IssueRepublishedError())
@@ -256,15 +261,29 @@ def _confirm_send(request: HttpRequest, issue: BulletinIssue, *, revision_id: in
         return redirect(_detail_url(issue))
     preview = _email_preview(issue)
     editions = [edition for edition in preview.get("editions", []) if edition.recipients]
-    context = {
-        "issue": issue,
-        "revision_id": revision_id,
-        "recipients": selectors.recipients_for(issue).count(),
-        "editions": editions,
-        "subject": preview.get("subject", ""),
-        "key_form": SubmissionKeyForm(),
-    }
-    return render(request, "bulletin/admin/confirm_send.html", context)
+    recipients = _plural(selectors.recipients_for(issue).count(), "subscriber", "subscribers")
+    subject = preview.get("subject", "")
+    with_subject = f" with the subject “{subject}”" if subject else ""
+    confirmation = Confirmation(
+        question="Send this issue now?",
+        subtitle=issue.title,
+        consequences=[
+            f"{issue.title} is emailed{with_subject} "
+            f"to {recipients} in {_plural(len(editions), 'edition', 'editions')}, starting at once.",
+        ],
+        details=Details(
+            caption="Who gets which edition",
+            headers=["Edition", "Subscribers"],
+            rows=[[edition.label, str(edition.recipients)] for edition in editions],
+        )
+        if editions
+        else None,
+        undo="Once sending starts, it cannot be taken back. You can pause it, but emails already sent stay sent.",
+        button=f"Yes, send to {recipients}",
+        cancel_url=_detail_url(issue),
+        carried={"action": "send", "revision": str(revision_id)},
+    )
+    return confirmation_page(request, confirmation)
 
 
 def _test_send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import User
+from chorus.core.confirmation import Confirmation, Details, confirmation_key, confirmation_page, confirmed
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import parse_id, posted_ids
 from chorus.core.staff import staff_required
@@ -121,20 +122,9 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
     if what is None:
         messages.error(request, "Choose at least one request and an action.")
         return redirect("support_admin:queue")
-    if request.POST.get("confirmed") != "1":
+    if not confirmed(request):
         # The GOV.UK "are you sure" step: nothing changes until the second, confirmed post.
-        return render(
-            request,
-            "support/admin/bulk_confirm.html",
-            {
-                "chosen": chosen,
-                "what": what,
-                "emailed": selectors.bulk_members_emailed(support_requests=chosen) if what.tells_members else 0,
-                "bulk_action": action,
-                # Bound to the post, so the confirmed post carries the same one-time key.
-                "key_form": SubmissionKeyForm(request.POST),
-            },
-        )
+        return confirmation_page(request, _bulk_confirmation(request, chosen, what, action))
     outcome: list[str] = []
 
     def apply() -> str:
@@ -160,13 +150,48 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
 
     # Assigning and closing email people: a double click applies the action once.
     sent = submission_once(
-        key=request.POST.get(KEY_FIELD, ""),
+        key=confirmation_key(request),
         scope=f"support.bulk:{user.pk}",
         answers=request.POST,
         action=apply,
     )
     messages.success(request, outcome[0] if outcome else "Those changes were already made. Nothing was done twice.")
     return redirect(sent.result)
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _bulk_confirmation(
+    request: HttpRequest, chosen: list[SupportRequest], what: selectors.BulkAction, bulk_action: str
+) -> Confirmation:
+    """What a bulk action will do to the chosen requests, and to whom it is said."""
+    requests = _plural(len(chosen), "request", "requests")
+    consequences = [f"{requests} {what.outcome}."]
+    if what.tells_members:
+        emailed = selectors.bulk_members_emailed(support_requests=chosen)
+        told = "Members are told. Each member gets our standard outcome message on their private page"
+        if emailed:
+            who = "person is" if emailed == 1 else "people are"
+            told += f", and {emailed} {who} emailed to say there is a new message"
+        consequences.append(told + ".")
+    return Confirmation(
+        question="Are you sure?",
+        subtitle=f"{what.title}: {requests}",
+        consequences=consequences,
+        details=Details(
+            caption="The chosen requests",
+            headers=["Request", "Status now"],
+            rows=[[r.reference, r.get_status_display()] for r in chosen],
+        ),
+        undo="This cannot be taken back." if what.tells_members else "",
+        button=f"Yes, apply to {requests}",
+        cancel_url=reverse("support_admin:queue"),
+        carried={"bulk_action": bulk_action, "ids": [str(r.pk) for r in chosen]},
+        # The key the queue's form was posted with acts, so a double click there and here acts once.
+        key=confirmation_key(request),
+    )
 
 
 def _once(
