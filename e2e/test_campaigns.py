@@ -275,3 +275,31 @@ def test_close_signing_asks_first_by_keyboard(page: Page, campaign: dict[str, An
     page.get_by_text(f"{letter.title} is now: Closed.").wait_for()
     letter.refresh_from_db()
     assert letter.state == "closed"
+
+
+def test_bulk_invalidation_asks_first_and_for_a_reason_by_keyboard(
+    page: Page, campaign: dict[str, Any], campaigner: Any
+) -> None:
+    letter, base = campaign["letter"], campaign["base"]
+    Signature.objects.bulk_create(
+        Signature(action=letter, status=SignatureStatus.CONFIRMED, ip_hash="cd" * 16) for _ in range(2)
+    )
+    sign_in_as_staff(page, campaigner, base)
+    page.goto(f"{base}/admin/campaigns/{letter.pk}/invalidate/?ip_hash={'cd' * 16}")
+    tab_to(page, "main form button:text-is('Preview how many match')")
+    page.keyboard.press("Enter")
+    # The shared "are you sure?" page, with the reason asked above its button.
+    page.get_by_role("heading", name="Invalidate 2 signatures?").wait_for()
+    assert page.get_by_text("Nothing has changed yet.").is_visible()
+    assert_accessible(page)
+    assert_reflows(page)
+    tab_to(page, "main form button:text-is('Yes, invalidate 2 signatures')")
+    page.keyboard.press("Enter")
+    page.get_by_text("Say why, for the audit log.").wait_for()  # no reason yet: asked again, nothing done
+    assert_accessible(page)
+    assert not Invalidation.objects.exists()
+    page.fill("#id_reason", "one address, many names")
+    tab_to(page, "main form button:text-is('Yes, invalidate 2 signatures')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/admin/campaigns/{letter.pk}/")
+    assert Invalidation.objects.get().reason == "one address, many names"

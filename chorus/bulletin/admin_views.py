@@ -6,6 +6,7 @@ sign-in page, and staff without the bulletin permission get a 403 page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -25,6 +26,7 @@ from chorus.bulletin.permissions import RECONCILE_PERMISSION, SEND_PERMISSION
 from chorus.bulletin.schedule import when_in_words
 from chorus.bulletin.services import lifecycle, proofs
 from chorus.core.audit import log_action
+from chorus.core.confirmation import Confirmation, Details, confirmation_page, confirmed
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import posted_ids
 from chorus.core.staff import staff_required
@@ -180,38 +182,77 @@ def _refused_as_republished(request: HttpRequest, issue: BulletinIssue, error: E
     return _detail_page(request, issue, schedule_form=ScheduleForm(), send_refused=str(error), status=409)
 
 
+def _once(
+    request: HttpRequest,
+    issue: BulletinIssue,
+    *,
+    name: str,
+    act: Callable[[], str],
+    repeated: str = "",
+    refused: Callable[[lifecycle.IssueStateError], HttpResponse] | None = None,
+) -> HttpResponse:
+    """Do ``act`` once for the posted one-time key, then go back to the sending screen.
+
+    ``act`` returns its success message. A double click is answered as the first click was
+    (with ``repeated`` said, if given). When the issue's state refuses the action, the
+    reason is said at the top of the sending screen, unless ``refused`` answers otherwise.
+    """
+
+    def action() -> str:
+        messages.success(request, act())
+        return _detail_url(issue)
+
+    try:
+        done = submission_once(
+            key=request.POST.get(KEY_FIELD, ""),
+            scope=f"bulletin.{name}:{issue.pk}:{request.user.pk}",
+            answers=request.POST,
+            action=action,
+        )
+    except lifecycle.IssueStateError as error:
+        if refused is not None:
+            return refused(error)
+        messages.error(request, str(error))
+        return redirect(_detail_url(issue))
+    if done.repeated and repeated:
+        messages.info(request, repeated)
+    return redirect(done.result)
+
+
 def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     """ "Send now": first a page saying what will happen and to how many; the confirmed post sends."""
     form = SendForm(request.POST)
     # A form without the version (a screen from before it carried one) cannot say what was checked.
     revision_id = form.cleaned_data["revision"] if form.is_valid() else 0
-    if request.POST.get("confirmed") != "1":
+    if not confirmed(request):
         return _confirm_send(request, issue, revision_id=revision_id)
 
     def send() -> str:
         count = lifecycle.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
-        messages.success(request, f"Sending to {count} subscribers.")
-        return _detail_url(issue)
+        return f"Sending to {count} subscribers."
 
-    try:
-        sent = submission_once(
-            key=request.POST.get(KEY_FIELD, ""),
-            scope=f"bulletin.send:{issue.pk}:{request.user.pk}",
-            answers=request.POST,
-            action=send,
-        )
-    except lifecycle.IssueRepublishedError as error:
-        return _refused_as_republished(request, issue, error)
-    except lifecycle.IssueStateError as error:
+    def refused(error: lifecycle.IssueStateError) -> HttpResponse:
+        if isinstance(error, lifecycle.IssueRepublishedError):
+            return _refused_as_republished(request, issue, error)
         messages.error(request, str(error))
         return redirect(_detail_url(issue))
-    if sent.repeated:
-        messages.info(request, "This issue was already sent when you pressed the button. Nothing was sent twice.")
-    return redirect(sent.result)
+
+    return _once(
+        request,
+        issue,
+        name="send",
+        act=send,
+        repeated="This issue was already sent when you pressed the button. Nothing was sent twice.",
+        refused=refused,
+    )
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
 
 
 def _confirm_send(request: HttpRequest, issue: BulletinIssue, *, revision_id: int) -> HttpResponse:
-    """The "are you sure" page: nothing changes until its button posts again with ``confirmed=1``."""
+    """The "are you sure" page (chorus.core.confirmation): nothing changes until its button posts again."""
     refusal = lifecycle.send_refusal(issue)
     if not refusal and revision_id != issue.live_revision_id:
         return _refused_as_republished(request, issue, lifecycle.IssueRepublishedError())
@@ -220,15 +261,29 @@ def _confirm_send(request: HttpRequest, issue: BulletinIssue, *, revision_id: in
         return redirect(_detail_url(issue))
     preview = _email_preview(issue)
     editions = [edition for edition in preview.get("editions", []) if edition.recipients]
-    context = {
-        "issue": issue,
-        "revision_id": revision_id,
-        "recipients": selectors.recipients_for(issue).count(),
-        "editions": editions,
-        "subject": preview.get("subject", ""),
-        "key_form": SubmissionKeyForm(),
-    }
-    return render(request, "bulletin/admin/confirm_send.html", context)
+    recipients = _plural(selectors.recipients_for(issue).count(), "subscriber", "subscribers")
+    subject = preview.get("subject", "")
+    with_subject = f" with the subject “{subject}”" if subject else ""
+    confirmation = Confirmation(
+        question="Send this issue now?",
+        subtitle=issue.title,
+        consequences=[
+            f"{issue.title} is emailed{with_subject} "
+            f"to {recipients} in {_plural(len(editions), 'edition', 'editions')}, starting at once.",
+        ],
+        details=Details(
+            caption="Who gets which edition",
+            headers=["Edition", "Subscribers"],
+            rows=[[edition.label, str(edition.recipients)] for edition in editions],
+        )
+        if editions
+        else None,
+        undo="Once sending starts, it cannot be taken back. You can pause it, but emails already sent stay sent.",
+        button=f"Yes, send to {recipients}",
+        cancel_url=_detail_url(issue),
+        carried={"action": "send", "revision": str(revision_id)},
+    )
+    return confirmation_page(request, confirmation)
 
 
 def _test_send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
@@ -238,22 +293,11 @@ def _test_send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     def queue_test() -> str:
         proofs.issue_test_send(issue=issue, edition=edition, actor=request.user)
         address = getattr(request.user, "email", "")
-        messages.success(request, f"A test is on its way to {address}, marked TEST. No subscriber was sent anything.")
-        return _detail_url(issue)
+        return f"A test is on its way to {address}, marked TEST. No subscriber was sent anything."
 
-    try:
-        queued = submission_once(
-            key=request.POST.get(KEY_FIELD, ""),
-            scope=f"bulletin.test:{issue.pk}:{request.user.pk}",
-            answers=request.POST,
-            action=queue_test,
-        )
-    except lifecycle.IssueStateError as error:
-        messages.error(request, str(error))
-        return redirect(_detail_url(issue))
-    if queued.repeated:
-        messages.info(request, "That test was already sent. Nothing was sent twice.")
-    return redirect(queued.result)
+    return _once(
+        request, issue, name="test", act=queue_test, repeated="That test was already sent. Nothing was sent twice."
+    )
 
 
 def _publish(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
@@ -261,36 +305,30 @@ def _publish(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
 
     def publish() -> str:
         lifecycle.issue_publish_latest(issue=issue, actor=request.user)
-        messages.success(request, "Published. The email below is now the latest version: check it, then send.")
-        return _detail_url(issue)
+        return "Published. The email below is now the latest version: check it, then send."
 
-    try:
-        published = submission_once(
-            key=request.POST.get(KEY_FIELD, ""),
-            scope=f"bulletin.publish:{issue.pk}:{request.user.pk}",
-            answers=request.POST,
-            action=publish,
-        )
-    except lifecycle.IssueStateError as error:
-        messages.error(request, str(error))
-        return redirect(_detail_url(issue))
-    return redirect(published.result)
+    return _once(request, issue, name="publish", act=publish)
 
 
 def _schedule(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
     form = ScheduleForm(request.POST)
-    if form.is_valid():
-        when = form.cleaned_data["when"]
-        try:
-            lifecycle.issue_schedule(issue=issue, when=when, actor=request.user)
-        except lifecycle.IssueStateError as error:
-            # Shown at the top: the form itself is not on the page once sending has started.
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"Scheduled for {when_in_words(when)}.")
-            return redirect("bulletin_admin:detail", pk=issue.pk)
-    # The sending screen again, with the time as it was typed and what is wrong with it.
-    return _detail_page(request, issue, schedule_form=form, status=400)
+    if not form.is_valid():
+        # The sending screen again, with the time as it was typed and what is wrong with it.
+        return _detail_page(request, issue, schedule_form=form, status=400)
+    when = form.cleaned_data["when"]
+
+    def schedule() -> str:
+        lifecycle.issue_schedule(issue=issue, when=when, actor=request.user)
+        return f"Scheduled for {when_in_words(when)}."
+
+    def refused(error: lifecycle.IssueStateError) -> HttpResponse:
+        # Said at the top (the form itself is not on the page once sending has started),
+        # with the time kept as it was typed.
+        messages.error(request, str(error))
+        return _detail_page(request, issue, schedule_form=form, status=400)
+
+    # The schedule form carries no one-time key: scheduling the same time twice is one schedule.
+    return _once(request, issue, name="schedule", act=schedule, refused=refused)
 
 
 @never_cache

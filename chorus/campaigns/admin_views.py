@@ -27,6 +27,8 @@ from django.http import (
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView
@@ -358,16 +360,22 @@ def delivery_pack_download(request: HttpRequest, pk: int, pack_pk: int) -> HttpR
     )
 
 
+# What the invalidation form chooses by; the confirmation page posts them again as typed.
+CRITERIA_FIELDS = ("email_domain", "ip_hash", "since", "until")
+
+
 @staff_required(CHANGE_PERMISSION)
 def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
-    """Bulk invalidation: the first POST previews how many match, the second does it."""
+    """Bulk invalidation: the form, then an "are you sure?" page saying how many match and
+    what happens to them (chorus.core.confirmation), then the change, with a reason."""
     action = _action(pk)
     # A trend alert's link fills in the domain or address hash it is about.
     from_alert = {name: request.GET[name] for name in ("email_domain", "ip_hash") if name in request.GET}
     form = InvalidationForm(request.POST or None, initial=from_alert)
-    preview: InvalidationPreview | None = None
+    nothing_matches = ""
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
+        # The confirmation page's button posts confirm=yes (so do links and scripts from before it).
         if request.POST.get("confirm") == "yes":
             if not form.cleaned_data.get("reason"):
                 form.add_error("reason", "Say why, for the audit log.")
@@ -381,7 +389,58 @@ def invalidate(request: HttpRequest, pk: int) -> HttpResponse:
             data={"matching": preview.matching, "criteria": criteria.as_data()},
             request=request,
         )
-    return render(request, "campaigns/admin/invalidate.html", {"action": action, "form": form, "preview": preview})
+        if preview.matching:
+            return confirmation_page(request, _invalidation_confirmation(request, action, form, preview))
+        # With nothing matching there is nothing to confirm: the form again, saying so.
+        nothing_matches = _matching_in_words(form, preview)
+    context = {"action": action, "form": form, "nothing_matches": nothing_matches}
+    return render(request, "campaigns/admin/invalidate.html", context)
+
+
+def _matching_in_words(form: InvalidationForm, preview: InvalidationPreview) -> str:
+    """ "3 signatures match. Signed from 1 Jul 2026 09:00 before 1 Jul 2026 10:00, Europe/London time." """
+    words = f"{_plural(preview.matching, 'signature', 'signatures')} match."
+    since, until = form.cleaned_data.get("since"), form.cleaned_data.get("until")
+    if since or until:
+        window = "".join(
+            f" {word} {date_format(timezone.localtime(moment), 'j M Y H:i')}"
+            for word, moment in (("from", since), ("before", until))
+            if moment
+        )
+        words += f" Signed{window}, {timezone.get_current_timezone_name()} time."
+    return words
+
+
+def _invalidation_confirmation(
+    request: HttpRequest, action: ActionPage, form: InvalidationForm, preview: InvalidationPreview
+) -> Confirmation:
+    """What invalidating the matching signatures does to the count, the lists and the signers."""
+    one = preview.matching == 1
+    if preview.counted:
+        are = "is" if preview.counted == 1 else "are"
+        count = (
+            f"The public count goes from {preview.public} to {preview.public_after} within a few seconds "
+            f"({preview.counted} of the matching signatures {are} counted now)."
+        )
+    else:
+        count = f"The public count does not change: {'it is not' if one else 'none of them is'} counted now."
+    signatures = _plural(preview.matching, "signature", "signatures")
+    return Confirmation(
+        question=f"Invalidate {signatures}?",
+        subtitle=action.title,
+        consequences=[
+            _matching_in_words(form, preview),
+            count,
+            f"{'It leaves' if one else 'They leave'} the list of signatories, the CSV download and the delivery pack.",
+            f"The {'signer is' if one else 'signers are'} not told.",
+        ],
+        undo="It is recorded in the audit log with your reason. You can undo it from the dashboard.",
+        button=f"Yes, invalidate {signatures}",
+        cancel_url=reverse("campaigns_admin_dashboard", kwargs={"pk": action.pk}),
+        carried={**{name: request.POST.get(name, "") for name in CRITERIA_FIELDS}, "confirm": "yes"},
+        # Asked here, at the last step, if it was not given with the criteria.
+        asks=[form["reason"]],
+    )
 
 
 def _invalidate_once(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from chorus.campaigns.models import ActionPage
-from chorus.campaigns.selectors import confirmed_per_hour, organisations_awaiting_moderation, unusual_trends
-from chorus.campaigns.services.trends import TREND_BASELINE
+from chorus.campaigns.selectors import confirmed_per_hour, organisations_awaiting_moderation
+from chorus.campaigns.services.trends import latest_trends
 from chorus.campaigns.workflow import ActionState
 from chorus.core.dashboard import DashboardPanel, PanelLine, Sparkline
 
@@ -34,13 +33,8 @@ def campaigner_panel(*, now: datetime | None = None) -> DashboardPanel:
                 attention=True,
             )
         )
-    hour_start = now - timedelta(hours=1)
-    trends = unusual_trends(
-        since=hour_start,
-        threshold=settings.CHORUS_CAMPAIGNS_TREND_THRESHOLD,
-        factor=settings.CHORUS_CAMPAIGNS_TREND_FACTOR,
-        baseline_since=hour_start - TREND_BASELINE,
-    )
+    # What the hourly trend check found, not the week-long check run again on every load.
+    trends = latest_trends()
     titles = dict(ActionPage.objects.filter(pk__in={t.action_id for t in trends}).values_list("pk", "title"))
     for trend in trends:
         lines.append(

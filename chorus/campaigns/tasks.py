@@ -35,7 +35,7 @@ def recount_all() -> int:
     return counts.counts_refresh(full=True)
 
 
-@periodic(every=timedelta(hours=1), name="campaigns.trend_check")
+@periodic(every=trends.TREND_CHECK_EVERY, name="campaigns.trend_check")
 @task
 def trend_check() -> int:
     return trends.trends_check()

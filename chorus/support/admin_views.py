@@ -7,6 +7,7 @@ sign-in page, and staff without the triage permission get a 403 page.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus.accounts.models import User
+from chorus.core.confirmation import Confirmation, Details, confirmation_key, confirmation_page, confirmed
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ids import parse_id, posted_ids
 from chorus.core.staff import staff_required
@@ -120,20 +122,9 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
     if what is None:
         messages.error(request, "Choose at least one request and an action.")
         return redirect("support_admin:queue")
-    if request.POST.get("confirmed") != "1":
+    if not confirmed(request):
         # The GOV.UK "are you sure" step: nothing changes until the second, confirmed post.
-        return render(
-            request,
-            "support/admin/bulk_confirm.html",
-            {
-                "chosen": chosen,
-                "what": what,
-                "emailed": selectors.bulk_members_emailed(support_requests=chosen) if what.tells_members else 0,
-                "bulk_action": action,
-                # Bound to the post, so the confirmed post carries the same one-time key.
-                "key_form": SubmissionKeyForm(request.POST),
-            },
-        )
+        return confirmation_page(request, _bulk_confirmation(request, chosen, what, action))
     outcome: list[str] = []
 
     def apply() -> str:
@@ -159,7 +150,7 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
 
     # Assigning and closing email people: a double click applies the action once.
     sent = submission_once(
-        key=request.POST.get(KEY_FIELD, ""),
+        key=confirmation_key(request),
         scope=f"support.bulk:{user.pk}",
         answers=request.POST,
         action=apply,
@@ -168,21 +159,170 @@ def _bulk(request: HttpRequest, user: User) -> HttpResponse:
     return redirect(sent.result)
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _bulk_confirmation(
+    request: HttpRequest, chosen: list[SupportRequest], what: selectors.BulkAction, bulk_action: str
+) -> Confirmation:
+    """What a bulk action will do to the chosen requests, and to whom it is said."""
+    requests = _plural(len(chosen), "request", "requests")
+    consequences = [f"{requests} {what.outcome}."]
+    if what.tells_members:
+        emailed = selectors.bulk_members_emailed(support_requests=chosen)
+        told = "Members are told. Each member gets our standard outcome message on their private page"
+        if emailed:
+            who = "person is" if emailed == 1 else "people are"
+            told += f", and {emailed} {who} emailed to say there is a new message"
+        consequences.append(told + ".")
+    return Confirmation(
+        question="Are you sure?",
+        subtitle=f"{what.title}: {requests}",
+        consequences=consequences,
+        details=Details(
+            caption="The chosen requests",
+            headers=["Request", "Status now"],
+            rows=[[r.reference, r.get_status_display()] for r in chosen],
+        ),
+        undo="This cannot be taken back." if what.tells_members else "",
+        button=f"Yes, apply to {requests}",
+        cancel_url=reverse("support_admin:queue"),
+        carried={"bulk_action": bulk_action, "ids": [str(r.pk) for r in chosen]},
+        # The key the queue's form was posted with acts, so a double click there and here acts once.
+        key=confirmation_key(request),
+    )
+
+
 def _once(
-    request: HttpRequest, form: forms.Form, name: str, support_request: SupportRequest, act: Callable[[], object]
-) -> None:
-    """Do what the desk form asks, once for the form's key (see chorus.core.idempotency)."""
+    request: HttpRequest, form: forms.Form, name: str, support_request: SupportRequest, act: Callable[[], Any]
+) -> Any:
+    """Do what the desk form asks, once for the form's key (see chorus.core.idempotency).
+
+    Returns what ``act`` returned, or None when the form was already acted on (a double click).
+    A form without a key simply acts.
+    """
+    results: list[Any] = []
 
     def action() -> str:
-        act()
+        results.append(act())
         return reverse("support_admin:detail", kwargs={"pk": support_request.pk})
 
     submission_once(
-        key=form.cleaned_data[KEY_FIELD],
+        key=form.cleaned_data.get(KEY_FIELD, ""),
         scope=f"support.{name}:{support_request.pk}:{request.user.pk}",
         answers=request.POST,
         action=action,
     )
+    return results[0] if results else None
+
+
+@dataclass(frozen=True)
+class _Acting:
+    """Who acts on which request, with the valid form they sent."""
+
+    support_request: SupportRequest
+    actor: User
+    form: forms.Form
+    request: HttpRequest
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.form.cleaned_data
+
+
+@dataclass(frozen=True)
+class _DeskAction:
+    """One form on a request's page: its form, its name in the page's context, the service it
+    calls (each records its own history and audit), and what the caseworker is told after.
+    ``said`` gets the form's data and what the service returned (None for a double click)."""
+
+    form: type[forms.Form]
+    context_name: str
+    call: Callable[[_Acting], Any]
+    said: Callable[[dict[str, Any], Any], str]
+
+
+def _is_note(data: dict[str, Any]) -> bool:
+    return bool(data["internal"] == "note")
+
+
+def _categorise(acting: _Acting) -> None:
+    assert isinstance(acting.form, CategoriseForm)
+    support_request_categorise(
+        support_request=acting.support_request,
+        actor=acting.actor,
+        tags=acting.form.tag_names(),
+        pages=list(acting.data["pages"]),
+        tracked_items=list(acting.data["tracked_items"]),
+        request=acting.request,
+    )
+
+
+DESK_ACTIONS: dict[str, _DeskAction] = {
+    "message": _DeskAction(
+        StaffMessageForm,
+        "message_form",
+        lambda acting: support_message_send(
+            support_request=acting.support_request,
+            actor=acting.actor,
+            body=acting.data["body"],
+            internal=_is_note(acting.data),
+            request=acting.request,
+        ),
+        lambda data, _: "Internal note added." if _is_note(data) else "Message sent to the member.",
+    ),
+    "transition": _DeskAction(
+        TransitionForm,
+        "transition_form",
+        lambda acting: support_request_transition(
+            support_request=acting.support_request,
+            transition=acting.data["transition"],
+            actor=acting.actor,
+            outcome_message=acting.data["outcome_message"],
+            request=acting.request,
+        ),
+        lambda data, _: "Status changed.",
+    ),
+    "assign": _DeskAction(
+        AssignForm,
+        "assign_form",
+        lambda acting: support_request_assign(
+            support_request=acting.support_request,
+            assignee=acting.data["assignee"],
+            actor=acting.actor,
+            request=acting.request,
+        ),
+        lambda data, _: "Assignment saved.",
+    ),
+    "correct": _DeskAction(
+        CorrectForm,
+        "correct_form",
+        lambda acting: support_request_correct(
+            support_request=acting.support_request,
+            actor=acting.actor,
+            kind=acting.data["kind"],
+            priority_area=acting.data["priority_area"],
+            request=acting.request,
+        ),
+        # The service says what changed; a double click changed nothing more.
+        lambda data, changed: "Corrected: " + "; ".join(changed) if changed else "Nothing changed.",
+    ),
+    "link": _DeskAction(
+        LinkForm,
+        "link_form",
+        lambda acting: support_request_link(
+            support_request=acting.support_request,
+            actor=acting.actor,
+            page=acting.data["page"],
+            tracked_item=acting.data["tracked_item"],
+            request=acting.request,
+        ),
+        lambda data, _: "Link added.",
+    ),
+    # Tags and links are set, not added: this form carries no one-time key, and saving it twice is harmless.
+    "categorise": _DeskAction(CategoriseForm, "categorise_form", _categorise, lambda data, _: "Tags and links saved."),
+}
 
 
 @staff_required(TRIAGE_PERMISSION)
@@ -194,135 +334,40 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     # "Insert" on a canned reply comes back here with ?reply=<id>: the message box starts
     # with its text, for the caseworker to edit before sending (no JavaScript needed).
     canned_reply = selectors.canned_reply_chosen(request.GET.get("reply"))
-    message_form = StaffMessageForm(initial={"body": canned_reply.text} if canned_reply else None)
-    transition_form = TransitionForm()
-    link_form = LinkForm()
-    correct_form = CorrectForm(initial={"kind": support_request.kind, "priority_area": support_request.priority_area})
-    assign_form = AssignForm(initial={"assignee": support_request.assignee})
-    categorise_form = CategoriseForm(
-        initial={
-            "tags": ", ".join(tag.name for tag in support_request.tags.all()),
-            "pages": list(support_request.linked_pages.all()),
-            "tracked_items": list(support_request.linked_tracker_items.all()),
-        }
-    )
-    if request.method == "POST":
-        action = request.POST.get("action", "")
+    desk_forms: dict[str, forms.Form] = {
+        "message_form": StaffMessageForm(initial={"body": canned_reply.text} if canned_reply else None),
+        "transition_form": TransitionForm(),
+        "link_form": LinkForm(),
+        "correct_form": CorrectForm(
+            initial={"kind": support_request.kind, "priority_area": support_request.priority_area}
+        ),
+        "assign_form": AssignForm(initial={"assignee": support_request.assignee}),
+        "categorise_form": CategoriseForm(
+            initial={
+                "tags": ", ".join(tag.name for tag in support_request.tags.all()),
+                "pages": list(support_request.linked_pages.all()),
+                "tracked_items": list(support_request.linked_tracker_items.all()),
+            }
+        ),
+    }
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    desk_action = DESK_ACTIONS.get(action)
+    if desk_action is not None:
         # Only the form that was sent is bound. If it is invalid, or the service refuses
         # it, the page comes back with that form's errors and everything typed in it.
-        sent: forms.Form | None = None
-        try:
-            # Writing, changing the status and assigning can each email someone: each runs
-            # once per form key, and a double click is answered as the first click was.
-            if action == "message":
-                sent = message_form = StaffMessageForm(request.POST)
-                if message_form.is_valid():
-                    internal = message_form.cleaned_data["internal"] == "note"
-                    _once(
-                        request,
-                        message_form,
-                        "message",
-                        support_request,
-                        lambda: support_message_send(
-                            support_request=support_request,
-                            actor=user,
-                            body=message_form.cleaned_data["body"],
-                            internal=internal,
-                            request=request,
-                        ),
-                    )
-                    messages.success(request, "Internal note added." if internal else "Message sent to the member.")
-                    return redirect("support_admin:detail", pk=pk)
-            elif action == "transition":
-                sent = transition_form = TransitionForm(request.POST)
-                if transition_form.is_valid():
-                    _once(
-                        request,
-                        transition_form,
-                        "transition",
-                        support_request,
-                        lambda: support_request_transition(
-                            support_request=support_request,
-                            transition=transition_form.cleaned_data["transition"],
-                            actor=user,
-                            outcome_message=transition_form.cleaned_data["outcome_message"],
-                            request=request,
-                        ),
-                    )
-                    messages.success(request, "Status changed.")
-                    return redirect("support_admin:detail", pk=pk)
-            elif action == "assign":
-                sent = assign_form = AssignForm(request.POST)
-                if assign_form.is_valid():
-                    _once(
-                        request,
-                        assign_form,
-                        "assign",
-                        support_request,
-                        lambda: support_request_assign(
-                            support_request=support_request,
-                            assignee=assign_form.cleaned_data["assignee"],
-                            actor=user,
-                            request=request,
-                        ),
-                    )
-                    messages.success(request, "Assignment saved.")
-                    return redirect("support_admin:detail", pk=pk)
-            elif action == "correct":
-                sent = correct_form = CorrectForm(request.POST)
-                if correct_form.is_valid():
-                    changed: list[str] = []
-                    _once(
-                        request,
-                        correct_form,
-                        "correct",
-                        support_request,
-                        lambda: changed.extend(
-                            support_request_correct(
-                                support_request=support_request,
-                                actor=user,
-                                kind=correct_form.cleaned_data["kind"],
-                                priority_area=correct_form.cleaned_data["priority_area"],
-                                request=request,
-                            )
-                        ),
-                    )
-                    messages.success(request, "Corrected: " + "; ".join(changed) if changed else "Nothing changed.")
-                    return redirect("support_admin:detail", pk=pk)
-            elif action == "link":
-                sent = link_form = LinkForm(request.POST)
-                if link_form.is_valid():
-                    _once(
-                        request,
-                        link_form,
-                        "link",
-                        support_request,
-                        lambda: support_request_link(
-                            support_request=support_request,
-                            actor=user,
-                            page=link_form.cleaned_data["page"],
-                            tracked_item=link_form.cleaned_data["tracked_item"],
-                            request=request,
-                        ),
-                    )
-                    messages.success(request, "Link added.")
-                    return redirect("support_admin:detail", pk=pk)
-            elif action == "categorise":
-                sent = categorise_form = CategoriseForm(request.POST)
-                if categorise_form.is_valid():
-                    support_request_categorise(
-                        support_request=support_request,
-                        actor=user,
-                        tags=categorise_form.tag_names(),
-                        pages=list(categorise_form.cleaned_data["pages"]),
-                        tracked_items=list(categorise_form.cleaned_data["tracked_items"]),
-                        request=request,
-                    )
-                    messages.success(request, "Tags and links saved.")
-                    return redirect("support_admin:detail", pk=pk)
-        except SupportError as error:
-            assert sent is not None
-            sent.add_error(None, str(error))
+        sent = desk_forms[desk_action.context_name] = desk_action.form(request.POST)
+        if sent.is_valid():
+            acting = _Acting(support_request=support_request, actor=user, form=sent, request=request)
+            call = desk_action.call
+            try:
+                # Writing, changing the status and assigning can each email someone: each runs
+                # once per form key, and a double click is answered as the first click was.
+                done = _once(request, sent, action, support_request, lambda: call(acting))
+            except SupportError as error:
+                sent.add_error(None, str(error))
+            else:
+                messages.success(request, desk_action.said(sent.cleaned_data, done))
+                return redirect("support_admin:detail", pk=pk)
     support_request_record_view(support_request=support_request, actor=user, request=request)
     all_messages = list(selectors.conversation(support_request=support_request, include_notes=True))
     return render(
@@ -336,16 +381,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transitions": available_transitions(workflow.SUPPORT_WORKFLOW, support_request, user),
             "overdue": selectors.support_request_is_overdue(support_request=support_request),
             "closes_on": selectors.support_request_closes_on(support_request=support_request),
-            "message_form": message_form,
-            "assign_form": assign_form,
-            "categorise_form": categorise_form,
-            "transition_form": transition_form,
-            "correct_form": correct_form,
+            **desk_forms,
             "canned_replies": selectors.canned_replies(),
             "canned_reply": canned_reply,
             "linked_pages": support_request.linked_pages.all(),
             "linked_tracker_items": support_request.linked_tracker_items.all(),
-            "link_form": link_form,
             "tags": support_request.tags.all(),
             "help_labels": [HelpType(value).label for value in support_request.help_types if value in HelpType.values],
         },

@@ -131,7 +131,7 @@ def test_invalidation_last_step_says_what_happens_to_the_count(action: Any, camp
     Signature.objects.filter(pk__in=list(first_two)).update(ip_hash="cd" * 16)
     url = f"/admin/campaigns/{action.pk}/invalidate/"
     body = client_for(campaigner).post(url, {"ip_hash": "cd" * 16, "confirm": "no"}).content.decode()
-    assert "<strong>2 signatures match.</strong>" in body
+    assert "2 signatures match." in body
     assert "The public count goes from 5 to 3 within a few seconds" in body
     assert "The signers are not told." in body and "You can undo it from the dashboard." in body
     assert "Yes, invalidate 2 signatures" in body
@@ -143,7 +143,7 @@ def test_invalidation_with_no_match_offers_nothing_to_confirm(action: Any, campa
     _sign(action, 1)
     url = f"/admin/campaigns/{action.pk}/invalidate/"
     body = client_for(campaigner).post(url, {"ip_hash": "ef" * 16, "confirm": "no"}).content.decode()
-    assert "<strong>0 signatures match.</strong>" in body
+    assert "0 signatures match." in body
     assert "Yes, invalidate" not in body and 'value="yes"' not in body
 
 

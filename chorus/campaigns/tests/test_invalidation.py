@@ -115,7 +115,7 @@ def test_the_screen_previews_and_applies_a_window_read_in_london_time(
     page = client.get(url).content.decode()
     assert "e.g. 2026-11-27 09:00 or 27/11/2026 09:00, Europe/London time" in page
     preview = client.post(url, {"since": TYPED_START, "until": TYPED_END, "confirm": "no"}).content.decode()
-    assert "<strong>3 signatures match.</strong> Signed from 1 Jul 2026 09:00 before 1 Jul 2026 10:00" in preview
+    assert "3 signatures match. Signed from 1 Jul 2026 09:00 before 1 Jul 2026 10:00" in preview
     assert "Yes, invalidate 3 signatures" in preview
     assert AuditEvent.objects.get(action="campaigns.signatures.previewed").data["matching"] == 3
     assert not Signature.objects.filter(status=SignatureStatus.INVALIDATED).exists()
@@ -192,7 +192,7 @@ def test_times_are_read_in_the_time_zone_a_staff_member_chose(action: Any, campa
     _signature(action, WINDOW_END + timedelta(minutes=30))  # 05:30 in New York, 10:30 in London
     # New York is UTC-4 in July: 05:00 to 06:00 there is 09:00 to 10:00 UTC.
     preview = client.post(url, {"since": "2026-07-01 05:00", "until": "2026-07-01 06:00", "confirm": "no"})
-    assert "<strong>1 signature match.</strong>" in preview.content.decode()
+    assert "1 signature match." in preview.content.decode()
 
 
 def test_every_invalidation_can_be_found_and_undone_not_only_the_latest(

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django import template
 from django.urls import reverse
 
-from chorus.core.deadlines import days_left
 from chorus.tracker.calendars import webcal_address
 from chorus.tracker.models import TrackedItem
 from chorus.tracker.selectors import TrackerFilters, item_path, tracked_items_for_article
@@ -25,17 +22,6 @@ def tracked_items_about(article: object) -> list[tuple[TrackedItem, str]]:
 def tracker_filter_link(filters: TrackerFilters, **changes: str) -> str:
     """The tracker's query string with one filter changed (and the page reset)."""
     return filters.link(**{key: str(value) for key, value in changes.items()})
-
-
-@register.simple_tag
-def closes_in_words(closes_at: datetime, now: datetime) -> str:
-    """How long is left, counted in UK days (chorus.core.deadlines): "Closes today", "Closes in 5 days"."""
-    days = days_left(closes_at, now=now)
-    if days <= 0:
-        return "Closes today"
-    if days == 1:
-        return "Closes tomorrow"
-    return f"Closes in {days} days"
 
 
 @register.simple_tag
