@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from chorus.bulletin.models import IssueStatus, Subscription, SubscriptionStatus
 from chorus.bulletin.tests.factories import make_index, make_issue, make_subscriber
@@ -216,7 +216,9 @@ def test_an_editor_sends_a_test_then_the_issue_through_the_confirmation(
     assert_accessible(page)
     guide_picture(page, "bulletin-send-confirmation.png")
     page.click("main button:has-text('Yes, send to 1 subscriber')")
-    page.wait_for_selector("text=Sending to 1 subscribers.")
+    page.wait_for_selector("text=Sending to 1 subscriber.")
+    # The live progress says when it was updated in the screen's own 24-hour UK time.
+    expect(page.locator("[data-field=updated]")).to_have_text(re.compile(r"^Updated \d\d:\d\d:\d\d \(UK time\)\.$"))
     [sent] = wait_for_mail("reader@example.org")
     assert not sent.subject.startswith("TEST")
     assert_accessible(page)

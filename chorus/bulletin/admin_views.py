@@ -229,7 +229,7 @@ def _send(request: HttpRequest, issue: BulletinIssue) -> HttpResponse:
 
     def send() -> str:
         count = lifecycle.issue_send(issue=issue, revision_id=revision_id, actor=request.user)
-        return f"Sending to {count} subscribers."
+        return f"Sending to {_plural(count, 'subscriber', 'subscribers')}."
 
     def refused(error: lifecycle.IssueStateError) -> HttpResponse:
         if isinstance(error, lifecycle.IssueRepublishedError):

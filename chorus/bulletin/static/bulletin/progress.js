@@ -16,7 +16,7 @@
       .then(function (data) {
         if (!data) { return; }
         ["status_label", "total", "sent", "remaining", "failed", "in_doubt", "skipped", "paused_reason"].forEach(function (name) { set(name, data[name]); });
-        if (updated) { updated.textContent = "Updated " + new Date().toLocaleTimeString() + "."; }
+        if (updated) { updated.textContent = "Updated " + new Date().toLocaleTimeString("en-GB", { timeZone: "Europe/London", hour12: false }) + " (UK time)."; }
         if (data.status === "sending") { window.setTimeout(poll, 3000); }
       })
       .catch(function () { window.setTimeout(poll, 10000); });
