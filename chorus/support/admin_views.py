@@ -168,23 +168,35 @@ def _bulk_confirmation(
 ) -> Confirmation:
     """What a bulk action will do to the chosen requests, and to whom it is said."""
     requests = _plural(len(chosen), "request", "requests")
-    consequences = [f"{requests} {what.outcome}."]
-    if what.tells_members:
-        emailed = selectors.bulk_members_emailed(support_requests=chosen)
+    changing = [support_request for support_request in chosen if what.moves(support_request)]
+    staying = len(chosen) - len(changing)
+    if not staying:
+        consequences = [f"{requests} {what.outcome}."]
+    else:
+        # Say exactly which requests a workflow move leaves alone, rather than "where allowed".
+        they = "it stays" if staying == 1 else "they stay"
+        consequences = [
+            f"{len(changing)} of the {requests} {what.outcome}. The other {staying} cannot move there from "
+            f"{'its' if staying == 1 else 'their'} status, so {they} as {'it is' if staying == 1 else 'they are'}."
+        ]
+    if what.tells_members and changing:
+        emailed = selectors.bulk_members_emailed(support_requests=changing)
         told = "Members are told. Each member gets our standard outcome message on their private page"
         if emailed:
             who = "person is" if emailed == 1 else "people are"
             told += f", and {emailed} {who} emailed to say there is a new message"
         consequences.append(told + ".")
+    headers = ["Request", "Status now"]
+    rows = [[r.reference, r.get_status_display()] for r in chosen]
+    if what.moves_from is not None:
+        headers.append("After")
+        for row, support_request in zip(rows, chosen, strict=True):
+            row.append(what.moves_to if what.moves(support_request) else f"Stays {support_request.get_status_display()}")
     return Confirmation(
         question="Are you sure?",
         subtitle=f"{what.title}: {requests}",
         consequences=consequences,
-        details=Details(
-            caption="The chosen requests",
-            headers=["Request", "Status now"],
-            rows=[[r.reference, r.get_status_display()] for r in chosen],
-        ),
+        details=Details(caption="The chosen requests", headers=headers, rows=rows),
         undo="This cannot be taken back." if what.tells_members else "",
         button=f"Yes, apply to {requests}",
         cancel_url=reverse("support_admin:queue"),

@@ -293,6 +293,13 @@ class BulkAction:
     title: str  # "Mark as resolved" / "Assign to sam"
     outcome: str  # what happens to each chosen request
     tells_members: bool  # whether each member gets a message on their private page (and maybe an email)
+    # For a move in the workflow: the statuses it can start from, and where it ends.
+    moves_from: frozenset[str] | None = None
+    moves_to: str = ""
+
+    def moves(self, support_request: SupportRequest) -> bool:
+        """Whether this action changes this request (a workflow move only applies from some statuses)."""
+        return self.moves_from is None or support_request.status in self.moves_from
 
 
 def bulk_action_description(*, verb: str, value: str, assignee: User | None) -> BulkAction | None:
@@ -313,8 +320,10 @@ def bulk_action_description(*, verb: str, value: str, assignee: User | None) -> 
         target = Status(step.target).label
         return BulkAction(
             step.staff_label,
-            f"will move to “{target}” where the workflow allows it (any other is left as it is)",
+            f"will move to “{target}”",
             tells_members=step.target in OUTCOME_STATUSES,
+            moves_from=frozenset(step.sources),
+            moves_to=target,
         )
     return None
 
