@@ -191,7 +191,8 @@ def _bulk_confirmation(
     if what.moves_from is not None:
         headers.append("After")
         for row, support_request in zip(rows, chosen, strict=True):
-            row.append(what.moves_to if what.moves(support_request) else f"Stays {support_request.get_status_display()}")
+            stays = f"Stays {support_request.get_status_display()}"
+            row.append(what.moves_to if what.moves(support_request) else stays)
     return Confirmation(
         question="Are you sure?",
         subtitle=f"{what.title}: {requests}",
