@@ -108,7 +108,7 @@ def _fund() -> FundPage:
         what_it_funds="Anything that keeps your group going: room hire, phone and internet bills, travel, "
         "volunteers' expenses, activities, training and equipment. Running costs are welcome.",
         typical_sizes="Most grants are between £300 and £2,500.",
-        contact_phone="0113 496 0123 (Monday to Thursday, 10am to 4pm)",
+        contact_phone="0113 496 0123",
     )
     ensure_home().add_child(instance=fund)
     fund.save_revision().publish()

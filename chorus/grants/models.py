@@ -45,7 +45,7 @@ class FundPage(Page):
         blank=True, help_text="Where groups write about this fund. Leave empty to use the organisation's address."
     )
     contact_phone = models.CharField(
-        max_length=40, blank=True, help_text="A number groups can call about this fund, with the hours if it helps."
+        max_length=40, blank=True, help_text="A phone number groups can call about this fund."
     )
 
     content_panels = [
@@ -64,6 +64,7 @@ class FundPage(Page):
     ]
     parent_page_types = ["pages.HomePage"]
     subpage_types = ["grants.RoundPage"]
+    kind_label = "Funding programme"  # what search results call it
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from chorus.grants.selectors import rounds_of_fund
@@ -134,6 +135,7 @@ class RoundPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.FilterField("closes_at")]
     parent_page_types = ["grants.FundPage"]
     subpage_types: list[str] = []
+    kind_label = "Funding round"  # what search results call it
 
     def clean(self) -> None:
         super().clean()

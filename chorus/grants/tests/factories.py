@@ -54,7 +54,7 @@ def make_round(
     decided: date = closes.date() + timedelta(weeks=6)
     round_page = RoundPage(
         title=title,
-        summary="Grants of up to £2,500.",
+        summary=fields.pop("summary", "Grants of up to £2,500."),
         opens_at=opens,
         closes_at=closes,
         budget=fields.pop("budget", 20000),

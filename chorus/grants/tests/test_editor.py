@@ -50,7 +50,12 @@ def _round_data(
             "payment_date": (decided + timedelta(weeks=2)).isoformat(),
             "criteria": streamfield([("criterion", "The group is user-led.")]),
             "eligibility_questions": streamfield(
-                [("question", {"question": "Is your group user-led?", "eligible_answer": "yes", "explanation": "Only."})]
+                [
+                    (
+                        "question",
+                        {"question": "Is your group user-led?", "eligible_answer": "yes", "explanation": "Only."},
+                    )
+                ]
             ),
             "bands": inline_formset(
                 [
@@ -114,7 +119,7 @@ def test_a_round_needs_at_least_one_grant_size(grants_officer: User, fund: FundP
     data = _round_data(bands=[("Small", 500, 3)])
     data["bands-0-DELETE"] = "1"
     page = _refusal(grants_officer, fund, data)
-    assert "Add at least one grant size" in page, page[page.find("error"):page.find("error")+2000]
+    assert "Add at least one grant size" in page, page[page.find("error") : page.find("error") + 2000]
 
 
 def test_no_grant_size_may_be_bigger_than_the_budget() -> None:
