@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
+from chorus.accounts.models import User
+from chorus.accounts.services import roles_sync
+from chorus.grants.models import RoundBand
 from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_round
 from chorus.pages.tests.factories import make_site
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, tab_to
+from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
+from e2e.test_staff_editors import check_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -94,3 +98,39 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
     assert_reflows(page)
     # Nothing was stored in the browser.
     assert page.context.cookies() == []
+
+
+# One question of every type the library offers, so each widget is drawn in the editor.
+EVERY_QUESTION = [
+    ("text", {"question": "Tell us about your group.", "help_text": "", "required": True, "word_guide": 100}),
+    (
+        "choice",
+        {
+            "question": "What will the money pay for?",
+            "help_text": "",
+            "required": True,
+            "options": ["Running costs", "Activities"],
+            "more_than_one": True,
+        },
+    ),
+    ("amount", {"question": "How much are you asking for?", "help_text": "", "required": True}),
+    ("date", {"question": "When would you start?", "help_text": "", "required": False}),
+    ("file", {"question": "Your latest accounts, if you have them", "help_text": "", "required": False}),
+]
+
+
+def test_a_grants_officers_editing_screens_are_accessible(
+    page: Page, site: dict[str, Any], grants_officer: User
+) -> None:
+    base, fund, round_page = site["base"], site["fund"], site["round"]
+    band = RoundBand.objects.filter(round=round_page).first()
+    assert band is not None
+    band.questions = EVERY_QUESTION * 2  # 10 questions on a £500 grant: the warning is drawn too
+    band.save()
+    roles_sync()  # the Grants officer's page permissions apply to the fund made above
+    sign_in_as_staff(page, grants_officer, base)
+
+    check_screen(page, f"{base}/admin/pages/{fund.pk}/edit/")
+    check_screen(page, f"{base}/admin/pages/{round_page.pk}/edit/")
+    assert "A small grant asks a lot of questions." in page.inner_text("main")
+    check_screen(page, f"{base}/admin/pages/add/grants/roundpage/{fund.pk}/")

@@ -41,9 +41,20 @@ class EligibilityBlock(blocks.StreamBlock):
         max_num = 8
 
 
+def _named(block: blocks.CharBlock, name: str) -> blocks.CharBlock:
+    """Wagtail gives a text box directly in a stream or list no <label>, only a panel
+    heading; naming the widget (as chorus.pages.blocks does for headings) gives screen
+    readers its name, and changes neither the definition nor the stored JSON."""
+    block.field.widget.attrs["aria-label"] = name
+    return block
+
+
 class CriteriaBlock(blocks.StreamBlock):
-    criterion = blocks.CharBlock(
-        max_length=300, help_text="One thing we look for, in plain words, e.g. 'The group is run by its members.'"
+    criterion = _named(
+        blocks.CharBlock(
+            max_length=300, help_text="One thing we look for, in plain words, e.g. 'The group is run by its members.'"
+        ),
+        "Criterion",
     )
 
 
@@ -78,7 +89,9 @@ class TextQuestionBlock(QuestionBlock):
 
 
 class ChoiceQuestionBlock(QuestionBlock):
-    options = blocks.ListBlock(blocks.CharBlock(max_length=120), min_num=2, help_text="Each option a group can pick.")
+    options = blocks.ListBlock(
+        _named(blocks.CharBlock(max_length=120), "Option"), min_num=2, help_text="Each option a group can pick."
+    )
     more_than_one = blocks.BooleanBlock(required=False, help_text="Tick if a group may pick more than one option.")
 
     kind_words = "choice"
