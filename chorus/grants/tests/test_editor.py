@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
@@ -207,3 +208,25 @@ def test_a_caseworker_cannot_edit_a_round_or_add_one(caseworker: User, fund: Fun
 def test_the_grants_officer_role_says_what_it_is_for() -> None:
     assert "Not in use yet" not in GRANTS_OFFICER.description
     assert "funding rounds" in GRANTS_OFFICER.description
+
+
+# --- The published timetable keeps its order ----------------------------------------------------------
+
+
+def test_the_decision_cannot_come_before_the_close_nor_payment_before_the_decision(fund: FundPage) -> None:
+    round_page = make_round(fund)
+    round_page.decision_date = timezone.localdate(round_page.closes_at) - timedelta(days=1)
+    round_page.payment_date = round_page.decision_date - timedelta(days=1)
+
+    with pytest.raises(ValidationError) as refused:
+        round_page.full_clean()
+
+    assert refused.value.message_dict["decision_date"] == ["The decision date cannot be before the round closes."]
+    assert refused.value.message_dict["payment_date"] == ["Groups cannot be paid before the decision date."]
+
+
+def test_a_timetable_in_order_is_accepted(fund: FundPage) -> None:
+    round_page = make_round(fund)
+    round_page.decision_date = timezone.localdate(round_page.closes_at)
+    round_page.payment_date = round_page.decision_date
+    round_page.full_clean()
