@@ -103,3 +103,14 @@ def test_a_closed_round_that_takes_no_late_applications_says_it_is_closed(client
 
     assert "This round is closed." in page
     assert "apply by email or by phone" not in page
+
+
+def test_a_round_opening_soon_says_when_groups_can_apply_from(client: Client, fund: FundPage) -> None:
+    now = timezone.now()
+    round_page = make_round(fund, opens=now + timedelta(days=14), closes=now + timedelta(days=40))
+
+    words = _words(client.get(round_page.url))
+
+    assert "Opening soon" in words
+    assert "This round is not open yet: you can apply from " in words
+    assert "For now, apply by email or by phone" not in words
