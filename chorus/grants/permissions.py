@@ -2,7 +2,8 @@
 
 Page permissions are held on each fund page (``ROLE_PAGE_PERMISSIONS``) and so reach
 the rounds beneath it. A new fund is added by an Editor (who holds every page
-permission) and then ``manage.py sync_roles`` gives Grants officers that fund too.
+permission); ``manage.py sync_roles`` covers the funds that exist, and a fund created in
+the editor gets them at once (chorus.grants.services.funds, from wagtail_hooks).
 """
 
 from __future__ import annotations

@@ -15,9 +15,13 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, strea
 
 from chorus.accounts.models import User
 from chorus.accounts.roles import GRANTS_OFFICER
+from chorus.accounts.services import roles_sync
+from chorus.core.models import AuditEvent
 from chorus.grants.models import FundPage, RoundPage
 from chorus.grants.services.bands import band_amount_problems, question_load_warnings
+from chorus.grants.services.funds import fund_permissions_grant
 from chorus.grants.tests.factories import make_round
+from chorus.pages.tests.factories import make_site
 from conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -230,3 +234,38 @@ def test_a_timetable_in_order_is_accepted(fund: FundPage) -> None:
     round_page.decision_date = timezone.localdate(round_page.closes_at)
     round_page.payment_date = round_page.decision_date
     round_page.full_clean()
+
+
+# --- A new fund is open to Grants officers at once ---------------------------------------------------------
+
+
+def test_a_fund_an_editor_adds_can_be_run_by_a_grants_officer_at_once(editor: User, grants_officer: User) -> None:
+    home = make_site()
+    roles_sync()
+    data = nested_form_data(
+        {
+            "title": "Peer Support Fund",
+            "slug": "peer-support-fund",
+            "summary": "Grants for peer support groups.",
+            "who_it_is_for": "Peer support groups.",
+            "what_it_funds": "Room hire and travel.",
+            "typical_sizes": "Up to £1,000.",
+            "comments": inline_formset([]),
+        }
+    )
+    response = client_for(editor).post(
+        reverse("wagtailadmin_pages:add", args=["grants", "fundpage", home.pk]),
+        {**data, "action-publish": "action-publish"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    fund = FundPage.objects.get(slug="peer-support-fund")
+
+    permissions = fund.permissions_for_user(grants_officer)
+    assert permissions.can_edit() and permissions.can_add_subpage() and permissions.can_publish()
+    event = AuditEvent.objects.get(action="grants.fund.permissions_granted")
+    assert event.object_id == str(fund.pk) and event.actor_id == editor.pk
+    # Running it again adds nothing and logs nothing.
+    assert fund_permissions_grant(fund=fund) == 0
+    assert AuditEvent.objects.filter(action="grants.fund.permissions_granted").count() == 1
+    # Nothing beyond the fund: the Grants officer still cannot add pages to the home page.
+    assert not home.permissions_for_user(grants_officer).can_add_subpage()
