@@ -58,7 +58,7 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
     assert "An online form is coming soon." in main
 
     # 3. One answer missed: the error summary takes the focus and the answer given is kept.
-    _choose(page, "eligibility-question-1_0")
+    _choose(page, "id_question_1_0")
     tab_to(page, "#eligibility button[type='submit']")
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
@@ -66,13 +66,13 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
         "() => document.activeElement && document.activeElement.id === 'error-summary'", timeout=3000
     )
     assert f"Choose yes or no for: {ELIGIBILITY[1][0]}" in page.inner_text(".error-summary")
-    assert page.is_checked("#eligibility-question-1_0")
+    assert page.is_checked("#id_question_1_0")
     assert_accessible(page)
     assert_reflows(page)
 
     # 4. Every answer given, one of them the wrong one: its explanation, and nothing else.
-    _choose(page, "eligibility-question-2_0")
-    _choose(page, "eligibility-question-3_0")  # "Yes": they already hold a grant for this work
+    _choose(page, "id_question_2_0")
+    _choose(page, "id_question_3_0")  # "Yes": they already hold a grant for this work
     tab_to(page, "#eligibility button[type='submit']")
     page.keyboard.press("Enter")
     page.wait_for_selector("#eligibility-answer")
@@ -87,9 +87,9 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
     tab_to(page, "#eligibility a[href$='#eligibility']")  # "Answer the questions again"
     page.keyboard.press("Enter")
     page.wait_for_selector("#eligibility form")
-    _choose(page, "eligibility-question-1_0")
-    _choose(page, "eligibility-question-2_0")
-    _choose(page, "eligibility-question-3_1")
+    _choose(page, "id_question_1_0")
+    _choose(page, "id_question_2_0")
+    _choose(page, "id_question_3_1")
     tab_to(page, "#eligibility button[type='submit']")
     page.keyboard.press("Enter")
     page.wait_for_selector("#eligibility-answer")

@@ -36,15 +36,14 @@ class RoundPageForm(WagtailAdminPageForm):
 class EligibilityForm(forms.Form):
     """One yes-or-no radio group per question; sent by GET, stored nowhere.
 
-    Fields are named by position ("question-1"), which keeps the address short and
+    Fields are named by position ("question_1"), which keeps the address short and
     readable; nothing is kept, so a later reordering loses nothing.
     """
 
     def __init__(self, questions: Sequence[str], *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", "eligibility-%s")
         super().__init__(*args, **kwargs)
         for number, question in enumerate(questions, start=1):
-            self.fields[f"question-{number}"] = forms.ChoiceField(
+            self.fields[f"question_{number}"] = forms.ChoiceField(
                 label=question,
                 choices=YES_OR_NO,
                 widget=forms.RadioSelect,

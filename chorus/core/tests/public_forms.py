@@ -83,7 +83,7 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     with_easy_read = letter(campaigns, easy_read_summary=picture_sentences(("camera", "Some wards have cameras.")))
     subscription = make_subscriber("kept@example.org")
     funding_round = make_round(make_fund(home))
-    eligibility = {"answered": "yes", **{f"question-{n}": "yes" for n in range(1, len(ELIGIBILITY) + 1)}}
+    eligibility = {"answered": "yes", **{f"question_{n}": "yes" for n in range(1, len(ELIGIBILITY) + 1)}}
     person = {"name": "Ali Rivers", "email": "ali@example.org", "website": ""}
     support_contact = {**person, "phone": "0113 496 0000"}
     return {

@@ -43,6 +43,6 @@ def eligibility_check(round_page: RoundPage, query: Mapping[str, Any]) -> Eligib
     check = EligibilityCheck(form=form, answered=True)
     if form.is_valid():
         for number, question in enumerate(questions, start=1):
-            if form.cleaned_data[f"question-{number}"] != question["eligible_answer"]:
+            if form.cleaned_data[f"question_{number}"] != question["eligible_answer"]:
                 check.reasons.append(NotEligible(question=texts[number - 1], explanation=str(question["explanation"])))
     return check

@@ -12,8 +12,8 @@ from chorus.pages.tests.factories import make_site
 
 @pytest.fixture
 def fund(db: None) -> FundPage:
-    """A published fund; roles are synced after it exists, as staff do after adding a fund,
-    so the Grants officer holds its page permissions."""
+    """A published fund. Made outside the editor, so no hook gives it to the Grants officer:
+    roles are synced after it exists, as ``manage.py sync_roles`` would."""
     fund = make_fund(make_site())
     roles_sync()
     return fund

@@ -26,7 +26,7 @@ def test_every_answer_to_every_question_gives_the_right_outcome(
 ) -> None:
     round_page = make_round(fund)
     audited_before = AuditEvent.objects.count()
-    response, page = _ask(client, round_page, {f"question-{n}": a for n, a in enumerate(answers, start=1)})
+    response, page = _ask(client, round_page, {f"question_{n}": a for n, a in enumerate(answers, start=1)})
 
     assert response.status_code == 200  # type: ignore[attr-defined]
     outcomes = [(e, given != wanted) for (_q, wanted, e), given in zip(ELIGIBILITY, answers, strict=True)]
@@ -49,14 +49,14 @@ def test_every_answer_to_every_question_gives_the_right_outcome(
 def test_a_missed_answer_shows_the_error_summary_and_keeps_the_other_answers(client: Client, fund: FundPage) -> None:
     round_page = make_round(fund)
 
-    _response, page = _ask(client, round_page, {"question-1": "yes", "question-3": "no"})
+    _response, page = _ask(client, round_page, {"question_1": "yes", "question_3": "no"})
 
     assert "There is a problem" in page
-    assert f'<a href="#eligibility-question-2_0">Choose yes or no for: {ELIGIBILITY[1][0]}</a>' in page
+    assert f'<a href="#id_question_2_0">Choose yes or no for: {ELIGIBILITY[1][0]}</a>' in page
     assert "You can apply." not in page
     # The answers given stay chosen.
-    assert 'name="question-1" value="yes" required id="eligibility-question-1_0" checked' in page
-    assert 'name="question-3" value="no" required id="eligibility-question-3_1" checked' in page
+    assert 'name="question_1" value="yes" required id="id_question_1_0" checked' in page
+    assert 'name="question_3" value="no" required id="id_question_3_1" checked' in page
     assert '<meta name="robots" content="noindex">' in page
 
 
