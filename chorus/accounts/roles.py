@@ -27,10 +27,10 @@ class Role:
 EDITOR = Role("Editor", "Publishes news, briefings, responses, resources and pages.")
 CAMPAIGNER = Role("Campaigner", "Runs open letters and petitions; moderates; exports for delivery.")
 CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for support.")
-# Grants (PRODUCT.md 3.6) are planned but not built: the role is kept so its group exists when they are.
+# Grants (PRODUCT.md 3.6) are built in slices: funds and rounds first; applications come next.
 GRANTS_OFFICER = Role(
     "Grants officer",
-    "Not in use yet: grants are not built, so this role gives no screens. It is for running funding rounds.",
+    "Runs funding rounds: edits fund pages and adds, edits and publishes their rounds.",
 )
 ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.")
 

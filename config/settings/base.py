@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "chorus.support",
     "chorus.bulletin",
     "chorus.tracker",
+    "chorus.grants",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from chorus.accounts.models import User
-from chorus.accounts.roles import EDITOR, GRANTS_OFFICER, ROLES, permissions_for
+from chorus.accounts.roles import EDITOR, GRANTS_OFFICER, ROLES, page_permissions_for, permissions_for
 from chorus.accounts.services import roles_sync
 from chorus.core.models import AuditEvent
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
@@ -116,8 +116,10 @@ def test_campaigners_may_write_and_publish_actions_under_a_campaigns_index(campa
     assert not news.permissions_for_user(campaigner).can_add_subpage()
 
 
-def test_grants_officer_says_it_gives_no_screens_while_it_gives_none() -> None:
-    # Grants are planned (PRODUCT.md 3.6) but not built: whoever gives the role is told so.
-    # When grants add permissions, this test asks for the description to change with them.
+def test_grants_officer_runs_funding_pages_and_its_description_says_so() -> None:
+    # Grants are built in slices (PRODUCT.md 3.6): the first gives the role the fund and
+    # round pages and no other screen; whoever gives the role is told what it is for.
     assert permissions_for(GRANTS_OFFICER) == {"wagtailadmin.access_admin"}
-    assert "no screens" in GRANTS_OFFICER.description
+    assert page_permissions_for(GRANTS_OFFICER) == {"grants.FundPage": ["add_page", "change_page", "publish_page"]}
+    assert "no screens" not in GRANTS_OFFICER.description
+    assert "funding rounds" in GRANTS_OFFICER.description

@@ -282,11 +282,12 @@ def test_weekly_draft_assembles_itself_grouped_by_priority_area_once_a_week(area
 
 
 def test_the_draft_gathers_what_each_app_registered_in_order() -> None:
-    """News, campaigns and the tracker each register their items in ready(), not in settings."""
+    """News, campaigns, the tracker and grants each register their items in ready(), not in settings."""
     assert [contribution.name for contribution in BULLETIN_DRAFT.contributions()] == [
         "news.new_articles",
         "campaigns.open_actions",
         "tracker.closing_soon",
+        "grants.open_rounds",
     ]
 
 

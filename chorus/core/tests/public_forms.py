@@ -16,6 +16,8 @@ from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, Petitio
 from chorus.campaigns.models import SignatureIntake
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
 from chorus.core.models import OutboxMessage
+from chorus.grants.forms import EligibilityForm
+from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_round
 from chorus.pages.blocks import picture_sentences
 from chorus.pages.models import HomePage
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
@@ -31,6 +33,8 @@ class Journey:
     form: forms.Form  # built as its view builds it
     answers: dict[str, Any]  # otherwise valid, including what any option may make required
     accepted: Callable[[Any, str, str | list[str]], None]
+    # "get" for a form that stores nothing and answers on its own page (the eligibility checker).
+    method: str = "post"
 
 
 def _support_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
@@ -60,6 +64,13 @@ def _preferences_accepted(response: Any, _name: str, _value: str | list[str]) ->
     assert response["Location"].endswith("?done=saved")
 
 
+def _eligibility_answered(response: Any, _name: str, _value: str | list[str]) -> None:
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" not in content, content
+    assert "You can apply." in content or "Your group cannot apply to this round." in content
+
+
 def public_form_journeys() -> dict[type[forms.Form], Journey]:
     """Every public form with the page it is on, built as its view builds it, and answers it accepts."""
     home: HomePage = make_site()
@@ -71,6 +82,8 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     with_postcode = petition(campaigns, collect_postcode=True)
     with_easy_read = letter(campaigns, easy_read_summary=picture_sentences(("camera", "Some wards have cameras.")))
     subscription = make_subscriber("kept@example.org")
+    funding_round = make_round(make_fund(home))
+    eligibility = {"answered": "yes", **{f"question_{n}": "yes" for n in range(1, len(ELIGIBILITY) + 1)}}
     person = {"name": "Ali Rivers", "email": "ali@example.org", "website": ""}
     support_contact = {**person, "phone": "0113 496 0000"}
     return {
@@ -129,6 +142,13 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
         SubscribeForm: Journey("/bulletin/subscribe/", SubscribeForm(), {**person}, _subscribe_accepted),
         PrivacyRequestForm: Journey("/privacy/", PrivacyRequestForm(), {**person}, lambda *_: None),
         LostLinkForm: Journey("/support/lost-link/", LostLinkForm(), {**person}, lambda *_: None),
+        EligibilityForm: Journey(
+            funding_round.url,
+            EligibilityForm([question for question, _answer, _explanation in ELIGIBILITY]),
+            eligibility,
+            _eligibility_answered,
+            method="get",
+        ),
         PreferencesForm: Journey(
             f"/bulletin/preferences/{manage_token(subscription.pk)}/",
             PreferencesForm(),

@@ -22,6 +22,7 @@ from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm
 from chorus.core.antibot import _SALT, AntiBotFormMixin
 from chorus.core.tests.public_forms import Journey, public_form_journeys
+from chorus.grants.forms import EligibilityForm
 from chorus.support.forms import AlertForm, CampaignForm
 
 pytestmark = pytest.mark.django_db
@@ -79,13 +80,13 @@ def test_every_public_form_has_a_journey(journeys: dict[type[forms.Form], Journe
 def test_the_base_answers_of_every_form_are_accepted(journeys: dict[type[forms.Form], Journey]) -> None:
     for journey in journeys.values():
         cache.clear()  # rate limits are not what this test is about
-        response = Client().post(journey.url, {**journey.answers, "form_started": _long_ago()})
+        response = getattr(Client(), journey.method)(journey.url, {**journey.answers, "form_started": _long_ago()})
         journey.accepted(response, "", "")
 
 
 @pytest.mark.parametrize(
     "form_class",
-    [AlertForm, CampaignForm, OpenLetterSignForm, PetitionSignForm, SubscribeForm, PreferencesForm],
+    [AlertForm, CampaignForm, OpenLetterSignForm, PetitionSignForm, SubscribeForm, PreferencesForm, EligibilityForm],
     ids=lambda cls: cls.__name__,
 )
 def test_every_option_of_every_choice_field_is_accepted(
@@ -96,7 +97,9 @@ def test_every_option_of_every_choice_field_is_accepted(
     assert options
     for name, value in options:
         cache.clear()  # rate limits are not what this test is about
-        response = Client().post(journey.url, {**journey.answers, name: value, "form_started": _long_ago()})
+        response = getattr(Client(), journey.method)(
+            journey.url, {**journey.answers, name: value, "form_started": _long_ago()}
+        )
         try:
             journey.accepted(response, name, value)
         except AssertionError as error:

@@ -64,6 +64,7 @@ def test_each_app_registers_its_sections_in_ready_in_order() -> None:
         "news.new_articles",
         "campaigns.open_actions",
         "tracker.closing_soon",
+        "grants.open_rounds",
     ]
     # Pages first: every other demo hangs its pages under the home page it makes.
     assert [c.name for c in DEMO_CONTENT.contributions()] == [
@@ -73,6 +74,7 @@ def test_each_app_registers_its_sections_in_ready_in_order() -> None:
         "campaigns",
         "support",
         "bulletin",
+        "grants",
     ]
 
 

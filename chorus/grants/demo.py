@@ -1,0 +1,171 @@
+"""Demo funding: the Grassroots Resilience Fund, with one open round in two grant sizes and one closed round.
+
+Pages are created only when their slug is missing, so loading twice changes nothing.
+The open round is placed around the day the demo is first loaded; the closed one has
+fixed dates in the past. Our own words throughout.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from chorus.accounts.services import roles_sync
+from chorus.core.deadlines import LONDON
+from chorus.grants.models import FundPage, RoundBand, RoundPage
+from chorus.pages.demo import ensure_home
+
+FUND_SLUG = "grassroots-resilience-fund"
+OPEN_ROUND_SLUG = "winter-round"
+CLOSED_ROUND_SLUG = "spring-2025-round"
+
+ELIGIBILITY = [
+    (
+        "Is your group run by people with lived experience of mental distress or trauma?",
+        "yes",
+        "This fund is for user-led groups: most of the people who run the group have lived experience. "
+        "If you work alongside a user-led group, you could help them apply.",
+    ),
+    (
+        "Is your group based in England or Wales?",
+        "yes",
+        "We can only fund groups in England and Wales this year. Funders in Scotland and Northern Ireland "
+        "are listed on our resources page.",
+    ),
+    (
+        "Does your group already hold a grant from this fund for the same work?",
+        "no",
+        "We give one grant at a time for the same work, so more groups get a share. You can apply again "
+        "once your grant has ended.",
+    ),
+]
+
+CRITERIA = [
+    "The group is run by and for people with lived experience.",
+    "The money will help the group keep going or reach more people.",
+    "The group knows its community and what it needs.",
+    "The cost is realistic for what the group wants to do.",
+]
+
+
+def _text(question: str, words: int, help_text: str = "", required: bool = True) -> tuple[str, dict[str, Any]]:
+    return ("text", {"question": question, "help_text": help_text, "required": required, "word_guide": words})
+
+
+SMALL_QUESTIONS = [
+    _text("Tell us about your group: who you are and what you do.", 100),
+    _text(
+        "What will you spend the money on?", 100, "A list is fine. Running costs such as rent or phone bills count."
+    ),
+    ("amount", {"question": "How much are you asking for?", "help_text": "Up to £500.", "required": True}),
+]
+
+LARGER_QUESTIONS = [
+    _text("Tell us about your group: who you are and what you do.", 150),
+    _text("What will you do with the grant, and who will it help?", 250),
+    ("amount", {"question": "How much are you asking for?", "help_text": "Up to £2,500.", "required": True}),
+    (
+        "choice",
+        {
+            "question": "What will most of the money pay for?",
+            "help_text": "",
+            "required": True,
+            "options": ["Running costs", "Activities or sessions", "Volunteers' expenses", "Something else"],
+            "more_than_one": True,
+        },
+    ),
+    ("date", {"question": "When would you like to start?", "help_text": "", "required": False}),
+    (
+        "file",
+        {
+            "question": "Your latest accounts or a bank statement, if you have one",
+            "help_text": "New groups without accounts can leave this out.",
+            "required": False,
+        },
+    ),
+]
+
+
+def _london(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), tzinfo=LONDON)
+
+
+def _fund() -> FundPage:
+    existing = FundPage.objects.filter(slug=FUND_SLUG).first()
+    if existing is not None:
+        return existing
+    fund = FundPage(
+        title="Grassroots Resilience Fund",
+        slug=FUND_SLUG,
+        show_in_menus=True,
+        summary="Small grants for user-led mental-health groups, to keep going and to grow. "
+        "Short applications, quick decisions, and feedback whatever we decide.",
+        who_it_is_for="User-led groups: peer support groups, survivor-led campaigns and small networks run by "
+        "people with lived experience of mental distress. You do not need to be a registered charity, "
+        "and new groups are welcome.",
+        what_it_funds="Anything that keeps your group going: room hire, phone and internet bills, travel, "
+        "volunteers' expenses, activities, training and equipment. Running costs are welcome.",
+        typical_sizes="Most grants are between £300 and £2,500.",
+        contact_phone="0113 496 0123",
+    )
+    ensure_home().add_child(instance=fund)
+    fund.save_revision().publish()
+    return fund
+
+
+def _round(fund: FundPage, *, slug: str, title: str, summary: str, opens: datetime, closes: datetime) -> bool:
+    if RoundPage.objects.filter(slug=slug).child_of(fund).exists():
+        return False
+    decided = closes.date() + timedelta(weeks=6)
+    round_page = RoundPage(
+        title=title,
+        slug=slug,
+        summary=summary,
+        opens_at=opens,
+        closes_at=closes,
+        accepts_late_applications=True,
+        budget=30000,
+        decision_date=decided,
+        payment_date=decided + timedelta(weeks=2),
+        criteria=[("criterion", text) for text in CRITERIA],
+        eligibility_questions=[
+            ("question", {"question": q, "eligible_answer": a, "explanation": e}) for q, a, e in ELIGIBILITY
+        ],
+    )
+    round_page.bands = [
+        RoundBand(name="Small grants", up_to=500, questions=SMALL_QUESTIONS, sort_order=0),
+        RoundBand(name="Larger grants", up_to=2500, questions=LARGER_QUESTIONS, sort_order=1),
+    ]
+    fund.add_child(instance=round_page)
+    round_page.save_revision().publish()
+    return True
+
+
+def load() -> str:
+    fund = _fund()
+    today = timezone.localdate()
+    created = int(
+        _round(
+            fund,
+            slug=OPEN_ROUND_SLUG,
+            title="Winter round",
+            summary="Grants of up to £2,500 for user-led groups, for the coming year.",
+            opens=_london(today - timedelta(days=10), 9),
+            closes=_london(today + timedelta(days=24), 17),
+        )
+    )
+    created += int(
+        _round(
+            fund,
+            slug=CLOSED_ROUND_SLUG,
+            title="Spring 2025 round",
+            summary="Our first round: 41 groups applied and 14 were funded.",
+            opens=_london(date(2025, 3, 3), 9),
+            closes=_london(date(2025, 4, 14), 17),
+        )
+    )
+    # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions).
+    roles_sync()
+    return f"fund at {fund.url_path}; {created} round(s) added"

@@ -1,0 +1,222 @@
+"""Funding programmes: a fund page describes a programme; its round pages run a call for applications.
+
+This is the first slice (docs/decisions/0039-funding-rounds.md): funds, rounds, size
+bands with their own questions, and an eligibility checker. Applications, reviews,
+decisions and the transparency page attach to a round (and to a band and its question
+ids) in the next slices.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from chorus.core.deadlines import london_day
+from chorus.grants.blocks import CriteriaBlock, EligibilityBlock, QuestionSetBlock
+from chorus.grants.forms import ANSWERED_FIELD, RoundPageForm
+from chorus.grants.panels import QuestionLoadPanel
+
+
+class FundPage(Page):
+    """A funding programme in plain words: who it is for, what it funds, how much."""
+
+    summary = models.TextField(help_text="One or two plain sentences, shown in lists and search results.")
+    who_it_is_for = models.TextField(
+        help_text="Which groups can apply, in plain words. Say that unregistered groups are welcome if they are."
+    )
+    what_it_funds = models.TextField(help_text="What the money can pay for, including running costs if it can.")
+    typical_sizes = models.CharField(
+        max_length=200, help_text="The usual size of a grant, e.g. 'Most grants are between £300 and £2,500.'"
+    )
+    contact_email = models.EmailField(
+        blank=True, help_text="Where groups write about this fund. Leave empty to use the organisation's address."
+    )
+    contact_phone = models.CharField(
+        max_length=40, blank=True, help_text="A phone number groups can call about this fund."
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("who_it_is_for"),
+        FieldPanel("what_it_funds"),
+        FieldPanel("typical_sizes"),
+        MultiFieldPanel([FieldPanel("contact_email"), FieldPanel("contact_phone")], heading="How to reach us"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("who_it_is_for"),
+        index.SearchField("what_it_funds"),
+    ]
+    parent_page_types = ["pages.HomePage"]
+    subpage_types = ["grants.RoundPage"]
+    kind_label = "Funding programme"  # what search results call it
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from chorus.grants.selectors import rounds_of_fund
+
+        context = super().get_context(request, *args, **kwargs)
+        context["rounds"] = rounds_of_fund(self, now=timezone.now())
+        return context
+
+
+class RoundStatus(enum.Enum):
+    OPENING_SOON = "opening soon"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class RoundPage(Page):
+    """One call for applications, with its dates, money, size bands, criteria and checker."""
+
+    summary = models.TextField(help_text="One or two plain sentences, shown in lists and search results.")
+    opens_at = models.DateTimeField("Opens", help_text="UK time.")
+    closes_at = models.DateTimeField("Closes", help_text="UK time. Applications are taken until this moment.")
+    accepts_late_applications = models.BooleanField(
+        "Accept late applications",
+        default=False,
+        help_text="Tick to read applications that arrive after the closing time. They are marked late.",
+    )
+    budget = models.PositiveIntegerField(
+        "Budget in pounds", validators=[MinValueValidator(1)], help_text="The total for this round, in whole pounds."
+    )
+    criteria = StreamField(
+        CriteriaBlock(),
+        help_text="What we look for, one thing at a time, in plain words. Reviewers score against each of these.",
+    )
+    decision_date = models.DateField(help_text="When groups will hear our decision.")
+    payment_date = models.DateField(help_text="When groups that get a grant will be paid.")
+    eligibility_questions = StreamField(
+        EligibilityBlock(),
+        blank=True,
+        help_text="A few yes or no questions groups answer before applying, so no one applies in vain.",
+    )
+
+    base_form_class = RoundPageForm
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                FieldPanel("accepts_late_applications"),
+            ],
+            heading="When it is open",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("budget"), FieldPanel("decision_date"), FieldPanel("payment_date")],
+            heading="Money and timetable",
+        ),
+        InlinePanel(
+            "bands",
+            heading="Grant sizes and their questions",
+            label="Grant size",
+            min_num=1,
+            help_text="Smaller grants should ask fewer questions. Each size has its own questions.",
+        ),
+        QuestionLoadPanel(),
+        FieldPanel("criteria"),
+        FieldPanel("eligibility_questions"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.FilterField("closes_at")]
+    parent_page_types = ["grants.FundPage"]
+    subpage_types: list[str] = []
+    kind_label = "Funding round"  # what search results call it
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = "The round must close after it opens."
+        if self.closes_at and self.decision_date and self.decision_date < london_day(self.closes_at):
+            errors["decision_date"] = "The decision date cannot be before the round closes."
+        if self.decision_date and self.payment_date and self.payment_date < self.decision_date:
+            errors["payment_date"] = "Groups cannot be paid before the decision date."
+        if errors:
+            raise ValidationError(errors)
+
+    def status(self, *, now: datetime | None = None) -> RoundStatus:
+        now = now or timezone.now()
+        if now < self.opens_at:
+            return RoundStatus.OPENING_SOON
+        if now < self.closes_at:
+            return RoundStatus.OPEN
+        return RoundStatus.CLOSED
+
+    @property
+    def budget_in_words(self) -> str:
+        return f"£{self.budget:,}"
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from chorus.grants.selectors import how_to_apply_today
+        from chorus.grants.services.eligibility import eligibility_check
+
+        context = super().get_context(request, *args, **kwargs)
+        check = eligibility_check(self, request.GET)
+        context.update(
+            status=self.status(),
+            bands=list(self.bands.all()),
+            check=check,
+            contact=how_to_apply_today(self, request=request),
+        )
+        return context
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)
+        if ANSWERED_FIELD in request.GET:
+            # The answers are in the address: keep the page out of shared caches and out of
+            # search engines, and out of the browser's history of cached pages.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+class RoundBand(Orderable):
+    """A grant size: "up to £500", with the questions a group asking for that much answers.
+
+    An application will point at its band, and store each answer under its question's
+    block id, so questions can be reworded or reordered without losing answers.
+    """
+
+    round = ParentalKey(RoundPage, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(max_length=80, help_text="A short name, e.g. 'Small grants'.")
+    up_to = models.PositiveIntegerField(
+        "Up to (pounds)",
+        validators=[MinValueValidator(1, "A grant size must be at least £1.")],
+        help_text="The most a group can ask for in this size, in whole pounds.",
+    )
+    questions = StreamField(
+        QuestionSetBlock(),
+        blank=True,
+        help_text="What a group asking for this much answers. Ask only what you need to decide.",
+    )
+
+    panels = [FieldRowPanel([FieldPanel("name"), FieldPanel("up_to")]), FieldPanel("questions")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "grant size"
+
+    def __str__(self) -> str:
+        return f"{self.name} (up to £{self.up_to:,})"
+
+    @property
+    def question_count(self) -> int:
+        return len(self.questions)
+
+    @property
+    def up_to_in_words(self) -> str:
+        return f"£{self.up_to:,}"
