@@ -92,23 +92,8 @@ def reference_index_off(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture
-def roles(db: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every role's group with its permissions, as `manage.py sync_roles` makes them.
-
-    roles_sync looks up each permission with a query of its own (and its content type with
-    another), a few hundred queries that made this fixture the costliest step of most staff
-    tests. Here every permission is read once, in one query, and each look-up is answered
-    from that; the groups, grants and audit event it writes are the same. The tests of
-    roles_sync itself (chorus/accounts/tests/test_roles.py) call it without this."""
-    from django.contrib.auth.models import Permission
-
-    from chorus.accounts import services
-
-    by_name = {
-        f"{permission.content_type.app_label}.{permission.codename}": permission
-        for permission in Permission.objects.select_related("content_type")
-    }
-    monkeypatch.setattr(services, "_permission", by_name.__getitem__)
+def roles(db: Any) -> None:
+    """Every role's group with its permissions, as `manage.py sync_roles` makes them."""
     roles_sync()
 
 

@@ -123,3 +123,29 @@ def test_grants_officer_runs_funding_pages_and_its_description_says_so() -> None
     assert page_permissions_for(GRANTS_OFFICER) == {"grants.FundPage": ["add_page", "change_page", "publish_page"]}
     assert "no screens" not in GRANTS_OFFICER.description
     assert "funding rounds" in GRANTS_OFFICER.description
+
+
+def test_sync_reads_the_permissions_in_one_query() -> None:
+    # A query per permission (a few hundred) made syncing, and every staff test, slow. Reading
+    # each group's own permissions (one query per role, to update them) is another matter.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        roles_sync()
+    lookups = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT")
+        and 'FROM "auth_permission"' in q["sql"]
+        and "auth_group_permissions" not in q["sql"]
+    ]
+    assert len(lookups) == 1, lookups[:3]
+
+
+def test_sync_names_a_permission_that_does_not_exist(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chorus.accounts import roles
+
+    monkeypatch.setattr(roles, "BASE_PERMISSIONS", [*roles.BASE_PERMISSIONS, "nowhere.do_nothing"])
+    with pytest.raises(Permission.DoesNotExist, match=r"nowhere\.do_nothing"):
+        roles_sync()
