@@ -55,7 +55,7 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
     assert_reflows(page)
     main = page.inner_text("main")
     assert "Small grants: up to £500, 3 questions" in " ".join(main.split())
-    assert "An online form is coming soon." in main
+    assert "Apply online" in main
 
     # 3. One answer missed: the error summary takes the focus and the answer given is kept.
     _choose(page, "id_question_1_0")
