@@ -265,13 +265,17 @@ def _answer_rows(application: Application) -> list[tuple[str, str, str]]:
 def check(request: HttpRequest, token: str) -> HttpResponse:
     """Check your answers, then send: all of it at once or nothing."""
     application = _application(token)
-    if not application.is_draft:
+    # A repeated "Send" (same key) is answered below with the first one's page, so only
+    # other visits to a sent application are turned away here.
+    if not application.is_draft and request.method != "POST":
         return redirect("grants:application", token=token)
     form = ApplySubmitForm(request.POST or None)
     refusal: ApplyingRefused | None = None
     if request.method == "POST" and form.is_valid():
 
         def send() -> str:
+            if not application.is_draft:
+                return reverse("grants:application", kwargs={"token": token})
             application_submit(application=application)
             return reverse("grants:application", kwargs={"token": token}) + "?sent=1"
 

@@ -154,10 +154,13 @@ def answers_save(*, application: Application, values: Mapping[str, object], now:
     _editable(application)
     now = now or timezone.now()
     for question_id, value in values.items():
+        stored = answer_value(value)
+        if stored in ("", "[]"):
+            # A question left empty, or emptied: nothing is kept for it.
+            Answer.objects.filter(application=application, question_id=question_id).delete()
+            continue
         Answer.objects.update_or_create(
-            application=application,
-            question_id=question_id,
-            defaults={"value": answer_value(value), "updated_at": now},
+            application=application, question_id=question_id, defaults={"value": stored, "updated_at": now}
         )
 
 
