@@ -71,7 +71,7 @@ def words_in(text: str) -> int:
 
 
 class StartForm(AntiBotFormMixin):
-    """"Start with an email address": the link to the draft is emailed there."""
+    """ "Start with an email address": the link to the draft is emailed there."""
 
     email = forms.EmailField(
         max_length=254,

@@ -77,9 +77,7 @@ def application_for_token(*, token: str) -> Application | None:
     """The application an emailed link opens; None for no such link (or an old, replaced one)."""
     if not token or len(token) > 200:
         return None
-    return (
-        Application.objects.select_related("round", "band").filter(token_hash=token_digest(token)).first()
-    )
+    return Application.objects.select_related("round", "band").filter(token_hash=token_digest(token)).first()
 
 
 @dataclass(frozen=True)

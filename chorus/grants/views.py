@@ -68,7 +68,7 @@ def _round(round_id: int) -> RoundPage:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, round_id: int) -> HttpResponse:
-    """"Start with an email address": whatever the address, the same answer, and a link by email."""
+    """ "Start with an email address": whatever the address, the same answer, and a link by email."""
     round_page = _round(round_id)
     context: dict[str, Any] = {"round": round_page, "title": f"Apply to {round_page.title}"}
     if not round_takes_applications(round_page, now=timezone.now()):
@@ -86,7 +86,9 @@ def start(request: HttpRequest, round_id: int) -> HttpResponse:
                 )
             email = form.cleaned_data["email"]
             # Bots, and more asks for one address than a person needs, get the same page and no email.
-            if check is FillCheck.PERSON and within_limits("grants.start.email", email_index(email), START_EMAIL_LIMITS):
+            if check is FillCheck.PERSON and within_limits(
+                "grants.start.email", email_index(email), START_EMAIL_LIMITS
+            ):
                 application_link_request(round_page=round_page, email=email)
             return redirect("grants:check_email", round_id=round_page.pk)
     return render(request, "grants/apply_start.html", {**context, "form": form}, status=400 if form.errors else 200)
@@ -236,7 +238,9 @@ def _answer_rows(application: Application) -> list[tuple[str, str, str]]:
         ("Phone number", application.contact_phone or "Not given", "about"),
         (
             "Registered charity or company",
-            f"Yes, number {application.registered_number}" if application.is_registered else _yes_no(application.is_registered).title(),
+            f"Yes, number {application.registered_number}"
+            if application.is_registered
+            else _yes_no(application.is_registered).title(),
             "about",
         ),
         ("Grant size", str(application.band) if application.band else "", "size"),

@@ -71,7 +71,9 @@ APPLICATION_WORKFLOW = Workflow(
             "Send for review",
             "Reviewers are reading it",
         ),
-        step("shortlist", [ApplicationStatus.UNDER_REVIEW], ApplicationStatus.PANEL, STAFF, "Shortlist", "Shortlisted"),
+        step(
+            "shortlist", [ApplicationStatus.UNDER_REVIEW], ApplicationStatus.PANEL, STAFF, "Shortlist", "Shortlisted"
+        ),
         step("award", [ApplicationStatus.PANEL], ApplicationStatus.AWARDED, STAFF, "Award", "We decided to fund it"),
         step(
             "decline",

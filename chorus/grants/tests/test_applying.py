@@ -27,7 +27,7 @@ from chorus.grants.services.applications import (
     application_submit,
     drafts_delete_unsent,
 )
-from chorus.grants.tests.factories import make_round
+from chorus.grants.tests.factories import make_mixed_round, make_round
 from chorus.grants.workflow import ApplicationStatus
 
 LINK = re.compile(r"https?://[^\s\"<]+/funding/application/([A-Za-z0-9_-]+)/")
@@ -37,39 +37,6 @@ EMAIL = "Sam.Jones@Example.org"
 def _long_ago() -> str:
     """A fill-time stamp from half a minute back: a person who took their time."""
     return signing.dumps(time.time() - 30, salt=_SALT)
-
-
-def _mixed_round(fund: FundPage, **kwargs: Any) -> RoundPage:
-    """A round whose small grants ask one of each kind of question the form offers."""
-    round_page = make_round(fund, **kwargs)
-    band = round_page.bands.get(name="Small grants")
-    band.questions = [
-        ("text", {"question": "What will you do?", "help_text": "", "required": True, "word_guide": 50}),
-        (
-            "choice",
-            {
-                "question": "Where do you meet?",
-                "help_text": "",
-                "required": True,
-                "options": ["Online", "In person"],
-                "more_than_one": False,
-            },
-        ),
-        (
-            "choice",
-            {
-                "question": "Who takes part?",
-                "help_text": "",
-                "required": False,
-                "options": ["Young people", "Carers", "Elders"],
-                "more_than_one": True,
-            },
-        ),
-        ("amount", {"question": "How much do you need?", "help_text": "", "required": True}),
-        ("date", {"question": "When would you start?", "help_text": "", "required": False}),
-    ]
-    band.save()
-    return round_page
 
 
 def _ids(round_page: RoundPage) -> dict[str, str]:
@@ -131,7 +98,7 @@ def client() -> Client:
 
 @pytest.fixture
 def round_page(fund: FundPage) -> RoundPage:
-    return _mixed_round(fund)
+    return make_mixed_round(fund)
 
 
 def test_the_emailed_link_opens_the_draft_and_only_its_hash_is_stored(client: Client, round_page: RoundPage) -> None:
@@ -253,7 +220,10 @@ def test_written_answers_are_counted_on_the_server_against_the_guide(client: Cli
     assert "About 50 words." in page
     response = client.post(
         f"/funding/application/{token}/questions/",
-        {f"q_{_ids(round_page)['How much do you need?']}": "lots", f"q_{_ids(round_page)['What will you do?']}": "one two three"},
+        {
+            f"q_{_ids(round_page)['How much do you need?']}": "lots",
+            f"q_{_ids(round_page)['What will you do?']}": "one two three",
+        },
     )
     assert "You have written 3 words; we suggest about 50." in response.content.decode()
 
@@ -309,7 +279,7 @@ def test_after_closing_a_round_without_late_applications_refuses_and_keeps_the_d
     client: Client, fund: FundPage
 ) -> None:
     now = timezone.now()
-    round_page = _mixed_round(fund, closes=now + timedelta(days=1))
+    round_page = make_mixed_round(fund, closes=now + timedelta(days=1))
     token = _start(client, round_page)
     _fill(client, round_page, token)
 
@@ -326,7 +296,7 @@ def test_after_closing_a_round_that_reads_late_applications_keeps_it_marked_late
     client: Client, fund: FundPage
 ) -> None:
     now = timezone.now()
-    round_page = _mixed_round(fund, closes=now + timedelta(days=1), accepts_late_applications=True)
+    round_page = make_mixed_round(fund, closes=now + timedelta(days=1), accepts_late_applications=True)
     token = _start(client, round_page)
     _fill(client, round_page, token)
 
@@ -356,7 +326,9 @@ def test_references_are_gap_free_and_formatted(client: Client, round_page: Round
             with pytest.raises(ApplyingRefused):
                 application_submit(application=Application.objects.get(token_hash=token_digest(token)))
             continue
-        references.append(application_submit(application=Application.objects.get(token_hash=token_digest(token))).reference)
+        references.append(
+            application_submit(application=Application.objects.get(token_hash=token_digest(token))).reference
+        )
     assert references == [f"GR-{year}-0001", f"GR-{year}-0002"]
 
 
@@ -445,7 +417,7 @@ def test_drafts_never_sent_are_deleted_a_set_time_after_the_round_closes(
 ) -> None:
     settings.CHORUS_GRANTS_DRAFT_RETENTION_DAYS = 30
     now = timezone.now()
-    round_page = _mixed_round(fund, closes=now + timedelta(days=1))
+    round_page = make_mixed_round(fund, closes=now + timedelta(days=1))
     _start(client, round_page, email="draft@example.org")
     sent = _start(client, round_page, email="sent@example.org")
     _fill(client, round_page, sent)
