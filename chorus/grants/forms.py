@@ -120,7 +120,7 @@ class AboutGroupForm(SubmissionKeyFormMixin):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         if cleaned.get("is_registered") == "yes" and not (cleaned.get("registered_number") or "").strip():
             self.add_error("registered_number", "Enter your charity or company number.")
         return cleaned
@@ -231,7 +231,7 @@ class AccessForm(SubmissionKeyFormMixin):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         if AccessNeed.OTHER in (cleaned.get("needs") or []) and not (cleaned.get("other") or "").strip():
             self.add_error("other", "Say what else would help.")
         if cleaned.get("call_me") and not (cleaned.get("call_times") or "").strip():

@@ -96,14 +96,15 @@ def application_timetable(application: Application) -> list[TimetableLine]:
     """Each stage in plain words, with the date it is expected from the round's published timetable."""
     round_page = application.round
     closes = london_day(round_page.closes_at)
-    stage = {
+    stages: dict[str, int] = {
         ApplicationStatus.RECEIVED: 1,
         ApplicationStatus.ELIGIBILITY_CHECK: 2,
         ApplicationStatus.UNDER_REVIEW: 2,
         ApplicationStatus.PANEL: 3,
         ApplicationStatus.AWARDED: 4,
         ApplicationStatus.NOT_AWARDED: 4,
-    }.get(application.status, 0)
+    }
+    stage = stages.get(application.status, 0)
     received = _day(london_day(application.submitted_at)) if application.submitted_at else f"by {_day(closes)}"
     return [
         TimetableLine("received", "Received", received, stage >= 1),

@@ -147,20 +147,20 @@ def _build_form(application: Application, step: str, data: Any = None) -> Any:
     if step == "questions":
         questions = application.band.questions if application.band is not None else []
         stored = answers_of(application)
-        initial: dict[str, Any] = {}
+        answered: dict[str, Any] = {}
         for block in questions:
             value = stored.get(block.id, "")
             if block.block_type == "choice" and block.value.get("more_than_one") and value:
                 value = json.loads(value)
-            initial[f"q_{block.id}"] = value
-        return QuestionsForm(questions, data, initial=initial)
-    initial = {
+            answered[f"q_{block.id}"] = value
+        return QuestionsForm(questions, data, initial=answered)
+    access = {
         "needs": application.access_needs,
         "other": application.access_other,
         "call_me": application.call_me,
         "call_times": application.call_times,
     }
-    return AccessForm(data, initial=initial)
+    return AccessForm(data, initial=access)
 
 
 def _save(application: Application, step: str, form: Any) -> None:

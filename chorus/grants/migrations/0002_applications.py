@@ -6,72 +6,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grants', '0001_funds_and_rounds'),
+        ("grants", "0001_funds_and_rounds"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GrantReferenceCounter',
+            name="GrantReferenceCounter",
             fields=[
-                ('year', models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
-                ('last_number', models.PositiveIntegerField(default=0)),
+                ("year", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
+                ("last_number", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('received', 'Received'), ('eligibility_check', 'Eligibility check'), ('under_review', 'Under review'), ('panel', 'At the panel'), ('awarded', 'Awarded'), ('not_awarded', 'Not awarded'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('token_sealed', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('email_digest', models.CharField(max_length=64)),
-                ('group_name', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('is_registered', models.BooleanField(blank=True, null=True, verbose_name='Registered charity or company')),
-                ('registered_number', models.CharField(blank=True, max_length=20)),
-                ('contact_name', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('contact_email', chorus.core.fields.EncryptedTextField()),
-                ('contact_phone', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('access_needs', models.JSONField(blank=True, default=list)),
-                ('access_other', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('access_answered', models.BooleanField(default=False)),
-                ('call_me', models.BooleanField(default=False, verbose_name='Please call me instead')),
-                ('call_times', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('reference', models.CharField(blank=True, max_length=20, null=True, unique=True)),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('number', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('is_late', models.BooleanField(default=False)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('band', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='applications', to='grants.roundband')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='grants.roundpage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("eligibility_check", "Eligibility check"),
+                            ("under_review", "Under review"),
+                            ("panel", "At the panel"),
+                            ("awarded", "Awarded"),
+                            ("not_awarded", "Not awarded"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("token_sealed", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("email_digest", models.CharField(max_length=64)),
+                ("group_name", chorus.core.fields.EncryptedTextField(blank=True)),
+                (
+                    "is_registered",
+                    models.BooleanField(blank=True, null=True, verbose_name="Registered charity or company"),
+                ),
+                ("registered_number", models.CharField(blank=True, max_length=20)),
+                ("contact_name", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("contact_email", chorus.core.fields.EncryptedTextField()),
+                ("contact_phone", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("access_needs", models.JSONField(blank=True, default=list)),
+                ("access_other", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("access_answered", models.BooleanField(default=False)),
+                ("call_me", models.BooleanField(default=False, verbose_name="Please call me instead")),
+                ("call_times", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("reference", models.CharField(blank=True, max_length=20, null=True, unique=True)),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("number", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("is_late", models.BooleanField(default=False)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "band",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="applications",
+                        to="grants.roundband",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="applications", to="grants.roundpage"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question_id', models.CharField(max_length=64)),
-                ('value', chorus.core.fields.EncryptedTextField(blank=True)),
-                ('updated_at', models.DateTimeField()),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='grants.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question_id", models.CharField(max_length=64)),
+                ("value", chorus.core.fields.EncryptedTextField(blank=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="answers", to="grants.application"
+                    ),
+                ),
             ],
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'draft')), fields=('round', 'email_digest'), name='grants_one_draft_per_address_per_round'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "draft")),
+                fields=("round", "email_digest"),
+                name="grants_one_draft_per_address_per_round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('year', 'number'), name='grants_reference_unique_per_year'),
+            model_name="application",
+            constraint=models.UniqueConstraint(fields=("year", "number"), name="grants_reference_unique_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='answer',
-            constraint=models.UniqueConstraint(fields=('application', 'question_id'), name='grants_one_answer_per_question'),
+            model_name="answer",
+            constraint=models.UniqueConstraint(
+                fields=("application", "question_id"), name="grants_one_answer_per_question"
+            ),
         ),
     ]
