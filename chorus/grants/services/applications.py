@@ -240,6 +240,10 @@ def application_submit(*, application: Application, now: datetime | None = None)
                 "This round has closed, so we cannot take your application. Your draft is saved: "
                 "contact us if something stopped you applying in time."
             )
+        if locked.band is not None:
+            # Answers to another size's questions (the group changed its mind) are not sent.
+            asked = {block.id for block in locked.band.questions}
+            locked.answers.exclude(question_id__in=asked).delete()
         year = london_day(now).year
         number, reference = _next_reference(year)
         locked = transition(

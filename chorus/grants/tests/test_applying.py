@@ -429,3 +429,22 @@ def test_drafts_never_sent_are_deleted_a_set_time_after_the_round_closes(
     with time_machine.travel(round_page.closes_at + timedelta(days=31)):
         assert drafts_delete_unsent() == 1
     assert list(Application.objects.values_list("status", flat=True)) == [ApplicationStatus.RECEIVED]
+
+
+def test_answers_to_another_sizes_questions_are_not_sent(client: Client, round_page: RoundPage) -> None:
+    token = _start(client, round_page)
+    _fill(client, round_page, token)
+    larger = round_page.bands.get(name="Larger grants")
+    application = Application.objects.get()
+    Answer.objects.create(
+        application=application,
+        question_id=larger.questions[0].id,
+        value="Written before choosing the smaller size",
+        updated_at=timezone.now(),
+    )
+
+    application_submit(application=application)
+
+    kept = set(Answer.objects.values_list("question_id", flat=True))
+    assert larger.questions[0].id not in kept
+    assert kept == {_ids(round_page)[q] for q in ("What will you do?", "Where do you meet?", "How much do you need?")}
