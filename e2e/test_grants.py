@@ -214,6 +214,7 @@ def test_a_group_applies_online_saves_comes_back_and_sends_by_keyboard(
     assert_accessible(page)
     tab_to(page, "#id_needs_0")
     page.keyboard.press("Space")
+    _choose(page, "id_apply_by_0")
     tab_to(page, "main button[value=continue]")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{link}check/")

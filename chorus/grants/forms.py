@@ -63,6 +63,11 @@ class EligibilityForm(forms.Form):
 # The two buttons on every step: both save; one goes on, the other ends the visit.
 SAVE_AND_CONTINUE = "continue"
 SAVE_AND_LEAVE = "leave"
+APPLY_BY_CALL = "call"
+APPLY_BY_CHOICES = [
+    ("online", "I will answer the questions here"),
+    (APPLY_BY_CALL, "Please call me instead, and we will go through the questions together on the phone"),
+]
 REGISTERED_CHOICES = [("yes", "Yes"), ("no", "No, we are not registered (that is fine)")]
 
 
@@ -141,21 +146,29 @@ class BandForm(SubmissionKeyFormMixin):
         ]
 
 
+def question_field_name(block_id: str) -> str:
+    """A question's field name: its block id made a plain word, so the error summary's
+    links (``#id_q_…``) and the page's ids stay simple."""
+    return "q_" + block_id.replace("-", "_")
+
+
 class QuestionsForm(SubmissionKeyFormMixin):
     """The chosen size's questions, each field named by the question's block id.
 
-    Saving is allowed with answers missing (a draft); sending checks every required one.
-    So only what is wrong in itself (not a number, not a date) is an error here.
+    "Save and continue" asks for every required answer; "Save and come back later"
+    (``enforce_required=False``) saves whatever is there, so a draft can be half done.
+    Sending checks every required answer again, whatever was saved.
     """
 
-    def __init__(self, questions: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, questions: Any, *args: Any, enforce_required: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.word_guides: dict[str, int] = {}
+        self.question_ids: dict[str, str] = {}
         for block in questions:
             value = block.value
             label = value["question"]
             hint = value.get("help_text") or ""
-            name = f"q_{block.id}"
+            name = question_field_name(block.id)
             field: forms.Field
             if block.block_type == "text":
                 self.word_guides[name] = value["word_guide"]
@@ -186,13 +199,17 @@ class QuestionsForm(SubmissionKeyFormMixin):
                 )
             else:
                 continue  # files are sent in the next slice of this work
-            field.required = False
+            field.required = bool(value.get("required")) and enforce_required
+            field.error_messages["required"] = f"Answer: {label}"
             field.help_text = hint
             self.fields[name] = field
+            self.question_ids[name] = block.id
 
     def answers(self) -> dict[str, object]:
         """Answers keyed by question block id, as the service stores them."""
-        return {name.removeprefix("q_"): value for name, value in self.cleaned_data.items() if name.startswith("q_")}
+        return {
+            self.question_ids[name]: value for name, value in self.cleaned_data.items() if name in self.question_ids
+        }
 
     def word_counts(self) -> dict[str, tuple[int, int]]:
         """(words written, words expected) for each written answer, counted here, not in the browser."""
@@ -214,19 +231,21 @@ class AccessForm(SubmissionKeyFormMixin):
         values=[AccessNeed.OTHER],
         words="you tick something else",
     )
-    call_me = forms.BooleanField(
-        required=False,
-        label="Please call me instead, and we will go through the questions together on the phone",
+    apply_by = forms.ChoiceField(
+        label="How would you like to give your answers?",
+        choices=APPLY_BY_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you would like to give your answers."},
     )
     call_times = needed_if(
         forms.CharField(
             required=False,
             max_length=300,
-            label="Which days and times suit you?",
+            label="Which days and times suit you for a call?",
             help_text="For example, weekday mornings, or Tuesdays after 2pm.",
         ),
-        on="call_me",
-        values=["on"],
+        on="apply_by",
+        values=[APPLY_BY_CALL],
         words="you ask us to call",
     )
 
@@ -234,7 +253,7 @@ class AccessForm(SubmissionKeyFormMixin):
         cleaned: dict[str, Any] = super().clean() or {}
         if AccessNeed.OTHER in (cleaned.get("needs") or []) and not (cleaned.get("other") or "").strip():
             self.add_error("other", "Say what else would help.")
-        if cleaned.get("call_me") and not (cleaned.get("call_times") or "").strip():
+        if cleaned.get("apply_by") == APPLY_BY_CALL and not (cleaned.get("call_times") or "").strip():
             self.add_error("call_times", "Say which days and times suit you.")
         return cleaned
 

@@ -24,6 +24,7 @@ from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_onc
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
 from chorus.grants.choices import AccessNeed
 from chorus.grants.forms import (
+    APPLY_BY_CALL,
     SAVE_AND_LEAVE,
     AboutGroupForm,
     AccessForm,
@@ -31,6 +32,7 @@ from chorus.grants.forms import (
     BandForm,
     QuestionsForm,
     StartForm,
+    question_field_name,
 )
 from chorus.grants.models import Application, RoundPage
 from chorus.grants.selectors import application_for_token, application_timetable
@@ -132,7 +134,7 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _build_form(application: Application, step: str, data: Any = None) -> Any:
+def _build_form(application: Application, step: str, data: Any = None, *, leaving: bool = False) -> Any:
     if step == "about":
         initial = {
             "group_name": application.group_name,
@@ -152,12 +154,12 @@ def _build_form(application: Application, step: str, data: Any = None) -> Any:
             value = stored.get(block.id, "")
             if block.block_type == "choice" and block.value.get("more_than_one") and value:
                 value = json.loads(value)
-            answered[f"q_{block.id}"] = value
-        return QuestionsForm(questions, data, initial=answered)
+            answered[question_field_name(block.id)] = value
+        return QuestionsForm(questions, data, initial=answered, enforce_required=not leaving)
     access = {
         "needs": application.access_needs,
         "other": application.access_other,
-        "call_me": application.call_me,
+        "apply_by": (APPLY_BY_CALL if application.call_me else "online") if application.access_answered else "",
         "call_times": application.call_times,
     }
     return AccessForm(data, initial=access)
@@ -186,7 +188,7 @@ def _save(application: Application, step: str, form: Any) -> None:
             application=application,
             needs=data["needs"],
             other=data["other"],
-            call_me=data["call_me"],
+            call_me=data["apply_by"] == APPLY_BY_CALL,
             call_times=data["call_times"],
         )
 
@@ -202,7 +204,8 @@ def step(request: HttpRequest, token: str, step: str) -> HttpResponse:
     if step == "questions" and application.band is None:
         return redirect("grants:step", token=token, step="size")
     context = _step_context(application, token, step)
-    form = _build_form(application, step, request.POST if request.method == "POST" else None)
+    leaving = request.method == "POST" and request.POST.get("action") == SAVE_AND_LEAVE
+    form = _build_form(application, step, request.POST if request.method == "POST" else None, leaving=leaving)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
 

@@ -16,7 +16,15 @@ from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, Petitio
 from chorus.campaigns.models import SignatureIntake
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
 from chorus.core.models import OutboxMessage
-from chorus.grants.forms import AboutGroupForm, AccessForm, BandForm, EligibilityForm, QuestionsForm, StartForm
+from chorus.grants.forms import (
+    AboutGroupForm,
+    AccessForm,
+    BandForm,
+    EligibilityForm,
+    QuestionsForm,
+    StartForm,
+    question_field_name,
+)
 from chorus.grants.models import Application
 from chorus.grants.services.applications import application_link_request, application_save_band
 from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_mixed_round, make_round
@@ -105,7 +113,7 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     small = applying_round.bands.get(name="Small grants")
     application_save_band(application=draft, band=small)
     steps = f"/funding/application/{draft.token_sealed}/"
-    questions = {block.value["question"]: f"q_{block.id}" for block in small.questions}
+    questions = {block.value["question"]: question_field_name(block.id) for block in small.questions}
     support_contact = {**person, "phone": "0113 496 0000"}
     return {
         AlertForm: Journey(
@@ -188,13 +196,17 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
         QuestionsForm: Journey(
             f"{steps}questions/",
             QuestionsForm(small.questions),
-            {questions["What will you do?"]: "Weekly meetings.", questions["How much do you need?"]: "450"},
+            {
+                questions["What will you do?"]: "Weekly meetings.",
+                questions["Where do you meet?"]: "Online",
+                questions["How much do you need?"]: "450",
+            },
             _step_saved,
         ),
         AccessForm: Journey(
             f"{steps}access/",
             AccessForm(),
-            {"other": "A quiet room", "call_me": "on", "call_times": "Mornings"},
+            {"other": "A quiet room", "apply_by": "call", "call_times": "Mornings"},
             _step_saved,
         ),
         PreferencesForm: Journey(

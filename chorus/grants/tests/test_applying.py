@@ -19,6 +19,7 @@ from chorus.core.crypto import email_index, token_digest
 from chorus.core.deadlines import london_day
 from chorus.core.models import OutboxMessage
 from chorus.core.outbox import outbox_send
+from chorus.grants.forms import question_field_name
 from chorus.grants.models import Answer, Application, FundPage, GrantReferenceCounter, RoundPage
 from chorus.grants.services.applications import (
     LINK_EMAIL,
@@ -81,11 +82,11 @@ def _fill(client: Client, round_page: RoundPage, token: str) -> None:
         },
         "size": {"band": str(band.pk)},
         "questions": {
-            f"q_{ids['What will you do?']}": "Weekly peer support meetings in the library",
-            f"q_{ids['Where do you meet?']}": "In person",
-            f"q_{ids['How much do you need?']}": "450",
+            question_field_name(ids["What will you do?"]): "Weekly peer support meetings in the library",
+            question_field_name(ids["Where do you meet?"]): "In person",
+            question_field_name(ids["How much do you need?"]): "450",
         },
-        "access": {"needs": ["large_print"]},
+        "access": {"needs": ["large_print"], "apply_by": "online"},
     }
     for step, answers in steps.items():
         response = client.post(f"{base}{step}/", {**answers, "submission_key": _key(), "action": "continue"})
@@ -222,8 +223,8 @@ def test_written_answers_are_counted_on_the_server_against_the_guide(client: Cli
     response = client.post(
         f"/funding/application/{token}/questions/",
         {
-            f"q_{_ids(round_page)['How much do you need?']}": "lots",
-            f"q_{_ids(round_page)['What will you do?']}": "one two three",
+            question_field_name(_ids(round_page)["How much do you need?"]): "lots",
+            question_field_name(_ids(round_page)["What will you do?"]): "one two three",
         },
     )
     assert "You have written 3 words; we suggest about 50." in response.content.decode()
@@ -268,7 +269,7 @@ def test_a_group_that_asks_to_be_called_needs_only_a_phone_number(client: Client
     Answer.objects.all().delete()
     response = client.post(
         f"/funding/application/{token}/access/",
-        {"call_me": "on", "call_times": "Weekday mornings", "submission_key": _key()},
+        {"apply_by": "call", "call_times": "Weekday mornings", "submission_key": _key()},
     )
     assert response.status_code == 302
     application = application_submit(application=Application.objects.get())
@@ -448,3 +449,21 @@ def test_answers_to_another_sizes_questions_are_not_sent(client: Client, round_p
     kept = set(Answer.objects.values_list("question_id", flat=True))
     assert larger.questions[0].id not in kept
     assert kept == {_ids(round_page)[q] for q in ("What will you do?", "Where do you meet?", "How much do you need?")}
+
+
+def test_continue_asks_for_required_answers_but_save_and_come_back_later_keeps_a_half_done_step(
+    client: Client, round_page: RoundPage
+) -> None:
+    token = _start(client, round_page)
+    band = round_page.bands.get(name="Small grants")
+    client.post(f"/funding/application/{token}/size/", {"band": str(band.pk), "submission_key": _key()})
+    half = {question_field_name(_ids(round_page)["What will you do?"]): "We meet on Thursdays."}
+
+    refused = client.post(f"/funding/application/{token}/questions/", {**half, "action": "continue"})
+    assert refused.status_code == 400
+    assert "Answer: How much do you need?" in refused.content.decode()
+    assert not Answer.objects.exists()
+
+    kept = client.post(f"/funding/application/{token}/questions/", {**half, "action": "leave"})
+    assert kept["Location"] == f"/funding/application/{token}/?saved=1"
+    assert list(Answer.objects.values_list("value", flat=True)) == ["We meet on Thursdays."]
