@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("chorus.support.urls")),
     path("", include("chorus.bulletin.urls")),
     path("", include("chorus.tracker.urls")),
+    path("", include("chorus.grants.urls")),
 ]
 
 if settings.DEBUG:

@@ -4,6 +4,7 @@ Checker on every page, and each page reflows at 320 px."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -14,7 +15,14 @@ from chorus.accounts.services import roles_sync
 from chorus.grants.models import RoundBand
 from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_round
 from chorus.pages.tests.factories import make_site
-from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
+from e2e.conftest import (
+    assert_accessible,
+    assert_accessible_in_dark,
+    assert_reflows,
+    sign_in_as_staff,
+    tab_to,
+    wait_for_mail,
+)
 from e2e.test_staff_editors import check_screen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,7 +63,7 @@ def test_a_group_finds_a_round_and_checks_it_can_apply_by_keyboard(page: Page, s
     assert_reflows(page)
     main = page.inner_text("main")
     assert "Small grants: up to £500, 3 questions" in " ".join(main.split())
-    assert "An online form is coming soon." in main
+    assert "Apply online" in main
 
     # 3. One answer missed: the error summary takes the focus and the answer given is kept.
     _choose(page, "id_question_1_0")
@@ -134,3 +142,99 @@ def test_a_grants_officers_editing_screens_are_accessible(
     check_screen(page, f"{base}/admin/pages/{round_page.pk}/edit/")
     assert "A small grant asks a lot of questions." in page.inner_text("main")
     check_screen(page, f"{base}/admin/pages/add/grants/roundpage/{fund.pk}/")
+
+
+def _link_path(email: str, subject: str) -> str:
+    """The path of the application link in the newest email with this subject (the host may differ in tests)."""
+    found = wait_for_mail(email, subject=subject)
+    assert found, f"no email “{subject}” to {email}"
+    match = re.search(r"https?://[^/\s]+(/funding/application/[A-Za-z0-9_-]+/)", found[-1].body)
+    assert match is not None, found[-1].body
+    return match.group(1)
+
+
+def test_a_group_applies_online_saves_comes_back_and_sends_by_keyboard(
+    page: Page, site: dict[str, Any], settings: Any
+) -> None:
+    settings.CHORUS_MIN_FORM_FILL_SECONDS = 0  # the fill-time check is not what this walk is about
+    base = site["base"]
+    email = "group@example.org"
+
+    # 1. From the round page, "Apply online", then start with an email address.
+    page.goto(base + site["round"].url)
+    tab_to(page, f"main a[href='/funding/apply/{site['round'].pk}/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/funding/apply/{site['round'].pk}/")
+    assert_accessible(page)
+    assert_reflows(page)
+    tab_to(page, "#id_email")
+    page.keyboard.type(email)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    assert_accessible(page)
+    assert "If that address can apply" in page.inner_text("main")
+
+    # 2. The emailed link opens the draft; the first step is filled by keyboard, then "save and come back later".
+    link = _link_path(email, "Your link to apply")
+    page.goto(base + link)
+    assert_accessible(page)
+    tab_to(page, f"main a[href='{link}about/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}about/")
+    assert_accessible(page)
+    tab_to(page, "#id_group_name")
+    page.keyboard.type("Leeds Hearing Voices")
+    tab_to(page, "#id_contact_name")
+    page.keyboard.type("Sam Jones")
+    _choose(page, "id_is_registered_1")
+    tab_to(page, "main button[value=leave]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Your answers are saved.")
+    assert_accessible(page)
+
+    # 3. Back later from the same link: the answers are there; the other steps, then check and send.
+    page.goto(base + link + "about/")
+    assert page.input_value("#id_group_name") == "Leeds Hearing Voices"
+    tab_to(page, "main button[value=continue]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}size/")
+    assert_accessible(page)
+    _choose(page, "id_band_0")
+    tab_to(page, "main button[value=continue]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}questions/")
+    assert_accessible(page)
+    assert "About 100 words." in page.inner_text("main")
+    answers = page.locator("main textarea")
+    for index in range(answers.count()):
+        answers.nth(index).fill(f"Our answer to question {index + 1}, in a few plain words.")
+    tab_to(page, "main button[value=continue]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}access/")
+    assert_accessible(page)
+    tab_to(page, "#id_needs_0")
+    page.keyboard.press("Space")
+    _choose(page, "id_apply_by_0")
+    tab_to(page, "main button[value=continue]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}check/")
+    assert_accessible(page)
+    assert_reflows(page)
+    main = page.inner_text("main")
+    assert "Leeds Hearing Voices" in main and "Large print" in main
+    tab_to(page, "main button:has-text('Send my application')")
+    page.keyboard.press("Enter")
+
+    # 4. Sent: the reference, where it is and when to expect each stage; the email says the same.
+    page.wait_for_selector("text=Your application has been sent")
+    assert_accessible(page)
+    assert_reflows(page)
+    main = page.inner_text("main")
+    assert re.search(r"GR-\d{4}-0001", main)
+    assert "Received – we have not started reading it yet" in main
+    assert wait_for_mail(email, subject="We have your application")
+    tab_to(page, f"main a[href='{link}withdraw/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{link}withdraw/")
+    assert_accessible(page)
+    assert "Withdraw your application GR-" in page.inner_text("main")

@@ -8,7 +8,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from chorus.core import sections
-        from chorus.grants import demo
+        from chorus.grants import demo, emails  # noqa: F401  (emails registers the applicants' outbox composers)
         from chorus.grants.selectors import bulletin_items
 
         sections.BULLETIN_DRAFT.register(

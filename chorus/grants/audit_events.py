@@ -8,8 +8,20 @@ EVENTS = {
     "grants.fund.permissions_granted": EventKind(
         "Fund opened to its roles", "let the Grants officer role run {object} ({count} page permissions)"
     ),
+    "grants.application.link_sent": EventKind("Application link sent", "emailed a link to {object}"),
+    "grants.application.received": EventKind("Application sent", "{object} was sent by its group"),
+    "grants.application.withdrawn": EventKind("Application withdrawn", "{object} was withdrawn by its group"),
+    "grants.application.eligibility_check": EventKind("Eligibility check started", "started checking {object}"),
+    "grants.application.under_review": EventKind("Application sent for review", "sent {object} for review"),
+    "grants.application.panel": EventKind("Application shortlisted", "shortlisted {object}"),
+    "grants.application.awarded": EventKind("Grant awarded", "awarded a grant to {object}"),
+    "grants.application.not_awarded": EventKind("Grant not awarded", "decided not to fund {object}"),
+    "grants.application.drafts_deleted": EventKind(
+        "Unsent drafts deleted", "deleted {count} application drafts never sent, after their rounds closed"
+    ),
 }
 
 OBJECTS = {
     "grants.fundpage": ObjectKind(name=lambda fund: f"the fund {fund.title}", noun="fund"),
+    "grants.application": ObjectKind(name=lambda application: f"the application {application}", noun="application"),
 }

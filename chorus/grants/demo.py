@@ -1,4 +1,5 @@
-"""Demo funding: the Grassroots Resilience Fund, with one open round in two grant sizes and one closed round.
+"""Demo funding: the Grassroots Resilience Fund, with one open round in two grant sizes and one closed round,
+and in the open round one draft application and two sent ones.
 
 Pages are created only when their slug is missing, so loading twice changes nothing.
 The open round is placed around the day the demo is first loaded; the closed one has
@@ -143,6 +144,87 @@ def _round(fund: FundPage, *, slug: str, title: str, summary: str, opens: dateti
     return True
 
 
+# (address, group, contact, registered number or "", answers by question, send it?)
+DEMO_APPLICATIONS: list[tuple[str, str, str, str, list[str], bool]] = [
+    (
+        "hearing-voices-calder@example.org",
+        "Calder Valley Hearing Voices",
+        "Robin Ashworth",
+        "",
+        [
+            "We meet every Thursday evening in the library in Hebden Bridge. About twelve people come each week, "
+            "and new people find us through word of mouth and the GP surgery noticeboard.",
+            "Room hire for a year, tea and biscuits, and bus fares for members who could not otherwise come.",
+        ],
+        True,
+    ),
+    (
+        "peer-walks-swansea@example.org",
+        "Swansea Peer Walks",
+        "Ffion Davies",
+        "1187654",
+        [
+            "We organise gentle walks along the coast path, led by members who have been through crisis care. "
+            "Walking side by side makes it easier to talk.",
+            "Training for four new walk leaders and a first aid course.",
+        ],
+        True,
+    ),
+    (
+        "survivors-art-bristol@example.org",
+        "Bristol Survivors' Art Collective",
+        "Jo Okafor",
+        "",
+        ["We run an open studio for survivors of the psychiatric system.", ""],
+        False,
+    ),
+]
+
+
+def _applications(round_page: RoundPage) -> int:
+    """One draft and two sent applications, once: nothing is added if the round has any already."""
+    from chorus.core.crypto import email_index
+    from chorus.grants.models import Application
+    from chorus.grants.services.applications import (
+        AboutGroup,
+        answers_save,
+        application_link_request,
+        application_save_about,
+        application_save_access,
+        application_save_band,
+        application_submit,
+    )
+
+    if Application.objects.filter(round=round_page).exists():
+        return 0
+    band = round_page.bands.order_by("sort_order").first()
+    if band is None:
+        return 0
+    for email, group, contact, number, texts, send in DEMO_APPLICATIONS:
+        application_link_request(round_page=round_page, email=email)
+        application = Application.objects.get(round=round_page, email_digest=email_index(email))
+        application_save_about(
+            application=application,
+            about=AboutGroup(
+                group_name=group,
+                contact_name=contact,
+                contact_phone="",
+                is_registered=bool(number),
+                registered_number=number,
+            ),
+        )
+        application_save_band(application=application, band=band)
+        text_ids = [block.id for block in band.questions if block.block_type == "text"]
+        values: dict[str, object] = dict(zip(text_ids, texts, strict=False))
+        if send:  # the draft has not got as far as the amount
+            values.update({block.id: 480 for block in band.questions if block.block_type == "amount"})
+        answers_save(application=application, values=values)
+        application_save_access(application=application, needs=[], other="", call_me=False, call_times="")
+        if send:
+            application_submit(application=application)
+    return len(DEMO_APPLICATIONS)
+
+
 def load() -> str:
     fund = _fund()
     today = timezone.localdate()
@@ -166,6 +248,7 @@ def load() -> str:
             closes=_london(date(2025, 4, 14), 17),
         )
     )
+    applications = _applications(RoundPage.objects.get(slug=OPEN_ROUND_SLUG))
     # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions).
     roles_sync()
-    return f"fund at {fund.url_path}; {created} round(s) added"
+    return f"fund at {fund.url_path}; {created} round(s) added; {applications} application(s) added"

@@ -25,9 +25,11 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from chorus.core.deadlines import london_day
+from chorus.core.fields import EncryptedTextField
 from chorus.grants.blocks import CriteriaBlock, EligibilityBlock, QuestionSetBlock
 from chorus.grants.forms import ANSWERED_FIELD, RoundPageForm
 from chorus.grants.panels import QuestionLoadPanel
+from chorus.grants.workflow import APPLICANT_LABELS, ApplicationStatus
 
 
 class FundPage(Page):
@@ -163,6 +165,7 @@ class RoundPage(Page):
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from chorus.grants.selectors import how_to_apply_today
+        from chorus.grants.services.applications import round_takes_applications
         from chorus.grants.services.eligibility import eligibility_check
 
         context = super().get_context(request, *args, **kwargs)
@@ -172,6 +175,7 @@ class RoundPage(Page):
             bands=list(self.bands.all()),
             check=check,
             contact=how_to_apply_today(self, request=request),
+            takes_applications=round_takes_applications(self, now=timezone.now()),
         )
         return context
 
@@ -220,3 +224,92 @@ class RoundBand(Orderable):
     @property
     def up_to_in_words(self) -> str:
         return f"£{self.up_to:,}"
+
+
+class GrantReferenceCounter(models.Model):
+    """The last GR-YYYY-NNNN number issued in a year, incremented under a row lock."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last_number}"
+
+
+class Application(models.Model):
+    """A group's application to one round: a draft until sent, then a reference and a status.
+
+    Everything that names or reaches a person is encrypted. The address is also kept as a
+    keyed digest (``email_digest``) so that one group has one draft per round, and a lost
+    link can be sent again to the same draft, without the address being readable.
+    """
+
+    round = models.ForeignKey(RoundPage, on_delete=models.CASCADE, related_name="applications")
+    # The band's pk survives revisions (modelcluster); SET_NULL so a removed size keeps the answers.
+    band = models.ForeignKey(RoundBand, null=True, blank=True, on_delete=models.SET_NULL, related_name="applications")
+    status = models.CharField(max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT)
+
+    # SHA-256 of the emailed link's token; the token is kept sealed only so the link can be
+    # emailed once by the outbox, and is replaced each time a link is asked for again.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_sealed = EncryptedTextField(blank=True)
+    email_digest = models.CharField(max_length=64)
+
+    group_name = EncryptedTextField(blank=True)
+    is_registered = models.BooleanField("Registered charity or company", null=True, blank=True)
+    registered_number = models.CharField(max_length=20, blank=True)
+    contact_name = EncryptedTextField(blank=True)
+    contact_email = EncryptedTextField()
+    contact_phone = EncryptedTextField(blank=True)
+    access_needs = models.JSONField(default=list, blank=True)
+    access_other = EncryptedTextField(blank=True)
+    access_answered = models.BooleanField(default=False)
+    call_me = models.BooleanField("Please call me instead", default=False)
+    call_times = EncryptedTextField(blank=True)
+
+    reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    is_late = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "email_digest"],
+                condition=models.Q(status="draft"),
+                name="grants_one_draft_per_address_per_round",
+            ),
+            models.UniqueConstraint(fields=["year", "number"], name="grants_reference_unique_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft {self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
+
+    @property
+    def applicant_status_label(self) -> str:
+        return APPLICANT_LABELS.get(self.status, self.get_status_display())
+
+
+class Answer(models.Model):
+    """One answer, stored under its question's block id so rewording a question keeps it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="answers")
+    question_id = models.CharField(max_length=64)
+    value = EncryptedTextField(blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question_id"], name="grants_one_answer_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return self.question_id

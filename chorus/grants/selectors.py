@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from wagtail.models import Page
 
-from chorus.core.deadlines import LONDON
+from chorus.core.crypto import token_digest
+from chorus.core.deadlines import LONDON, london_day
 from chorus.core.digest import DigestItem
-from chorus.grants.models import FundPage, RoundPage
+from chorus.grants.models import Application, FundPage, RoundPage
+from chorus.grants.workflow import ApplicationStatus
 from chorus.pages.models import OrganisationSettings
 
 
@@ -69,3 +71,45 @@ def bulletin_items(*, since: datetime, until: datetime) -> list[DigestItem]:
             )
         )
     return items
+
+
+def application_for_token(*, token: str) -> Application | None:
+    """The application an emailed link opens; None for no such link (or an old, replaced one)."""
+    if not token or len(token) > 200:
+        return None
+    return Application.objects.select_related("round", "band").filter(token_hash=token_digest(token)).first()
+
+
+@dataclass(frozen=True)
+class TimetableLine:
+    status: str
+    what: str
+    when: str
+    reached: bool
+
+
+def _day(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def application_timetable(application: Application) -> list[TimetableLine]:
+    """Each stage in plain words, with the date it is expected from the round's published timetable."""
+    round_page = application.round
+    closes = london_day(round_page.closes_at)
+    stages: dict[str, int] = {
+        ApplicationStatus.RECEIVED: 1,
+        ApplicationStatus.ELIGIBILITY_CHECK: 2,
+        ApplicationStatus.UNDER_REVIEW: 2,
+        ApplicationStatus.PANEL: 3,
+        ApplicationStatus.AWARDED: 4,
+        ApplicationStatus.NOT_AWARDED: 4,
+    }
+    stage = stages.get(application.status, 0)
+    received = _day(london_day(application.submitted_at)) if application.submitted_at else f"by {_day(closes)}"
+    return [
+        TimetableLine("received", "Received", received, stage >= 1),
+        TimetableLine("being_read", "Being read", f"from {_day(closes)}, when the round closes", stage >= 2),
+        TimetableLine("shortlisted", "Shortlisted (if it is)", f"before {_day(round_page.decision_date)}", stage >= 3),
+        TimetableLine("decided", "Decided", f"by {_day(round_page.decision_date)}", stage >= 4),
+        TimetableLine("paid", "Paid, if you get a grant", f"by {_day(round_page.payment_date)}", False),
+    ]

@@ -132,6 +132,25 @@ NOTICE: tuple[NoticeEntry, ...] = (
         ),
     ),
     NoticeEntry(
+        slug="grants",
+        feature="Applying for a grant",
+        collected=(
+            "The email address you start with, your group's name, your name and phone number if you give "
+            "them, whether your group is registered and its number, your answers, anything you tell us "
+            "would help you take part, and when you would like us to call if you ask us to."
+        ),
+        why="To read and decide on your application, to reach you about it, and to meet your access needs.",
+        who_sees_it=(
+            "Our grants officers and administrators, and the reviewers of the round. Our emails to you "
+            "carry only a link and your reference, never your answers."
+        ),
+        how_long=(
+            "An application you start but never send is deleted {CHORUS_GRANTS_DRAFT_RETENTION_DAYS} after "
+            "the round closes. An application you send is kept while the round is decided; we will say "
+            "here how long after that before the first decisions are made."
+        ),
+    ),
+    NoticeEntry(
         slug="privacy-requests",
         feature="Seeing, downloading or erasing your data",
         collected=(

@@ -451,6 +451,8 @@ CHORUS_SUPPORT_RESOLUTION_DAYS = env_int("CHORUS_SUPPORT_RESOLUTION_DAYS", 20)
 CHORUS_SUPPORT_REOPEN_DAYS = env_int("CHORUS_SUPPORT_REOPEN_DAYS", 30)
 # The content of closed requests is anonymised this many days after closing (counts survive).
 CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
+# Funding applications: a draft never sent is deleted this many days after its round closes.
+CHORUS_GRANTS_DRAFT_RETENTION_DAYS = env_int("CHORUS_GRANTS_DRAFT_RETENTION_DAYS", 30)
 # That retention starts only when a request closes, so a job also closes open requests
 # nobody has touched. "Activity" is a message, internal note or status change. A request
 # waiting for the member closes after this many days without any (a reply reopens it):

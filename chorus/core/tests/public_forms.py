@@ -16,8 +16,18 @@ from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, Petitio
 from chorus.campaigns.models import SignatureIntake
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
 from chorus.core.models import OutboxMessage
-from chorus.grants.forms import EligibilityForm
-from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_round
+from chorus.grants.forms import (
+    AboutGroupForm,
+    AccessForm,
+    BandForm,
+    EligibilityForm,
+    QuestionsForm,
+    StartForm,
+    question_field_name,
+)
+from chorus.grants.models import Application
+from chorus.grants.services.applications import application_link_request, application_save_band
+from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_mixed_round, make_round
 from chorus.pages.blocks import picture_sentences
 from chorus.pages.models import HomePage
 from chorus.pages.tests.factories import PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
@@ -71,6 +81,17 @@ def _eligibility_answered(response: Any, _name: str, _value: str | list[str]) ->
     assert "You can apply." in content or "Your group cannot apply to this round." in content
 
 
+def _apply_started(response: Any, _name: str, _value: str | list[str]) -> None:
+    assert response.status_code == 302, response.content.decode()
+    assert response["Location"].endswith("/check-your-email/")
+
+
+def _step_saved(response: Any, _name: str, _value: str | list[str]) -> None:
+    # A step that saves goes on to the next one; one with a problem is shown again (400).
+    assert response.status_code == 302, response.content.decode()
+    assert "/funding/application/" in response["Location"]
+
+
 def public_form_journeys() -> dict[type[forms.Form], Journey]:
     """Every public form with the page it is on, built as its view builds it, and answers it accepts."""
     home: HomePage = make_site()
@@ -85,6 +106,14 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     funding_round = make_round(make_fund(home))
     eligibility = {"answered": "yes", **{f"question_{n}": "yes" for n in range(1, len(ELIGIBILITY) + 1)}}
     person = {"name": "Ali Rivers", "email": "ali@example.org", "website": ""}
+    # An application in a round that asks one of each kind of question, at its questions step.
+    applying_round = make_mixed_round(make_fund(home, title="Peer Support Fund"), title="Spring round")
+    application_link_request(round_page=applying_round, email="apply@example.org")
+    draft = Application.objects.get(round=applying_round)
+    small = applying_round.bands.get(name="Small grants")
+    application_save_band(application=draft, band=small)
+    steps = f"/funding/application/{draft.token_sealed}/"
+    questions = {block.value["question"]: question_field_name(block.id) for block in small.questions}
     support_contact = {**person, "phone": "0113 496 0000"}
     return {
         AlertForm: Journey(
@@ -148,6 +177,37 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
             eligibility,
             _eligibility_answered,
             method="get",
+        ),
+        StartForm: Journey(f"/funding/apply/{applying_round.pk}/", StartForm(), {**person}, _apply_started),
+        AboutGroupForm: Journey(
+            f"{steps}about/",
+            AboutGroupForm(),
+            {
+                "group_name": "Leeds Voices",
+                "contact_name": "Ali Rivers",
+                "is_registered": "yes",
+                "registered_number": "1234567",
+            },
+            _step_saved,
+        ),
+        BandForm: Journey(
+            f"{steps}size/", BandForm(list(applying_round.bands.all())), {"band": str(small.pk)}, _step_saved
+        ),
+        QuestionsForm: Journey(
+            f"{steps}questions/",
+            QuestionsForm(small.questions),
+            {
+                questions["What will you do?"]: "Weekly meetings.",
+                questions["Where do you meet?"]: "Online",
+                questions["How much do you need?"]: "450",
+            },
+            _step_saved,
+        ),
+        AccessForm: Journey(
+            f"{steps}access/",
+            AccessForm(),
+            {"other": "A quiet room", "apply_by": "call", "call_times": "Mornings"},
+            _step_saved,
         ),
         PreferencesForm: Journey(
             f"/bulletin/preferences/{manage_token(subscription.pk)}/",

@@ -22,7 +22,7 @@ from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.campaigns.forms import OpenLetterSignForm, PetitionSignForm
 from chorus.core.antibot import _SALT, AntiBotFormMixin
 from chorus.core.tests.public_forms import Journey, public_form_journeys
-from chorus.grants.forms import EligibilityForm
+from chorus.grants.forms import AboutGroupForm, AccessForm, BandForm, EligibilityForm, QuestionsForm
 from chorus.support.forms import AlertForm, CampaignForm
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,19 @@ def test_the_base_answers_of_every_form_are_accepted(journeys: dict[type[forms.F
 
 @pytest.mark.parametrize(
     "form_class",
-    [AlertForm, CampaignForm, OpenLetterSignForm, PetitionSignForm, SubscribeForm, PreferencesForm, EligibilityForm],
+    [
+        AlertForm,
+        CampaignForm,
+        OpenLetterSignForm,
+        PetitionSignForm,
+        SubscribeForm,
+        PreferencesForm,
+        EligibilityForm,
+        AboutGroupForm,
+        BandForm,
+        QuestionsForm,
+        AccessForm,
+    ],
     ids=lambda cls: cls.__name__,
 )
 def test_every_option_of_every_choice_field_is_accepted(

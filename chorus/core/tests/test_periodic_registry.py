@@ -61,6 +61,7 @@ EXPECTED = {
     "bulletin-ended-cleanup": ("chorus.bulletin.tasks.remove_ended", timedelta(days=1)),
     "tracker-import": ("chorus.tracker.tasks.import_all_sources", timedelta(days=1)),
     "tracker-reminders": ("chorus.tracker.tasks.send_response_reminders", timedelta(days=1)),
+    "grants-drafts-cleanup": ("chorus.grants.tasks.delete_unsent_drafts", timedelta(days=1)),
 }
 
 

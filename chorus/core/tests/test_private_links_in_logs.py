@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
         "/privacy/access/{token}/erase/",
         "/bulletin/preferences/{token}/",
         "/campaigns/confirm/{token}/",
+        "/funding/application/{token}/",
+        "/funding/application/{token}/about/",
     ],
 )
 def test_a_refused_private_link_is_logged_without_its_token(path: str, caplog: Any) -> None:

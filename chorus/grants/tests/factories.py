@@ -74,3 +74,36 @@ def make_round(
     fund.add_child(instance=round_page)
     round_page.save_revision().publish()
     return round_page
+
+
+def make_mixed_round(fund: FundPage, **kwargs: Any) -> RoundPage:
+    """A round whose small grants ask one of each kind of question the form offers."""
+    round_page = make_round(fund, **kwargs)
+    band = round_page.bands.get(name="Small grants")
+    band.questions = [
+        ("text", {"question": "What will you do?", "help_text": "", "required": True, "word_guide": 50}),
+        (
+            "choice",
+            {
+                "question": "Where do you meet?",
+                "help_text": "",
+                "required": True,
+                "options": ["Online", "In person"],
+                "more_than_one": False,
+            },
+        ),
+        (
+            "choice",
+            {
+                "question": "Who takes part?",
+                "help_text": "",
+                "required": False,
+                "options": ["Young people", "Carers", "Elders"],
+                "more_than_one": True,
+            },
+        ),
+        ("amount", {"question": "How much do you need?", "help_text": "", "required": True}),
+        ("date", {"question": "When would you start?", "help_text": "", "required": False}),
+    ]
+    band.save()
+    return round_page

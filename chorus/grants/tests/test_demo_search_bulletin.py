@@ -13,7 +13,7 @@ from wagtail.models import GroupPagePermission
 from chorus.accounts.roles import GRANTS_OFFICER
 from chorus.core import sections
 from chorus.grants import demo
-from chorus.grants.models import FundPage, RoundPage, RoundStatus
+from chorus.grants.models import Application, FundPage, RoundPage, RoundStatus
 from chorus.grants.selectors import bulletin_items
 from chorus.grants.services.bands import question_load_warnings
 from chorus.grants.tests.factories import make_round
@@ -27,7 +27,8 @@ def test_the_demo_fund_loads_once_with_an_open_round_in_two_sizes_and_a_closed_r
     first = demo.load()
     second = demo.load()
 
-    assert first.endswith("2 round(s) added") and second.endswith("0 round(s) added")
+    assert first.endswith("2 round(s) added; 3 application(s) added")
+    assert second.endswith("0 round(s) added; 0 application(s) added")
     fund = FundPage.objects.get()
     assert fund.title == "Grassroots Resilience Fund" and fund.live
     rounds = {r.slug: r for r in RoundPage.objects.child_of(fund).live()}
@@ -39,6 +40,13 @@ def test_the_demo_fund_loads_once_with_an_open_round_in_two_sizes_and_a_closed_r
     # The demo practises what the editor preaches: small grants ask few questions.
     assert question_load_warnings((b.name, b.up_to, b.question_count) for b in open_round.bands.all()) == []
     assert len(open_round.eligibility_questions) == 3
+    # One draft and two sent applications in the open round, with gap-free references.
+    applications = Application.objects.filter(round=open_round)
+    assert sorted(applications.values_list("status", flat=True)) == ["draft", "received", "received"]
+    assert sorted(r[-4:] for r in applications.exclude(reference=None).values_list("reference", flat=True)) == [
+        "0001",
+        "0002",
+    ]
     # The Grants officer can run the demo fund straight away.
     officers = Group.objects.get(name=GRANTS_OFFICER.name)
     assert GroupPagePermission.objects.filter(group=officers, page=fund, permission__codename="change_page").exists()

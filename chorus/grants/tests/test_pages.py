@@ -67,7 +67,7 @@ def test_the_round_page_shows_bands_with_their_question_counts_criteria_and_time
     assert "User-led groups, registered or not." in page
 
 
-def test_until_applying_is_built_the_round_says_how_to_apply_today_without_an_apply_button(
+def test_an_open_round_links_to_apply_online_and_keeps_email_and_phone_beside_it(
     client: Client, fund: FundPage
 ) -> None:
     settings = OrganisationSettings.load()
@@ -77,10 +77,10 @@ def test_until_applying_is_built_the_round_says_how_to_apply_today_without_an_ap
 
     page = _text(client.get(round_page.url))
 
+    assert f'href="/funding/apply/{round_page.pk}/"' in page
+    assert ">Apply online<" in page
     assert "apply by email or by phone" in page
-    assert "An online form is coming soon." in page
     assert 'href="mailto:grants@chorus.test"' in page
-    assert ">Apply<" not in page and "Apply now" not in page
 
 
 def test_a_funds_own_contact_comes_before_the_organisations(client: Client, fund: FundPage) -> None:

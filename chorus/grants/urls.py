@@ -1,0 +1,13 @@
+from django.urls import URLPattern, URLResolver, path
+
+from chorus.grants import views
+
+app_name = "grants"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("funding/apply/<int:round_id>/", views.start, name="start"),
+    path("funding/apply/<int:round_id>/check-your-email/", views.check_email, name="check_email"),
+    path("funding/application/<str:token>/", views.application, name="application"),
+    path("funding/application/<str:token>/check/", views.check, name="check"),
+    path("funding/application/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("funding/application/<str:token>/<str:step>/", views.step, name="step"),
+]
