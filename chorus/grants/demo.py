@@ -251,4 +251,4 @@ def load() -> str:
     applications = _applications(RoundPage.objects.get(slug=OPEN_ROUND_SLUG))
     # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions).
     roles_sync()
-    return f"fund at {fund.url_path}; {created} round(s) added; {applications} application(s) added"
+    return f"fund at {fund.get_url()}; {created} round(s) added; {applications} application(s) added"

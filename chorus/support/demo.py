@@ -338,7 +338,7 @@ def _play(support_request: SupportRequest, path: list[str], actor: User, start: 
 def load() -> str:
     page = _support_page()
     if SupportRequest.objects.exists():
-        return f"support page at {page.url_path}; requests already present"
+        return f"support page at {page.get_url()}; requests already present"
     actor = _caseworker()
     areas = {area.slug: area.pk for area in PriorityAreaPage.objects.all()}
     now = timezone.now()
@@ -381,4 +381,4 @@ def load() -> str:
         )
         _play(support_request, PATHS[(index + 3) % len(PATHS)], actor, start, index)
         count += 1
-    return f"support page at {page.url_path}; {count} requests"
+    return f"support page at {page.get_url()}; {count} requests"
