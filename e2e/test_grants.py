@@ -238,3 +238,33 @@ def test_a_group_applies_online_saves_comes_back_and_sends_by_keyboard(
     page.wait_for_url(f"**{link}withdraw/")
     assert_accessible(page)
     assert "Withdraw your application GR-" in page.inner_text("main")
+
+
+def test_a_grants_officer_reads_a_sent_application_by_keyboard(
+    page: Page, site: dict[str, Any], grants_officer: User
+) -> None:
+    from django.test import Client
+
+    from chorus.grants.tests.factories import make_mixed_round
+    from chorus.grants.tests.test_applying import _fill, _key, _start
+
+    round_page = make_mixed_round(site["fund"], title="Spring round")
+    group = Client()
+    token = _start(group, round_page)
+    _fill(group, round_page, token)
+    group.post(f"/funding/application/{token}/check/", {"submission_key": _key()})
+    base = site["base"]
+    sign_in_as_staff(page, grants_officer, base)
+
+    check_screen(page, f"{base}/admin/grants/")
+    main = page.inner_text("main")
+    assert "Leeds Hearing Voices" in main and "Spring round" in main
+    tab_to(page, "main table a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/grants/\d+/$"))
+    assert_accessible(page)
+    assert_accessible_in_dark(page)
+    assert_reflows(page)
+    main = page.inner_text("main")
+    assert "Weekly peer support meetings in the library" in main
+    assert "Viewing this application is recorded in the audit log." in main

@@ -30,7 +30,8 @@ CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for suppor
 # Grants (PRODUCT.md 3.6) are built in slices: funds and rounds first; applications come next.
 GRANTS_OFFICER = Role(
     "Grants officer",
-    "Runs funding rounds: edits fund pages and adds, edits and publishes their rounds.",
+    "Runs funding rounds: edits fund pages, adds, edits and publishes their rounds, "
+    "and reads the applications groups send.",
 )
 ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.")
 

@@ -8,6 +8,7 @@ EVENTS = {
     "grants.fund.permissions_granted": EventKind(
         "Fund opened to its roles", "let the Grants officer role run {object} ({count} page permissions)"
     ),
+    "grants.application.viewed": EventKind("Application read", "viewed {object}"),
     "grants.application.link_sent": EventKind("Application link sent", "emailed a link to {object}"),
     "grants.application.received": EventKind("Application sent", "{object} was sent by its group"),
     "grants.application.withdrawn": EventKind("Application withdrawn", "{object} was withdrawn by its group"),

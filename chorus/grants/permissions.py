@@ -8,6 +8,12 @@ the editor gets them at once (chorus.grants.services.funds, from wagtail_hooks).
 
 from __future__ import annotations
 
+# Reading the applications groups send (chorus.grants.admin_views); every reading is audited.
+ROLE_PERMISSIONS = {
+    "Grants officer": ["grants.view_application"],
+    "Administrator": ["grants.view_application"],
+}
+
 ROLE_PAGE_PERMISSIONS = {
     "Grants officer": {"grants.FundPage": ["add_page", "change_page", "publish_page"]},
 }

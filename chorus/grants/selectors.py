@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page
 
 from chorus.core.crypto import token_digest
 from chorus.core.deadlines import LONDON, london_day
 from chorus.core.digest import DigestItem
+from chorus.grants.choices import AccessNeed
 from chorus.grants.models import Application, FundPage, RoundPage
 from chorus.grants.workflow import ApplicationStatus
 from chorus.pages.models import OrganisationSettings
@@ -113,3 +116,68 @@ def application_timetable(application: Application) -> list[TimetableLine]:
         TimetableLine("decided", "Decided", f"by {_day(round_page.decision_date)}", stage >= 4),
         TimetableLine("paid", "Paid, if you get a grant", f"by {_day(round_page.payment_date)}", False),
     ]
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def application_rows(application: Application) -> list[tuple[str, str, str]]:
+    """(question, answer in words, step it was given in), for the group's check-your-answers
+    page and the staff's reading of an application. Answers to questions since taken out of
+    the size's question set are kept and shown last, step "removed"."""
+    rows = [
+        ("Your group's name", application.group_name, "about"),
+        ("Your name", application.contact_name, "about"),
+        ("Phone number", application.contact_phone or "Not given", "about"),
+        (
+            "Registered charity or company",
+            f"Yes, number {application.registered_number}"
+            if application.is_registered
+            else _yes_no(application.is_registered),
+            "about",
+        ),
+        ("Grant size", str(application.band) if application.band else "", "size"),
+    ]
+    stored = {answer.question_id: answer.value for answer in application.answers.all()}
+    asked: set[str] = set()
+    if application.band is not None:
+        for block in application.band.questions:
+            asked.add(block.id)
+            if block.block_type == "file":
+                continue
+            rows.append((block.value["question"], _in_words(stored.get(block.id, "")), "questions"))
+    labels = dict(AccessNeed.choices)
+    needs = [labels.get(need, need) for need in application.access_needs]
+    if application.access_other:
+        needs.append(application.access_other)
+    rows.append(("What would help you take part", ", ".join(needs) or "Nothing", "access"))
+    if application.call_me:
+        rows.append(("Please call me instead", f"Yes: {application.call_times}", "access"))
+    for question_id, value in stored.items():
+        if question_id not in asked and value:
+            rows.append(("A question since removed from this grant size", _in_words(value), "removed"))
+    return rows
+
+
+def _in_words(value: str) -> str:
+    """A stored answer as read: several choices are stored as a JSON list."""
+    if value.startswith("["):
+        return ", ".join(json.loads(value))
+    return value
+
+
+def sent_applications(*, round_id: int | None = None, status: str = "") -> QuerySet[Application]:
+    """Applications their groups have sent (drafts are the group's own until then), newest first."""
+    applications = Application.objects.exclude(status=ApplicationStatus.DRAFT).select_related("round", "band")
+    if round_id is not None:
+        applications = applications.filter(round_id=round_id)
+    if status:
+        applications = applications.filter(status=status)
+    return applications.order_by("-submitted_at", "-pk")
+
+
+def drafts_per_round() -> dict[int, int]:
+    """How many unsent drafts each round has: a count only, since a draft is its group's own."""
+    counted = Application.objects.filter(status=ApplicationStatus.DRAFT).values("round_id").annotate(n=Count("pk"))
+    return {row["round_id"]: row["n"] for row in counted}

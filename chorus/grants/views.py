@@ -22,7 +22,6 @@ from chorus.core.confirmation import Confirmation, confirmation_key, confirmed
 from chorus.core.crypto import email_index
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
-from chorus.grants.choices import AccessNeed
 from chorus.grants.forms import (
     APPLY_BY_CALL,
     SAVE_AND_LEAVE,
@@ -35,7 +34,7 @@ from chorus.grants.forms import (
     question_field_name,
 )
 from chorus.grants.models import Application, RoundPage
-from chorus.grants.selectors import application_for_token, application_timetable
+from chorus.grants.selectors import application_for_token, application_rows, application_timetable
 from chorus.grants.services.applications import (
     AboutGroup,
     ApplyingRefused,
@@ -233,40 +232,6 @@ def step(request: HttpRequest, token: str, step: str) -> HttpResponse:
     )
 
 
-def _answer_rows(application: Application) -> list[tuple[str, str, str]]:
-    """(question, answer in words, step to change it) for the check-your-answers page."""
-    rows = [
-        ("Your group's name", application.group_name, "about"),
-        ("Your name", application.contact_name, "about"),
-        ("Phone number", application.contact_phone or "Not given", "about"),
-        (
-            "Registered charity or company",
-            f"Yes, number {application.registered_number}"
-            if application.is_registered
-            else _yes_no(application.is_registered).title(),
-            "about",
-        ),
-        ("Grant size", str(application.band) if application.band else "", "size"),
-    ]
-    if application.band is not None:
-        stored = answers_of(application)
-        for block in application.band.questions:
-            if block.block_type == "file":
-                continue
-            value = stored.get(block.id, "")
-            if value.startswith("["):
-                value = ", ".join(json.loads(value))
-            rows.append((block.value["question"], value, "questions"))
-    labels = dict(AccessNeed.choices)
-    needs = [labels.get(need, need) for need in application.access_needs]
-    if application.access_other:
-        needs.append(application.access_other)
-    rows.append(("What would help you take part", ", ".join(needs) or "Nothing", "access"))
-    if application.call_me:
-        rows.append(("Please call me instead", f"Yes: {application.call_times}", "access"))
-    return rows
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, token: str) -> HttpResponse:
@@ -303,7 +268,7 @@ def check(request: HttpRequest, token: str) -> HttpResponse:
             "round": application.round,
             "token": token,
             "title": "Check your answers",
-            "rows": _answer_rows(application),
+            "rows": application_rows(application),
             "missing": missing,
             "refusal": refusal,
             "form": ApplySubmitForm(),

@@ -1,12 +1,16 @@
-"""The funding pages in the Wagtail admin: a new fund is at once open to the Grants officers who run it."""
+"""The funding pages in the Wagtail admin: a new fund is at once open to the Grants officers who run it,
+and the applications groups send are listed for the roles that read them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
+from chorus.grants import admin_views
 from chorus.grants.models import FundPage
 from chorus.grants.services.funds import fund_permissions_grant
 
@@ -16,3 +20,22 @@ def grants_officers_run_the_new_fund(request: HttpRequest, page: Any) -> None:
     specific = page.specific
     if isinstance(specific, FundPage):
         fund_permissions_grant(fund=specific, actor=request.user, screen=request.path[:200])
+
+
+class ApplicationsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(admin_views.READ_PERMISSION)
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    patterns = [
+        path("", admin_views.applications, name="applications"),
+        path("<id:pk>/", admin_views.application, name="application"),
+    ]
+    return [path("grants/", include((patterns, "grants_admin"), namespace="grants_admin"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_applications_menu_item() -> MenuItem:
+    return ApplicationsMenuItem("Applications", reverse("grants_admin:applications"), icon_name="form", order=260)
