@@ -225,7 +225,9 @@ def application_submit(*, application: Application, now: datetime | None = None)
     """
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("round", "band").get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",)).select_related("round", "band").get(pk=application.pk)
+        )
         if locked.status != ApplicationStatus.DRAFT:
             return locked  # already sent: a second press does nothing more
         missing = missing_for_submit(locked)
