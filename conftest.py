@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,16 +12,6 @@ from django.test import Client
 from chorus.accounts.models import User
 from chorus.accounts.roles import ADMINISTRATOR, CAMPAIGNER, CASEWORKER, EDITOR, GRANTS_OFFICER, Role
 from chorus.accounts.services import roles_sync
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Django, Wagtail and every test module are loaded by now and live until the end: the
-    garbage collector need not walk them again in each of its thousands of passes, nor run
-    a pass every 700 new objects (Python's default; a tenth as often here). Together this
-    took about a seventh of each test process's CPU time. Cycles are still collected."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(7000, 10, 10)
 
 
 @pytest.fixture(scope="session")
