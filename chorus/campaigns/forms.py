@@ -15,7 +15,7 @@ from chorus.campaigns.models import DisplayChoice, OrganisationType, SignatureKi
 from chorus.campaigns.selectors import InvalidationCriteria
 from chorus.campaigns.services.signing import SignerDetails
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import needed_if
+from chorus.core.forms import email_field, needed_if
 from chorus.core.idempotency import SubmissionKeyFormMixin
 
 # Control, format, surrogate, private-use and unassigned characters have no place in a
@@ -54,15 +54,9 @@ class SignFormBase(AntiBotFormMixin):
         error_messages={"required": "Enter your name."},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(
+    email = email_field(
         label="Your email address",
-        max_length=254,
         help_text="We will email you a link to confirm your signature. We never show your email address.",
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     show_name = forms.BooleanField(label=consents.SHOW_NAME, required=False)
     display = forms.ChoiceField(

@@ -68,3 +68,18 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField[_M]):
         if isinstance(value, (list, tuple)):
             _refuse_what_is_not_an_id(self, value)
         return super().clean(value)
+
+
+def email_field(*, help_text: str, label: str = "Email address") -> forms.EmailField:
+    """The email address a public form asks for, with the same limits, words and browser hints
+    on every form (autofill, no spellcheck), so an error reads the same wherever it appears."""
+    return forms.EmailField(
+        max_length=254,
+        label=label,
+        help_text=help_text,
+        error_messages={
+            "required": "Enter your email address.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

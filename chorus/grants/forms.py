@@ -9,7 +9,7 @@ from django import forms
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import needed_if
+from chorus.core.forms import email_field, needed_if
 from chorus.core.idempotency import SubmissionKeyFormMixin
 from chorus.grants.blocks import YES_OR_NO
 from chorus.grants.choices import AccessNeed
@@ -78,15 +78,8 @@ def words_in(text: str) -> int:
 class StartForm(AntiBotFormMixin):
     """ "Start with an email address": the link to the draft is emailed there."""
 
-    email = forms.EmailField(
-        max_length=254,
-        label="Email address",
-        help_text="We email you a link to your application. It is the only way in, so use an address you can read.",
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    email = email_field(
+        help_text="We email you a link to your application. It is the only way in, so use an address you can read."
     )
 
 

@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from chorus.accounts.models import User
 from chorus.core.antibot import AntiBotFormMixin
-from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField, needed_if
+from chorus.core.forms import IdModelChoiceField, IdModelMultipleChoiceField, email_field, needed_if
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyFormMixin
 from chorus.pages.models import PriorityAreaPage
 from chorus.support.choosers import (
@@ -341,16 +341,7 @@ FORMS: dict[str, type[_SupportForm]] = {RequestKind.ALERT: AlertForm, RequestKin
 class LostLinkForm(AntiBotFormMixin):
     """Ask for the private links to your open requests again, by email."""
 
-    email = forms.EmailField(
-        max_length=254,
-        label="Email address",
-        help_text="The address you gave when you sent your request.",
-        error_messages={
-            "required": "Enter your email address.",
-            "invalid": "Enter an email address like name@example.org.",
-        },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-    )
+    email = email_field(help_text="The address you gave when you sent your request.")
 
 
 class ReplyForm(SubmissionKeyFormMixin):
