@@ -31,11 +31,15 @@ CASEWORKER = Role("Caseworker", "Triages members' alerts and requests for suppor
 GRANTS_OFFICER = Role(
     "Grants officer",
     "Runs funding rounds: edits fund pages, adds, edits and publishes their rounds, "
-    "and reads the applications groups send.",
+    "reads the applications groups send, scores and decides them, and names the panel of each round.",
+)
+PANEL_MEMBER = Role(
+    "Panel member",
+    "Reads and scores the funding applications of the rounds they are named on, and nothing else.",
 )
 ADMINISTRATOR = Role("Administrator", "Manages staff, roles, retention settings and the audit log.")
 
-ROLES = [EDITOR, CAMPAIGNER, CASEWORKER, GRANTS_OFFICER, ADMINISTRATOR]
+ROLES = [EDITOR, CAMPAIGNER, CASEWORKER, GRANTS_OFFICER, PANEL_MEMBER, ADMINISTRATOR]
 ROLES_BY_NAME = {role.name: role for role in ROLES}
 
 # Every role can reach the Wagtail admin.

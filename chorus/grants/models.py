@@ -12,6 +12,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -27,6 +28,7 @@ from wagtail.search import index
 from chorus.core.deadlines import london_day
 from chorus.core.fields import EncryptedTextField
 from chorus.grants.blocks import CriteriaBlock, EligibilityBlock, QuestionSetBlock
+from chorus.grants.choices import DeclineReason, FileKind, Recommendation, RegisteredWith
 from chorus.grants.forms import ANSWERED_FIELD, RoundPageForm
 from chorus.grants.panels import QuestionLoadPanel
 from chorus.grants.workflow import APPLICANT_LABELS, ApplicationStatus
@@ -96,6 +98,14 @@ class RoundPage(Page):
     budget = models.PositiveIntegerField(
         "Budget in pounds", validators=[MinValueValidator(1)], help_text="The total for this round, in whole pounds."
     )
+    asks_for_report = models.BooleanField(
+        "Ask groups for a short report",
+        default=False,
+        help_text=(
+            "Off by default: most small grants need no report. When ticked, groups that get a grant are asked "
+            "one short question afterwards, and can answer by phone or with a recording instead."
+        ),
+    )
     criteria = StreamField(
         CriteriaBlock(),
         help_text="What we look for, one thing at a time, in plain words. Reviewers score against each of these.",
@@ -120,7 +130,12 @@ class RoundPage(Page):
             heading="When it is open",
         ),
         MultiFieldPanel(
-            [FieldPanel("budget"), FieldPanel("decision_date"), FieldPanel("payment_date")],
+            [
+                FieldPanel("budget"),
+                FieldPanel("decision_date"),
+                FieldPanel("payment_date"),
+                FieldPanel("asks_for_report"),
+            ],
             heading="Money and timetable",
         ),
         InlinePanel(
@@ -275,6 +290,23 @@ class Application(models.Model):
     is_late = models.BooleanField(default=False)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
+    # How the group is registered, for the 360Giving organisation id (GB-CHC-, GB-COH-, GB-SC-).
+    registered_with = models.CharField(max_length=20, choices=RegisteredWith.choices, blank=True)
+
+    # The decision. A message to the group is always required; a reason too when not funded.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    decision_message = EncryptedTextField(blank=True)
+    # An award: published (360Giving, the transparency page), so it holds no one's personal data.
+    amount_awarded = models.PositiveIntegerField(null=True, blank=True)
+    award_date = models.DateField(null=True, blank=True)
+    planned_start = models.DateField(null=True, blank=True)
+    planned_end = models.DateField(null=True, blank=True)
+    award_description = models.TextField(blank=True)
+
+    # Set when the retention rule erased the contact details, answers and files.
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -284,6 +316,10 @@ class Application(models.Model):
                 name="grants_one_draft_per_address_per_round",
             ),
             models.UniqueConstraint(fields=["year", "number"], name="grants_reference_unique_per_year"),
+        ]
+        permissions = [
+            ("review_application", "Can score applications of the rounds they may read"),
+            ("decide_application", "Can move applications on and decide them"),
         ]
 
     def __str__(self) -> str:
@@ -305,6 +341,8 @@ class Answer(models.Model):
     question_id = models.CharField(max_length=64)
     value = EncryptedTextField(blank=True)
     updated_at = models.DateTimeField()
+    # Typed in by staff on the group's behalf (a "please call me" application), and shown so.
+    entered_by_staff = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -313,3 +351,101 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.question_id
+
+
+class AnswerFile(models.Model):
+    """A file or recording given as an answer (or as the report), stored encrypted in private storage.
+
+    The content is never served from the media address: staff read it through a
+    permission-checked, audited view. ``question_id`` is the question's block id, or
+    ``REPORT_QUESTION_ID`` for a report given as a recording.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="files")
+    question_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20, choices=FileKind.choices)
+    stored_name = models.CharField(max_length=100, unique=True)
+    original_name = EncryptedTextField(blank=True)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField()
+    entered_by_staff = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "question_id"], name="grants_one_file_per_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.application}"
+
+
+REPORT_QUESTION_ID = "report"
+
+
+class PanelMembership(models.Model):
+    """A panel member named on a round: they read and score that round's applications, and no other."""
+
+    round = models.ForeignKey(RoundPage, on_delete=models.CASCADE, related_name="panel_memberships")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grant_panels")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "member"], name="grants_one_membership_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.round}"
+
+
+class Review(models.Model):
+    """One reviewer's scores against the round's criteria, a short comment and a recommendation.
+
+    ``scores`` maps each criterion's block id to a whole number from 1 to 5. Other
+    reviewers' reviews are shown to a reviewer only once their own is sent.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grant_reviews")
+    scores = models.JSONField(default=dict)
+    comment = EncryptedTextField(blank=True)
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="grants_one_review_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.application}"
+
+
+class ConflictOfInterest(models.Model):
+    """A reviewer's declared conflict with one application: it excludes them from reading or scoring it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grant_conflicts")
+    note = EncryptedTextField(blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="grants_one_conflict_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return f"Conflict on {self.application}"
+
+
+class GrantReport(models.Model):
+    """The one short report a round may ask of a funded group: written, a recording, or a call."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="report")
+    text = EncryptedTextField(blank=True)
+    call_me = models.BooleanField(default=False)
+    call_times = EncryptedTextField(blank=True)
+    submitted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Report on {self.application}"

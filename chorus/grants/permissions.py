@@ -9,9 +9,17 @@ the editor gets them at once (chorus.grants.services.funds, from wagtail_hooks).
 from __future__ import annotations
 
 # Reading the applications groups send (chorus.grants.admin_views); every reading is audited.
+# ``view_application`` reads every round; ``review_application`` alone (a panel member) reads
+# and scores only the rounds the member is named on (``PanelMembership``); ``decide_application``
+# moves applications on, decides them and names each round's panel.
 ROLE_PERMISSIONS = {
-    "Grants officer": ["grants.view_application"],
-    "Administrator": ["grants.view_application"],
+    "Grants officer": [
+        "grants.view_application",
+        "grants.review_application",
+        "grants.decide_application",
+    ],
+    "Panel member": ["grants.review_application"],
+    "Administrator": ["grants.view_application", "grants.decide_application"],
 }
 
 ROLE_PAGE_PERMISSIONS = {

@@ -290,6 +290,15 @@ class OrganisationSettings(BaseGenericSetting):
     company_number = models.CharField(max_length=40, blank=True, help_text="Registered company number, if any.")
     registered_address = models.TextField(blank=True)
     contact_email = models.EmailField(blank=True, help_text="A general address people can write to.")
+    grants_prefix = models.CharField(
+        "360Giving prefix",
+        max_length=40,
+        blank=True,
+        help_text=(
+            "The identifier prefix 360Giving gave you, such as 360G-chorus. "
+            "Grant data is published only once it is set."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -306,6 +315,7 @@ class OrganisationSettings(BaseGenericSetting):
             ],
             heading="Registration and contact",
         ),
+        FieldPanel("grants_prefix"),
     ]
 
     class Meta:

@@ -119,7 +119,12 @@ def test_campaigners_may_write_and_publish_actions_under_a_campaigns_index(campa
 def test_grants_officer_runs_funding_pages_and_its_description_says_so() -> None:
     # Grants are built in slices (PRODUCT.md 3.6): the role runs the fund and round pages and
     # reads the applications groups send; whoever gives the role is told what it is for.
-    assert permissions_for(GRANTS_OFFICER) == {"wagtailadmin.access_admin", "grants.view_application"}
+    assert permissions_for(GRANTS_OFFICER) == {
+        "wagtailadmin.access_admin",
+        "grants.view_application",
+        "grants.review_application",
+        "grants.decide_application",
+    }
     assert page_permissions_for(GRANTS_OFFICER) == {"grants.FundPage": ["add_page", "change_page", "publish_page"]}
     assert "no screens" not in GRANTS_OFFICER.description
     assert "funding rounds" in GRANTS_OFFICER.description
