@@ -12,7 +12,7 @@ from chorus.core.antibot import AntiBotFormMixin
 from chorus.core.forms import email_field, needed_if
 from chorus.core.idempotency import SubmissionKeyFormMixin
 from chorus.grants.blocks import YES_OR_NO
-from chorus.grants.choices import AccessNeed
+from chorus.grants.choices import AccessNeed, RegisteredWith
 from chorus.grants.services.bands import band_amount_problems
 
 if TYPE_CHECKING:
@@ -110,6 +110,20 @@ class AboutGroupForm(SubmissionKeyFormMixin):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether your group is a registered charity or company."},
     )
+    # Where it is registered makes the group's public identifier when it gets a grant
+    # (GB-CHC-…, GB-SC-…, GB-NIC-…, GB-COH-…, in the 360Giving data).
+    registered_with = needed_if(
+        forms.ChoiceField(
+            required=False,
+            label="Where is it registered?",
+            help_text="If it is both a charity and a company, choose the charity regulator.",
+            choices=RegisteredWith.choices,
+            widget=forms.RadioSelect,
+        ),
+        on="is_registered",
+        values=["yes"],
+        words="your group is registered",
+    )
     registered_number = needed_if(
         forms.CharField(required=False, max_length=20, label="Charity or company number"),
         on="is_registered",
@@ -119,8 +133,11 @@ class AboutGroupForm(SubmissionKeyFormMixin):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("is_registered") == "yes" and not (cleaned.get("registered_number") or "").strip():
-            self.add_error("registered_number", "Enter your charity or company number.")
+        if cleaned.get("is_registered") == "yes":
+            if not cleaned.get("registered_with"):
+                self.add_error("registered_with", "Choose where your group is registered.")
+            if not (cleaned.get("registered_number") or "").strip():
+                self.add_error("registered_number", "Enter your charity or company number.")
         return cleaned
 
 

@@ -132,7 +132,15 @@ def application_rows(application: Application) -> list[tuple[str, str, str]]:
         ("Phone number", application.contact_phone or "Not given", "about"),
         (
             "Registered charity or company",
-            f"Yes, number {application.registered_number}"
+            ", ".join(
+                part
+                for part in (
+                    "Yes",
+                    application.get_registered_with_display(),
+                    f"number {application.registered_number}",
+                )
+                if part
+            )
             if application.is_registered
             else _yes_no(application.is_registered),
             "about",

@@ -140,6 +140,7 @@ def _build_form(application: Application, step: str, data: Any = None, *, leavin
             "contact_name": application.contact_name,
             "contact_phone": application.contact_phone,
             "is_registered": _yes_no(application.is_registered),
+            "registered_with": application.registered_with,
             "registered_number": application.registered_number,
         }
         return AboutGroupForm(data, initial=initial)
@@ -175,6 +176,7 @@ def _save(application: Application, step: str, form: Any) -> None:
                 contact_phone=data["contact_phone"],
                 is_registered=data["is_registered"] == "yes",
                 registered_number=data["registered_number"],
+                registered_with=data["registered_with"],
             ),
         )
     elif step == "size":

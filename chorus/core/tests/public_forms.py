@@ -186,6 +186,7 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
                 "group_name": "Leeds Voices",
                 "contact_name": "Ali Rivers",
                 "is_registered": "yes",
+                "registered_with": "charity_ew",
                 "registered_number": "1234567",
             },
             _step_saved,

@@ -100,6 +100,7 @@ class AboutGroup:
     contact_phone: str
     is_registered: bool
     registered_number: str = ""
+    registered_with: str = ""
 
 
 def application_save_about(*, application: Application, about: AboutGroup) -> Application:
@@ -110,8 +111,16 @@ def application_save_about(*, application: Application, about: AboutGroup) -> Ap
     application.is_registered = about.is_registered
     # A number only if they have one: an unregistered group is asked for none.
     application.registered_number = about.registered_number if about.is_registered else ""
+    application.registered_with = about.registered_with if about.is_registered else ""
     application.save(
-        update_fields=["group_name", "contact_name", "contact_phone", "is_registered", "registered_number"]
+        update_fields=[
+            "group_name",
+            "contact_name",
+            "contact_phone",
+            "is_registered",
+            "registered_number",
+            "registered_with",
+        ]
     )
     return application
 

@@ -187,6 +187,7 @@ def test_save_and_come_back_later_keeps_the_answers(client: Client, round_page: 
             "group_name": "Leeds Hearing Voices",
             "contact_name": "Sam Jones",
             "is_registered": "yes",
+            "registered_with": "charity_scotland",
             "registered_number": "1234567",
             "submission_key": _key(),
             "action": "leave",
@@ -196,6 +197,7 @@ def test_save_and_come_back_later_keeps_the_answers(client: Client, round_page: 
     assert "Your answers are saved" in client.get(response["Location"]).content.decode()
     again = client.get(f"/funding/application/{token}/about/").content.decode()
     assert 'value="Leeds Hearing Voices"' in again and 'value="1234567"' in again
+    assert 'value="charity_scotland" id="id_registered_with_1" checked' in again
 
 
 def test_a_step_with_a_mistake_shows_the_error_summary_and_keeps_the_answers(
@@ -210,6 +212,7 @@ def test_a_step_with_a_mistake_shows_the_error_summary_and_keeps_the_answers(
     assert response.status_code == 400
     assert "There is a problem" in page
     assert "Enter your name." in page and "Enter your charity or company number." in page
+    assert "Choose where your group is registered." in page
     assert 'value="Leeds Hearing Voices"' in page
     assert Application.objects.get().group_name == ""  # nothing saved from a step with a mistake
 
