@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -34,8 +35,12 @@ from chorus.grants.panels import QuestionLoadPanel
 from chorus.grants.workflow import APPLICANT_LABELS, ApplicationStatus
 
 
-class FundPage(Page):
-    """A funding programme in plain words: who it is for, what it funds, how much."""
+class FundPage(RoutablePageMixin, Page):
+    """A funding programme in plain words: who it is for, what it funds, how much.
+
+    Its transparency page (``transparency/``) is generated from the applications of its
+    closed rounds (chorus.grants.open_data), never written by hand.
+    """
 
     summary = models.TextField(help_text="One or two plain sentences, shown in lists and search results.")
     who_it_is_for = models.TextField(
@@ -76,6 +81,25 @@ class FundPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["rounds"] = rounds_of_fund(self, now=timezone.now())
         return context
+
+    @path("")
+    def index(self, request: HttpRequest) -> HttpResponse:
+        return self.render(request)
+
+    @path("transparency/", name="transparency")
+    def transparency(self, request: HttpRequest) -> HttpResponse:
+        """Each closed round in figures: received, funded, how fast, in what form, why not, how much."""
+        from chorus.grants.open_data import fund_transparency, giving_prefix
+        from chorus.pages.models import OrganisationSettings
+
+        return self.render(
+            request,
+            template="grants/transparency.html",
+            context_overrides={
+                "figures": fund_transparency(self, now=timezone.now()),
+                "publishes_360giving": bool(giving_prefix(OrganisationSettings.load(request_or_site=request))),
+            },
+        )
 
 
 class RoundStatus(enum.Enum):
@@ -306,6 +330,10 @@ class Application(models.Model):
 
     # Set when the retention rule erased the contact details, answers and files.
     personal_data_erased_at = models.DateTimeField(null=True, blank=True)
+    # Whether any answer was a recording, noted when the retention rule deletes the files, so
+    # the transparency page still counts the applications made by audio or video.
+    had_audio = models.BooleanField(default=False)
+    had_video = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

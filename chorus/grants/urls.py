@@ -1,9 +1,11 @@
 from django.urls import URLPattern, URLResolver, path
 
-from chorus.grants import views
+from chorus.grants import open_views, views
 
 app_name = "grants"
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("funding/data/360giving.json", open_views.giving_json, name="giving_json"),
+    path("funding/data/360giving.csv", open_views.giving_csv, name="giving_csv"),
     path("funding/apply/<int:round_id>/", views.start, name="start"),
     path("funding/apply/<int:round_id>/check-your-email/", views.check_email, name="check_email"),
     path("funding/application/<str:token>/", views.application, name="application"),
