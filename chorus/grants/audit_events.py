@@ -20,6 +20,11 @@ EVENTS = {
     "grants.application.drafts_deleted": EventKind(
         "Unsent drafts deleted", "deleted {count} application drafts never sent, after their rounds closed"
     ),
+    "grants.application.personal_data_erased": EventKind(
+        "Applications' personal data erased",
+        "erased the contact details, answers and files of {count} decided applications "
+        "({not_funded} not funded or withdrawn, {awarded} grants; {files} files)",
+    ),
 }
 
 OBJECTS = {

@@ -136,19 +136,26 @@ NOTICE: tuple[NoticeEntry, ...] = (
         feature="Applying for a grant",
         collected=(
             "The email address you start with, your group's name, your name and phone number if you give "
-            "them, whether your group is registered and its number, your answers, anything you tell us "
-            "would help you take part, and when you would like us to call if you ask us to."
+            "them, whether your group is registered, where and its number, your answers, anything you tell "
+            "us would help you take part, and when you would like us to call if you ask us to."
         ),
         why="To read and decide on your application, to reach you about it, and to meet your access needs.",
         who_sees_it=(
             "Our grants officers and administrators, once you send it: nobody at Chorus sees a draft. "
             "Each time one of them opens your application, that is recorded. Our emails to you carry "
-            "only a link and your reference, never your answers."
+            "only a link and your reference, never your answers. If your group gets a grant, we publish "
+            "your group's name and registration, the amount, the dates and what the grant is for, on our "
+            "website and as open data (the 360Giving standard); never your name or contact details. Our "
+            "figures about each round count applications and never name a group."
         ),
         how_long=(
             "An application you start but never send is deleted {CHORUS_GRANTS_DRAFT_RETENTION_DAYS} after "
-            "the round closes. An application you send is kept while the round is decided; we will say "
-            "here how long after that before the first decisions are made."
+            "the round closes. If we cannot fund an application you send, or you withdraw it, your contact "
+            "details, your group's name, your answers and recordings are deleted "
+            "{CHORUS_GRANTS_DECLINED_RETENTION_DAYS} after our decision (or after you withdraw); we keep only "
+            "counts. If your group gets a grant, we keep its name, registration and the amounts; your "
+            "contact details, answers and recordings are deleted {CHORUS_GRANTS_AWARDED_RETENTION_DAYS} after "
+            "the funded work was planned to end."
         ),
     ),
     NoticeEntry(

@@ -453,6 +453,18 @@ CHORUS_SUPPORT_REOPEN_DAYS = env_int("CHORUS_SUPPORT_REOPEN_DAYS", 30)
 CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
 # Funding applications: a draft never sent is deleted this many days after its round closes.
 CHORUS_GRANTS_DRAFT_RETENTION_DAYS = env_int("CHORUS_GRANTS_DRAFT_RETENTION_DAYS", 30)
+# A sent application not funded (or withdrawn) has its personal data, group name, answers and
+# files erased this many days after the decision (or the withdrawal); issue 24 asks for 12 months.
+CHORUS_GRANTS_DECLINED_RETENTION_DAYS = env_int("CHORUS_GRANTS_DECLINED_RETENTION_DAYS", 365)
+# A grant keeps its group and amounts (they are published); its contact details, answers and
+# files are erased this many days after the funded work was planned to end (else after the award):
+# two years leaves time for the report, questions about how the money was spent, and a next round.
+CHORUS_GRANTS_AWARDED_RETENTION_DAYS = env_int("CHORUS_GRANTS_AWARDED_RETENTION_DAYS", 730)
+if min(CHORUS_GRANTS_DECLINED_RETENTION_DAYS, CHORUS_GRANTS_AWARDED_RETENTION_DAYS) < 1:
+    # Zero would erase an application on the day it is decided, before the group can read why.
+    raise ImproperlyConfigured(
+        "CHORUS_GRANTS_DECLINED_RETENTION_DAYS and CHORUS_GRANTS_AWARDED_RETENTION_DAYS must be 1 or more."
+    )
 # That retention starts only when a request closes, so a job also closes open requests
 # nobody has touched. "Activity" is a message, internal note or status change. A request
 # waiting for the member closes after this many days without any (a reply reopens it):

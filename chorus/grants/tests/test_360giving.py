@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from chorus.grants.choices import RegisteredWith
@@ -36,7 +36,7 @@ def _validator() -> Draft202012Validator:
     """The package schema, with the grant schema it refers to found in the repository's copy."""
     package_schema = json.loads((STANDARDS / "360-giving-package-schema.json").read_text())
     grant_schema = json.loads((STANDARDS / "360-giving-schema.json").read_text())
-    grant = Resource(contents=grant_schema, specification=DRAFT202012)
+    grant = DRAFT202012.create_resource(grant_schema)
     # The package names the grant schema of 1.4.2; the grant schema calls itself 1.4.3. Both
     # addresses lead to the copy here, so nothing is fetched.
     registry = Registry().with_resources(
