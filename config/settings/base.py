@@ -454,7 +454,8 @@ CHORUS_SUPPORT_RETENTION_DAYS = env_int("CHORUS_SUPPORT_RETENTION_DAYS", 365)
 # Funding applications: a draft never sent is deleted this many days after its round closes.
 CHORUS_GRANTS_DRAFT_RETENTION_DAYS = env_int("CHORUS_GRANTS_DRAFT_RETENTION_DAYS", 30)
 # A sent application not funded (or withdrawn) has its personal data, group name, answers and
-# files erased this many days after the decision (or the withdrawal); issue 24 asks for 12 months.
+# files erased this many days after the decision (or the withdrawal): a year, long enough to
+# answer the group's questions or a complaint about the decision.
 CHORUS_GRANTS_DECLINED_RETENTION_DAYS = env_int("CHORUS_GRANTS_DECLINED_RETENTION_DAYS", 365)
 # A grant keeps its group and amounts (they are published); its contact details, answers and
 # files are erased this many days after the funded work was planned to end (else after the award):
