@@ -61,22 +61,28 @@ def figure(count: int) -> Figure:
     return Figure(count=count, shown=count == 0 or count > SUPPRESSED_UP_TO)
 
 
-def parts_of[K](total: Figure, parts: Mapping[K, int]) -> dict[K, Figure]:
-    """Counts that add up to a published total, each suppressed when small.
+def parts_of[K](total: int, parts: Mapping[K, int], *, known: Iterable[K] = ()) -> tuple[Figure, dict[K, Figure]]:
+    """A total and the counts that add up to it, each suppressed when small.
 
-    If exactly one part is suppressed while the total is shown, it could be worked out by
-    subtraction, so the next smallest part is held back too (secondary suppression).
+    A part that is public elsewhere (``known``: the grants made are listed one by one in the
+    360Giving data) is no secret, so it hides nothing. If exactly one secret part is
+    suppressed while the total is shown, subtraction would give it away: the next smallest
+    secret part is held back too, or the total when there is no other (secondary suppression).
     """
+    known = set(known)
+    total_figure = figure(total)
     figures = {key: figure(count) for key, count in parts.items()}
-    hidden = [key for key, item in figures.items() if not item.shown]
-    if total.shown and len(hidden) == 1:
+    hidden = [key for key, item in figures.items() if not item.shown and key not in known]
+    if total_figure.shown and len(hidden) == 1:
         others = sorted(
-            (key for key, item in figures.items() if item.shown and item.count > 0), key=lambda key: parts[key]
+            (key for key, item in figures.items() if item.shown and item.count > 0 and key not in known),
+            key=lambda key: parts[key],
         )
         if others:
-            smallest = others[0]
-            figures[smallest] = Figure(count=parts[smallest], shown=False, held_back=True)
-    return figures
+            figures[others[0]] = Figure(count=parts[others[0]], shown=False, held_back=True)
+        else:
+            total_figure = Figure(count=total, shown=False, held_back=True)
+    return total_figure, figures
 
 
 def share(part: Figure, whole: Figure) -> str:
@@ -163,8 +169,7 @@ def round_figures(round_page: RoundPage) -> RoundFigures:
     by_audio = sent.filter(Q(had_audio=True) | Q(files__kind=FileKind.AUDIO)).distinct().count()
     by_video = sent.filter(Q(had_video=True) | Q(files__kind=FileKind.VIDEO)).distinct().count()
 
-    received = figure(counted["received"])
-    outcomes = parts_of(received, {key: counted[key] for key in OUTCOMES})
+    received, outcomes = parts_of(counted["received"], {key: counted[key] for key in OUTCOMES}, known=["awarded"])
     awarded, not_awarded = outcomes["awarded"], outcomes["not_awarded"]
     # The rate is published only when both counts it rests on are, so it reveals nothing more.
     decided_figure = Figure(count=awarded.count + not_awarded.count, shown=awarded.shown and not_awarded.shown)
@@ -196,7 +201,7 @@ def round_figures(round_page: RoundPage) -> RoundFigures:
             .values_list("decision_reason", "n")
         )
         labels = dict(DeclineReason.choices)
-        reason_figures = parts_of(not_awarded, by_reason)
+        _total, reason_figures = parts_of(not_awarded.count, by_reason)
         ordered = sorted(by_reason, key=lambda reason: (-by_reason[reason], str(labels.get(reason, reason))))
         reasons = [
             ReasonLine(label=str(labels.get(reason, reason)), count=reason_figures[reason]) for reason in ordered

@@ -33,7 +33,8 @@ def test_counts_from_1_to_4_read_fewer_than_5_and_zero_is_shown(count: int, word
 
 
 def test_one_hidden_part_of_a_shown_total_hides_the_next_smallest_too() -> None:
-    parts = parts_of(figure(20), {"awarded": 9, "not_awarded": 8, "withdrawn": 3, "undecided": 0})
+    total, parts = parts_of(20, {"awarded": 9, "not_awarded": 8, "withdrawn": 3, "undecided": 0})
+    assert total.shown
     assert not parts["withdrawn"].shown and str(parts["withdrawn"]) == FEWER_THAN
     # 20 - 9 - 0 would give the withdrawn 3 away if the 8 were shown.
     assert not parts["not_awarded"].shown and str(parts["not_awarded"]) == "not shown"
@@ -41,9 +42,19 @@ def test_one_hidden_part_of_a_shown_total_hides_the_next_smallest_too() -> None:
 
 
 def test_two_hidden_parts_need_nothing_more_hidden() -> None:
-    parts = parts_of(figure(12), {"awarded": 8, "not_awarded": 2, "withdrawn": 2})
+    _total, parts = parts_of(12, {"awarded": 8, "not_awarded": 2, "withdrawn": 2})
     assert parts["awarded"].shown
     assert not parts["not_awarded"].shown and not parts["withdrawn"].shown
+
+
+def test_a_part_published_elsewhere_hides_nothing_and_is_never_the_one_held_back() -> None:
+    # The grants made are listed in the 360Giving data, so 3 of them hide nothing, and
+    # 20 - 3 - 13 would give the 4 withdrawn away: the 13 is held back.
+    total, parts = parts_of(20, {"awarded": 3, "not_awarded": 13, "withdrawn": 4}, known=["awarded"])
+    assert total.shown and not parts["not_awarded"].shown and not parts["withdrawn"].shown
+    # With nothing else to hold back, the total goes: 7 - 6 would give the 1 away.
+    total, parts = parts_of(7, {"awarded": 6, "not_awarded": 1, "withdrawn": 0}, known=["awarded"])
+    assert str(total) == "not shown" and parts["awarded"].shown and parts["withdrawn"].shown
 
 
 def test_a_share_is_not_given_when_its_count_is_suppressed() -> None:
