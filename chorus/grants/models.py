@@ -82,6 +82,14 @@ class FundPage(RoutablePageMixin, Page):
         context["rounds"] = rounds_of_fund(self, now=timezone.now())
         return context
 
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict[str, Any]]:
+        """The fund page and its transparency page."""
+        urls: list[dict[str, Any]] = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if base:
+            urls.append({"location": f"{base}transparency/"})
+        return urls
+
     @path("")
     def index(self, request: HttpRequest) -> HttpResponse:
         return self.render(request)

@@ -188,3 +188,7 @@ def test_the_fund_page_links_to_its_transparency_page_once_a_round_has_closed(cl
 def test_a_fund_with_no_closed_round_says_so(client: Client, fund: FundPage) -> None:
     page = client.get(f"{fund.url}transparency/").content.decode()
     assert "No round of this fund has closed yet." in page
+
+
+def test_the_sitemap_lists_the_transparency_page(client: Client, fund: FundPage) -> None:
+    assert f"{fund.full_url}transparency/" in client.get("/sitemap.xml").content.decode()
