@@ -119,6 +119,7 @@ def test_the_package_validates_against_the_360giving_schema(client: Client, fund
         "website": "http://testserver/",
     }
     assert package["downloadURL"] == f"http://testserver{JSON_URL}"
+    assert client.post(JSON_URL).status_code == 405
 
 
 def test_the_validation_is_not_vacuous(fund: FundPage) -> None:
