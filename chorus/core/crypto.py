@@ -18,7 +18,7 @@ import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import BinaryIO
+from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -121,6 +121,10 @@ _FILE_PREFIX_BYTES = 7
 _LENGTH = struct.Struct(">I")
 
 
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 def _chunk_nonce(prefix: bytes, number: int, *, last: bool) -> bytes:
     return prefix + struct.pack(">IB", number, 1 if last else 0)
 
@@ -155,14 +159,14 @@ def encrypt_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
     yield sealed(number, pending if held is None else held, last=True)
 
 
-def _read_exactly(stream: BinaryIO, size: int) -> bytes:
+def _read_exactly(stream: Readable, size: int) -> bytes:
     data = stream.read(size)
     if len(data) != size:
         raise DecryptionError("The file is cut short.")
     return data
 
 
-def decrypt_chunks(stream: BinaryIO) -> Iterator[bytes]:
+def decrypt_chunks(stream: Readable) -> Iterator[bytes]:
     """Open a file sealed by ``encrypt_chunks``, chunk by chunk; DecryptionError if it is not
     whole, not ours, or was changed."""
     if stream.read(len(FILE_MAGIC)) != FILE_MAGIC:

@@ -148,6 +148,9 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
     }
     sent = report_of(found)
     if sent is not None:
+        if request.method == "POST":
+            # A second click, or the form sent again from an older page: the first report stands.
+            return redirect("grants:report", token=token)
         return render(request, "grants/report.html", {**context, "sent": sent})
     form = ReportForm(
         request.POST if request.method == "POST" else None,

@@ -18,6 +18,7 @@ A replaced or removed file is deleted only once the change is committed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import re
 import secrets
@@ -347,7 +348,7 @@ def delete_stored_file(stored_name: str) -> None:
 
 def _delete_after_commit(stored_names: list[str]) -> None:
     for stored_name in stored_names:
-        transaction.on_commit(lambda name=stored_name: delete_stored_file(name))
+        transaction.on_commit(functools.partial(delete_stored_file, stored_name))
 
 
 def answer_file_save(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from chorus.grants.models import Application, AnswerFile
+from chorus.grants.models import AnswerFile, Application
 from chorus.grants.selectors import answer_files_of
 from chorus.grants.services.reports import ReportView, report_of
 
