@@ -24,7 +24,7 @@ from chorus.core.deadlines import london_day
 from chorus.core.outbox import outbox_add
 from chorus.core.workflow import MEMBER, transition
 from chorus.grants.models import Answer, Application, GrantReferenceCounter, RoundBand, RoundPage, RoundStatus
-from chorus.grants.services.files import answer_files_delete_except
+from chorus.grants.services.files import answer_files_delete_except, answer_files_delete_of
 from chorus.grants.workflow import APPLICATION_WORKFLOW, ApplicationStatus
 
 # Outbox kinds (composed in chorus.grants.emails).
@@ -280,6 +280,8 @@ def drafts_delete_unsent(*, now: datetime | None = None) -> int:
     drafts = Application.objects.filter(status=ApplicationStatus.DRAFT, round__closes_at__lt=cutoff)
     count = drafts.count()
     if count:
+        # Their recordings and documents too: the rows go with the drafts, the stored files here.
+        answer_files_delete_of(applications=drafts)
         drafts.delete()
         log_action("grants.application.drafts_deleted", data={"count": count})
     return count

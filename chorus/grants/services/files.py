@@ -40,6 +40,7 @@ from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -426,7 +427,12 @@ def answer_files_delete_except(*, application: Application, keep: Iterable[str])
 
 def application_files_delete(*, application: Application) -> int:
     """Delete every file of an application (the retention job): rows now, stored files once committed."""
-    files = AnswerFile.objects.filter(application=application)
+    return answer_files_delete_of(applications=Application.objects.filter(pk=application.pk))
+
+
+def answer_files_delete_of(*, applications: QuerySet[Application]) -> int:
+    """Delete every file of these applications: rows now, stored files once committed."""
+    files = AnswerFile.objects.filter(application__in=applications)
     names = list(files.values_list("stored_name", flat=True))
     files.delete()
     _delete_after_commit(names)

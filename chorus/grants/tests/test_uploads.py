@@ -5,6 +5,7 @@ read the application, each opening audited."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from chorus.grants.file_views import SizeLimitedUploads, uploads_too_big
 from chorus.grants.forms import question_field_name, recording_field_name, remove_field_name
 from chorus.grants.models import Answer, AnswerFile, Application, FundPage, RoundPage
 from chorus.grants.services import files as files_service
-from chorus.grants.services.applications import missing_for_submit
+from chorus.grants.services.applications import drafts_delete_unsent, missing_for_submit
 from chorus.grants.services.files import (
     Accepts,
     UploadRefused,
@@ -423,6 +424,21 @@ def test_the_retention_job_can_delete_every_file_of_an_application(
         assert application_files_delete(application=Application.objects.get()) == 2
     assert not AnswerFile.objects.exists() and on_disk(private_files) == []
     files_service.delete_stored_file("already-gone")  # a second run finds nothing and does not fail
+
+
+def test_unsent_drafts_deleted_after_their_round_take_their_files(
+    group: Client,
+    token: str,
+    round_page: RoundPage,
+    private_files: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    _post_questions(group, token, round_page, recording=sample_files.upload(sample_files.mp3()))
+    assert len(on_disk(private_files)) == 1
+    later = round_page.closes_at + timedelta(days=365)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert drafts_delete_unsent(now=later) == 1
+    assert not AnswerFile.objects.exists() and on_disk(private_files) == []
 
 
 def test_files_for_another_sizes_questions_are_not_sent(
