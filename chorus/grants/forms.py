@@ -162,12 +162,22 @@ RECORDING_ACCEPT = "audio/*,video/*"
 DOCUMENT_ACCEPT = ".pdf,.docx,.odt,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
-def file_field(*, label: str, help_text: str, accept: str) -> forms.FileField:
+class AnswerFileField(forms.FileField):
+    """A file a question may need: shown as needed when it is, but whether one was given is
+    checked by the form, which also sees the file sent earlier (a file input is always empty)."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+def file_field(*, label: str, help_text: str, accept: str, required: bool = False) -> forms.FileField:
     # A plain file input: the "currently" link of Django's clearable input would point at a
     # media address, and these files have none. Removing is a separate, labelled tick box.
-    return forms.FileField(
+    return AnswerFileField(
         label=label,
-        required=False,
+        required=required,
         help_text=help_text,
         widget=forms.FileInput(attrs={"accept": accept}),
         error_messages={
@@ -183,6 +193,16 @@ def file_in_words(answer_file: AnswerFile) -> str:
     from chorus.grants.services.files import size_in_words
 
     return f"{answer_file.get_kind_display()} ({size_in_words(answer_file.size)})"
+
+
+class WrittenAnswerField(forms.CharField):
+    """A written answer that a recording can give instead: still shown as needed, but whether
+    it was answered is checked by the form, which sees the recording too."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)
 
 
 class QuestionsForm(SubmissionKeyFormMixin):
@@ -225,7 +245,7 @@ class QuestionsForm(SubmissionKeyFormMixin):
             if block.block_type == "text":
                 self.word_guides[name] = value["word_guide"]
                 hint = f"{hint} About {value['word_guide']} words.".strip()
-                field = forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+                field = WrittenAnswerField(label=label, widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
             elif block.block_type == "choice":
                 options = [(str(option), str(option)) for option in value["options"]]
                 if value.get("more_than_one"):
@@ -256,6 +276,7 @@ class QuestionsForm(SubmissionKeyFormMixin):
                     label=label,
                     help_text=f"{hint} {accepted_in_words(Accepts.DOCUMENT)}{sent}".strip(),
                     accept=DOCUMENT_ACCEPT,
+                    required=bool(value.get("required")) and enforce_required,
                 )
                 self.file_fields[name] = (block.id, Accepts.DOCUMENT)
                 if value.get("required"):
@@ -263,7 +284,7 @@ class QuestionsForm(SubmissionKeyFormMixin):
                 self._add_remove_field(block.id, stored)
                 continue
             required = bool(value.get("required")) and enforce_required
-            field.required = required and block.block_type != "text"
+            field.required = required
             field.error_messages["required"] = f"Answer: {label}"
             field.help_text = hint
             self.fields[name] = field

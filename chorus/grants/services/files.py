@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from mutagen.mp4 import MP4Cover
 
 from chorus.core.crypto import decrypt_chunks, encrypt_chunks
 from chorus.grants.choices import FileKind
@@ -197,7 +198,10 @@ def _tag_texts(tags: Any) -> Iterator[str]:
     for key, value in items:
         yield str(key)
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, bytes):  # cover pictures and binary atoms: not text
+            if isinstance(item, MP4Cover):  # a picture: not text
+                continue
+            if isinstance(item, bytes):  # free-form atoms: text in bytes, often
+                yield item.decode("utf-8", "replace")
                 continue
             yield str(item)
 

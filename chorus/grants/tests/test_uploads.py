@@ -119,6 +119,8 @@ def test_the_questions_step_takes_files_and_says_what_and_how_big(
     names = _names(round_page)
     assert f'name="{names["recording"]}"' in page and 'accept="audio/*,video/*"' in page
     assert f'<label for="id_{names["recording"]}">Or give this answer as a recording' in page
+    # The written answer is still shown as needed: a recording is the other way to give it.
+    assert f'<label for="id_{names["written"]}">{WRITTEN}</label>' in page
     assert "MP3, M4A, WAV or OGG audio, or MP4, MOV or WebM video, up to 100 MB." in page
     assert f'name="{names["accounts"]}"' in page
     assert "PDF, Word (.docx), OpenDocument (.odt), JPG or PNG, up to 10 MB." in page
@@ -522,3 +524,22 @@ def test_a_draft_file_is_nobodys_but_the_groups(
     assert not can_read_application(grants_officer, draft_file.application)
     assert client_for(grants_officer).get(f"/admin/grants/files/{draft_file.pk}/").status_code == 403
     assert client_for(grants_officer).get("/admin/grants/files/999999/").status_code == 404
+
+
+def test_a_required_file_question_asks_for_its_file_once(
+    group: Client, token: str, round_page: RoundPage, private_files: Path
+) -> None:
+    band = round_page.bands.get(name="Small grants")
+    band.questions[-1].value["required"] = True
+    band.save()
+    page = group.get(f"/funding/application/{token}/questions/").content.decode()
+    names = _names(round_page)
+    assert f'<label for="id_{names["accounts"]}">Your latest accounts</label>' in page  # not "(optional)"
+    refused = _post_questions(group, token, round_page, written="Weekly")
+    assert refused.status_code == 400 and "Send a file for: Your latest accounts" in refused.content.decode()
+    assert "Your latest accounts" in missing_for_submit(Application.objects.get())
+    sent = _post_questions(group, token, round_page, written="Weekly", accounts=sample_files.upload(sample_files.PNG))
+    assert sent.status_code == 302
+    # Coming back, the file sent before still answers it: the empty file box is no new refusal.
+    assert _post_questions(group, token, round_page, written="Weekly").status_code == 302
+    assert "Your latest accounts" not in missing_for_submit(Application.objects.get())
