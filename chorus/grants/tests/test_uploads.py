@@ -340,6 +340,16 @@ def test_a_double_click_stores_the_recording_once(
     assert AnswerFile.objects.count() == 1 and len(on_disk(private_files)) == 1
 
 
+def test_the_same_page_sent_again_with_another_file_is_no_repeat(
+    group: Client, token: str, round_page: RoundPage, private_files: Path
+) -> None:
+    # Back, another file chosen, sent again: the form's key is the same, the file is not.
+    key = _key()
+    _post_questions(group, token, round_page, key=key, recording=sample_files.upload(sample_files.mp3(), "a.mp3"))
+    _post_questions(group, token, round_page, key=key, recording=sample_files.upload(sample_files.wav(), "a.mp3"))
+    assert AnswerFile.objects.get().content_type == "audio/x-wav"
+
+
 def test_a_new_recording_replaces_the_old_and_the_old_file_goes(
     group: Client,
     token: str,
