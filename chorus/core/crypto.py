@@ -12,9 +12,13 @@ import base64
 import binascii
 import hashlib
 import hmac
+import io
 import os
+import struct
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
@@ -104,6 +108,99 @@ def decrypt(token: str) -> str:
     except Exception as error:  # InvalidTag, binascii.Error: both mean "not ours"
         raise DecryptionError("The value could not be decrypted.") from error
     return plain.decode("utf-8")
+
+
+# Files (recordings, documents) are sealed in chunks, so a large one is never held whole in
+# memory: "CHF1", the key id's length and the key id, a random nonce prefix, then records of
+# (4-byte length, chunk sealed with AES-GCM). Each chunk's nonce is the prefix, its number and
+# a flag marking the last chunk (the STREAM construction), so chunks cannot be reordered,
+# dropped or cut off at the end without decryption failing.
+FILE_MAGIC = b"CHF1"
+FILE_CHUNK_BYTES = 1024 * 1024
+_FILE_PREFIX_BYTES = 7
+_LENGTH = struct.Struct(">I")
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _chunk_nonce(prefix: bytes, number: int, *, last: bool) -> bytes:
+    return prefix + struct.pack(">IB", number, 1 if last else 0)
+
+
+def encrypt_chunks(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Seal a file's content under the current key, chunk by chunk (see FILE_MAGIC above)."""
+    ring = key_ring()
+    key_id = ring.current_id.encode()
+    cipher = _cipher(ring.keys[ring.current_id])
+    prefix = os.urandom(_FILE_PREFIX_BYTES)
+    yield FILE_MAGIC + bytes([len(key_id)]) + key_id + prefix
+
+    def sealed(number: int, plain: bytes, *, last: bool) -> bytes:
+        body = cipher.encrypt(_chunk_nonce(prefix, number, last=last), plain, key_id)
+        return _LENGTH.pack(len(body)) + body
+
+    # Rechunked to a fixed size, one chunk held back, so the last one can be flagged.
+    pending = b""
+    number = 0
+    held: bytes | None = None
+    for piece in chunks:
+        pending += piece
+        while len(pending) >= FILE_CHUNK_BYTES:
+            if held is not None:
+                yield sealed(number, held, last=False)
+                number += 1
+            held, pending = pending[:FILE_CHUNK_BYTES], pending[FILE_CHUNK_BYTES:]
+    if held is not None and pending:
+        yield sealed(number, held, last=False)
+        number += 1
+        held = None
+    yield sealed(number, pending if held is None else held, last=True)
+
+
+def _read_exactly(stream: Readable, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise DecryptionError("The file is cut short.")
+    return data
+
+
+def decrypt_chunks(stream: Readable) -> Iterator[bytes]:
+    """Open a file sealed by ``encrypt_chunks``, chunk by chunk; DecryptionError if it is not
+    whole, not ours, or was changed."""
+    if stream.read(len(FILE_MAGIC)) != FILE_MAGIC:
+        raise DecryptionError("Not a Chorus sealed file.")
+    key_id = _read_exactly(stream, _read_exactly(stream, 1)[0])
+    key = key_ring().keys.get(key_id.decode("ascii", "replace"))
+    if key is None:
+        raise DecryptionError(f"No key {key_id!r} is configured.")
+    cipher = _cipher(key)
+    prefix = _read_exactly(stream, _FILE_PREFIX_BYTES)
+    number = 0
+    header = stream.read(_LENGTH.size)
+    while header:
+        if len(header) != _LENGTH.size:
+            raise DecryptionError("The file is cut short.")
+        body = _read_exactly(stream, _LENGTH.unpack(header)[0])
+        following = stream.read(_LENGTH.size)
+        try:
+            yield cipher.decrypt(_chunk_nonce(prefix, number, last=not following), body, key_id)
+        except Exception as error:  # InvalidTag: changed, reordered, truncated or another key
+            raise DecryptionError("The file could not be decrypted.") from error
+        number += 1
+        header = following
+    if number == 0:
+        raise DecryptionError("The file is cut short.")
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    """Seal bytes held in memory (see ``encrypt_chunks``)."""
+    return b"".join(encrypt_chunks([data]))
+
+
+def decrypt_bytes(sealed: bytes) -> bytes:
+    return b"".join(decrypt_chunks(io.BytesIO(sealed)))
 
 
 def is_current(token: str) -> bool:

@@ -17,6 +17,8 @@ EVENTS = {
     "grants.application.panel": EventKind("Application shortlisted", "shortlisted {object}"),
     "grants.application.awarded": EventKind("Grant awarded", "awarded a grant to {object}"),
     "grants.application.not_awarded": EventKind("Grant not awarded", "decided not to fund {object}"),
+    "grants.file.viewed": EventKind("Application file opened", "opened a recording or file of {object}"),
+    "grants.report.received": EventKind("Grant report received", "{object}'s group sent its short report"),
     "grants.application.drafts_deleted": EventKind(
         "Unsent drafts deleted", "deleted {count} application drafts never sent, after their rounds closed"
     ),

@@ -16,7 +16,8 @@ from chorus.grants.choices import AccessNeed, RegisteredWith
 from chorus.grants.services.bands import band_amount_problems
 
 if TYPE_CHECKING:
-    from chorus.grants.models import RoundBand
+    from chorus.grants.models import AnswerFile, RoundBand
+    from chorus.grants.services.files import Accepts, CheckedUpload
 
 # The hidden field that says the checker was sent, even when no radio was chosen.
 ANSWERED_FIELD = "answered"
@@ -162,6 +163,65 @@ def question_field_name(block_id: str) -> str:
     return "q_" + block_id.replace("-", "_")
 
 
+def recording_field_name(block_id: str) -> str:
+    """The field for a written question's answer given as a recording instead."""
+    return RECORDING_FIELD_PREFIX + block_id.replace("-", "_")
+
+
+def remove_field_name(block_id: str) -> str:
+    return "remove_" + block_id.replace("-", "_")
+
+
+# Fields whose uploads are recordings (the larger size limit); other file fields take documents.
+RECORDING_FIELD_PREFIX = "rec_"
+REPORT_RECORDING_FIELD = "recording"
+RECORDING_ACCEPT = "audio/*,video/*"
+DOCUMENT_ACCEPT = ".pdf,.docx,.odt,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class AnswerFileField(forms.FileField):
+    """A file a question may need: shown as needed when it is, but whether one was given is
+    checked by the form, which also sees the file sent earlier (a file input is always empty)."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
+def file_field(*, label: str, help_text: str, accept: str, required: bool = False) -> forms.FileField:
+    # A plain file input: the "currently" link of Django's clearable input would point at a
+    # media address, and these files have none. Removing is a separate, labelled tick box.
+    return AnswerFileField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.FileInput(attrs={"accept": accept}),
+        error_messages={
+            "empty": "The file you chose is empty. Choose the file again.",
+            "invalid": "We could not read that file. Choose it again.",
+            "missing": "We did not receive a file. Choose it again.",
+        },
+    )
+
+
+def file_in_words(answer_file: AnswerFile) -> str:
+    """ "Audio recording (3.2 MB)": what a group or a member of staff is told about a file."""
+    from chorus.grants.services.files import size_in_words
+
+    return f"{answer_file.get_kind_display()} ({size_in_words(answer_file.size)})"
+
+
+class WrittenAnswerField(forms.CharField):
+    """A written answer that a recording can give instead: still shown as needed, but whether
+    it was answered is checked by the form, which sees the recording too."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            return
+        super().validate(value)
+
+
 class QuestionsForm(SubmissionKeyFormMixin):
     """The chosen size's questions, each field named by the question's block id.
 
@@ -170,10 +230,29 @@ class QuestionsForm(SubmissionKeyFormMixin):
     Sending checks every required answer again, whatever was saved.
     """
 
-    def __init__(self, questions: Any, *args: Any, enforce_required: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        questions: Any,
+        *args: Any,
+        enforce_required: bool = True,
+        stored_files: dict[str, AnswerFile] | None = None,
+        too_big: set[str] | frozenset[str] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
+        from chorus.grants.services.files import Accepts, accepted_in_words
+
         super().__init__(*args, **kwargs)
         self.word_guides: dict[str, int] = {}
         self.question_ids: dict[str, str] = {}
+        # File fields: name -> (question id, what it accepts); a written answer's recording
+        # field, or a file question's own field. Checked uploads land in ``checked``.
+        self.file_fields: dict[str, tuple[str, Accepts]] = {}
+        self.checked: dict[str, CheckedUpload] = {}
+        self.stored_files = stored_files or {}
+        self.too_big = too_big
+        self.enforce_required = enforce_required
+        # Required answers that a recording or file can give: checked in clean(), not by the field.
+        self.answerable_by_file: dict[str, tuple[str, str, str]] = {}
         for block in questions:
             value = block.value
             label = value["question"]
@@ -183,7 +262,7 @@ class QuestionsForm(SubmissionKeyFormMixin):
             if block.block_type == "text":
                 self.word_guides[name] = value["word_guide"]
                 hint = f"{hint} About {value['word_guide']} words.".strip()
-                field = forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+                field = WrittenAnswerField(label=label, widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
             elif block.block_type == "choice":
                 options = [(str(option), str(option)) for option in value["options"]]
                 if value.get("more_than_one"):
@@ -207,13 +286,80 @@ class QuestionsForm(SubmissionKeyFormMixin):
                     input_formats=["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d-%m-%Y"],
                     error_messages={"invalid": f"Enter a date like 27/03/2027 for: {label}"},
                 )
-            else:
-                continue  # files are sent in the next slice of this work
-            field.required = bool(value.get("required")) and enforce_required
+            else:  # a file question: a document
+                stored = self.stored_files.get(block.id)
+                sent = f" You sent: {file_in_words(stored)}. Choose another file to replace it." if stored else ""
+                self.fields[name] = file_field(
+                    label=label,
+                    help_text=f"{hint} {accepted_in_words(Accepts.DOCUMENT)}{sent}".strip(),
+                    accept=DOCUMENT_ACCEPT,
+                    required=bool(value.get("required")) and enforce_required,
+                )
+                self.file_fields[name] = (block.id, Accepts.DOCUMENT)
+                if value.get("required"):
+                    self.answerable_by_file[name] = (block.id, name, f"Send a file for: {label}")
+                self._add_remove_field(block.id, stored)
+                continue
+            required = bool(value.get("required")) and enforce_required
+            field.required = required
             field.error_messages["required"] = f"Answer: {label}"
             field.help_text = hint
             self.fields[name] = field
             self.question_ids[name] = block.id
+            if block.block_type == "text":
+                # Any written answer can be given as a recording instead.
+                recording = recording_field_name(block.id)
+                stored = self.stored_files.get(block.id)
+                sent = f" You sent: {file_in_words(stored)}. Choose another file to replace it." if stored else ""
+                self.fields[recording] = file_field(
+                    label="Or give this answer as a recording",
+                    help_text=f"{accepted_in_words(Accepts.RECORDING)}{sent} You do not need to write as well.",
+                    accept=RECORDING_ACCEPT,
+                )
+                self.file_fields[recording] = (block.id, Accepts.RECORDING)
+                if required:
+                    self.answerable_by_file[name] = (block.id, recording, f"Answer: {label}")
+                self._add_remove_field(block.id, stored)
+
+    def _add_remove_field(self, question_id: str, stored: AnswerFile | None) -> None:
+        if stored is None:
+            return
+        self.fields[remove_field_name(question_id)] = forms.BooleanField(
+            required=False, label=f"Remove the {stored.get_kind_display().lower()} you sent"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        from chorus.grants.services.files import UploadRefused, too_big_message, upload_check
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        for name, (question_id, accepts) in self.file_fields.items():
+            if name in self.too_big:
+                # The upload handler stopped keeping it at the limit, so the field is empty.
+                self.add_error(name, too_big_message(accepts))
+                continue
+            upload = cleaned.get(name)
+            if not upload:
+                continue
+            try:
+                self.checked[question_id] = upload_check(upload=upload, accepts=accepts)
+            except UploadRefused as refusal:
+                self.add_error(name, refusal.message)
+        if self.enforce_required:
+            for name, (question_id, file_name, message) in self.answerable_by_file.items():
+                written = str(cleaned.get(name) or "").strip() if name not in self.file_fields else ""
+                kept = question_id in self.stored_files and question_id not in self.removals()
+                if not (written or question_id in self.checked or kept or self.errors.get(file_name)):
+                    self.add_error(name, message)
+        return cleaned
+
+    def uploads(self) -> dict[str, CheckedUpload]:
+        """Checked files keyed by question block id."""
+        return dict(self.checked)
+
+    def removals(self) -> list[str]:
+        """The question ids whose stored file the group ticked to remove."""
+        data = getattr(self, "cleaned_data", None) or {}
+        return [question_id for question_id in self.stored_files if data.get(remove_field_name(question_id))]
 
     def answers(self) -> dict[str, object]:
         """Answers keyed by question block id, as the service stores them."""
@@ -270,3 +416,86 @@ class AccessForm(SubmissionKeyFormMixin):
 
 class ApplySubmitForm(SubmissionKeyFormMixin):
     """The "Send my application" button on the check-your-answers page, with its one-time key."""
+
+
+REPORT_IN_WRITING = "writing"
+REPORT_BY_RECORDING = "recording"
+REPORT_BY_CALL = "call"
+REPORT_HOW_CHOICES = [
+    (REPORT_IN_WRITING, "I will write a few lines here"),
+    (REPORT_BY_RECORDING, "I will send a recording (audio or video)"),
+    (REPORT_BY_CALL, "Please call me and I will tell you"),
+]
+
+
+class ReportForm(SubmissionKeyFormMixin):
+    """The one short report a round may ask of a funded group: written, a recording, or a call."""
+
+    how = forms.ChoiceField(
+        label="How would you like to tell us?",
+        choices=REPORT_HOW_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you would like to tell us."},
+    )
+    text = needed_if(
+        forms.CharField(
+            required=False,
+            max_length=5000,
+            label="What did the grant make possible?",
+            help_text="A few lines are enough: what you did, and what changed for the people in your group.",
+            widget=forms.Textarea(attrs={"rows": 6}),
+        ),
+        on="how",
+        values=[REPORT_IN_WRITING],
+        words="you choose to write",
+    )
+    recording = needed_if(
+        file_field(
+            label="Your recording: what did the grant make possible?",
+            help_text="",  # set in __init__, from the settings
+            accept=RECORDING_ACCEPT,
+        ),
+        on="how",
+        values=[REPORT_BY_RECORDING],
+        words="you choose a recording",
+    )
+    call_times = needed_if(
+        forms.CharField(
+            required=False,
+            max_length=300,
+            label="Which days and times suit you for a call?",
+            help_text="For example, weekday mornings, or Tuesdays after 2pm.",
+        ),
+        on="how",
+        values=[REPORT_BY_CALL],
+        words="you ask us to call",
+    )
+
+    def __init__(self, *args: Any, too_big: set[str] | frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        from chorus.grants.services.files import Accepts, accepted_in_words
+
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+        self.checked: CheckedUpload | None = None
+        self.fields[REPORT_RECORDING_FIELD].help_text = accepted_in_words(Accepts.RECORDING)
+
+    def clean(self) -> dict[str, Any]:
+        from chorus.grants.services.files import Accepts, UploadRefused, too_big_message, upload_check
+
+        cleaned: dict[str, Any] = super().clean() or {}
+        how = cleaned.get("how")
+        if how == REPORT_IN_WRITING and not (cleaned.get("text") or "").strip():
+            self.add_error("text", "Write a few lines about what the grant made possible.")
+        elif how == REPORT_BY_RECORDING:
+            if REPORT_RECORDING_FIELD in self.too_big:
+                self.add_error(REPORT_RECORDING_FIELD, too_big_message(Accepts.RECORDING))
+            elif not cleaned.get(REPORT_RECORDING_FIELD):
+                self.add_error(REPORT_RECORDING_FIELD, "Choose your recording.")
+            else:
+                try:
+                    self.checked = upload_check(upload=cleaned[REPORT_RECORDING_FIELD], accepts=Accepts.RECORDING)
+                except UploadRefused as refusal:
+                    self.add_error(REPORT_RECORDING_FIELD, refusal.message)
+        elif how == REPORT_BY_CALL and not (cleaned.get("call_times") or "").strip():
+            self.add_error("call_times", "Say which days and times suit you.")
+        return cleaned

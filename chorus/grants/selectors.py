@@ -14,7 +14,8 @@ from chorus.core.crypto import token_digest
 from chorus.core.deadlines import LONDON, london_day
 from chorus.core.digest import DigestItem
 from chorus.grants.choices import AccessNeed
-from chorus.grants.models import Application, FundPage, RoundPage
+from chorus.grants.forms import file_in_words
+from chorus.grants.models import REPORT_QUESTION_ID, AnswerFile, Application, FundPage, RoundPage
 from chorus.grants.workflow import ApplicationStatus
 from chorus.pages.models import OrganisationSettings
 
@@ -148,13 +149,13 @@ def application_rows(application: Application) -> list[tuple[str, str, str]]:
         ("Grant size", str(application.band) if application.band else "", "size"),
     ]
     stored = {answer.question_id: answer.value for answer in application.answers.all()}
+    files = answer_files_of(application)
     asked: set[str] = set()
     if application.band is not None:
         for block in application.band.questions:
             asked.add(block.id)
-            if block.block_type == "file":
-                continue
-            rows.append((block.value["question"], _in_words(stored.get(block.id, "")), "questions"))
+            answer = _in_words(stored.get(block.id, ""))
+            rows.append((block.value["question"], _with_file(answer, files.get(block.id)), "questions"))
     labels = dict(AccessNeed.choices)
     needs = [labels.get(need, need) for need in application.access_needs]
     if application.access_other:
@@ -166,6 +167,21 @@ def application_rows(application: Application) -> list[tuple[str, str, str]]:
         if question_id not in asked and value:
             rows.append(("A question since removed from this grant size", _in_words(value), "removed"))
     return rows
+
+
+def answer_files_of(application: Application) -> dict[str, AnswerFile]:
+    """The application's files by question id (the report's recording is not an answer)."""
+    return {
+        found.question_id: found
+        for found in AnswerFile.objects.filter(application=application).exclude(question_id=REPORT_QUESTION_ID)
+    }
+
+
+def _with_file(answer: str, answer_file: AnswerFile | None) -> str:
+    """An answer with the recording or file given for it, in words: "Audio recording (3.2 MB)"."""
+    if answer_file is None:
+        return answer
+    return f"{file_in_words(answer_file)}\n{answer}" if answer else file_in_words(answer_file)
 
 
 def _in_words(value: str) -> str:

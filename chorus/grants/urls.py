@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from chorus.grants import open_views, views
+from chorus.grants import file_views, open_views, views
 
 app_name = "grants"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,5 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("funding/application/<str:token>/", views.application, name="application"),
     path("funding/application/<str:token>/check/", views.check, name="check"),
     path("funding/application/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    # Before the steps' pattern, which would take "report" for a step's name.
+    path("funding/application/<str:token>/report/", file_views.report, name="report"),
     path("funding/application/<str:token>/<str:step>/", views.step, name="step"),
 ]

@@ -22,6 +22,7 @@ from chorus.core.confirmation import Confirmation, confirmation_key, confirmed
 from chorus.core.crypto import email_index
 from chorus.core.idempotency import KEY_FIELD, SubmissionKeyForm, submission_once
 from chorus.core.ratelimit import Limit, ip_hash, within_limits
+from chorus.grants.file_views import accepts_uploads, posted_answers, uploads_too_big
 from chorus.grants.forms import (
     APPLY_BY_CALL,
     SAVE_AND_LEAVE,
@@ -33,7 +34,7 @@ from chorus.grants.forms import (
     StartForm,
     question_field_name,
 )
-from chorus.grants.models import Application, RoundPage
+from chorus.grants.models import AnswerFile, Application, RoundPage
 from chorus.grants.selectors import application_for_token, application_rows, application_timetable
 from chorus.grants.services.applications import (
     AboutGroup,
@@ -49,6 +50,8 @@ from chorus.grants.services.applications import (
     missing_for_submit,
     round_takes_applications,
 )
+from chorus.grants.services.files import answer_files_apply, stored_files_kept_on_success
+from chorus.grants.services.reports import report_asked
 from chorus.grants.workflow import CONSIDERED
 
 START_IP_LIMITS = [Limit(5, 60 * 60), Limit(20, 24 * 60 * 60)]
@@ -133,7 +136,9 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
-def _build_form(application: Application, step: str, data: Any = None, *, leaving: bool = False) -> Any:
+def _build_form(
+    application: Application, step: str, data: Any = None, *, leaving: bool = False, request: HttpRequest | None = None
+) -> Any:
     if step == "about":
         initial = {
             "group_name": application.group_name,
@@ -155,7 +160,16 @@ def _build_form(application: Application, step: str, data: Any = None, *, leavin
             if block.block_type == "choice" and block.value.get("more_than_one") and value:
                 value = json.loads(value)
             answered[question_field_name(block.id)] = value
-        return QuestionsForm(questions, data, initial=answered, enforce_required=not leaving)
+        posted_files = request.FILES if request is not None and data is not None else None
+        return QuestionsForm(
+            questions,
+            data,
+            posted_files,
+            initial=answered,
+            enforce_required=not leaving,
+            stored_files={found.question_id: found for found in AnswerFile.objects.filter(application=application)},
+            too_big=uploads_too_big(request) if request is not None and data is not None else frozenset(),
+        )
     access = {
         "needs": application.access_needs,
         "other": application.access_other,
@@ -184,6 +198,7 @@ def _save(application: Application, step: str, form: Any) -> None:
         application_save_band(application=application, band=band)
     elif step == "questions":
         answers_save(application=application, values=form.answers())
+        answer_files_apply(application=application, uploads=form.uploads(), removals=form.removals())
     else:
         application_save_access(
             application=application,
@@ -196,6 +211,7 @@ def _save(application: Application, step: str, form: Any) -> None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@accepts_uploads
 def step(request: HttpRequest, token: str, step: str) -> HttpResponse:
     if step not in STEPS:
         raise Http404("No such step")
@@ -206,7 +222,9 @@ def step(request: HttpRequest, token: str, step: str) -> HttpResponse:
         return redirect("grants:step", token=token, step="size")
     context = _step_context(application, token, step)
     leaving = request.method == "POST" and request.POST.get("action") == SAVE_AND_LEAVE
-    form = _build_form(application, step, request.POST if request.method == "POST" else None, leaving=leaving)
+    form = _build_form(
+        application, step, request.POST if request.method == "POST" else None, leaving=leaving, request=request
+    )
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
 
@@ -215,12 +233,14 @@ def step(request: HttpRequest, token: str, step: str) -> HttpResponse:
             return _after_save(token, step, action)
 
         try:
-            saved = submission_once(
-                key=form.cleaned_data[KEY_FIELD],
-                scope=f"grants.step:{step}:{application.pk}",
-                answers=request.POST,
-                action=save,
-            )
+            # A file written for a step that then fails is deleted, so nothing is half-stored.
+            with stored_files_kept_on_success():
+                saved = submission_once(
+                    key=form.cleaned_data[KEY_FIELD],
+                    scope=f"grants.step:{step}:{application.pk}",
+                    answers=posted_answers(request),
+                    action=save,
+                )
         except ApplyingRefused as refusal:
             form.add_error(None, refusal.message)
         else:
@@ -292,6 +312,7 @@ def application(request: HttpRequest, token: str) -> HttpResponse:
         "sent": request.GET.get("sent") == "1",
         "saved": request.GET.get("saved") == "1",
         "can_withdraw": found.status in CONSIDERED,
+        "report_asked": report_asked(found),
     }
     return render(request, "grants/application.html", context)
 

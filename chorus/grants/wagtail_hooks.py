@@ -10,7 +10,7 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from chorus.grants import admin_views
+from chorus.grants import admin_views, file_views
 from chorus.grants.models import FundPage
 from chorus.grants.services.funds import fund_permissions_grant
 
@@ -39,3 +39,10 @@ def register_admin_urls() -> list[Any]:
 @hooks.register("register_admin_menu_item")
 def register_applications_menu_item() -> MenuItem:
     return ApplicationsMenuItem("Applications", reverse("grants_admin:applications"), icon_name="form", order=260)
+
+
+@hooks.register("register_admin_urls")
+def register_file_urls() -> list[Any]:
+    # Recordings and documents sent with applications: only ever through this checked, audited view.
+    patterns = [path("<id:pk>/", file_views.file_download, name="download")]
+    return [path("grants/files/", include((patterns, "grants_files"), namespace="grants_files"))]

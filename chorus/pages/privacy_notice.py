@@ -136,8 +136,9 @@ NOTICE: tuple[NoticeEntry, ...] = (
         feature="Applying for a grant",
         collected=(
             "The email address you start with, your group's name, your name and phone number if you give "
-            "them, whether your group is registered, where and its number, your answers, anything you tell "
-            "us would help you take part, and when you would like us to call if you ask us to."
+            "them, whether your group is registered, where and its number, your answers (and any recording or "
+            "file you send instead, kept encrypted), anything you tell us would help you take part, when "
+            "you would like us to call if you ask us to, and, if the round asks for one, your short report."
         ),
         why="To read and decide on your application, to reach you about it, and to meet your access needs.",
         who_sees_it=(

@@ -225,13 +225,47 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "chorus" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Recordings and documents sent with funding applications: encrypted, and kept outside the
+# media and static folders so no web server can ever hand them out; staff read them only
+# through a permission-checked, audited view (chorus.grants.file_views).
+CHORUS_GRANTS_FILES_DIR = Path(env_str("CHORUS_GRANTS_FILES_DIR", str(VAR_DIR / "private" / "grants")))
+for public_root in (MEDIA_ROOT, STATIC_ROOT):
+    if CHORUS_GRANTS_FILES_DIR.resolve().is_relative_to(public_root.resolve()):
+        raise ImproperlyConfigured("CHORUS_GRANTS_FILES_DIR must not be inside MEDIA_ROOT or STATIC_ROOT.")
+GRANTS_FILES_STORAGE = "grants_private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    GRANTS_FILES_STORAGE: {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: these files have no public address.
+        "OPTIONS": {
+            "location": str(CHORUS_GRANTS_FILES_DIR),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+# Form fields other than files: a long written answer is well under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+# An uploaded file larger than this is spooled to a temporary file instead of held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest recording (audio or video) and document a group can send as an answer, in MB;
+# the form says these limits in words. A step sending more than the request limit in all is
+# refused before any of it is read.
+CHORUS_GRANTS_RECORDING_MAX_MB = env_int("CHORUS_GRANTS_RECORDING_MAX_MB", 100)
+CHORUS_GRANTS_DOCUMENT_MAX_MB = env_int("CHORUS_GRANTS_DOCUMENT_MAX_MB", 10)
+CHORUS_GRANTS_UPLOAD_REQUEST_MAX_MB = env_int("CHORUS_GRANTS_UPLOAD_REQUEST_MAX_MB", 250)
+_largest_grant_file_mb = max(CHORUS_GRANTS_RECORDING_MAX_MB, CHORUS_GRANTS_DOCUMENT_MAX_MB)
+if min(CHORUS_GRANTS_RECORDING_MAX_MB, CHORUS_GRANTS_DOCUMENT_MAX_MB) < 1 or (
+    _largest_grant_file_mb > CHORUS_GRANTS_UPLOAD_REQUEST_MAX_MB
+):
+    raise ImproperlyConfigured(
+        "CHORUS_GRANTS_RECORDING_MAX_MB and CHORUS_GRANTS_DOCUMENT_MAX_MB must be 1 or more, and "
+        "CHORUS_GRANTS_UPLOAD_REQUEST_MAX_MB at least the larger of them."
+    )
 
 # Mail: Django 6.1 mailers. Production sets SMTP through EMAIL_* variables; elsewhere each
 # message is written as one .eml file under var/mail/ (chorus.core.mail_files).

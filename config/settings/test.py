@@ -1,6 +1,8 @@
 """Settings for the test suite. DATABASE_URL picks SQLite (default) or PostgreSQL."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-7d1e4b9c2a6f5e3d8b0a")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -13,7 +15,7 @@ os.environ.setdefault("CHORUS_IP_HASH_KEY", "test-only-ip-hash-key-1111111111111
 os.environ.setdefault("CHORUS_AUDIT_SEAL_KEY", "test-only-audit-seal-key-222222222222222222222")
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DATABASES, VAR_DIR, WAGTAILSEARCH_BACKENDS
+from config.settings.base import DATABASES, GRANTS_FILES_STORAGE, VAR_DIR, WAGTAILSEARCH_BACKENDS
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file per test process, copied from a template migrated once (chorus/core/tests/
@@ -30,9 +32,16 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # has its own tests against a real server (chorus/core/tests/test_ratelimit_antibot.py).
 REDIS_URL = ""
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Application files go to a temporary folder of this test process (the grants tests that
+# look at the files on disk give each test its own, chorus/grants/tests/conftest.py).
+CHORUS_GRANTS_FILES_DIR = Path(tempfile.mkdtemp(prefix="chorus-test-grant-files-"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    GRANTS_FILES_STORAGE: {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(CHORUS_GRANTS_FILES_DIR), "base_url": None},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 # WhiteNoise reads STATIC_ROOT at start-up; tests serve static files through finders.

@@ -24,6 +24,7 @@ from chorus.core.deadlines import london_day
 from chorus.core.outbox import outbox_add
 from chorus.core.workflow import MEMBER, transition
 from chorus.grants.models import Answer, Application, GrantReferenceCounter, RoundBand, RoundPage, RoundStatus
+from chorus.grants.services.files import answer_files_delete_except, answer_files_delete_of
 from chorus.grants.workflow import APPLICATION_WORKFLOW, ApplicationStatus
 
 # Outbox kinds (composed in chorus.grants.emails).
@@ -202,8 +203,10 @@ def missing_for_submit(application: Application) -> list[str]:
         return missing
     if application.band is not None:
         answers = answers_of(application)
+        # A recording answers a written question, and a file question needs its file.
+        files = set(application.files.values_list("question_id", flat=True))
         for block in application.band.questions:
-            if block.value.get("required") and not answers.get(block.id, "").strip():
+            if block.value.get("required") and not answers.get(block.id, "").strip() and block.id not in files:
                 missing.append(block.value["question"])
     return missing
 
@@ -255,6 +258,7 @@ def application_submit(*, application: Application, now: datetime | None = None)
             # Answers to another size's questions (the group changed its mind) are not sent.
             asked = {block.id for block in locked.band.questions}
             locked.answers.exclude(question_id__in=asked).delete()
+            answer_files_delete_except(application=locked, keep=asked)
         year = london_day(now).year
         number, reference = _next_reference(year)
         locked = transition(
@@ -285,6 +289,8 @@ def drafts_delete_unsent(*, now: datetime | None = None) -> int:
     drafts = Application.objects.filter(status=ApplicationStatus.DRAFT, round__closes_at__lt=cutoff)
     count = drafts.count()
     if count:
+        # Their recordings and documents too: the rows go with the drafts, the stored files here.
+        answer_files_delete_of(applications=drafts)
         drafts.delete()
         log_action("grants.application.drafts_deleted", data={"count": count})
     return count
