@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from chorus.grants.services.files import private_storage
 from django.utils import timezone
 
 from chorus.accounts.models import User
@@ -57,7 +57,7 @@ def _with_everything(application: Application, reviewer: User) -> Application:
         application=application, question_id="q1", value="Our members meet weekly.", updated_at=timezone.now()
     )
     stored = add_file(application, FileKind.AUDIO, stored_name=f"recording-{application.pk}.bin")
-    default_storage.save(stored.stored_name, ContentFile(b"sealed bytes"))
+    private_storage().save(stored.stored_name, ContentFile(b"sealed bytes"))
     Review.objects.create(
         application=application,
         reviewer=reviewer,
@@ -92,7 +92,7 @@ def test_then_its_personal_data_answers_and_files_are_erased_and_the_figures_kep
 ) -> None:
     declined = _with_everything(make_decline(round_page, reason=DeclineReason.OUTSIDE_CRITERIA), grants_officer)
     token = declined.token_sealed
-    assert default_storage.exists(f"recording-{declined.pk}.bin")
+    assert private_storage().exists(f"recording-{declined.pk}.bin")
     moment = _decided(declined) + timedelta(days=366)
     with time_machine.travel(moment), django_capture_on_commit_callbacks(execute=True):
         assert apply_application_retention.call() == {"not_funded": 1, "awarded": 0, "files": 1}
@@ -106,7 +106,7 @@ def test_then_its_personal_data_answers_and_files_are_erased_and_the_figures_kep
     assert application_for_token(token=token) is None  # the emailed link no longer opens it
     assert not Answer.objects.filter(application=declined).exists()
     assert not AnswerFile.objects.filter(application=declined).exists()
-    assert not default_storage.exists(f"recording-{declined.pk}.bin")
+    assert not private_storage().exists(f"recording-{declined.pk}.bin")
     assert Review.objects.get(application=declined).comment == ""
     assert Review.objects.get(application=declined).scores == {"c1": 4}
     assert ConflictOfInterest.objects.get(application=declined).note == ""
