@@ -1,4 +1,5 @@
-"""Background work for funding applications: deleting drafts nobody sent. Tasks call services."""
+"""Background work for funding applications: deleting drafts nobody sent, and reminding Grants officers
+of a near decision date. Tasks call services."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.tasks import task
 
 from chorus.core.periodic import periodic
 from chorus.grants.services.applications import drafts_delete_unsent
+from chorus.grants.services.decisions import decision_reminders_send
 
 
 @periodic(every=timedelta(days=1), name="grants-drafts-cleanup")
@@ -15,3 +17,10 @@ from chorus.grants.services.applications import drafts_delete_unsent
 def delete_unsent_drafts() -> int:
     """Delete application drafts never sent, a set time after their round closed."""
     return drafts_delete_unsent()
+
+
+@periodic(every=timedelta(days=1), name="grants-decision-reminders")
+@task
+def send_decision_reminders() -> int:
+    """Remind the Grants officers once when a round's decision date is a week away and some are undecided."""
+    return decision_reminders_send()

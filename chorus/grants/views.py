@@ -34,7 +34,12 @@ from chorus.grants.forms import (
     question_field_name,
 )
 from chorus.grants.models import Application, RoundPage
-from chorus.grants.selectors import application_for_token, application_rows, application_timetable
+from chorus.grants.selectors import (
+    application_for_token,
+    application_rows,
+    application_timetable,
+    staff_typed_answers,
+)
 from chorus.grants.services.applications import (
     AboutGroup,
     ApplyingRefused,
@@ -290,6 +295,7 @@ def application(request: HttpRequest, token: str) -> HttpResponse:
         "sent": request.GET.get("sent") == "1",
         "saved": request.GET.get("saved") == "1",
         "can_withdraw": found.status in CONSIDERED,
+        "typed_by_staff": staff_typed_answers(found),
     }
     return render(request, "grants/application.html", context)
 
