@@ -134,7 +134,7 @@ class AwardForm(SubmissionKeyFormMixin):
     message = _message_field()
 
     def clean(self) -> dict[str, Any]:
-        cleaned: dict[str, Any] = super().clean()
+        cleaned: dict[str, Any] = super().clean() or {}
         start: date | None = cleaned.get("planned_start")
         end: date | None = cleaned.get("planned_end")
         if start and end and end < start:
@@ -159,5 +159,8 @@ class PanelAddForm(SubmissionKeyFormMixin):
             queryset=candidates,
             label="Name on the panel",
             help_text="Panel members and Grants officers. A panel member reads and scores only the rounds named here.",
-            error_messages={"required": "Choose who to name on the panel.", "invalid_choice": "Choose someone from the list."},
+            error_messages={
+                "required": "Choose who to name on the panel.",
+                "invalid_choice": "Choose someone from the list.",
+            },
         )

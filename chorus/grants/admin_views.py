@@ -151,6 +151,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             "reviews_visible": visible,
             "summary": selectors.review_summary(found) if visible else None,
             "review_count": selectors.counted_reviews(found).count(),
+            "conflicts": selectors.conflicts_of(found) if user.has_perm(DECIDE_PERMISSION) else None,
             # Who read and did what is for those who run the rounds, not for a panel member
             # (it would tell a blind reviewer who has already scored).
             "history": selectors.application_history(found) if user.has_perm(READ_PERMISSION) else None,
@@ -283,9 +284,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             )
 
             def act_award() -> str:
-                application_award(
-                    application=found, actor=user, award=award, message=data["message"], request=request
-                )
+                application_award(application=found, actor=user, award=award, message=data["message"], request=request)
                 return _detail(found)
 
             if _decided(request, award_form, found, user, act_award):
@@ -343,7 +342,9 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     found = _readable(user, pk)
     _refuse_if_conflicted(found, user)
     if not found.call_me or found.status not in CONSIDERED or found.band is None:
-        messages.error(request, "Only the answers of a call, for an application still being considered, are typed in here.")
+        messages.error(
+            request, "Only the answers of a call, for an application still being considered, are typed in here."
+        )
         return redirect(_detail(found))
     questions = found.band.questions
     stored = {a.question_id: a.value for a in found.answers.all()}

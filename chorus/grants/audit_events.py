@@ -29,10 +29,14 @@ EVENTS = {
         "Round's applications exported", "downloaded {rows} applications of {object} as a spreadsheet"
     ),
     "grants.review.submitted": EventKind("Review sent", "sent a review of {object}"),
-    "grants.conflict.declared": EventKind("Conflict of interest declared", "declared a conflict of interest with {object}"),
-    "grants.panel.member_added": EventKind("Panel member named", "named staff account no. {member} on the panel of {object}"),
+    "grants.conflict.declared": EventKind(
+        "Conflict of interest declared", "declared a conflict of interest with {object}"
+    ),
+    "grants.panel.member_added": EventKind(
+        "Panel member named", "named staff account number {member} on the panel of {object}"
+    ),
     "grants.panel.member_removed": EventKind(
-        "Panel member taken off", "took staff account no. {member} off the panel of {object}"
+        "Panel member taken off", "took staff account number {member} off the panel of {object}"
     ),
     "grants.round.decision_reminder_sent": EventKind(
         "Decision date reminder sent",

@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page
 
+from chorus.accounts.models import User
 from chorus.accounts.roles import GRANTS_OFFICER, PANEL_MEMBER
 from chorus.core.audit_events import DescribedEvent, describe_events
 from chorus.core.crypto import token_digest
@@ -335,10 +336,8 @@ def staff_typed_answers(application: Application) -> list[tuple[str, str]]:
     ]
 
 
-def panel_candidates() -> QuerySet[Any]:
+def panel_candidates() -> QuerySet[User]:
     """Who can be named on a round's panel: active Panel members and Grants officers."""
-    from chorus.accounts.models import User
-
     return (
         User.objects.filter(is_active=True, groups__name__in=[PANEL_MEMBER.name, GRANTS_OFFICER.name])
         .distinct()
@@ -346,10 +345,8 @@ def panel_candidates() -> QuerySet[Any]:
     )
 
 
-def grants_officers_to_email() -> QuerySet[Any]:
+def grants_officers_to_email() -> QuerySet[User]:
     """Active Grants officers with an address: who is reminded of a round's decision date."""
-    from chorus.accounts.models import User
-
     return (
         User.objects.filter(is_active=True, groups__name=GRANTS_OFFICER.name)
         .exclude(email="")
@@ -385,11 +382,14 @@ class WaitingRound:
 def rounds_waiting_for_decisions() -> list[WaitingRound]:
     """Rounds with applications still being considered, the nearest decision date first."""
     counted = (
-        Application.objects.filter(status__in=list(CONSIDERED))
-        .values("round_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+        Application.objects.filter(status__in=list(CONSIDERED)).values("round_id").annotate(n=Count("pk")).order_by()
     )
     waiting = {row["round_id"]: row["n"] for row in counted}
     rounds = RoundPage.objects.filter(pk__in=waiting).order_by("decision_date", "pk")
     return [WaitingRound(round_page=r, waiting=waiting[r.pk]) for r in rounds]
+
+
+def conflicts_of(application: Application) -> QuerySet[ConflictOfInterest]:
+    """The conflicts declared on it, for those who decide (so they know whose review does not count)."""
+    declared = ConflictOfInterest.objects.filter(application=application).select_related("reviewer")
+    return declared.order_by("declared_at")

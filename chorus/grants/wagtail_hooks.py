@@ -12,7 +12,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.accounts.roles import GRANTS_OFFICER, user_has_role
-
 from chorus.grants import admin_views, selectors
 from chorus.grants.dashboard import grants_officer_panel
 from chorus.grants.models import FundPage

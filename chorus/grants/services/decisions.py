@@ -218,7 +218,11 @@ def decision_reminders_send(*, now: datetime | None = None) -> int:
             log_action(
                 "grants.round.decision_reminder_sent",
                 obj=locked,
-                data={"decision_date": locked.decision_date.isoformat(), "count": undecided, "officers": len(officers)},
+                data={
+                    "decision_date": locked.decision_date.isoformat(),
+                    "count": undecided,
+                    "officers": len(officers),
+                },
             )
             reminded += 1
     return reminded

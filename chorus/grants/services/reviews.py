@@ -54,7 +54,9 @@ def review_submit(
         locked = _locked(application)
         if not selectors.may_review(application=locked, user=reviewer):
             if selectors.has_conflict(application=locked, user=reviewer):
-                raise ReviewRefused("You declared a conflict of interest with this application, so you cannot score it.")
+                raise ReviewRefused(
+                    "You declared a conflict of interest with this application, so you cannot score it."
+                )
             raise ReviewRefused("This application cannot be scored now.")
         criteria = [block_id for block_id, _ in selectors.criteria_of(locked.round)]
         if set(scores) != set(criteria):
@@ -127,9 +129,7 @@ def panel_member_add(
     return membership
 
 
-def panel_member_remove(
-    *, round_page: RoundPage, member: Any, actor: Any, request: HttpRequest | None = None
-) -> bool:
+def panel_member_remove(*, round_page: RoundPage, member: Any, actor: Any, request: HttpRequest | None = None) -> bool:
     """Take someone off a round's panel: they stop reading its applications; their reviews stay."""
     with transaction.atomic():
         removed, _ = PanelMembership.objects.filter(round=round_page, member=member).delete()

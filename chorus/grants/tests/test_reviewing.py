@@ -76,7 +76,9 @@ def make_application(
 
 
 def make_panel_member(username: str = "pat-panel") -> User:
-    user = User.objects.create_user(username=username, password="correct-horse-battery", email=f"{username}@chorus.test")
+    user = User.objects.create_user(
+        username=username, password="correct-horse-battery", email=f"{username}@chorus.test"
+    )
     user.groups.add(Group.objects.get(name=PANEL_MEMBER.name))
     return user
 
@@ -86,8 +88,15 @@ def criteria_ids(round_page: RoundPage) -> list[str]:
 
 
 def review_post(round_page: RoundPage, *, scores: tuple[int, ...] = (4, 3), key: str = "") -> dict[str, str]:
-    data = {criterion_field_name(block_id): str(score) for block_id, score in zip(criteria_ids(round_page), scores)}
-    data.update(comment="Clear plan, realistic costs.", recommendation=Recommendation.FUND, submission_key=key or submission_key_new())
+    data = {
+        criterion_field_name(block_id): str(score)
+        for block_id, score in zip(criteria_ids(round_page), scores, strict=True)
+    }
+    data.update(
+        comment="Clear plan, realistic costs.",
+        recommendation=Recommendation.FUND,
+        submission_key=key or submission_key_new(),
+    )
     return data
 
 
@@ -96,7 +105,7 @@ def score(application: Application, reviewer: User, *scores: int, recommendation
     return review_submit(
         application=application,
         reviewer=reviewer,
-        scores=dict(zip(ids, scores or (4,) * len(ids))),
+        scores=dict(zip(ids, scores or (4,) * len(ids), strict=True)),
         comment="A comment.",
         recommendation=recommendation,
     )
@@ -144,7 +153,9 @@ def test_each_plain_move_goes_through_the_workflow_and_is_audited(
     assert event.actor_id == grants_officer.pk and event.data["from"] == source
 
 
-def test_a_move_from_the_wrong_state_is_refused_and_changes_nothing(round_page: RoundPage, grants_officer: User) -> None:
+def test_a_move_from_the_wrong_state_is_refused_and_changes_nothing(
+    round_page: RoundPage, grants_officer: User
+) -> None:
     application, _ = make_application(round_page, status=ApplicationStatus.RECEIVED)
     with pytest.raises(TransitionNotAllowed):
         application_move(application=application, name="shortlist", actor=grants_officer)
@@ -167,7 +178,9 @@ def test_the_page_offers_the_allowed_moves_and_a_button_press_moves_it_once(
     assert "Check eligibility" in body and "Shortlist" not in body
     key = submission_key_new()
     for _ in range(2):  # a double click
-        response = client.post(f"/admin/grants/{application.pk}/move/", {"move": "check_eligibility", "submission_key": key})
+        response = client.post(
+            f"/admin/grants/{application.pk}/move/", {"move": "check_eligibility", "submission_key": key}
+        )
         assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ELIGIBILITY_CHECK
@@ -292,7 +305,7 @@ def test_a_review_scores_every_criterion_and_is_stored_once_on_a_double_click(
         assert response.status_code == 302
     review = Review.objects.get()
     assert review.reviewer == panel_member
-    assert review.scores == dict(zip(criteria_ids(round_page), [5, 2]))
+    assert review.scores == dict(zip(criteria_ids(round_page), [5, 2], strict=True))
     assert review.recommendation == Recommendation.FUND
     assert AuditEvent.objects.filter(action="grants.review.submitted").count() == 1
 
@@ -439,10 +452,15 @@ def test_a_conflict_excludes_the_reviewer_from_reading_scoring_and_the_reviews(
     with pytest.raises(ReviewRefused, match="conflict"):
         score(under_review, panel_member)
     assert not selectors.reviews_visible_to(application=under_review, user=panel_member)
+    # Those who decide see who declared it and why.
+    officer_page = client_for(grants_officer).get(f"/admin/grants/{under_review.pk}/").content.decode()
+    assert "pat-panel: I chair this group." in officer_page
     # The reading of the conflict line is no reading of the application.
-    assert not AuditEvent.objects.filter(action="grants.application.viewed", actor=panel_member).exclude(
-        created_at__lt=conflict.declared_at
-    ).exists()
+    assert (
+        not AuditEvent.objects.filter(action="grants.application.viewed", actor=panel_member)
+        .exclude(created_at__lt=conflict.declared_at)
+        .exists()
+    )
 
 
 def test_a_review_sent_before_a_conflict_stops_counting(
@@ -474,7 +492,9 @@ def test_a_conflicted_grants_officer_cannot_move_or_decide_it(under_review: Appl
     assert under_review.status == ApplicationStatus.UNDER_REVIEW
 
 
-def test_a_panel_member_cannot_declare_on_a_round_they_are_not_on(under_review: Application, panel_member: User) -> None:
+def test_a_panel_member_cannot_declare_on_a_round_they_are_not_on(
+    under_review: Application, panel_member: User
+) -> None:
     with pytest.raises(ReviewRefused):
         conflict_declare(application=under_review, reviewer=panel_member, note="")
     assert client_for(panel_member).get(f"/admin/grants/{under_review.pk}/conflict/").status_code == 404
