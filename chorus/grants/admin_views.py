@@ -220,14 +220,18 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Your review is sent. You can now read the other reviews.")
             return redirect(done)
+    may_review = selectors.may_review(application=found, user=user)
+    if may_review:
+        # The form shows the group's answers beside it: a reading, audited as the page's is.
+        log_action("grants.application.viewed", obj=found, request=request)
     return render(
         request,
         "grants/admin/review.html",
         {
             "application": found,
             "form": form,
-            "may_review": selectors.may_review(application=found, user=user),
-            "rows": selectors.application_rows(found),
+            "may_review": may_review,
+            "rows": selectors.application_rows(found) if may_review else [],
         },
         status=400 if form.errors else 200,
     )
@@ -268,11 +272,12 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     found = _readable(user, pk)
     _refuse_if_conflicted(found, user)
     offered = {t.name for t in available_transitions(APPLICATION_WORKFLOW, found, user)}
-    award_form = AwardForm() if "award" in offered else None
-    decline_form = DeclineForm() if "decline" in offered else None
+    # Prefixed: both forms ask for a message, and ids must not repeat on the page.
+    award_form = AwardForm(prefix="award") if "award" in offered else None
+    decline_form = DeclineForm(prefix="decline") if "decline" in offered else None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "award" and award_form is not None:
-        award_form = AwardForm(request.POST)
+        award_form = AwardForm(request.POST, prefix="award")
         if award_form.is_valid():
             data = award_form.cleaned_data
             award = Award(
@@ -290,7 +295,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             if _decided(request, award_form, found, user, act_award):
                 return redirect(_detail(found))
     elif action == "decline" and decline_form is not None:
-        decline_form = DeclineForm(request.POST)
+        decline_form = DeclineForm(request.POST, prefix="decline")
         if decline_form.is_valid():
             data = decline_form.cleaned_data
 
@@ -369,6 +374,8 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The answers from the call are saved, marked as typed in by staff.")
             return redirect(done)
+    # The form holds the answers typed so far: a reading, audited.
+    log_action("grants.application.viewed", obj=found, request=request)
     return render(
         request, "grants/admin/answers.html", {"application": found, "form": form}, status=400 if form.errors else 200
     )
@@ -401,6 +408,7 @@ def panel(request: HttpRequest, round_id: int) -> HttpResponse:
                     messages.success(request, f"{member.get_username()} is on the panel of {round_page.title}.")
                     return redirect(request.path)
         elif action == "remove":
+            # No one-time key: taking someone off twice changes nothing more.
             member_id = parse_id(request.POST.get("member", ""))
             removed = round_page.panel_memberships.filter(member_id=member_id).select_related("member").first()
             if removed is not None:

@@ -141,9 +141,11 @@ NOTICE: tuple[NoticeEntry, ...] = (
         ),
         why="To read and decide on your application, to reach you about it, and to meet your access needs.",
         who_sees_it=(
-            "Our grants officers and administrators, once you send it: nobody at Chorus sees a draft. "
-            "Each time one of them opens your application, that is recorded. Our emails to you carry "
-            "only a link and your reference, never your answers."
+            "Our grants officers and administrators, and the panel members named on the round you apply "
+            "to, once you send it: nobody at Chorus sees a draft. Someone who knows your group well "
+            "declares it and is kept out. Each time one of them opens your application, that is "
+            "recorded. Our decision and our message to you are on your private page; our emails to you "
+            "carry only a link and your reference, never your answers or our decision."
         ),
         how_long=(
             "An application you start but never send is deleted {CHORUS_GRANTS_DRAFT_RETENTION_DAYS} after "

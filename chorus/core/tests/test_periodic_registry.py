@@ -62,6 +62,7 @@ EXPECTED = {
     "tracker-import": ("chorus.tracker.tasks.import_all_sources", timedelta(days=1)),
     "tracker-reminders": ("chorus.tracker.tasks.send_response_reminders", timedelta(days=1)),
     "grants-drafts-cleanup": ("chorus.grants.tasks.delete_unsent_drafts", timedelta(days=1)),
+    "grants-decision-reminders": ("chorus.grants.tasks.send_decision_reminders", timedelta(days=1)),
 }
 
 

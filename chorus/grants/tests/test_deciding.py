@@ -36,7 +36,7 @@ from chorus.grants.services.decisions import (
 )
 from chorus.grants.services.reviews import panel_member_add
 from chorus.grants.tests.factories import make_round
-from chorus.grants.tests.test_reviewing import GROUP, make_application, make_panel_member
+from chorus.grants.tests.test_reviewing import GROUP, assert_unique_ids, make_application, make_panel_member
 from chorus.grants.workflow import ApplicationStatus
 from conftest import client_for
 
@@ -62,9 +62,13 @@ def an_award(**changes: Any) -> Award:
     return Award(**values)
 
 
+def _prefixed(prefix: str, data: dict[str, str]) -> dict[str, str]:
+    # The page holds both forms, each with its prefix, so their ids never repeat.
+    return {"action": prefix, **{f"{prefix}-{name}": value for name, value in data.items()}}
+
+
 def award_post(**changes: str) -> dict[str, str]:
     data = {
-        "action": "award",
         "amount": "1200",
         "award_date": "2027-02-01",
         "planned_start": "01/03/2027",
@@ -74,18 +78,13 @@ def award_post(**changes: str) -> dict[str, str]:
         "submission_key": submission_key_new(),
     }
     data.update(changes)
-    return data
+    return _prefixed("award", data)
 
 
 def decline_post(**changes: str) -> dict[str, str]:
-    data = {
-        "action": "decline",
-        "reason": DeclineReason.OVERSUBSCRIBED,
-        "message": MESSAGE,
-        "submission_key": submission_key_new(),
-    }
+    data = {"reason": DeclineReason.OVERSUBSCRIBED, "message": MESSAGE, "submission_key": submission_key_new()}
     data.update(changes)
-    return data
+    return _prefixed("decline", data)
 
 
 # --- the services: every decision and its rules ---------------------------------------
@@ -218,6 +217,7 @@ def test_the_decision_screen_awards_once_on_a_double_click(round_page: RoundPage
     body = client.get(f"/admin/grants/{application.pk}/decide/").content.decode()
     assert "Award a grant" in body and "Do not award" in body
     assert "published on our website" in body
+    assert_unique_ids(body)
     data = award_post()
     for _ in range(2):
         response = client.post(f"/admin/grants/{application.pk}/decide/", data)
@@ -261,7 +261,7 @@ def test_not_funding_without_a_reason_shows_the_error_and_keeps_the_message(
 ) -> None:
     application, _ = make_application(round_page, status=ApplicationStatus.PANEL)
     data = decline_post()
-    del data["reason"]
+    del data["decline-reason"]
     response = client_for(grants_officer).post(f"/admin/grants/{application.pk}/decide/", data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -372,6 +372,7 @@ def test_staff_type_in_a_calls_answers_marked_and_shown_to_the_group(
     client = client_for(grants_officer)
     form = client.get(f"/admin/grants/{application.pk}/answers/").content.decode()
     assert "Question 1?" in form
+    assert_unique_ids(form)
     data = {
         question_field_name(first): "We meet every Tuesday.",
         question_field_name(second): "",

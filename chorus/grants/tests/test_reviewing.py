@@ -3,6 +3,7 @@ against the round's criteria, and conflicts of interest that exclude a reviewer.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -73,6 +74,11 @@ def make_application(
         submitted_at=now - timedelta(days=2),
     )
     return application, token
+
+
+def assert_unique_ids(body: str) -> None:
+    ids = re.findall(r' id="([^"]+)"', body)
+    assert len(ids) == len(set(ids)), f"ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}"
 
 
 def make_panel_member(username: str = "pat-panel") -> User:
@@ -176,6 +182,7 @@ def test_the_page_offers_the_allowed_moves_and_a_button_press_moves_it_once(
     client = client_for(grants_officer)
     body = client.get(f"/admin/grants/{application.pk}/").content.decode()
     assert "Check eligibility" in body and "Shortlist" not in body
+    assert_unique_ids(body)
     key = submission_key_new()
     for _ in range(2):  # a double click
         response = client.post(
@@ -315,8 +322,11 @@ def test_the_review_form_offers_scores_in_words_in_fieldsets(
 ) -> None:
     body = client_for(grants_officer).get(f"/admin/grants/{under_review.pk}/review/").content.decode()
     assert "1 – does not meet it" in body and "5 – meets it fully" in body
+    assert_unique_ids(body)
     assert body.count("<legend") == len(criteria_ids(round_page)) + 1  # each criterion and the recommendation
     assert "The group is user-led." in body
+    # The group's answers are beside the form: reading them is audited.
+    assert AuditEvent.objects.filter(action="grants.application.viewed", actor=grants_officer).count() == 1
 
 
 def test_a_review_with_a_missing_score_keeps_the_answers_and_stores_nothing(
@@ -387,6 +397,7 @@ def test_reviews_are_blind_until_the_reviewer_sends_their_own(
     client.post(f"/admin/grants/{under_review.pk}/review/", review_post(round_page, scores=(5, 4)))
     body = client.get(f"/admin/grants/{under_review.pk}/").content.decode()
     assert "Do not fund it" in body and "grace-grants" in body
+    assert_unique_ids(body)
     # The averages of 1 and 5, and of 2 and 4.
     assert "3.0" in body
     assert selectors.reviews_visible_to(application=under_review, user=panel_member)
