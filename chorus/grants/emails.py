@@ -91,7 +91,9 @@ def compose_decided(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
     for row in rows:
         application = applications.get(row.about_id or 0)
         if application is None or application.decided_at is None or not application.token_sealed:
-            continue  # erased meanwhile
+            continue
+        if not application.contact_email:
+            continue  # its contact details were erased meanwhile
         message = build_email(
             to=application.contact_email,
             template="grants/emails/decided",
