@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from chorus.core.audit_events import EventKind, ObjectKind
 
 EVENTS = {
@@ -27,9 +29,34 @@ EVENTS = {
         "erased the contact details, answers and files of {count} decided applications "
         "({not_funded} not funded or withdrawn, {awarded} grants; {files} files)",
     ),
+    "grants.application.answers_typed": EventKind(
+        "Call answers typed in", "typed in {count} answers from the call for {object}"
+    ),
+    "grants.round.exported": EventKind(
+        "Round's applications exported", "downloaded {rows} applications of {object} as a spreadsheet"
+    ),
+    "grants.review.submitted": EventKind("Review sent", "sent a review of {object}"),
+    "grants.conflict.declared": EventKind(
+        "Conflict of interest declared", "declared a conflict of interest with {object}"
+    ),
+    "grants.panel.member_added": EventKind(
+        "Panel member named", "named staff account number {member} on the panel of {object}"
+    ),
+    "grants.panel.member_removed": EventKind(
+        "Panel member taken off", "took staff account number {member} off the panel of {object}"
+    ),
+    "grants.round.decision_reminder_sent": EventKind(
+        "Decision date reminder sent",
+        "reminded {officers} Grants officers that {count} applications to {object} await a decision",
+    ),
 }
 
 OBJECTS = {
     "grants.fundpage": ObjectKind(name=lambda fund: f"the fund {fund.title}", noun="fund"),
-    "grants.application": ObjectKind(name=lambda application: f"the application {application}", noun="application"),
+    "grants.application": ObjectKind(
+        name=lambda application: f"the application {application}",
+        url=lambda application: reverse("grants_admin:application", kwargs={"pk": application.pk}),
+        noun="application",
+    ),
+    "grants.roundpage": ObjectKind(name=lambda round_page: f"the round {round_page.title}", noun="round"),
 }

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from chorus.core import outbox
 from chorus.core.deadlines import LONDON
 from chorus.core.mail import build_email
 from chorus.core.models import OutboxMessage
-from chorus.grants.models import Application
-from chorus.grants.selectors import application_timetable
+from chorus.grants.models import Application, RoundPage
+from chorus.grants.selectors import application_timetable, rounds_waiting_for_decisions
 from chorus.grants.services.applications import LINK_EMAIL, RECEIVED_EMAIL
+from chorus.grants.services.decisions import DECIDED_EMAIL, REMINDER_EMAIL
 
 
 def apply_url(token: str) -> str:
@@ -73,6 +75,59 @@ def compose_received(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
                 "late": application.is_late,
                 "timetable": application_timetable(application),
                 "apply_url": apply_url(application.token_sealed),
+            },
+        )
+        yield outbox.Envelope(message=message, rows=(row.pk,))
+
+
+# --- decisions and reminders (chorus.grants.services.decisions) ------------------------
+
+
+@outbox.composer(DECIDED_EMAIL, label="Funding application: a decision is ready to read")
+def compose_decided(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """That a decision is ready, with the reference and the link: never the decision's words,
+    which the group reads on its private page."""
+    applications = _applications(rows)
+    for row in rows:
+        application = applications.get(row.about_id or 0)
+        if application is None or application.decided_at is None or not application.token_sealed:
+            continue
+        if not application.contact_email:
+            continue  # its contact details were erased meanwhile
+        message = build_email(
+            to=application.contact_email,
+            template="grants/emails/decided",
+            context={
+                **_round_words(application),
+                "reference": application.reference,
+                "apply_url": apply_url(application.token_sealed),
+            },
+        )
+        yield outbox.Envelope(message=message, rows=(row.pk,))
+
+
+@outbox.composer(REMINDER_EMAIL, label="Funding round: its decision date is near (to Grants officers)")
+def compose_decision_reminders(rows: list[OutboxMessage]) -> Iterator[outbox.Envelope]:
+    """To each Grants officer: a round's decision date is near and some applications are undecided."""
+    rounds = {r.pk: r for r in RoundPage.objects.filter(pk__in={row.about_id for row in rows})}
+    users = {user.pk: user for user in get_user_model().objects.filter(pk__in={row.user_id for row in rows})}
+    waiting = {w.round_page.pk: w.waiting for w in rounds_waiting_for_decisions()}
+    for row in rows:
+        round_page = rounds.get(row.about_id or 0)
+        user = users.get(row.user_id or 0)
+        # Read again now: someone who left, or a round decided meanwhile, gets nothing.
+        if round_page is None or user is None or not user.is_active or not user.email:
+            continue
+        if not waiting.get(round_page.pk):
+            continue
+        message = build_email(
+            to=user.email,
+            template="grants/emails/decision_reminder",
+            context={
+                "round_title": round_page.title,
+                "decision_date": f"{round_page.decision_date:%-d %B %Y}",
+                "waiting": waiting[round_page.pk],
+                "list_url": settings.SITE_URL + reverse("grants_admin:applications") + f"?round={round_page.pk}",
             },
         )
         yield outbox.Envelope(message=message, rows=(row.pk,))

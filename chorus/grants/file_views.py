@@ -7,7 +7,7 @@ change the upload handlers is used: the view is exempt from the CSRF middleware 
 would read the body first) and checks CSRF itself, after the handler is in place.
 
 Staff read a file only through ``file_download``: the staff guard, then
-``can_read_application``, then an audit event (``grants.file.viewed``); the file is sent
+``selectors.can_read_application``, then an audit event (``grants.file.viewed``); the file is sent
 as an attachment, with its checked type, ``nosniff`` and ``private, no-store``.
 """
 
@@ -41,12 +41,11 @@ from chorus.grants.forms import (
     ReportForm,
 )
 from chorus.grants.models import AnswerFile
-from chorus.grants.selectors import application_for_token
+from chorus.grants.selectors import application_for_token, can_read_application
 from chorus.grants.services.files import (
     MB,
     Accepts,
     answer_file_content,
-    can_read_application,
     max_bytes,
     stored_files_kept_on_success,
     uploads_digest,

@@ -1,5 +1,5 @@
-"""Background work for funding applications: deleting drafts nobody sent, and the retention rule
-for sent ones. Tasks call services."""
+"""Background work for funding applications: deleting drafts nobody sent, the retention rule for
+sent ones, and reminding Grants officers of a near decision date. Tasks call services."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.tasks import task
 
 from chorus.core.periodic import periodic
 from chorus.grants.services.applications import drafts_delete_unsent
+from chorus.grants.services.decisions import decision_reminders_send
 from chorus.grants.services.retention import applications_retention_apply
 
 
@@ -25,3 +26,10 @@ def apply_application_retention() -> dict[str, int]:
     """Erase the personal data of applications decided (or withdrawn) longer ago than the retention periods."""
     result = applications_retention_apply()
     return {"not_funded": result.not_funded, "awarded": result.awarded, "files": result.files}
+
+
+@periodic(every=timedelta(days=1), name="grants-decision-reminders")
+@task
+def send_decision_reminders() -> int:
+    """Remind the Grants officers once when a round's decision date is a week away and some are undecided."""
+    return decision_reminders_send()

@@ -35,7 +35,12 @@ from chorus.grants.forms import (
     question_field_name,
 )
 from chorus.grants.models import AnswerFile, Application, RoundPage
-from chorus.grants.selectors import application_for_token, application_rows, application_timetable
+from chorus.grants.selectors import (
+    application_for_token,
+    application_rows,
+    application_timetable,
+    staff_typed_answers,
+)
 from chorus.grants.services.applications import (
     AboutGroup,
     ApplyingRefused,
@@ -313,6 +318,7 @@ def application(request: HttpRequest, token: str) -> HttpResponse:
         "saved": request.GET.get("saved") == "1",
         "can_withdraw": found.status in CONSIDERED,
         "report_asked": report_asked(found),
+        "typed_by_staff": staff_typed_answers(found),
     }
     return render(request, "grants/application.html", context)
 

@@ -1,5 +1,6 @@
 """The funding pages in the Wagtail admin: a new fund is at once open to the Grants officers who run it,
-and the applications groups send are listed for the roles that read them."""
+the applications groups send are listed for the roles that read or score them, and Grants officers
+see on the home page what waits for a decision."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from chorus.grants import admin_views, file_views
+from chorus.accounts.roles import GRANTS_OFFICER, user_has_role
+from chorus.grants import admin_views, file_views, selectors
+from chorus.grants.dashboard import grants_officer_panel
 from chorus.grants.models import FundPage
 from chorus.grants.services.funds import fund_permissions_grant
 
@@ -24,7 +27,7 @@ def grants_officers_run_the_new_fund(request: HttpRequest, page: Any) -> None:
 
 class ApplicationsMenuItem(MenuItem):
     def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(admin_views.READ_PERMISSION)
+        return selectors.may_read_applications(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -32,6 +35,13 @@ def register_admin_urls() -> list[Any]:
     patterns = [
         path("", admin_views.applications, name="applications"),
         path("<id:pk>/", admin_views.application, name="application"),
+        path("<id:pk>/move/", admin_views.move, name="move"),
+        path("<id:pk>/review/", admin_views.review, name="review"),
+        path("<id:pk>/conflict/", admin_views.conflict, name="conflict"),
+        path("<id:pk>/decide/", admin_views.decide, name="decide"),
+        path("<id:pk>/answers/", admin_views.answers, name="answers"),
+        path("rounds/<id:round_id>/panel/", admin_views.panel, name="panel"),
+        path("rounds/<id:round_id>/applications.csv", admin_views.export, name="export"),
     ]
     return [path("grants/", include((patterns, "grants_admin"), namespace="grants_admin"))]
 
@@ -46,3 +56,9 @@ def register_file_urls() -> list[Any]:
     # Recordings and documents sent with applications: only ever through this checked, audited view.
     patterns = [path("<id:pk>/", file_views.file_download, name="download")]
     return [path("grants/files/", include((patterns, "grants_files"), namespace="grants_files"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_grants_panel(request: HttpRequest, panels: list[Any]) -> None:
+    if user_has_role(request.user, GRANTS_OFFICER) and request.user.has_perm(admin_views.READ_PERMISSION):
+        panels.append(grants_officer_panel())

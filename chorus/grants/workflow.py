@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from chorus.accounts.roles import ADMINISTRATOR, GRANTS_OFFICER
-from chorus.core.workflow import MEMBER, Workflow, step
+from chorus.core.workflow import MEMBER, Permission, Workflow, step
 
-STAFF = frozenset({GRANTS_OFFICER, ADMINISTRATOR})
+# Staff moves need the permission the roles hold (chorus.grants.permissions), so the staff
+# screens' guard and the engine ask the same question.
+STAFF = frozenset({Permission("grants.decide_application")})
 
 
 class ApplicationStatus(models.TextChoices):

@@ -142,12 +142,14 @@ NOTICE: tuple[NoticeEntry, ...] = (
         ),
         why="To read and decide on your application, to reach you about it, and to meet your access needs.",
         who_sees_it=(
-            "Our grants officers and administrators, once you send it: nobody at Chorus sees a draft. "
-            "Each time one of them opens your application, that is recorded. Our emails to you carry "
-            "only a link and your reference, never your answers. If your group gets a grant, we publish "
-            "your group's name and registration, the amount, the dates and what the grant is for, on our "
-            "website and as open data (the 360Giving standard); never your name or contact details. Our "
-            "figures about each round count applications and never name a group."
+            "Our grants officers and administrators, and the panel members named on the round you apply "
+            "to, once you send it: nobody at Chorus sees a draft. Someone who knows your group well "
+            "declares it and is kept out. Each time one of them opens your application, that is "
+            "recorded. Our decision and our message to you are on your private page; our emails to you "
+            "carry only a link and your reference, never your answers or our decision. If your group "
+            "gets a grant, we publish your group's name and registration, the amount, the dates and what "
+            "the grant is for, on our website and as open data (the 360Giving standard); never your name "
+            "or contact details. Our figures about each round count applications and never name a group."
         ),
         how_long=(
             "An application you start but never send is deleted {CHORUS_GRANTS_DRAFT_RETENTION_DAYS} after "

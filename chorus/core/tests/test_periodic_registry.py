@@ -63,6 +63,7 @@ EXPECTED = {
     "tracker-reminders": ("chorus.tracker.tasks.send_response_reminders", timedelta(days=1)),
     "grants-drafts-cleanup": ("chorus.grants.tasks.delete_unsent_drafts", timedelta(days=1)),
     "grants-retention": ("chorus.grants.tasks.apply_application_retention", timedelta(days=1)),
+    "grants-decision-reminders": ("chorus.grants.tasks.send_decision_reminders", timedelta(days=1)),
 }
 
 

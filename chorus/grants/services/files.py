@@ -447,18 +447,3 @@ def answer_file_content(answer_file: AnswerFile) -> Iterator[bytes]:
     """The file's content, opened chunk by chunk, for the staff download."""
     with private_storage().open(answer_file.stored_name, "rb") as stored:
         yield from decrypt_chunks(stored)
-
-
-# --- who may read -------------------------------------------------------------------------
-
-
-def can_read_application(user: Any, application: Application) -> bool:
-    """Whether this member of staff may read the application and its files.
-
-    ``grants.view_application`` reads every round. A panel member (``review_application``
-    only) will read the rounds they are named on, without a conflict: the reviews slice
-    brings that rule as one selector, which this should call once merged.
-    """
-    if application.is_draft:
-        return False
-    return bool(user.is_authenticated and user.has_perm("grants.view_application"))

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.base import ContentFile
-from chorus.grants.services.files import private_storage
 from django.utils import timezone
 
 from chorus.accounts.models import User
@@ -18,6 +17,7 @@ from chorus.grants.choices import DeclineReason, FileKind, Recommendation
 from chorus.grants.models import Answer, AnswerFile, Application, ConflictOfInterest, FundPage, Review, RoundPage
 from chorus.grants.open_data import round_figures
 from chorus.grants.selectors import application_for_token
+from chorus.grants.services.files import private_storage
 from chorus.grants.services.retention import applications_retention_apply
 from chorus.grants.tasks import apply_application_retention
 from chorus.grants.tests.decided import add_file, make_award, make_decline, make_sent

@@ -20,13 +20,13 @@ from chorus.core.models import AuditEvent
 from chorus.grants.file_views import SizeLimitedUploads, uploads_too_big
 from chorus.grants.forms import question_field_name, recording_field_name, remove_field_name
 from chorus.grants.models import Answer, AnswerFile, Application, FundPage, RoundPage
+from chorus.grants.selectors import can_read_application
 from chorus.grants.services import files as files_service
 from chorus.grants.services.applications import drafts_delete_unsent, missing_for_submit
 from chorus.grants.services.files import (
     Accepts,
     UploadRefused,
     application_files_delete,
-    can_read_application,
     upload_check,
 )
 from chorus.grants.tests import sample_files
