@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("chorus.bulletin.urls")),
     path("", include("chorus.tracker.urls")),
     path("", include("chorus.grants.urls")),
+    path("", include("chorus.api.urls")),
 ]
 
 if settings.DEBUG:

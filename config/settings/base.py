@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "chorus.bulletin",
     "chorus.tracker",
     "chorus.grants",
+    "chorus.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

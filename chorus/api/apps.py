@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    """Programs reading Chorus: the public read API (/api/v1/) and the integration API a CRM syncs
+    from (/api/osdi/v1/). Both are django-ninja, which Wagtail already brings."""
+
+    name = "chorus.api"
+    label = "api"
+    verbose_name = "APIs"
