@@ -1,5 +1,7 @@
-"""Demo funding: the Grassroots Resilience Fund, with one open round in two grant sizes and one closed round,
-and in the open round one draft application and two sent ones.
+"""Demo funding: the Grassroots Resilience Fund, with one open round in two grant sizes and one closed round.
+The open round has applications in every state before a decision (one given partly as a recording,
+one by a call), a draft and a withdrawn one; the closed round's are decided, so the transparency
+page and the 360Giving data have figures.
 
 Pages are created only when their slug is missing, so loading twice changes nothing.
 The open round is placed around the day the demo is first loaded; the closed one has
@@ -8,6 +10,7 @@ fixed dates in the past. Our own words throughout.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,6 +20,7 @@ from chorus.accounts.services import roles_sync
 from chorus.core.deadlines import LONDON
 from chorus.grants.models import FundPage, RoundBand, RoundPage
 from chorus.pages.demo import ensure_home
+from chorus.pages.models import OrganisationSettings
 
 FUND_SLUG = "grassroots-resilience-fund"
 OPEN_ROUND_SLUG = "winter-round"
@@ -144,45 +148,191 @@ def _round(fund: FundPage, *, slug: str, title: str, summary: str, opens: dateti
     return True
 
 
-# (address, group, contact, registered number or "", answers by question, send it?)
-DEMO_APPLICATIONS: list[tuple[str, str, str, str, list[str], bool]] = [
-    (
+@dataclass(frozen=True)
+class DemoApplication:
+    """One demo group's application and how far it has got."""
+
+    email: str
+    group: str
+    contact: str
+    texts: list[str]
+    moves: tuple[str, ...] = ()  # staff moves after sending: check_eligibility, review, shortlist
+    send: bool = True
+    number: str = ""
+    registered_with: str = ""
+    needs: tuple[str, ...] = ()
+    call_me: bool = False
+    recording: bool = False  # the first answer given as an audio recording
+    withdraw: bool = False
+    review: tuple[int, str] | None = None  # (score for every criterion, recommendation)
+    award: int = 0  # pounds
+    decline: str = ""  # a DeclineReason
+    description: str = ""  # an award's public line
+
+
+OPEN_ROUND_APPLICATIONS = [
+    DemoApplication(
         "hearing-voices-calder@example.org",
         "Calder Valley Hearing Voices",
         "Robin Ashworth",
-        "",
         [
             "We meet every Thursday evening in the library in Hebden Bridge. About twelve people come each week, "
             "and new people find us through word of mouth and the GP surgery noticeboard.",
             "Room hire for a year, tea and biscuits, and bus fares for members who could not otherwise come.",
         ],
-        True,
     ),
-    (
+    DemoApplication(
         "peer-walks-swansea@example.org",
         "Swansea Peer Walks",
         "Ffion Davies",
-        "1187654",
         [
             "We organise gentle walks along the coast path, led by members who have been through crisis care. "
             "Walking side by side makes it easier to talk.",
             "Training for four new walk leaders and a first aid course.",
         ],
-        True,
+        moves=("check_eligibility",),
+        number="1187654",
+        registered_with="charity_ew",
+        needs=("large_print",),
     ),
-    (
+    DemoApplication(
         "survivors-art-bristol@example.org",
         "Bristol Survivors' Art Collective",
         "Jo Okafor",
-        "",
         ["We run an open studio for survivors of the psychiatric system.", ""],
-        False,
+        send=False,
+    ),
+    DemoApplication(
+        "mad-pride-manchester@example.org",
+        "Manchester Mad Pride",
+        "Kai Brennan",
+        ["", "A summer festival day in the park: a stage, a tent for quiet time and travel for speakers."],
+        moves=("check_eligibility", "review"),
+        recording=True,
+        needs=("bsl",),
+        review=(4, "fund"),
+    ),
+    DemoApplication(
+        "norfolk-survivors@example.org",
+        "Norfolk Survivors' Network",
+        "Alex Moore",
+        [
+            "A network of six small peer groups across the county, most of them in villages with no bus after six.",
+            "Phone and internet bills, and petrol for the two volunteers who drive members to meetings.",
+        ],
+        moves=("check_eligibility", "review", "shortlist"),
+        call_me=True,
+        needs=("someone_to_help",),
+        review=(5, "fund"),
+    ),
+    DemoApplication(
+        "tyneside-peer-voices@example.org",
+        "Tyneside Peer Voices",
+        "Sam Lee",
+        ["A new group for young adults who have used mental health services.", "Our first year of room hire."],
+        withdraw=True,
     ),
 ]
 
+# The closed round's groups: (address name, group, contact, about, spending, number, register,
+# by call, by recording, award in pounds, reason not funded, the award's public line).
+CLOSED_ROUND_GROUPS: list[tuple[str, str, str, str, str, str, str, bool, bool, int, str, str]] = [
+    ("leeds-peer-support", "Leeds Peer Support Circle", "Dee Walsh", "A weekly peer support circle.",
+     "Room hire and refreshments.", "", "", False, False, 480, "", "A year of weekly peer support meetings"),
+    ("cardiff-survivors", "Cardiff Survivors Forum", "Owain Price", "A forum run by survivors.",
+     "Running costs.", "1190001", "charity_ew", False, True, 2500, "", "Running costs for a survivor-led forum"),
+    ("hull-hearing-voices", "Hull Hearing Voices", "Mo Ahmed", "A hearing voices group.",
+     "Training new facilitators.", "", "", True, False, 1800, "", "Training for six new group facilitators"),
+    ("derby-peer-art", "Derby Peer Art", "Lou Grant", "Art sessions run by members.",
+     "Materials and a tutor.", "14500001", "company", False, False, 450, "", "Art materials for peer sessions"),
+    ("york-mad-studies", "York Mad Studies Reading Group", "Ali Khan", "A reading group.",
+     "Books and room hire.", "", "", False, False, 300, "", "Books and room hire for a reading group"),
+    ("kent-crisis-cafe", "Kent Peer Crisis Café", "Bea Smith", "An evening café run by peers.",
+     "Evening staffing.", "", "", False, False, 2400, "", "Peer volunteers' expenses for an evening café"),
+    ("bath-walk-talk", "Bath Walk and Talk", "Cam Jones", "Walks for people in distress.",
+     "A minibus.", "", "", False, False, 0, "oversubscribed", ""),
+    ("exeter-voices", "Exeter Voices", "Dara Quinn", "A campaign group.",
+     "Legal advice.", "", "", False, False, 0, "outside_criteria", ""),
+    ("luton-peers", "Luton Peers Together", "Eli Ward", "A new peer group.",
+     "Room hire.", "", "", False, True, 0, "oversubscribed", ""),
+    ("stoke-survivors", "Stoke Survivors", "Fran Hill", "Survivors' meetings.",
+     "Travel.", "", "", True, False, 0, "others_closer", ""),
+    ("preston-peer-line", "Preston Peer Line", "Gus Hart", "A peer phone line.",
+     "Phone bills.", "", "", False, False, 0, "oversubscribed", ""),
+]  # fmt: skip
 
-def _applications(round_page: RoundPage) -> int:
-    """One draft and two sent applications, once: nothing is added if the round has any already."""
+CLOSED_ROUND_APPLICATIONS = [
+    DemoApplication(
+        f"{slug}@example.org",
+        group,
+        contact,
+        [about, spend],
+        moves=("check_eligibility", "review", "shortlist") if award else ("check_eligibility", "review"),
+        number=number,
+        registered_with=registered_with,
+        call_me=call_me,
+        recording=recording,
+        review=(4, "fund") if award else (2, "do_not_fund"),
+        award=award,
+        decline=decline,
+        description=description,
+    )
+    for (
+        slug,
+        group,
+        contact,
+        about,
+        spend,
+        number,
+        registered_with,
+        call_me,
+        recording,
+        award,
+        decline,
+        description,
+    ) in (CLOSED_ROUND_GROUPS)
+]
+
+
+def _decider() -> Any:
+    """The demo's Grants officer, who moves, scores and decides the demo applications.
+
+    Demo staff sign in as the demo administrator (``manage.py demo_staff``). This account has
+    no password, so nobody signs in as it: it only names who acted in each history."""
+    from django.contrib.auth.models import Group
+
+    from chorus.accounts.models import User
+    from chorus.accounts.roles import GRANTS_OFFICER
+
+    user, created = User.objects.get_or_create(
+        username="demo-grants-officer", defaults={"first_name": "Amira", "last_name": "Shah", "is_staff": True}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save()
+    user.groups.add(Group.objects.get(name=GRANTS_OFFICER.name))
+    return User.objects.get(pk=user.pk)  # fresh, so its permissions are read again
+
+
+def _silence() -> Any:
+    """One second of silence as a WAV file: a real recording, which plays on the staff page."""
+    import io
+    import wave
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    stream = io.BytesIO()
+    with wave.open(stream, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(16000))
+    return SimpleUploadedFile("our-answer.wav", stream.getvalue(), content_type="audio/x-wav")
+
+
+def _applications(round_page: RoundPage, demo: list[DemoApplication], *, sent_at: datetime) -> int:
+    """The round's demo applications, through the same services as the forms and staff screens,
+    once: nothing is added if the round has any already."""
     from chorus.core.crypto import email_index
     from chorus.grants.models import Application
     from chorus.grants.services.applications import (
@@ -193,36 +343,108 @@ def _applications(round_page: RoundPage) -> int:
         application_save_access,
         application_save_band,
         application_submit,
+        application_withdraw,
     )
+    from chorus.grants.services.call_answers import answers_enter_for_group
+    from chorus.grants.services.decisions import Award, application_award, application_decline, application_move
+    from chorus.grants.services.files import Accepts, answer_file_save, upload_check
+    from chorus.grants.services.reviews import review_submit
 
     if Application.objects.filter(round=round_page).exists():
         return 0
-    band = round_page.bands.order_by("sort_order").first()
-    if band is None:
+    bands = list(round_page.bands.order_by("sort_order"))
+    if not bands:
         return 0
-    for email, group, contact, number, texts, send in DEMO_APPLICATIONS:
-        application_link_request(round_page=round_page, email=email)
-        application = Application.objects.get(round=round_page, email_digest=email_index(email))
+    decider = _decider()
+    criteria = [block.id for block in round_page.criteria]
+    decided_at = datetime.combine(round_page.decision_date, time(11, 0), tzinfo=LONDON)
+    for item in demo:
+        band = bands[-1] if item.award > bands[0].up_to else bands[0]
+        # The answers every group gives the same way: the amount, and the first option of a choice.
+        amounts: dict[str, object] = {
+            block.id: min(band.up_to, item.award or 480) for block in band.questions if block.block_type == "amount"
+        }
+        amounts.update(
+            {
+                block.id: [block.value["options"][0]] if block.value["more_than_one"] else block.value["options"][0]
+                for block in band.questions
+                if block.block_type == "choice"
+            }
+        )
+        text_ids = [block.id for block in band.questions if block.block_type == "text"]
+        application_link_request(round_page=round_page, email=item.email, now=sent_at)
+        application = Application.objects.get(round=round_page, email_digest=email_index(item.email))
         application_save_about(
             application=application,
             about=AboutGroup(
-                group_name=group,
-                contact_name=contact,
-                contact_phone="",
-                is_registered=bool(number),
-                registered_number=number,
+                group_name=item.group,
+                contact_name=item.contact,
+                contact_phone="0113 496 0456" if item.call_me else "",
+                is_registered=bool(item.number),
+                registered_number=item.number,
+                registered_with=item.registered_with,
             ),
         )
         application_save_band(application=application, band=band)
-        text_ids = [block.id for block in band.questions if block.block_type == "text"]
-        values: dict[str, object] = dict(zip(text_ids, texts, strict=False))
-        if send:  # the draft has not got as far as the amount
-            values.update({block.id: 480 for block in band.questions if block.block_type == "amount"})
-        answers_save(application=application, values=values)
-        application_save_access(application=application, needs=[], other="", call_me=False, call_times="")
-        if send:
-            application_submit(application=application)
-    return len(DEMO_APPLICATIONS)
+        if not item.call_me:
+            values: dict[str, object] = dict(zip(text_ids, item.texts, strict=False))
+            if item.send:  # the draft has not got as far as the amount
+                values.update(amounts)
+            answers_save(application=application, values=values)
+        if item.recording and text_ids:
+            checked = upload_check(upload=_silence(), accepts=Accepts.RECORDING)
+            answer_file_save(application=application, question_id=text_ids[0], checked=checked)
+        application_save_access(
+            application=application,
+            needs=list(item.needs),
+            other="",
+            call_me=item.call_me,
+            call_times="Weekday mornings" if item.call_me else "",
+        )
+        if not item.send:
+            continue
+        application = application_submit(application=application, now=sent_at)
+        if item.withdraw:
+            application_withdraw(application=application, now=sent_at + timedelta(days=2))
+            continue
+        for move in item.moves:
+            application = application_move(application=application, name=move, actor=decider)
+        if item.call_me:
+            typed: dict[str, object] = {**dict(zip(text_ids, item.texts, strict=False)), **amounts}
+            answers_enter_for_group(application=application, values=typed, actor=decider)
+        if item.review is not None and criteria:
+            score, recommendation = item.review
+            review_submit(
+                application=application,
+                reviewer=decider,
+                scores=dict.fromkeys(criteria, score),
+                comment="Clear about who the group is and what the money is for.",
+                recommendation=recommendation,
+            )
+        if item.award:
+            application_award(
+                application=application,
+                actor=decider,
+                award=Award(
+                    amount=item.award,
+                    award_date=round_page.decision_date,
+                    planned_start=round_page.payment_date,
+                    planned_end=round_page.payment_date + timedelta(days=364),
+                    description=item.description,
+                ),
+                message="We are glad to fund your group. The money will reach you by the payment date on this page.",
+                now=decided_at,
+            )
+        elif item.decline:
+            application_decline(
+                application=application,
+                actor=decider,
+                reason=item.decline,
+                message="Thank you for applying. We had more good applications than money this round, "
+                "and we would welcome an application from you next time.",
+                now=decided_at,
+            )
+    return len(demo)
 
 
 def load() -> str:
@@ -243,12 +465,23 @@ def load() -> str:
             fund,
             slug=CLOSED_ROUND_SLUG,
             title="Spring 2025 round",
-            summary="Our first round: 41 groups applied and 14 were funded.",
+            summary="Our first round, decided in May 2025. What we funded, and why, is on the fund’s figures page.",
             opens=_london(date(2025, 3, 3), 9),
             closes=_london(date(2025, 4, 14), 17),
         )
     )
-    applications = _applications(RoundPage.objects.get(slug=OPEN_ROUND_SLUG))
-    # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions).
+    # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions),
+    # and the demo's Grants officer needs its role before it decides anything.
     roles_sync()
+    open_round = RoundPage.objects.get(slug=OPEN_ROUND_SLUG)
+    closed_round = RoundPage.objects.get(slug=CLOSED_ROUND_SLUG)
+    applications = _applications(open_round, OPEN_ROUND_APPLICATIONS, sent_at=timezone.now())
+    applications += _applications(
+        closed_round, CLOSED_ROUND_APPLICATIONS, sent_at=closed_round.closes_at - timedelta(days=3)
+    )
+    organisation = OrganisationSettings.load()
+    if not organisation.grants_prefix:
+        # Publishes the demo's grants as 360Giving data; a real network uses the prefix 360Giving gives it.
+        organisation.grants_prefix = "360G-chorusdemo"
+        organisation.save(update_fields=["grants_prefix"])
     return f"fund at {fund.get_url()}; {created} round(s) added; {applications} application(s) added"

@@ -13,10 +13,12 @@ from wagtail.models import GroupPagePermission
 from chorus.accounts.roles import GRANTS_OFFICER
 from chorus.core import sections
 from chorus.grants import demo
+from chorus.grants.choices import FileKind
 from chorus.grants.models import Application, FundPage, RoundPage, RoundStatus
 from chorus.grants.selectors import bulletin_items
 from chorus.grants.services.bands import question_load_warnings
 from chorus.grants.tests.factories import make_round
+from chorus.grants.workflow import ApplicationStatus
 from chorus.pages.tests.factories import make_site
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def test_the_demo_fund_loads_once_with_an_open_round_in_two_sizes_and_a_closed_r
     first = demo.load()
     second = demo.load()
 
-    assert first.endswith("2 round(s) added; 3 application(s) added")
+    assert first.endswith("2 round(s) added; 17 application(s) added")
     assert second.endswith("0 round(s) added; 0 application(s) added")
     fund = FundPage.objects.get()
     assert fund.title == "Grassroots Resilience Fund" and fund.live
@@ -40,13 +42,31 @@ def test_the_demo_fund_loads_once_with_an_open_round_in_two_sizes_and_a_closed_r
     # The demo practises what the editor preaches: small grants ask few questions.
     assert question_load_warnings((b.name, b.up_to, b.question_count) for b in open_round.bands.all()) == []
     assert len(open_round.eligibility_questions) == 3
-    # One draft and two sent applications in the open round, with gap-free references.
+    # The open round has an application in every state before a decision, a draft and a withdrawn one;
+    # one answer is a recording and one group asked for a call, whose answers staff typed in.
     applications = Application.objects.filter(round=open_round)
-    assert sorted(applications.values_list("status", flat=True)) == ["draft", "received", "received"]
-    assert sorted(r[-4:] for r in applications.exclude(reference=None).values_list("reference", flat=True)) == [
-        "0001",
-        "0002",
+    assert sorted(applications.values_list("status", flat=True)) == [
+        "draft",
+        "eligibility_check",
+        "panel",
+        "received",
+        "under_review",
+        "withdrawn",
     ]
+    recorded = applications.get(files__kind=FileKind.AUDIO)
+    assert recorded.status == ApplicationStatus.UNDER_REVIEW
+    called = applications.get(call_me=True)
+    assert called.answers.exists() and not called.answers.filter(entered_by_staff=False).exists()
+    # The closed round is decided, every decision with a message and each refusal with a reason.
+    decided = Application.objects.filter(round=closed_round)
+    assert sorted(decided.values_list("status", flat=True)) == ["awarded"] * 6 + ["not_awarded"] * 5
+    assert all(a.decision_message for a in decided)
+    assert all(a.decision_reason for a in decided.filter(status=ApplicationStatus.NOT_AWARDED))
+    assert all(a.amount_awarded and a.award_description for a in decided.filter(status=ApplicationStatus.AWARDED))
+    # References are gap-free within each year.
+    for year in (2025, timezone.localdate().year):
+        numbers = sorted(Application.objects.filter(year=year).values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1))
     # The Grants officer can run the demo fund straight away.
     officers = Group.objects.get(name=GRANTS_OFFICER.name)
     assert GroupPagePermission.objects.filter(group=officers, page=fund, permission__codename="change_page").exists()
