@@ -268,3 +268,158 @@ def test_a_grants_officer_reads_a_sent_application_by_keyboard(
     main = page.inner_text("main")
     assert "Weekly peer support meetings in the library" in main
     assert "Viewing this application is recorded in the audit log." in main
+
+
+def _wav() -> bytes:
+    """Half a second of silence: a real recording."""
+    import io
+    import wave
+
+    stream = io.BytesIO()
+    with wave.open(stream, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(8000))
+    return stream.getvalue()
+
+
+def _press(page: Page, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Enter")
+
+
+def test_a_group_answers_with_a_recording_staff_score_and_decide_and_the_group_reads_the_feedback(
+    page: Page, site: dict[str, Any], grants_officer: User, settings: Any
+) -> None:
+    settings.CHORUS_MIN_FORM_FILL_SECONDS = 0
+    base, round_page = site["base"], site["round"]
+    email = "recorded@example.org"
+
+    # 1. The group starts, comes back from the emailed link and gives its first answer as a recording.
+    page.goto(f"{base}/funding/apply/{round_page.pk}/")
+    tab_to(page, "#id_email")
+    page.keyboard.type(email)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Check your email')")
+    link = _link_path(email, "Your link to apply")
+    page.goto(base + link + "about/")
+    tab_to(page, "#id_group_name")
+    page.keyboard.type("Wakefield Peer Voices")
+    tab_to(page, "#id_contact_name")
+    page.keyboard.type("Chris Field")
+    _choose(page, "id_is_registered_1")
+    _press(page, "main button[value=continue]")
+    page.wait_for_url(f"**{link}size/")
+    _choose(page, "id_band_0")
+    _press(page, "main button[value=continue]")
+    page.wait_for_url(f"**{link}questions/")
+    recording_inputs = page.locator("main input[type=file]")
+    assert recording_inputs.count() >= 1
+    assert_accessible(page)
+    recording_inputs.first.set_input_files(
+        files=[{"name": "our-answer.wav", "mimeType": "audio/wav", "buffer": _wav()}]
+    )
+    answers = page.locator("main textarea")
+    for index in range(1, answers.count()):  # the first question is answered by the recording
+        answers.nth(index).fill(f"Our answer to question {index + 1}.")
+    _press(page, "main button[value=continue]")
+    page.wait_for_url(f"**{link}access/")
+    _choose(page, "id_apply_by_0")
+    _press(page, "main button[value=continue]")
+    page.wait_for_url(f"**{link}check/")
+    assert "Audio recording" in page.inner_text("main")
+    assert_accessible(page)
+    _press(page, "main button:has-text('Send my application')")
+    page.wait_for_selector("text=Your application has been sent")
+    reference = re.search(r"GR-\d{4}-\d{4}", page.inner_text("main"))
+    assert reference is not None
+
+    # 2. A Grants officer moves it on, scores it by keyboard and awards it, with a message.
+    sign_in_as_staff(page, grants_officer, base)
+    check_screen(page, f"{base}/admin/grants/")
+    _press(page, f"main a:has-text('{reference.group(0)}')")
+    page.wait_for_url(re.compile(r"/admin/grants/\d+/$"))
+    application_url = page.url
+    back_on_application = re.compile(re.escape(application_url) + r"(#[a-z-]+)?$")
+    assert "Audio recording" in page.inner_text("main")
+    for move in ("Check eligibility", "Send for review"):
+        _press(page, f"main button:has-text('{move}')")
+        page.wait_for_url(back_on_application)
+    _press(page, "main a:has-text('Score this application')")
+    page.wait_for_url(re.compile(r"/review/$"))
+    assert_accessible(page)
+    assert_reflows(page)
+    groups = page.eval_on_selector_all(
+        "main input[type=radio][name^=criterion_]", "els => [...new Set(els.map(e => e.name))]"
+    )
+    assert len(groups) == 2  # one per criterion
+    for name in groups:
+        tab_to(page, f"main input[name='{name}']")
+        page.keyboard.press("Space")
+        for _ in range(3):
+            page.keyboard.press("ArrowDown")  # 4 of 5
+    tab_to(page, "#id_comment")
+    page.keyboard.type("A small group that knows its members well.")
+    tab_to(page, "main input[name=recommendation]")
+    page.keyboard.press("Space")  # "Fund it"
+    _press(page, "main button:has-text('Send my review')")
+    page.wait_for_url(back_on_application)
+    assert "Fund it" in page.inner_text("main")
+    _press(page, "main button:has-text('Shortlist')")
+    page.wait_for_url(back_on_application)
+    _press(page, "main a:has-text('Decide')")
+    page.wait_for_url(re.compile(r"/decide/$"))
+    assert_accessible(page)
+    assert_accessible_in_dark(page)
+    assert_reflows(page)
+    tab_to(page, "#id_award-amount")
+    page.keyboard.type("450")
+    page.fill("#id_award-planned_start", "2027-02-01")
+    page.fill("#id_award-planned_end", "2028-01-31")
+    tab_to(page, "#id_award-description")
+    page.keyboard.type("A year of peer support meetings")
+    tab_to(page, "#id_award-message")
+    page.keyboard.type("We are glad to fund you: your recording told us exactly what the group needs.")
+    _press(page, "main button:has-text('Award the grant and tell the group')")
+    page.wait_for_url(back_on_application)
+    assert "Awarded" in page.inner_text("main")
+    check_screen(page, f"{base}/admin/grants/rounds/{round_page.pk}/panel/")
+
+    # 3. The group is told a decision is ready, and reads it with the feedback on its page.
+    assert wait_for_mail(email, subject="We have decided on your application")
+    page.goto(base + link)
+    assert_accessible(page)
+    assert_reflows(page)
+    main = page.inner_text("main")
+    assert "Decided – you will get a grant" in main
+    assert "your recording told us exactly what the group needs" in main
+    assert "£450" in main
+
+
+def test_a_funds_figures_page_is_accessible_and_hides_small_numbers(page: Page, site: dict[str, Any]) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from chorus.grants.tests.decided import make_award, make_decline
+
+    closed = make_round(
+        site["fund"],
+        title="Autumn round",
+        opens=timezone.now() - timedelta(days=90),
+        closes=timezone.now() - timedelta(days=60),
+    )
+    for _ in range(6):
+        make_award(closed, amount=400)
+    make_decline(closed)
+    page.goto(site["base"] + site["fund"].url)
+    _press(page, "main a[href$='/transparency/']")
+    page.wait_for_url("**/transparency/")
+    assert_accessible(page)
+    assert_accessible_in_dark(page)
+    assert_reflows(page)
+    main = page.inner_text("main")
+    assert "Autumn round" in main and "£2,400" in main
+    assert "fewer than 5" in main  # the one group not funded is not counted out loud
+    assert page.context.cookies() == []
