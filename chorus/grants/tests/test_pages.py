@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -26,6 +27,8 @@ def _words(response: object) -> str:
     return " ".join(strip_tags(_text(response)).split())
 
 
+# At noon, so "5 days and an hour from now" is 5 days away in UK days, whatever time the suite runs.
+@time_machine.travel(datetime(2026, 12, 7, 12, 0, tzinfo=UTC), tick=False)
 def test_the_fund_page_lists_rounds_open_opening_soon_and_closed_with_deadline_words(
     client: Client, fund: FundPage
 ) -> None:
