@@ -139,7 +139,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         "grants/admin/application.html",
         {
             "application": found,
-            "rows": selectors.application_rows(found),
+            "rows": selectors.application_rows(found, for_staff=True),
             "typed_by_staff": [question for question, _ in selectors.staff_typed_answers(found)],
             "moves": moves,
             "move_form": MoveForm(),
@@ -231,7 +231,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             "application": found,
             "form": form,
             "may_review": may_review,
-            "rows": selectors.application_rows(found) if may_review else [],
+            "rows": selectors.application_rows(found, for_staff=True) if may_review else [],
         },
         status=400 if form.errors else 200,
     )

@@ -12,15 +12,15 @@ EVENTS = {
     ),
     "grants.application.viewed": EventKind("Application read", "viewed {object}"),
     "grants.application.link_sent": EventKind("Application link sent", "emailed a link to {object}"),
-    "grants.application.received": EventKind("Application sent", "{object} was sent by its group"),
-    "grants.application.withdrawn": EventKind("Application withdrawn", "{object} was withdrawn by its group"),
+    "grants.application.received": EventKind("Application sent", "received {object}, sent by its group"),
+    "grants.application.withdrawn": EventKind("Application withdrawn", "withdrew {object}, as its group asked"),
     "grants.application.eligibility_check": EventKind("Eligibility check started", "started checking {object}"),
     "grants.application.under_review": EventKind("Application sent for review", "sent {object} for review"),
     "grants.application.panel": EventKind("Application shortlisted", "shortlisted {object}"),
     "grants.application.awarded": EventKind("Grant awarded", "awarded a grant to {object}"),
     "grants.application.not_awarded": EventKind("Grant not awarded", "decided not to fund {object}"),
     "grants.file.viewed": EventKind("Application file opened", "opened a recording or file of {object}"),
-    "grants.report.received": EventKind("Grant report received", "{object}'s group sent its short report"),
+    "grants.report.received": EventKind("Grant report received", "received the short report on {object} from its group"),
     "grants.application.drafts_deleted": EventKind(
         "Unsent drafts deleted", "deleted {count} application drafts never sent, after their rounds closed"
     ),

@@ -4,8 +4,8 @@ one by a call), a draft and a withdrawn one; the closed round's are decided, so 
 page and the 360Giving data have figures.
 
 Pages are created only when their slug is missing, so loading twice changes nothing.
-The open round is placed around the day the demo is first loaded; the closed one has
-fixed dates in the past. Our own words throughout.
+Both rounds are placed around the day the demo is first loaded: the closed one was decided
+some weeks before. Our own words throughout.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from chorus.pages.models import OrganisationSettings
 
 FUND_SLUG = "grassroots-resilience-fund"
 OPEN_ROUND_SLUG = "winter-round"
-CLOSED_ROUND_SLUG = "spring-2025-round"
+CLOSED_ROUND_SLUG = "summer-round"
 
 ELIGIBILITY = [
     (
@@ -464,10 +464,12 @@ def load() -> str:
         _round(
             fund,
             slug=CLOSED_ROUND_SLUG,
-            title="Spring 2025 round",
-            summary="Our first round, decided in May 2025. What we funded, and why, is on the fund’s figures page.",
-            opens=_london(date(2025, 3, 3), 9),
-            closes=_london(date(2025, 4, 14), 17),
+            title="Summer round",
+            summary="Our first round, now decided. What we funded, and why, is on the fund’s figures page.",
+            # Decided some weeks before the demo is loaded: recent enough that the retention
+            # rule (a year after a decision) has not erased the groups not funded.
+            opens=_london(today - timedelta(days=160), 9),
+            closes=_london(today - timedelta(days=120), 17),
         )
     )
     # The Grants officer's page permissions are granted per fund page (chorus.grants.permissions),

@@ -136,13 +136,30 @@ def _yes_no(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
-def application_rows(application: Application) -> list[tuple[str, str, str]]:
+# The words of the rows that are not the round's own questions: the group reads them about
+# itself ("Your name"), staff about the group ("Contact name").
+GROUP_WORDS = {
+    "group_name": "Your group's name",
+    "contact_name": "Your name",
+    "needs": "What would help you take part",
+    "call_me": "Please call me instead",
+}
+STAFF_WORDS = {
+    "group_name": "Group's name",
+    "contact_name": "Contact name",
+    "needs": "What would help them take part",
+    "call_me": "Asked us to call instead",
+}
+
+
+def application_rows(application: Application, *, for_staff: bool = False) -> list[tuple[str, str, str]]:
     """(question, answer in words, step it was given in), for the group's check-your-answers
-    page and the staff's reading of an application. Answers to questions since taken out of
-    the size's question set are kept and shown last, step "removed"."""
+    page and, in staff words (``for_staff``), the staff's reading of an application. Answers to
+    questions since taken out of the size's question set are kept and shown last, step "removed"."""
+    words = STAFF_WORDS if for_staff else GROUP_WORDS
     rows = [
-        ("Your group's name", application.group_name, "about"),
-        ("Your name", application.contact_name, "about"),
+        (words["group_name"], application.group_name, "about"),
+        (words["contact_name"], application.contact_name, "about"),
         ("Phone number", application.contact_phone or "Not given", "about"),
         (
             "Registered charity or company",
@@ -168,14 +185,16 @@ def application_rows(application: Application) -> list[tuple[str, str, str]]:
         for block in application.band.questions:
             asked.add(block.id)
             answer = _in_words(stored.get(block.id, ""))
+            if block.block_type == "amount" and answer.isdigit():
+                answer = f"£{int(answer):,}"
             rows.append((block.value["question"], _with_file(answer, files.get(block.id)), "questions"))
     labels = dict(AccessNeed.choices)
     needs = [labels.get(need, need) for need in application.access_needs]
     if application.access_other:
         needs.append(application.access_other)
-    rows.append(("What would help you take part", ", ".join(needs) or "Nothing", "access"))
+    rows.append((words["needs"], ", ".join(needs) or "Nothing", "access"))
     if application.call_me:
-        rows.append(("Please call me instead", f"Yes: {application.call_times}", "access"))
+        rows.append((words["call_me"], f"Yes: {application.call_times}", "access"))
     for question_id, value in stored.items():
         if question_id not in asked and value:
             rows.append(("A question since removed from this grant size", _in_words(value), "removed"))

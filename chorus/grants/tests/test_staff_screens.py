@@ -80,6 +80,17 @@ def test_reading_an_application_shows_every_answer_and_is_audited(grants_officer
     assert event.actor_id == grants_officer.pk and event.object_id == str(sent.pk)
 
 
+def test_staff_read_the_group_in_their_own_words_and_amounts_in_pounds(
+    grants_officer: User, sent: Application
+) -> None:
+    # The group's page says "Your name"; staff read about the group, not as it.
+    body = client_for(grants_officer).get(f"/admin/grants/{sent.pk}/").content.decode()
+    assert "Contact name" in body and "Group&#x27;s name" in body
+    assert "Your name" not in body and "Your group&#x27;s name" not in body
+    assert "What would help them take part" in body
+    assert "£450" in body
+
+
 def test_an_answer_to_a_question_since_removed_is_still_shown(grants_officer: User, sent: Application) -> None:
     sent.answers.create(
         question_id="gone-question", value="An answer to an older question", updated_at=sent.created_at
