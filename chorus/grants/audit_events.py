@@ -20,7 +20,9 @@ EVENTS = {
     "grants.application.awarded": EventKind("Grant awarded", "awarded a grant to {object}"),
     "grants.application.not_awarded": EventKind("Grant not awarded", "decided not to fund {object}"),
     "grants.file.viewed": EventKind("Application file opened", "opened a recording or file of {object}"),
-    "grants.report.received": EventKind("Grant report received", "received the short report on {object} from its group"),
+    "grants.report.received": EventKind(
+        "Grant report received", "received the short report on {object} from its group"
+    ),
     "grants.application.drafts_deleted": EventKind(
         "Unsent drafts deleted", "deleted {count} application drafts never sent, after their rounds closed"
     ),
