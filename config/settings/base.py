@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "chorus.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
+    # 304 Not Modified for the public API (/api/v1/ only), outside the page cache so that a
+    # response served from the cache is answered with 304 too (chorus/api/public/http.py).
+    "chorus.api.public.http.ApiConditionalGetMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "chorus.core.middleware.StaffAdminPolicyMiddleware",
