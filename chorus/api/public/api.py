@@ -153,7 +153,7 @@ def list_articles(request: HttpRequest, filters: Query[s.ArticleQuery]) -> dict[
         modified_since=_aware(filters.modified_since),
     )
     area_ids = reads.public_area_ids()
-    return page_of(request, found, filters, lambda rows: (reads.article_data(a, public_area_ids=area_ids) for a in rows))
+    return page_of(request, found, filters, lambda rows: (reads.article_data(a, area_ids=area_ids) for a in rows))
 
 
 @api.get("/articles/{id}", response={200: s.Article, **ONE_ERRORS}, tags=["Articles"], summary="One article")
@@ -220,7 +220,7 @@ def list_tracker_items(request: HttpRequest, filters: Query[s.TrackerQuery]) -> 
     area_ids, site_page = reads.public_area_ids(), reads.tracker_site_page()
 
     def to_data(rows: list[Any]) -> Iterable[dict[str, Any]]:
-        return (reads.tracked_item_data(i, now=now, public_area_ids=area_ids, site_page=site_page) for i in rows)
+        return (reads.tracked_item_data(i, now=now, area_ids=area_ids, site_page=site_page) for i in rows)
 
     return page_of(request, found, filters, to_data)
 
@@ -253,7 +253,7 @@ def list_actions(request: HttpRequest, response: HttpResponse, filters: Query[s.
         modified_since=_aware(filters.modified_since),
     )
     area_ids = reads.public_area_ids()
-    return page_of(request, found, filters, lambda rows: reads.actions_data(rows, public_area_ids=area_ids))
+    return page_of(request, found, filters, lambda rows: reads.actions_data(rows, area_ids=area_ids))
 
 
 @api.get(

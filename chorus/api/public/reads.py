@@ -67,6 +67,14 @@ def public_area_ids() -> set[int]:
     return set(_live_areas().values_list("pk", flat=True))
 
 
+def _public_area(slug: str) -> str:
+    """The slug, if it names a published area; otherwise one no area has, so the filter
+    finds nothing and says nothing of an area that is not published."""
+    if slug and not _live_areas().filter(slug=slug).exists():
+        return "-"
+    return slug
+
+
 # --- articles ----------------------------------------------------------------------------------
 
 
@@ -74,7 +82,7 @@ def articles(
     *, kind: str = "", area: str = "", year: int | None = None, modified_since: datetime | None = None
 ) -> QuerySet[ArticlePage]:
     """Published articles, newest first, filtered as the news listing filters them."""
-    found = article_list(filters=ArticleFilters.from_query(_query(kind=kind, area=area, year=year)))
+    found = article_list(filters=ArticleFilters.from_query(_query(kind=kind, area=_public_area(area), year=year)))
     if modified_since is not None:
         found = found.filter(last_published_at__gt=modified_since)
     return found.prefetch_related("priority_areas", "coalitions")
@@ -90,8 +98,8 @@ def article(*, public_id: UUID) -> ArticlePage | None:
     return found
 
 
-def article_data(article: ArticlePage, *, public_area_ids: set[int] | None = None) -> dict[str, Any]:
-    area_ids = public_area_ids() if public_area_ids is None else public_area_ids
+def article_data(article: ArticlePage, *, area_ids: set[int] | None = None) -> dict[str, Any]:
+    area_ids = public_area_ids() if area_ids is None else area_ids
     url = _absolute(article.full_url)
     return {
         "id": article.translation_key,
@@ -169,7 +177,9 @@ def tracked_items(
     """Live tracked items, as the tracker page filters them; "closing-soon" is the page's own
     closing-soon list (open now, closing within 21 UK days)."""
     site_status = "open" if status == "closing-soon" else status
-    filters = TrackerFilters.from_query(_query(kind=kind, area=area, status=site_status, response=response))
+    filters = TrackerFilters.from_query(
+        _query(kind=kind, area=_public_area(area), status=site_status, response=response)
+    )
     items = tracked_item_list(filters=filters, now=now)
     if status == "closing-soon":
         items = items.filter(windows__closes_at__gt=now, windows__closes_at__lt=closing_soon_cutoff(now)).distinct()
@@ -200,9 +210,9 @@ def _public_article(page: Any) -> dict[str, Any] | None:
 
 
 def tracked_item_data(
-    item: TrackedItem, *, now: datetime, public_area_ids: set[int] | None = None, site_page: Any = None
+    item: TrackedItem, *, now: datetime, area_ids: set[int] | None = None, site_page: Any = None
 ) -> dict[str, Any]:
-    area_ids = public_area_ids() if public_area_ids is None else public_area_ids
+    area_ids = public_area_ids() if area_ids is None else area_ids
     response = getattr(item, "response", None)
     response_data = None
     if response is not None:
@@ -270,7 +280,7 @@ def actions(
     model = ACTION_KINDS.get(kind, ActionPage)
     found = model.objects.live().public().exclude(state=ActionState.DRAFT)
     if area:
-        found = found.filter(priority_areas__slug=area)
+        found = found.filter(priority_areas__slug=_public_area(area))
     today = timezone.localdate()
     past_closing = Q(closing_date__lt=today)
     if state == ActionState.OPEN:
@@ -303,9 +313,9 @@ def _modified(action: ActionPage) -> datetime | None:
     return max(times) if times else None
 
 
-def actions_data(pages: list[ActionPage], *, public_area_ids: set[int] | None = None) -> list[dict[str, Any]]:
+def actions_data(pages: list[ActionPage], *, area_ids: set[int] | None = None) -> list[dict[str, Any]]:
     """The actions with their public counts, read in one query as the campaigns page reads them."""
-    area_ids = public_area_ids() if public_area_ids is None else public_area_ids
+    area_ids = public_area_ids() if area_ids is None else area_ids
     rows = []
     for card in action_cards(pages):
         page = card.action
