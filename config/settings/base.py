@@ -69,10 +69,10 @@ MIDDLEWARE = [
     # Outside the page cache, so cached pages carry it too (chorus/core/permissions_policy.py).
     "chorus.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public API only (/api/v1/): 304 Not Modified, outside the page cache so that cached
+    # answers get it too, and JSON errors from the middleware below (chorus/api/public/http.py).
+    "chorus.api.public.http.PublicApiMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
-    # 304 Not Modified for the public API (/api/v1/ only), outside the page cache so that a
-    # response served from the cache is answered with 304 too (chorus/api/public/http.py).
-    "chorus.api.public.http.ApiConditionalGetMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "chorus.core.middleware.StaffAdminPolicyMiddleware",

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import set_response_etag
@@ -48,15 +48,28 @@ def public_headers(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapped
 
 
-class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
-    """Django's conditional GET (304 Not Modified), for the public API's addresses only.
+def json_error(status: int, message: str) -> HttpResponse:
+    """An error in the API's one shape (chorus.api.public.schemas.Error)."""
+    body = {"error": {"status": status, "message": message, "problems": []}}
+    return with_public_headers(JsonResponse(body, status=status))
+
+
+class PublicApiMiddleware(ConditionalGetMiddleware):
+    """For the public API's addresses only: Django's conditional GET (304 Not Modified),
+    and JSON instead of an HTML error page from anything before the API's own views.
 
     It sits outside the page cache, so a response served from the cache is answered with
-    304 too when the client already holds it.
+    304 too when the client already holds it; and outside the middleware that refuses a
+    NUL character in an address, whose 400 would otherwise be the site's HTML page.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if not request.path.startswith(API_PREFIX):
             return response
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            error = json_error(response.status_code, response.reason_phrase)
+            if response.has_header("Allow"):
+                error["Allow"] = response["Allow"]
+            response = error
         answer: HttpResponse = super().process_response(request, response)
         return answer

@@ -12,6 +12,7 @@ from typing import Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from chorus.campaigns.models import OrganisationType
 from chorus.news.models import ArticleKind
@@ -48,6 +49,19 @@ class PageQuery(Schema):
         None,
         description="Only what was published or changed after this moment (ISO 8601; without a time zone, UTC).",
     )
+
+    @field_validator("modified_since", mode="before")
+    @classmethod
+    def iso_8601_only(cls, value: object) -> object:
+        """ISO 8601 text only: pydantic alone would also read "0.5" as seconds since 1970."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError("Give a date and time in ISO 8601 form, for example 2026-12-01T09:00:00Z.")
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError("Give a date and time in ISO 8601 form, for example 2026-12-01T09:00:00Z.") from None
 
 
 class ArticleQuery(PageQuery):

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from chorus.api.public.http import with_public_headers
+from chorus.api.public.http import json_error, with_public_headers
 
 COLLECTIONS = (
     "articles",
@@ -32,5 +32,4 @@ def entry_point(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other address under /api/v1/: a JSON 404 in the API's error shape, never an HTML page."""
-    body = {"error": {"status": 404, "message": "There is nothing at this address.", "problems": []}}
-    return with_public_headers(JsonResponse(body, status=404))
+    return json_error(404, "There is nothing at this address.")

@@ -291,7 +291,16 @@ def test_unknown_addresses_and_ids_are_json_404s(site: PublicSite, client: Clien
 
 
 def test_only_get(site: PublicSite, client: Client) -> None:
-    assert client.post(f"{API}/articles").status_code == 405
+    response = client.post(f"{API}/articles")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert response.json()["error"]["status"] == 405
+
+
+def test_a_nul_character_is_refused_in_json_too(site: PublicSite, client: Client) -> None:
+    response = _get(client, "/articles?area=%00")
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == 400
 
 
 # --- headers ------------------------------------------------------------------------------------------
