@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import HttpError, ValidationError
 
 from chorus.api.public import reads
@@ -24,8 +24,6 @@ from chorus.api.public import schemas as s
 from chorus.api.public.docs import ReferencePage
 from chorus.api.public.http import public_headers, with_public_headers
 from chorus.core.http import mark_publicly_cacheable
-
-T = TypeVar("T")
 
 DESCRIPTION = """\
 Open data from Chorus: what the public site shows, for programs to read.
@@ -117,13 +115,13 @@ def page_of(
     request: HttpRequest,
     items: Any,
     query: s.PageQuery | s.ListQuery,
-    to_data: Callable[[list[T]], Iterable[dict[str, Any]]],
+    to_data: Callable[[list[Any]], Iterable[dict[str, Any]]],
 ) -> dict[str, Any]:
     """One page of a list, with its total and links; a page past the end is empty, not an error."""
     count = items.count()
     total_pages = math.ceil(count / query.page_size)
     start = (query.page - 1) * query.page_size
-    rows: list[T] = list(items[start : start + query.page_size]) if start < count else []
+    rows: list[Any] = list(items[start : start + query.page_size]) if start < count else []
     return {
         "count": count,
         "page": query.page,
@@ -157,7 +155,7 @@ def list_articles(request: HttpRequest, filters: Query[s.ArticleQuery]) -> dict[
 
 
 @api.get("/articles/{id}", response={200: s.Article, **ONE_ERRORS}, tags=["Articles"], summary="One article")
-def get_article(request: HttpRequest, id: UUID) -> dict[str, Any]:  # noqa: A002 - the API's own name
+def get_article(request: HttpRequest, id: UUID) -> dict[str, Any]:
     found = reads.article(public_id=id)
     if found is None:
         raise Http404("There is no published article with this id.")
@@ -176,10 +174,8 @@ def list_priority_areas(request: HttpRequest, filters: Query[s.PageQuery]) -> di
     return page_of(request, found, filters, lambda rows: (reads.priority_area_data(area) for area in rows))
 
 
-@api.get(
-    "/priority-areas/{id}", response={200: s.PriorityArea, **ONE_ERRORS}, tags=["Priorities"], summary="One area"
-)
-def get_priority_area(request: HttpRequest, id: UUID) -> dict[str, Any]:  # noqa: A002
+@api.get("/priority-areas/{id}", response={200: s.PriorityArea, **ONE_ERRORS}, tags=["Priorities"], summary="One area")
+def get_priority_area(request: HttpRequest, id: UUID) -> dict[str, Any]:
     found = reads.priority_area(public_id=id)
     if found is None:
         raise Http404("There is no published priority area with this id.")
@@ -192,10 +188,10 @@ def list_coalitions(request: HttpRequest, filters: Query[s.ListQuery]) -> dict[s
     return page_of(request, reads.coalitions(), filters, lambda rows: (reads.coalition_data(c) for c in rows))
 
 
-@api.get(
-    "/coalitions/{slug}", response={200: s.Coalition, **ONE_ERRORS}, tags=["Priorities"], summary="One coalition"
-)
-def get_coalition(request: HttpRequest, slug: str) -> dict[str, Any]:
+@api.get("/coalitions/{slug}", response={200: s.Coalition, **ONE_ERRORS}, tags=["Priorities"], summary="One coalition")
+def get_coalition(
+    request: HttpRequest, slug: str = Path(..., max_length=s.SLUG_MAX_LENGTH, pattern=s.SLUG_PATTERN)
+) -> dict[str, Any]:
     found = reads.coalition(slug=slug)
     if found is None:
         raise Http404("There is no coalition with this id.")
@@ -226,9 +222,11 @@ def list_tracker_items(request: HttpRequest, filters: Query[s.TrackerQuery]) -> 
 
 
 @api.get("/tracker-items/{id}", response={200: s.TrackerItem, **ONE_ERRORS}, tags=["Tracker"], summary="One item")
-def get_tracker_item(request: HttpRequest, id: str) -> dict[str, Any]:  # noqa: A002
+def get_tracker_item(
+    request: HttpRequest, id: str = Path(..., max_length=s.SLUG_MAX_LENGTH, pattern=s.SLUG_PATTERN)
+) -> dict[str, Any]:
     now = timezone.now()
-    found = reads.tracked_item(slug=id[:100], now=now)
+    found = reads.tracked_item(slug=id, now=now)
     if found is None:
         raise Http404("There is no published tracker item with this id.")
     return reads.tracked_item_data(found, now=now)
@@ -259,7 +257,7 @@ def list_actions(request: HttpRequest, response: HttpResponse, filters: Query[s.
 @api.get(
     "/campaign-actions/{id}", response={200: s.CampaignAction, **ONE_ERRORS}, tags=["Campaigns"], summary="One action"
 )
-def get_action(request: HttpRequest, response: HttpResponse, id: UUID) -> dict[str, Any]:  # noqa: A002
+def get_action(request: HttpRequest, response: HttpResponse, id: UUID) -> dict[str, Any]:
     _campaign_max_age(response)
     found = reads.action(public_id=id)
     if found is None:
@@ -274,7 +272,7 @@ def get_action(request: HttpRequest, response: HttpResponse, id: UUID) -> dict[s
     summary="Who has signed, as the page lists them",
 )
 def list_signatories(
-    request: HttpRequest, response: HttpResponse, id: UUID, filters: Query[s.ListQuery]  # noqa: A002
+    request: HttpRequest, response: HttpResponse, id: UUID, filters: Query[s.ListQuery]
 ) -> dict[str, Any]:
     """Approved organisations first, then the people who chose to show their name, while they
     still agree to it. Most people sign without being listed; the count is on the action."""
@@ -299,7 +297,7 @@ def list_bulletin_issues(request: HttpRequest, filters: Query[s.BulletinQuery]) 
 @api.get(
     "/bulletin-issues/{id}", response={200: s.BulletinIssue, **ONE_ERRORS}, tags=["Bulletin"], summary="One issue"
 )
-def get_bulletin_issue(request: HttpRequest, id: UUID) -> dict[str, Any]:  # noqa: A002
+def get_bulletin_issue(request: HttpRequest, id: UUID) -> dict[str, Any]:
     found = reads.bulletin_issue(public_id=id)
     if found is None:
         raise Http404("There is no sent bulletin issue with this id.")

@@ -125,12 +125,15 @@ def operations_by_tag(document: dict[str, Any]) -> list[Section]:
                     where=parameter["in"],
                     required=bool(parameter.get("required")),
                     kind=describe_type(parameter.get("schema", {}), document),
-                    description=str(parameter.get("description") or parameter.get("schema", {}).get("description", "")),
+                    description=str(
+                        parameter.get("description") or parameter.get("schema", {}).get("description", "")
+                    ),
                 )
                 for parameter in operation.get("parameters", [])
             ]
-            responses = [(code, str(answer.get("description", ""))) for code, answer in operation["responses"].items()]
-            success = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+            answers = {str(code): answer for code, answer in operation["responses"].items()}
+            responses = [(code, str(answer.get("description", ""))) for code, answer in answers.items()]
+            success = answers.get("200", {}).get("content", {}).get("application/json", {})
             example = json.dumps(example_of(success.get("schema", {}), document), indent=2, ensure_ascii=False)
             tag = (operation.get("tags") or ["Other"])[0]
             sections.setdefault(tag, Section(name=tag)).operations.append(

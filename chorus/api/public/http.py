@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.utils import timezone
 from django.utils.cache import set_response_etag
@@ -63,7 +63,7 @@ class PublicApiMiddleware(ConditionalGetMiddleware):
     NUL character in an address, whose 400 would otherwise be the site's HTML page.
     """
 
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if not request.path.startswith(API_PREFIX):
             return response
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
@@ -71,5 +71,4 @@ class PublicApiMiddleware(ConditionalGetMiddleware):
             if response.has_header("Allow"):
                 error["Allow"] = response["Allow"]
             response = error
-        answer: HttpResponse = super().process_response(request, response)
-        return answer
+        return super().process_response(request, response)

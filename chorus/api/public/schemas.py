@@ -7,7 +7,6 @@ reference page at /api/v1/docs and the contract tests are all made from them.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Literal
 from uuid import UUID
 
@@ -25,13 +24,9 @@ DEFAULT_PAGE_SIZE = 20
 # Past this a page number is refused: no list is that long, and a huge offset is work for nothing.
 MAX_PAGE = 10_000
 FIRST_YEAR, LAST_YEAR = 1901, 2199
-
-ArticleKindValue = StrEnum("ArticleKindValue", {value.upper().replace("-", "_"): value for value in ArticleKind.values})  # type: ignore[misc]
-ItemKindValue = StrEnum("ItemKindValue", {value.upper().replace("-", "_"): value for value in ItemKind.values})  # type: ignore[misc]
-ResponseStatusValue = StrEnum(  # type: ignore[misc]
-    "ResponseStatusValue", {value.upper().replace("-", "_"): value for value in ResponseStatus.values}
-)
-StageNameValue = StrEnum("StageNameValue", {value.upper().replace("-", "_"): value for value in StageName.values})  # type: ignore[misc]
+# Slugs never hold control characters; the site refuses a NUL in any address with a 400.
+SLUG_PATTERN = r"^[^\x00-\x1f\x7f]*$"
+SLUG_MAX_LENGTH = 100
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -65,27 +60,42 @@ class PageQuery(Schema):
 
 
 class ArticleQuery(PageQuery):
-    kind: ArticleKindValue | None = Field(None, description="Only articles of this kind.")
-    area: str | None = Field(None, max_length=100, description="Only articles under this priority area (its slug).")
+    kind: ArticleKind | None = Field(None, description="Only articles of this kind.")
+    area: str | None = Field(
+        None,
+        max_length=SLUG_MAX_LENGTH,
+        pattern=SLUG_PATTERN,
+        description="Only articles under this priority area (its slug).",
+    )
     year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="Only articles dated in this year.")
 
 
 class TrackerQuery(PageQuery):
-    kind: ItemKindValue | None = Field(None, description="Only items of this kind.")
-    area: str | None = Field(None, max_length=100, description="Only items under this priority area (its slug).")
+    kind: ItemKind | None = Field(None, description="Only items of this kind.")
+    area: str | None = Field(
+        None,
+        max_length=SLUG_MAX_LENGTH,
+        pattern=SLUG_PATTERN,
+        description="Only items under this priority area (its slug).",
+    )
     status: Literal["open", "closing-soon", "upcoming", "closed"] | None = Field(
         None,
         description="Submissions: open now; closing soon (open, closing within 21 days, UK time); "
         "opening later; or closed.",
     )
-    response: ResponseStatusValue | Literal["none"] | None = Field(
+    response: ResponseStatus | Literal["none"] | None = Field(
         None, description='Our response\'s status, or "none" for items we have not decided on.'
     )
 
 
 class ActionQuery(PageQuery):
     kind: Literal["open-letter", "petition"] | None = Field(None, description="Only open letters, or only petitions.")
-    area: str | None = Field(None, max_length=100, description="Only actions under this priority area (its slug).")
+    area: str | None = Field(
+        None,
+        max_length=SLUG_MAX_LENGTH,
+        pattern=SLUG_PATTERN,
+        description="Only actions under this priority area (its slug).",
+    )
     state: Literal["open", "closed", "delivered"] | None = Field(
         None, description="Open for signatures; closed (also past its closing date); or delivered."
     )
@@ -143,7 +153,7 @@ class PageLinks(Schema):
 class Article(Schema):
     id: UUID = Field(description="A public id that never changes.")
     title: str
-    kind: ArticleKindValue
+    kind: ArticleKind
     kind_label: str
     date: date
     summary: str
@@ -184,7 +194,7 @@ class CoalitionList(PageLinks):
 
 
 class Stage(Schema):
-    name: StageNameValue
+    name: StageName
     label: str
     date: date
     note: str
@@ -199,7 +209,7 @@ class SubmissionWindow(Schema):
 
 
 class OurResponse(Schema):
-    status: ResponseStatusValue
+    status: ResponseStatus
     label: str
     reason: str | None = Field(description="Why we are not responding, when that is our answer.")
     article: ArticleRef | None = Field(description="The published response or evidence, once it is published.")
@@ -208,7 +218,7 @@ class OurResponse(Schema):
 class TrackerItem(Schema):
     id: str = Field(description="The item's slug, its address on the tracker page.")
     title: str
-    kind: ItemKindValue
+    kind: ItemKind
     kind_label: str
     owner_body: str
     summary: str

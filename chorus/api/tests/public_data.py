@@ -27,7 +27,12 @@ from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, p
 from chorus.campaigns.workflow import ActionState
 from chorus.news.models import ArticleKind
 from chorus.news.tests.factories import ArticleIndexPageFactory, ArticlePageFactory
-from chorus.pages.tests.factories import CoalitionFactory, PriorityAreaIndexPageFactory, PriorityAreaPageFactory, make_site
+from chorus.pages.tests.factories import (
+    CoalitionFactory,
+    PriorityAreaIndexPageFactory,
+    PriorityAreaPageFactory,
+    make_site,
+)
 from chorus.people.models import ConsentPurpose
 from chorus.people.services import consent_give, person_get_or_create
 from chorus.tracker.models import ResponseStatus
@@ -105,7 +110,9 @@ def build_public_site() -> PublicSite:
     item = TrackedItemFactory(title="Consultation on data", slug="consultation-on-data", live=True)
     item.priority_areas.set([area])
     item.save()
-    SubmissionWindowFactory(item=item, opens_at=now - datetime.timedelta(days=5), closes_at=now + datetime.timedelta(days=10))
+    SubmissionWindowFactory(
+        item=item, opens_at=now - datetime.timedelta(days=5), closes_at=now + datetime.timedelta(days=10)
+    )
     StageFactory(item=item)
     ResponseFactory(item=item, status=ResponseStatus.PUBLISHED, article=briefing, notes="Internal: call Sam")
     closed_item = TrackedItemFactory(title="Old inquiry", slug="old-inquiry", live=True)
@@ -139,7 +146,9 @@ def build_public_site() -> PublicSite:
         organisation_type=OrganisationType.CHARITY,
         moderation=Moderation.PENDING,
     )
-    named = _signature(open_letter, "ada@example.org", name="Ada Lovelace", display=DisplayChoice.FULL_NAME, role="Peer")
+    named = _signature(
+        open_letter, "ada@example.org", name="Ada Lovelace", display=DisplayChoice.FULL_NAME, role="Peer"
+    )
     _show_name(open_letter, named)
     initial = _signature(open_letter, "bob@example.org", name="Bob Stone", display=DisplayChoice.FIRST_NAME_INITIAL)
     _show_name(open_letter, initial)
@@ -147,8 +156,12 @@ def build_public_site() -> PublicSite:
     # Chose "full name" on the form but never gave (or withdrew) the consent to show it.
     _signature(open_letter, "noconsent@example.org", name="No Consent", display=DisplayChoice.FULL_NAME)
     _signature(
-        open_letter, "unconfirmed@example.org", name="Not Confirmed", display=DisplayChoice.FULL_NAME,
-        status=SignatureStatus.PENDING, confirmed_at=None,
+        open_letter,
+        "unconfirmed@example.org",
+        name="Not Confirmed",
+        display=DisplayChoice.FULL_NAME,
+        status=SignatureStatus.PENDING,
+        confirmed_at=None,
     )
     del approved
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from chorus.api.public.schemas import MAX_PAGE_SIZE
 from chorus.api.tests.public_data import PublicSite, build_public_site
+from chorus.campaigns.models import DisplayChoice, Signature
+from chorus.campaigns.selectors import consent_scope
 from chorus.people.models import ConsentPurpose
 from chorus.people.services import consent_withdraw
-from chorus.campaigns.selectors import consent_scope
-from chorus.campaigns.models import DisplayChoice, Signature
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +124,9 @@ def test_tracker_items_show_windows_stages_and_our_response_never_its_notes(site
         ("area=secret", []),
     ],
 )
-def test_tracker_filters_match_the_tracker_page(site: PublicSite, client: Client, query: str, titles: list[str]) -> None:
+def test_tracker_filters_match_the_tracker_page(
+    site: PublicSite, client: Client, query: str, titles: list[str]
+) -> None:
     assert _titles(_get(client, f"/tracker-items?{query}").json()) == titles
 
 
@@ -143,7 +145,12 @@ def test_campaign_actions_with_counts_and_their_freshness(site: PublicSite, clie
     assert letter["count"]["total"] == 7
     assert letter["count"]["refreshed_at"] is not None
     petition = next(row for row in body["results"] if row["title"] == "Petition on care")
-    assert (petition["kind"], petition["goal"], petition["state"], petition["ask"]) == ("petition", 500, "closed", "Stop it.")
+    assert (petition["kind"], petition["goal"], petition["state"], petition["ask"]) == (
+        "petition",
+        500,
+        "closed",
+        "Stop it.",
+    )
     assert _get(client, f"/campaign-actions/{site.draft_action.translation_key}").status_code == 404
     assert _titles(_get(client, "/campaign-actions?state=closed").json()) == ["Petition on care"]
     assert _titles(_get(client, "/campaign-actions?kind=open-letter").json()) == ["Letter on data"]
@@ -190,7 +197,9 @@ def test_a_withdrawn_name_leaves_the_list(site: PublicSite, client: Client, sett
     assert "Ada Lovelace" in _get(client, path).content.decode()
     ada = Signature.objects.filter(action=site.letter, display=DisplayChoice.FULL_NAME).order_by("pk").first()
     assert ada is not None
-    consent_withdraw(person=ada.person, purpose=ConsentPurpose.PUBLISH_NAME, scope=consent_scope(site.letter.pk), via="test")
+    consent_withdraw(
+        person=ada.person, purpose=ConsentPurpose.PUBLISH_NAME, scope=consent_scope(site.letter.pk), via="test"
+    )
     assert f"max-age={settings.CHORUS_CAMPAIGNS_CACHE_SECONDS}," in _get(client, path)["Cache-Control"]
     cache.clear()  # the few seconds pass
     assert "Ada Lovelace" not in _get(client, path).content.decode()
@@ -200,7 +209,11 @@ def test_the_bulletin_archive_holds_only_sent_issues(site: PublicSite, client: C
     body = _get(client, "/bulletin-issues").json()
     assert _titles(body) == ["Bulletin, 1 December 2026"]
     assert _get(client, f"/bulletin-issues/{site.unsent_issue.translation_key}").status_code == 404
-    assert _get(client, f"/bulletin-issues/{site.sent_issue.translation_key}").json()["url"].endswith("/bulletin/issue-1/")
+    assert (
+        _get(client, f"/bulletin-issues/{site.sent_issue.translation_key}")
+        .json()["url"]
+        .endswith("/bulletin/issue-1/")
+    )
     this_year = timezone.now().year
     assert _titles(_get(client, f"/bulletin-issues?year={this_year}").json()) == ["Bulletin, 1 December 2026"]
     assert _titles(_get(client, f"/bulletin-issues?year={this_year - 1}").json()) == []
@@ -334,7 +347,9 @@ def test_every_response_carries_validators_caching_and_cors_and_no_cookie(
     assert not response.cookies
 
 
-def test_campaign_answers_are_cached_as_briefly_as_the_campaign_pages(site: PublicSite, client: Client, settings: Any) -> None:
+def test_campaign_answers_are_cached_as_briefly_as_the_campaign_pages(
+    site: PublicSite, client: Client, settings: Any
+) -> None:
     response = _get(client, "/campaign-actions")
     assert f"max-age={settings.CHORUS_CAMPAIGNS_CACHE_SECONDS}," in response["Cache-Control"]
 
