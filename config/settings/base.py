@@ -69,6 +69,9 @@ MIDDLEWARE = [
     # Outside the page cache, so cached pages carry it too (chorus/core/permissions_policy.py).
     "chorus.core.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The public API only (/api/v1/): 304 Not Modified, outside the page cache so that cached
+    # answers get it too, and JSON errors from the middleware below (chorus/api/public/http.py).
+    "chorus.api.public.http.PublicApiMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
