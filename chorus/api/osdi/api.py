@@ -7,8 +7,9 @@ every error is in OSDI's shape, and every request made with a token is audited o
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,10 +18,10 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
 
 from chorus.api.models import ApiToken, Scope, Tag, Tagging
@@ -36,6 +37,15 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 25
 MAX_PAGE = 100_000
 MAX_BODY_BYTES = 16 * 1024
+ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}")
+# What the OData filter accepts, as a pattern the OpenAPI document carries (the parser decides).
+_DATE = r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])"
+_OFFSET = r"(Z|[+-](0[0-9]|1[0-2]):[0-5][0-9])"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+# Quoted, any ISO 8601 date or date-time; bare, OData's own literals (a date, or a full date-time).
+_WHEN = rf"('{_DATE}(T{_TIME}{_OFFSET}?)?'|{_DATE}(T{_TIME}{_OFFSET})?)"
+_COMPARISON = rf"modified_date (gt|ge|lt|le) {_WHEN}"
+FILTER_PATTERN = rf"^{_COMPARISON}( and {_COMPARISON}){{0,3}}$"
 FILTER_DESCRIPTION = (
     "OData filter on modified_date with gt, ge, lt or le, e.g. modified_date gt '2026-01-31T00:00:00Z'"
 )
@@ -192,8 +202,10 @@ class Listing(Schema):
 
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE)
-    filter: str | None = Field(None, max_length=500, description=FILTER_DESCRIPTION)
-    dollar_filter: str | None = Field(None, alias="$filter", max_length=500, description=FILTER_DESCRIPTION)
+    filter: str | None = Field(None, max_length=500, pattern=FILTER_PATTERN, description=FILTER_DESCRIPTION)
+    dollar_filter: str | None = Field(
+        None, alias="$filter", max_length=500, pattern=FILTER_PATTERN, description=FILTER_DESCRIPTION
+    )
 
     @property
     def filter_text(self) -> str | None:
@@ -201,9 +213,22 @@ class Listing(Schema):
 
 
 class TombstoneListing(Schema):
-    since: datetime | None = Field(None, description="Only those erased or withdrawn at or after this time")
+    since: datetime | None = Field(None, description="Only those erased or withdrawn at or after this date-time")
     page: int = Field(1, ge=1, le=MAX_PAGE)
     per_page: int = Field(MAX_PER_PAGE, ge=1, le=MAX_PER_PAGE)
+
+    @field_validator("since", mode="before")
+    @classmethod
+    def iso_only(cls, value: Any) -> Any:
+        # Pydantic would also take a number of seconds; a CRM sends an ISO 8601 date-time.
+        if value is not None and not (isinstance(value, str) and ISO_START.match(value)):
+            raise ValueError("Write since as an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z")
+        return value
+
+    @field_validator("since")
+    @classmethod
+    def aware(cls, value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def token_of(request: HttpRequest) -> ApiToken:
@@ -585,7 +610,7 @@ def tags(request: HttpRequest, params: Query[Listing]) -> dict[str, Any]:
     },
     **ROUTE,
 )
-def tag_create(request: HttpRequest) -> tuple[int, schemas.TagOut] | HttpResponse:
+def tag_create(request: HttpRequest) -> Status[schemas.TagOut] | HttpResponse:
     """Make a tag (or find the one with that name). The body is read here, so its type and size
     are checked before any of it is parsed."""
     if request.content_type != "application/json":
@@ -605,7 +630,7 @@ def tag_create(request: HttpRequest) -> tuple[int, schemas.TagOut] | HttpRespons
     token = token_of(request)
     tag, created = tag_get_or_create(name=body.name, token=token)
     api_token_used(token=token, endpoint="tags.create", records=1, request=request)
-    return (201 if created else 200), tags_out(request, [tag])[0]
+    return Status(201 if created else 200, tags_out(request, [tag])[0])
 
 
 @api.get("/tags/{uuid:tag_id}", response={200: schemas.TagOut, **ERRORS}, auth=PEOPLE, url_name="tag", **ROUTE)
@@ -648,3 +673,11 @@ def taggings(request: HttpRequest, params: Query[Listing]) -> dict[str, Any]:
 def tagging(request: HttpRequest, tagging_id: UUID) -> schemas.TaggingOut:
     found = single(request, selectors.shared_taggings().filter(uuid=tagging_id).first(), endpoint="taggings.get")
     return taggings_out(request, [found])[0]
+
+
+# Last: any other address under the API is a 404 in OSDI's shape (not a redirect to a slash).
+@api.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False, url_name="unknown"
+)
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    return osdi_error(request, 404, "NOT_FOUND", "There is no such address in this API.")
