@@ -178,7 +178,7 @@ def page_of[M: Model](
     items = list(rows[(page - 1) * per_page : page * per_page])
 
     def at(number: int) -> schemas.Link:
-        query = {**request.GET.dict(), "page": number, "per_page": per_page}
+        query = {**request.GET.dict(), "page": str(number), "per_page": str(per_page)}
         return schemas.Link(href=request.build_absolute_uri(f"{request.path}?{urlencode(query)}"))
 
     meta = {
@@ -460,7 +460,7 @@ def tombstones(request: HttpRequest, params: Query[TombstoneListing]) -> dict[st
     items = rows[(page - 1) * per_page : page * per_page]
 
     def at(number: int) -> schemas.Link:
-        query = {**request.GET.dict(), "page": number, "per_page": per_page}
+        query = {**request.GET.dict(), "page": str(number), "per_page": str(per_page)}
         return schemas.Link(href=request.build_absolute_uri(f"{request.path}?{urlencode(query)}"))
 
     api_token_used(token=token_of(request), endpoint="people.tombstones", records=len(items), request=request)

@@ -25,7 +25,8 @@ class Curie(BaseModel):
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+    # HAL's names are aliases for reading and writing; code builds records by field name.
+    model_config = ConfigDict(validate_by_name=True, validate_by_alias=True)
 
 
 class Resource(Out):
@@ -34,10 +35,13 @@ class Resource(Out):
     modified_date: datetime
 
 
+EmailStatus = Literal["subscribed", "unsubscribed", "bouncing"]
+
+
 class EmailAddress(BaseModel):
     address: str
     primary: bool
-    status: Literal["subscribed", "unsubscribed", "bouncing"]
+    status: EmailStatus
 
 
 class PostalAddress(BaseModel):
@@ -45,9 +49,9 @@ class PostalAddress(BaseModel):
 
 
 class PersonLinks(Out):
-    self_: Link = Field(alias="self")
-    taggings: Link = Field(alias="osdi:taggings")
-    signatures: Link = Field(alias="osdi:signatures")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    taggings: Link = Field(validation_alias="osdi:taggings", serialization_alias="osdi:taggings")
+    signatures: Link = Field(validation_alias="osdi:signatures", serialization_alias="osdi:signatures")
     curies: list[Curie]
 
 
@@ -59,7 +63,7 @@ class PersonOut(Resource):
     custom_fields: dict[str, bool] = Field(
         description="Agreements in force: consent_bulletin, consent_campaign_updates"
     )
-    links: PersonLinks = Field(alias="_links")
+    links: PersonLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class Target(BaseModel):
@@ -67,8 +71,8 @@ class Target(BaseModel):
 
 
 class PetitionLinks(Out):
-    self_: Link = Field(alias="self")
-    signatures: Link = Field(alias="osdi:signatures")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    signatures: Link = Field(validation_alias="osdi:signatures", serialization_alias="osdi:signatures")
     curies: list[Curie]
 
 
@@ -79,45 +83,45 @@ class PetitionOut(Resource):
     target: list[Target]
     browser_url: str
     action_type: str
-    links: PetitionLinks = Field(alias="_links")
+    links: PetitionLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class SignatureLinks(Out):
-    self_: Link = Field(alias="self")
-    person: Link = Field(alias="osdi:person")
-    petition: Link = Field(alias="osdi:petition")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    person: Link = Field(validation_alias="osdi:person", serialization_alias="osdi:person")
+    petition: Link = Field(validation_alias="osdi:petition", serialization_alias="osdi:petition")
     curies: list[Curie]
 
 
 class SignatureOut(Resource):
     action_date: datetime
-    links: SignatureLinks = Field(alias="_links")
+    links: SignatureLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class TagLinks(Out):
-    self_: Link = Field(alias="self")
-    taggings: Link = Field(alias="osdi:taggings")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    taggings: Link = Field(validation_alias="osdi:taggings", serialization_alias="osdi:taggings")
     curies: list[Curie]
 
 
 class TagOut(Resource):
     name: str
-    links: TagLinks = Field(alias="_links")
+    links: TagLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class TaggingLinks(Out):
-    self_: Link = Field(alias="self")
-    tag: Link = Field(alias="osdi:tag")
-    person: Link = Field(alias="osdi:person")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    tag: Link = Field(validation_alias="osdi:tag", serialization_alias="osdi:tag")
+    person: Link = Field(validation_alias="osdi:person", serialization_alias="osdi:person")
     curies: list[Curie]
 
 
 class TaggingOut(Resource):
-    links: TaggingLinks = Field(alias="_links")
+    links: TaggingLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class CollectionLinks(Out):
-    self_: Link = Field(alias="self")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
     next: Link | None = None
     prev: Link | None = None
     curies: list[Curie]
@@ -128,47 +132,47 @@ class Collection(Out):
     per_page: int
     page: int
     total_records: int
-    links: CollectionLinks = Field(alias="_links")
+    links: CollectionLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class PeopleEmbedded(Out):
-    items: list[PersonOut] = Field(alias="osdi:people")
+    items: list[PersonOut] = Field(validation_alias="osdi:people", serialization_alias="osdi:people")
 
 
 class PeopleCollection(Collection):
-    embedded: PeopleEmbedded = Field(alias="_embedded")
+    embedded: PeopleEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class PetitionsEmbedded(Out):
-    items: list[PetitionOut] = Field(alias="osdi:petitions")
+    items: list[PetitionOut] = Field(validation_alias="osdi:petitions", serialization_alias="osdi:petitions")
 
 
 class PetitionsCollection(Collection):
-    embedded: PetitionsEmbedded = Field(alias="_embedded")
+    embedded: PetitionsEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class SignaturesEmbedded(Out):
-    items: list[SignatureOut] = Field(alias="osdi:signatures")
+    items: list[SignatureOut] = Field(validation_alias="osdi:signatures", serialization_alias="osdi:signatures")
 
 
 class SignaturesCollection(Collection):
-    embedded: SignaturesEmbedded = Field(alias="_embedded")
+    embedded: SignaturesEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class TagsEmbedded(Out):
-    items: list[TagOut] = Field(alias="osdi:tags")
+    items: list[TagOut] = Field(validation_alias="osdi:tags", serialization_alias="osdi:tags")
 
 
 class TagsCollection(Collection):
-    embedded: TagsEmbedded = Field(alias="_embedded")
+    embedded: TagsEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class TaggingsEmbedded(Out):
-    items: list[TaggingOut] = Field(alias="osdi:taggings")
+    items: list[TaggingOut] = Field(validation_alias="osdi:taggings", serialization_alias="osdi:taggings")
 
 
 class TaggingsCollection(Collection):
-    embedded: TaggingsEmbedded = Field(alias="_embedded")
+    embedded: TaggingsEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class TombstoneOut(BaseModel):
@@ -178,21 +182,21 @@ class TombstoneOut(BaseModel):
 
 
 class TombstonesEmbedded(Out):
-    items: list[TombstoneOut] = Field(alias="chorus:tombstones")
+    items: list[TombstoneOut] = Field(validation_alias="chorus:tombstones", serialization_alias="chorus:tombstones")
 
 
 class TombstonesCollection(Collection):
-    embedded: TombstonesEmbedded = Field(alias="_embedded")
+    embedded: TombstonesEmbedded = Field(validation_alias="_embedded", serialization_alias="_embedded")
 
 
 class AepLinks(Out):
-    self_: Link = Field(alias="self")
-    people: Link = Field(alias="osdi:people")
-    petitions: Link = Field(alias="osdi:petitions")
-    signatures: Link = Field(alias="osdi:signatures")
-    tags: Link = Field(alias="osdi:tags")
-    taggings: Link = Field(alias="osdi:taggings")
-    tombstones: Link = Field(alias="chorus:tombstones")
+    self_: Link = Field(validation_alias="self", serialization_alias="self")
+    people: Link = Field(validation_alias="osdi:people", serialization_alias="osdi:people")
+    petitions: Link = Field(validation_alias="osdi:petitions", serialization_alias="osdi:petitions")
+    signatures: Link = Field(validation_alias="osdi:signatures", serialization_alias="osdi:signatures")
+    tags: Link = Field(validation_alias="osdi:tags", serialization_alias="osdi:tags")
+    taggings: Link = Field(validation_alias="osdi:taggings", serialization_alias="osdi:taggings")
+    tombstones: Link = Field(validation_alias="chorus:tombstones", serialization_alias="chorus:tombstones")
     curies: list[Curie]
 
 
@@ -202,7 +206,7 @@ class AepOut(Out):
     product_name: str
     osdi_version: str
     max_pagesize: int
-    links: AepLinks = Field(alias="_links")
+    links: AepLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
 class TagIn(BaseModel):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
@@ -63,7 +64,7 @@ class PersonFacts:
 
     bulletin: bool
     campaign_updates: bool
-    email_status: str  # subscribed | unsubscribed | bouncing
+    email_status: Literal["subscribed", "unsubscribed", "bouncing"]
 
 
 def person_facts(people: list[Person]) -> dict[int, PersonFacts]:
@@ -79,6 +80,7 @@ def person_facts(people: list[Person]) -> dict[int, PersonFacts]:
     for person_id in ids:
         purposes = active.get(person_id, set())
         status = statuses.get(person_id)
+        email_status: Literal["subscribed", "unsubscribed", "bouncing"]
         if status == SubscriptionStatus.SUSPENDED:
             email_status = "bouncing"
         elif ConsentPurpose.BULLETIN in purposes and status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED):
@@ -99,7 +101,7 @@ def shared_person(*, uuid: UUID) -> Person | None:
 
 def published_actions() -> QuerySet[ActionPage]:
     """The campaign actions the public can see (live, public, opened at least once)."""
-    return (
+    actions: QuerySet[ActionPage] = (
         ActionPage.objects.live()
         .public()
         .exclude(state=ActionState.DRAFT)
@@ -107,6 +109,7 @@ def published_actions() -> QuerySet[ActionPage]:
         .annotate(modified=Coalesce(F("last_published_at"), F("first_published_at")))
         .order_by("first_published_at", "pk")
     )
+    return actions
 
 
 def action_total(action: ActionPage) -> int:
