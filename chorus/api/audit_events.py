@@ -11,6 +11,9 @@ EVENTS = {
     "api.token.revoked": EventKind("API token revoked", "revoked {object}"),
     "api.token.used": EventKind("API token used", "used {object} on {endpoint} ({records} records)"),
     "api.token.refused": EventKind("API token refused", "tried {object} without the {scope} scope"),
+    "api.taggings.pruned": EventKind(
+        "Tags removed from people no longer shared", "removed {count} tags from people no longer shared"
+    ),
     "api.tag.created": EventKind("Tag made through the API", "made {object} through the integration API"),
 }
 

@@ -175,3 +175,14 @@ def test_petitions_show_the_public_count_and_target(world: World, client: Client
     assert petition["target"] == [{"name": "NHS England"}]
     assert petition["browser_url"].endswith("/stop-ward-cameras/")
     assert petition["identifiers"] == [f"chorus:{world.action.translation_key}"]
+
+
+def test_tags_on_people_no_longer_shared_are_pruned_so_retention_can_run(world: World) -> None:
+    from chorus.api.services import taggings_prune
+
+    tag = Tag.objects.create(name="volunteer")
+    Tagging.objects.create(tag=tag, person=world.shared)
+    Tagging.objects.create(tag=tag, person=world.withdrawn)
+    assert taggings_prune() == 1
+    assert list(Tagging.objects.values_list("person_id", flat=True)) == [world.shared.pk]
+    assert AuditEvent.objects.get(action="api.taggings.pruned").data == {"count": 1}
