@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from chorus.api.osdi.api import api as osdi_api
 from chorus.api.public import views as public_views
 from chorus.api.public.api import api as public_api
 
@@ -11,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", public_views.entry_point, name="public_entry_point"),
     path("api/v1/", public_api.urls),
     path("api/v1/<path:rest>", public_views.not_found, name="public_not_found"),
+    # The integration API a CRM syncs from (OSDI-shaped, with tokens).
+    path("api/osdi/v1/", osdi_api.urls),
 ]

@@ -7,6 +7,7 @@ that a worker refreshes in batches, so signing never contends on a counter.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -358,6 +359,8 @@ class Signature(models.Model):
     """One person's signature on one action. A person counts once per action (constraint)."""
 
     action = models.ForeignKey(ActionPage, on_delete=models.CASCADE, related_name="signatures")
+    # What the integration API calls it by: never the row's id.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Null once anonymised by retention or erasure; the row still counts.
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"

@@ -6,6 +6,8 @@ by the blind index of their canonical email, never by the plain address.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 
 from chorus.core.fields import EncryptedTextField
@@ -14,6 +16,8 @@ from chorus.core.fields import EncryptedTextField
 class Person(models.Model):
     """One supporter or member, however many times they have signed or written."""
 
+    # What programs outside Chorus know the person by (the integration API): never the row's id.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = EncryptedTextField(blank=True)
     email_index = models.CharField(
         max_length=64, unique=True, null=True, blank=True, help_text="Keyed hash of the canonical email."
@@ -67,6 +71,23 @@ class ConsentRecord(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class TombstoneReason(models.TextChoices):
+    ERASED = "erased", "Erased on request"
+    RETENTION = "retention", "Anonymised when no agreement was left"
+
+
+class PersonTombstone(models.Model):
+    """That a person was erased or anonymised, by their outside identifier only, so a CRM
+    syncing from the integration API deletes them too."""
+
+    person_uuid = models.UUIDField(unique=True)
+    erased_at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=20, choices=TombstoneReason.choices)
+
+    def __str__(self) -> str:
+        return f"Tombstone {self.person_uuid}"
 
 
 # The outbox kind of the privacy page's emailed link (composed in chorus.people.emails).

@@ -27,8 +27,10 @@ from chorus.people.models import (
     ConsentPurpose,
     ConsentRecord,
     Person,
+    PersonTombstone,
     PrivacyGrant,
     PrivacyLink,
+    TombstoneReason,
 )
 from chorus.people.selectors import (
     PrivacyTokenError,
@@ -174,6 +176,14 @@ def _anonymise(person: Person, *, via: str) -> None:
     person.email_index = None
     person.erased_at = now
     person.save()
+    # The outside identifier only, so a CRM syncing from the integration API erases them too.
+    PersonTombstone.objects.get_or_create(
+        person_uuid=person.uuid,
+        defaults={
+            "erased_at": now,
+            "reason": TombstoneReason.RETENTION if via == "retention" else TombstoneReason.ERASED,
+        },
+    )
 
 
 # --- retention ------------------------------------------------------------------

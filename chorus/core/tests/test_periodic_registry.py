@@ -64,6 +64,7 @@ EXPECTED = {
     "grants-drafts-cleanup": ("chorus.grants.tasks.delete_unsent_drafts", timedelta(days=1)),
     "grants-retention": ("chorus.grants.tasks.apply_application_retention", timedelta(days=1)),
     "grants-decision-reminders": ("chorus.grants.tasks.send_decision_reminders", timedelta(days=1)),
+    "api.taggings_prune": ("chorus.api.tasks.api_taggings_prune", timedelta(hours=1)),
 }
 
 

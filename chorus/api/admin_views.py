@@ -1,0 +1,88 @@
+"""Staff screens: Administrators list, make and revoke integration API tokens.
+
+A new token is shown once, on the page the form answers with (never stored, never in a
+URL, never cached); afterwards only its public prefix is shown.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from chorus.api.models import ApiToken, Scope
+from chorus.api.tokens import EXPIRY_CHOICES_DAYS, api_token_issue, api_token_revoke
+from chorus.core.staff import staff_required
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=100,
+        help_text="Who will use it, so you know it later, e.g. 'CiviCRM sync'.",
+        error_messages={"required": "Enter a name for the token"},
+    )
+    scopes = forms.MultipleChoiceField(
+        label="What it may do",
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose only what the program needs.",
+        error_messages={"required": "Choose at least one thing the token may do"},
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Stops working after",
+        choices=[(days, f"{days} days") for days in EXPIRY_CHOICES_DAYS],
+        coerce=int,
+        initial=90,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose when the token stops working"},
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name or any(ord(char) < 32 for char in name):
+            raise forms.ValidationError("Enter a name in plain words")
+        return name
+
+
+@never_cache
+@staff_required("api.view_apitoken")
+def token_list(request: HttpRequest) -> HttpResponse:
+    """Every token, newest first, with what it may do and whether it still works."""
+    return render(request, "api/admin/tokens.html", {"tokens": ApiToken.objects.select_related("created_by")})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required("api.add_apitoken")
+def token_create(request: HttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        issued = api_token_issue(
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
+            created_by=request.user,
+            request=request,
+        )
+        # Rendered, not redirected: the plain token exists only in this one answer.
+        return render(request, "api/admin/token_created.html", {"token": issued.token, "plain": issued.plain})
+    return render(request, "api/admin/token_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required("api.change_apitoken")
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Ask, then revoke: the program using it stops at once."""
+    token = get_object_or_404(ApiToken, pk=token_id)
+    if request.method == "POST":
+        if api_token_revoke(token=token, revoked_by=request.user, request=request):
+            messages.success(request, f"The token '{token.name}' is revoked. Programs using it can no longer connect.")
+        else:
+            messages.info(request, f"The token '{token.name}' was already revoked.")
+        return redirect("api_tokens")
+    return render(request, "api/admin/token_revoke.html", {"token": token})

@@ -1,0 +1,30 @@
+"""Admin wiring for integration API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from chorus.api import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_admin_urls() -> list[Any]:
+    return [
+        path("api-tokens/", admin_views.token_list, name="api_tokens"),
+        path("api-tokens/new/", admin_views.token_create, name="api_token_create"),
+        path("api-tokens/<int:token_id>/revoke/", admin_views.token_revoke, name="api_token_revoke"),
+    ]
+
+
+class ApiTokensMenuItem(MenuItem):
+    def is_shown(self, request: Any) -> bool:
+        return bool(request.user.has_perm("api.view_apitoken"))
+
+
+@hooks.register("register_settings_menu_item")
+def register_api_tokens_menu_item() -> MenuItem:
+    return ApiTokensMenuItem("API tokens", reverse("api_tokens"), icon_name="key", order=920)
