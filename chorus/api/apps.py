@@ -8,3 +8,7 @@ class ApiConfig(AppConfig):
     name = "chorus.api"
     label = "api"
     verbose_name = "APIs"
+
+    def ready(self) -> None:
+        # Registers the outbox composer for webhook deliveries.
+        from chorus.api.osdi import webhooks  # noqa: F401

@@ -14,6 +14,8 @@ EVENTS = {
     "api.taggings.pruned": EventKind(
         "Tags removed from people no longer shared", "removed {count} tags from people no longer shared"
     ),
+    "api.webhook.added": EventKind("Webhook address added", "added webhook {webhook_id} to {object}"),
+    "api.webhook.removed": EventKind("Webhook address removed", "removed webhook {webhook_id} from {object}"),
     "api.tag.created": EventKind("Tag made through the API", "made {object} through the integration API"),
 }
 

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from chorus.core.fields import EncryptedTextField
+
 
 class Scope(models.TextChoices):
     PEOPLE_READ = "people:read", "Read people who agreed to be contacted, their tags, and erasures"
@@ -101,3 +103,33 @@ class Tagging(models.Model):
 
     def __str__(self) -> str:
         return f"Tagging #{self.pk}"
+
+
+class WebhookEvent(models.TextChoices):
+    SIGNATURE_CONFIRMED = "signature.confirmed", "A signature is confirmed (needs signatures:read)"
+    PERSON_ERASED = "person.erased", "A person is erased or anonymised (needs people:read)"
+    SUBSCRIPTION_CHANGED = "subscription.changed", "A bulletin subscription changes (needs people:read)"
+
+
+class WebhookSubscription(models.Model):
+    """Where a token's program is told of events: an https address and a signing secret.
+
+    The secret is shown once and kept encrypted (it must be read to sign each delivery).
+    Deliveries carry only ``chorus:<uuid>`` identifiers, the event and its time.
+    """
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500, help_text="The https address the program listens on.")
+    secret = EncryptedTextField(help_text="Signs each delivery (HMAC-SHA256); shown once.")
+    events = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = "webhook"
+
+    def __str__(self) -> str:
+        return f"Webhook #{self.pk}"

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
+from chorus.api.osdi import helpers  # noqa: F401 - adds the helpers' routes to the integration API
 from chorus.api.osdi.api import api as osdi_api
 from chorus.api.public import views as public_views
 from chorus.api.public.api import api as public_api

@@ -79,10 +79,26 @@ RUN_BUDGET_SECONDS = 60.0
 
 @dataclass(frozen=True)
 class Envelope:
-    """One message to send, and the outbox rows it settles (a digest settles several)."""
+    """One message to send, and the outbox rows it settles (a digest settles several).
 
-    message: EmailMessage
+    Most envelopes carry an email. One that is not an email (a webhook's HTTP POST) carries
+    ``deliver`` instead: the run calls it, outside the mail connection, and settles its rows
+    the same way: returned, sent; ``DeliveryRefused``, failed (``for_good``) or tried again
+    later; any other exception (a timeout, a refused connection), tried again later.
+    """
+
+    message: EmailMessage | None
     rows: tuple[int, ...]
+    deliver: Callable[[], None] | None = None
+
+
+class DeliveryRefused(Exception):
+    """An envelope's ``deliver`` was answered with a refusal; ``reason`` names no one."""
+
+    def __init__(self, reason: str, *, for_good: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason[:200]
+        self.for_good = for_good
 
 
 Composer = Callable[[list[OutboxMessage]], Iterable[Envelope]]
@@ -324,7 +340,7 @@ def _send_batch(batch: list[OutboxMessage], run: OutboxRun) -> None:
         for envelope in composed:
             mine = tuple(pk for pk in envelope.rows if pk not in covered and pk in attempts)
             if mine:
-                envelopes.append(Envelope(message=envelope.message, rows=mine))
+                envelopes.append(Envelope(message=envelope.message, rows=mine, deliver=envelope.deliver))
                 covered.update(mine)
     settlement.skipped = [row.pk for row in batch if row.pk not in covered]
     try:
@@ -341,6 +357,8 @@ def _compose(kind: str, rows: list[OutboxMessage]) -> Iterable[Envelope]:
 
 
 def _deliver(envelopes: list[Envelope], settlement: _Settlement, attempts: dict[int, int], run: OutboxRun) -> None:
+    _deliver_direct([e for e in envelopes if e.deliver is not None], settlement, run)
+    envelopes = [e for e in envelopes if e.deliver is None and e.message is not None]
     if not envelopes:
         return
     mailer = mailers["default"]
@@ -378,6 +396,20 @@ def _deliver(envelopes: list[Envelope], settlement: _Settlement, attempts: dict[
             mailer.close()
         except MAIL_ERRORS:
             logger.debug("Closing the mail connection failed.", exc_info=True)
+
+
+def _deliver_direct(envelopes: list[Envelope], settlement: _Settlement, run: OutboxRun) -> None:
+    """Envelopes that deliver themselves (not email): each on its own, one failure holds up no other."""
+    for envelope in envelopes:
+        assert envelope.deliver is not None
+        try:
+            envelope.deliver()
+        except DeliveryRefused as error:
+            (settlement.failed if error.for_good else settlement.retry)[error.reason] += envelope.rows
+        except Exception as error:  # a timeout, a refused connection: try again later
+            settlement.retry[f"could not deliver: {error.__class__.__name__}"] += envelope.rows
+        else:
+            settlement.sent += envelope.rows
 
 
 def _retry_all(envelopes: list[Envelope], settlement: _Settlement, reason: str) -> None:

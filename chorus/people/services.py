@@ -177,13 +177,18 @@ def _anonymise(person: Person, *, via: str) -> None:
     person.erased_at = now
     person.save()
     # The outside identifier only, so a CRM syncing from the integration API erases them too.
-    PersonTombstone.objects.get_or_create(
+    _, created = PersonTombstone.objects.get_or_create(
         person_uuid=person.uuid,
         defaults={
             "erased_at": now,
             "reason": TombstoneReason.RETENTION if via == "retention" else TombstoneReason.ERASED,
         },
     )
+    if created:
+        # Integration API webhooks (person.erased): the identifier only, queued in this transaction.
+        from chorus.api.osdi import webhooks
+
+        webhooks.person_erased(person_uuid=person.uuid)
 
 
 # --- retention ------------------------------------------------------------------

@@ -407,6 +407,9 @@ if CHORUS_TASK_LEASE_SECONDS < 60:
     raise ImproperlyConfigured("CHORUS_TASK_LEASE_SECONDS must be 60 or more.")
 # Sent and skipped emails leave the outbox after this many days; failed ones after the second figure.
 CHORUS_RETENTION_OUTBOX_DAYS = env_int("CHORUS_RETENTION_OUTBOX_DAYS", 7)
+# Integration API webhooks go only to public https:// addresses. Development and tests may
+# allow http:// and local addresses (a receiver on this machine); production refuses it.
+CHORUS_API_WEBHOOKS_ALLOW_INSECURE = False
 CHORUS_RETENTION_OUTBOX_FAILED_DAYS = env_int("CHORUS_RETENTION_OUTBOX_FAILED_DAYS", 30)
 # A form's one-time key (chorus.core.idempotency) is kept this many hours after its first
 # use; a repeat within that time is answered with the first result instead of acting again.

@@ -13,3 +13,6 @@ from config.devkeys import ensure_dev_keys
 ensure_dev_keys(Path(os.environ.get("CHORUS_VAR_DIR", Path(__file__).resolve().parents[2] / "var")))
 
 from config.settings.base import *  # noqa: E402,F403
+
+# Webhooks to a receiver on this machine (http://127.0.0.1:…); never in production.
+CHORUS_API_WEBHOOKS_ALLOW_INSECURE = True

@@ -6,6 +6,7 @@ from config.env import env_bool, env_int, env_str
 from config.settings.base import *  # noqa: F403
 from config.settings.base import (
     ALLOWED_HOSTS,
+    CHORUS_API_WEBHOOKS_ALLOW_INSECURE,
     CHORUS_AUDIT_SEAL_KEY,
     DATABASES,
     DEBUG,
@@ -24,6 +25,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL in production.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL is required in production (cache and rate limits).")
+if CHORUS_API_WEBHOOKS_ALLOW_INSECURE:
+    raise ImproperlyConfigured("CHORUS_API_WEBHOOKS_ALLOW_INSECURE is for development and tests only.")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be an https:// address in production.")
 # Required like the other keys (base.py); the test suite's seal key is public, so seals made

@@ -54,3 +54,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Each test gets its own seal log (conftest.py); this is only the fallback outside pytest.
 CHORUS_AUDIT_SEAL_LOG = VAR_DIR / "test-audit-seals.log"
+
+# Webhooks to a receiver on this machine (http://127.0.0.1:…); never in production.
+CHORUS_API_WEBHOOKS_ALLOW_INSECURE = True

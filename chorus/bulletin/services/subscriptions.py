@@ -35,6 +35,12 @@ ADDRESS_LIMITS = [Limit(3, 3600), Limit(6, 86400)]
 def status_change(subscription: Subscription, status: str) -> None:
     """Change the status in memory (the caller saves it), keeping the retention clock right."""
     now = timezone.now()
+    if subscription.status != status and subscription.person_id is not None:
+        # Integration API webhooks (subscription.changed): the person's identifier only,
+        # queued in the caller's transaction; one query when no integration listens.
+        from chorus.api.osdi import webhooks
+
+        webhooks.subscription_changed(person_id=subscription.person_id)
     subscription.status = status
     subscription.status_changed_at = now
     # The retention clock starts when sending first stops and stops only when the person

@@ -102,9 +102,12 @@ def _apply_details(signature: Signature, details: SignerDetails) -> None:
 
 
 def signature_submit(
-    *, action: ActionPage, details: SignerDetails, ip_hash: str, is_bot: bool = False
+    *, action: ActionPage, details: SignerDetails, ip_hash: str, is_bot: bool = False, limit_key: str = ""
 ) -> SubmitOutcome:
     """Take a signature in: checks that need no database, then one insert.
+
+    ``limit_key`` is what the signing limits count against, the address's hash unless
+    given: the integration API counts per token and signer (its tokens have their own limits).
 
     The sender run files it as a person and a signature moments later and sends the
     right email (``signatures_file``), so a surge costs each request one row and never
@@ -114,7 +117,7 @@ def signature_submit(
         return SubmitOutcome.CLOSED
     if is_bot:
         return SubmitOutcome.BOT
-    if not within_limits("campaigns.sign", ip_hash, _signing_limits()):
+    if not within_limits("campaigns.sign", limit_key or ip_hash, _signing_limits()):
         return SubmitOutcome.RATE_LIMITED
     email_domain_hash = domain_hash(email_domain(details.email))
     if block_lists().blocks(ip_hash=ip_hash, email_domain_hash=email_domain_hash):
