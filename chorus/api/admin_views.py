@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from chorus.api.models import ApiToken, Scope
+from chorus.api.models import ApiToken, Scope, WebhookEvent, WebhookSubscription
+from chorus.api.osdi.webhooks import AddressRefused, webhook_address_check, webhook_remove, webhook_subscribe
 from chorus.api.tokens import EXPIRY_CHOICES_DAYS, api_token_issue, api_token_revoke
 from chorus.core.staff import staff_required
 
@@ -86,3 +87,67 @@ def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
             messages.info(request, f"The token '{token.name}' was already revoked.")
         return redirect("api_tokens")
     return render(request, "api/admin/token_revoke.html", {"token": token})
+
+
+# --- webhooks on a token --------------------------------------------------------------------
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(
+        label="Address",
+        max_length=500,
+        help_text="Where the program listens, starting with https://. It must be reachable from the internet.",
+        error_messages={"required": "Enter the address the program listens on"},
+    )
+    events = forms.MultipleChoiceField(
+        label="Tell it when",
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one event"},
+    )
+
+    def clean_url(self) -> str:
+        try:
+            return webhook_address_check(self.cleaned_data["url"])
+        except AddressRefused as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required("api.change_apitoken")
+def token_webhooks(request: HttpRequest, token_id: int) -> HttpResponse:
+    """A token's webhook addresses, and a form to add one; its signing secret is shown once."""
+    token = get_object_or_404(ApiToken, pk=token_id)
+    form = WebhookForm(request.POST or None)
+    can_add = token.is_usable and token.has_scope(Scope.WEBHOOKS)
+    if request.method == "POST" and can_add and form.is_valid():
+        try:
+            subscription, secret = webhook_subscribe(
+                token=token,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                created_by=request.user,
+                request=request,
+            )
+        except AddressRefused as error:
+            form.add_error(None, str(error))
+        else:
+            # Rendered, not redirected: the secret exists in plain only in this one answer.
+            return render(
+                request, "api/admin/webhook_added.html", {"token": token, "webhook": subscription, "secret": secret}
+            )
+    context = {"token": token, "webhooks": token.webhooks.all(), "form": form, "can_add": can_add}
+    return render(request, "api/admin/webhooks.html", context, status=400 if form.errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_required("api.change_apitoken")
+def token_webhook_remove(request: HttpRequest, token_id: int, webhook_id: int) -> HttpResponse:
+    subscription = get_object_or_404(WebhookSubscription, pk=webhook_id, token_id=token_id)
+    if request.method == "POST":
+        webhook_remove(subscription=subscription, removed_by=request.user, request=request)
+        messages.success(request, "The webhook address is removed. Nothing more is sent to it.")
+        return redirect("api_token_webhooks", token_id=token_id)
+    return render(request, "api/admin/webhook_remove.html", {"webhook": subscription, "token": subscription.token})

@@ -17,6 +17,12 @@ def register_admin_urls() -> list[Any]:
         path("api-tokens/", admin_views.token_list, name="api_tokens"),
         path("api-tokens/new/", admin_views.token_create, name="api_token_create"),
         path("api-tokens/<int:token_id>/revoke/", admin_views.token_revoke, name="api_token_revoke"),
+        path("api-tokens/<int:token_id>/webhooks/", admin_views.token_webhooks, name="api_token_webhooks"),
+        path(
+            "api-tokens/<int:token_id>/webhooks/<int:webhook_id>/remove/",
+            admin_views.token_webhook_remove,
+            name="api_token_webhook_remove",
+        ),
     ]
 
 

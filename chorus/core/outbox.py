@@ -373,7 +373,7 @@ def _deliver(envelopes: list[Envelope], settlement: _Settlement, attempts: dict[
     try:
         for index, envelope in enumerate(envelopes):
             try:
-                mailer.send_messages([envelope.message])
+                mailer.send_messages([envelope.message])  # type: ignore[list-item]  # mail only (see above)
             except MAIL_REFUSED as error:
                 # The server answered about this message; the connection takes the next.
                 reason = describe_mail_error(error)

@@ -13,7 +13,7 @@ lists, exactly as the forms do.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -44,9 +44,16 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Conservative on purpose (what Django's validator accepts, written so the OpenAPI document says it too).
+EMAIL_PATTERN = (
+    r"^[A-Za-z0-9_%+-]+(\.[A-Za-z0-9_%+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$"
+)
+PLAIN = r"^[^\x00-\x1f\x7f]*$"
+
+
 class EmailIn(_In):
-    address: str = Field(max_length=254)
-    primary: bool = True
+    address: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    primary: StrictBool = True
     status: str | None = Field(None, max_length=20, description="Ignored: the person's own confirmation decides.")
 
     @field_validator("address")
@@ -61,12 +68,12 @@ class EmailIn(_In):
 
 
 class PostalIn(_In):
-    postal_code: str = Field("", max_length=10)
+    postal_code: str = Field("", max_length=10, pattern=PLAIN)
 
 
 class PersonIn(_In):
-    given_name: str = Field("", max_length=100)
-    family_name: str = Field("", max_length=100)
+    given_name: str = Field("", max_length=100, pattern=PLAIN)
+    family_name: str = Field("", max_length=100, pattern=PLAIN)
     email_addresses: list[EmailIn] = Field(min_length=1, max_length=5)
     postal_addresses: list[PostalIn] = Field(default_factory=list, max_length=1)
 
@@ -90,29 +97,34 @@ class PersonIn(_In):
 class SignatureConsentIn(_In):
     """What the person asked for besides signing, each only if sent as true."""
 
-    campaign_updates: StrictBool = Field(False, description="Updates on this campaign, once they confirm.")
-    bulletin: StrictBool = Field(False, description="The members' bulletin, once they confirm.")
+    campaign_updates: StrictBool = Field(default=False, description="Updates on this campaign, once they confirm.")
+    bulletin: StrictBool = Field(default=False, description="The members' bulletin, once they confirm.")
 
 
 class PersonConsentIn(_In):
-    bulletin: StrictBool = Field(False, description="Must be true: the person asked for the bulletin.")
+    bulletin: Literal[True] = Field(description="Must be true: the person asked for the bulletin.")
+
+
+TagName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 class SignatureHelperIn(_In):
     person: PersonIn
-    add_tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    consent: SignatureConsentIn = Field(default_factory=SignatureConsentIn)
+    add_tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS)
+    consent: SignatureConsentIn = Field(default_factory=lambda: SignatureConsentIn())
 
 
 class PersonHelperIn(_In):
     person: PersonIn
-    add_tags: list[str] = Field(default_factory=list, max_length=MAX_TAGS)
-    consent: PersonConsentIn = Field(default_factory=PersonConsentIn)
+    add_tags: list[TagName] = Field(default_factory=list, max_length=MAX_TAGS)
+    consent: PersonConsentIn = Field(description="Required: silence means no.")
 
 
 class HelperLinks(schemas.Out):
-    self_: schemas.Link = Field(alias="self")
-    petition: schemas.Link | None = Field(None, alias="osdi:petition")
+    self_: schemas.Link = Field(validation_alias="self", serialization_alias="self")
+    petition: schemas.Link | None = Field(
+        default=None, validation_alias="osdi:petition", serialization_alias="osdi:petition"
+    )
     curies: list[schemas.Curie]
 
 
@@ -121,10 +133,10 @@ class HelperOut(schemas.Out):
 
     status: str = "received"
     description: str
-    links: HelperLinks = Field(alias="_links")
+    links: HelperLinks = Field(validation_alias="_links", serialization_alias="_links")
 
 
-def _read[M: BaseModel](request: HttpRequest, model: type[M]) -> M | HttpResponse:
+def _read[M: BaseModel](request: HttpRequest, model: type[M], *, consent_required: bool = False) -> M | HttpResponse:
     """The body as ``model``, or the OSDI error to answer with (type and size checked first)."""
     if request.content_type != "application/json":
         return osdi_error(request, 415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.")
@@ -139,14 +151,13 @@ def _read[M: BaseModel](request: HttpRequest, model: type[M]) -> M | HttpRespons
     except PydanticValidationError as error:
         first = error.errors()[0]
         where = ".".join(str(part) for part in first.get("loc", ())) or "body"
-        return osdi_error(request, 400, "INVALID_INPUT", f"{where}: {first.get('msg', 'invalid')}"[:300])
+        code = "CONSENT_REQUIRED" if consent_required and where.startswith("consent") else "INVALID_INPUT"
+        return osdi_error(request, 400, code, f"{where}: {first.get('msg', 'invalid')}"[:300])
 
 
 def _tags_refused(request: HttpRequest, token: ApiToken, tags: list[str]) -> HttpResponse | None:
     if tags and not token.has_scope(Scope.TAGS_WRITE):
         return osdi_error(request, 403, "FORBIDDEN", "add_tags needs a token with the tags:write scope.")
-    if any(not " ".join(tag.split()) or len(tag) > 100 for tag in tags):
-        return osdi_error(request, 400, "INVALID_INPUT", "add_tags: each tag is a name of 1 to 100 characters.")
     return None
 
 
@@ -159,6 +170,8 @@ def _tag_if_shared(*, email: str, tags: list[str], token: ApiToken) -> int:
     if person is None or not selectors.shareable_people().filter(pk=person.pk).exists():
         return 0
     for name in tags:
+        if not " ".join(name.split()):
+            continue  # only spaces: no tag
         tag, _ = tag_get_or_create(name=name, token=token)
         Tagging.objects.get_or_create(tag=tag, person=person)
     return len(tags)
@@ -167,8 +180,21 @@ def _tag_if_shared(*, email: str, tags: list[str], token: ApiToken) -> int:
 HELPER_RESPONSES: dict[int, Any] = {202: HelperOut, 413: schemas.ErrorOut, 415: schemas.ErrorOut, **ERRORS}
 
 
+def _inlined(schema: Any, defs: dict[str, Any]) -> Any:
+    """A JSON schema with its ``$defs`` references written out, to stand alone in the document."""
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return _inlined(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+        return {key: _inlined(value, defs) for key, value in schema.items() if key != "$defs"}
+    if isinstance(schema, list):
+        return [_inlined(item, defs) for item in schema]
+    return schema
+
+
 def _openapi_body(model: type[BaseModel]) -> dict[str, Any]:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+    schema = model.model_json_schema()
+    body = _inlined(schema, schema.get("$defs", {}))
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}
 
 
 @api.post(
@@ -242,16 +268,9 @@ def person_signup_helper(request: HttpRequest) -> Status[HelperOut] | HttpRespon
     """Sign someone up for the bulletin (OSDI person_signup_helper). consent.bulletin must be
     true; the person is emailed a link and receives nothing until they confirm."""
     token = token_of(request)
-    body = _read(request, PersonHelperIn)
+    body = _read(request, PersonHelperIn, consent_required=True)
     if isinstance(body, HttpResponse):
         return body
-    if not body.consent.bulletin:
-        return osdi_error(
-            request,
-            400,
-            "CONSENT_REQUIRED",
-            "Send consent.bulletin as true, only when the person asked to hear from the network.",
-        )
     if refused := _tags_refused(request, token, body.add_tags):
         return refused
     with transaction.atomic():

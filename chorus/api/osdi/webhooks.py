@@ -43,7 +43,7 @@ SIGNATURE_HEADER = "Chorus-Signature"
 TIMEOUT = httpx.Timeout(5.0, connect=3.0)
 MAX_PER_TOKEN = 5
 # Which read scope a token needs, besides ``webhooks``, to be told of each event.
-EVENT_SCOPES = {
+EVENT_SCOPES: dict[str, str] = {
     WebhookEvent.SIGNATURE_CONFIRMED: Scope.SIGNATURES_READ,
     WebhookEvent.PERSON_ERASED: Scope.PEOPLE_READ,
     WebhookEvent.SUBSCRIPTION_CHANGED: Scope.PEOPLE_READ,

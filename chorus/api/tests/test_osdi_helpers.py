@@ -142,6 +142,8 @@ def test_bad_input_stores_nothing(
     client: Client, world: World, body: Any, content_type: str, status: int, code: str | None
 ) -> None:
     token = issue([Scope.SIGNATURES_WRITE, Scope.PEOPLE_WRITE])[1]
+    if isinstance(body, dict):
+        body = {"consent": {"bulletin": True}, **body}  # so the fault tested is the one that answers
     for path in (sign_path(world), "people"):
         response = post(client, path, token, body, content_type=content_type)
         assert response.status_code == status, response.content
