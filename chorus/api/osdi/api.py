@@ -78,7 +78,7 @@ api = OsdiAPI(
     description="What a CRM syncs from: people who agreed to hear from the network, petitions, signatures, "
     "tags and erasures. A token from the staff area is needed (Authorization: Bearer, or OSDI-API-Token).",
     urls_namespace="api:osdi",
-    docs_url=None,  # ninja's page loads its scripts from a CDN; docs/api-osdi.md documents the API
+    docs_url=None,  # ninja's page loads its scripts from a CDN; docs/api.md documents the API
     openapi_url="/openapi.json",
     renderer=HalRenderer(),
 )
