@@ -18,6 +18,7 @@ from django.db.models import ForeignObjectRel, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from chorus.core import events
 from chorus.core.audit import log_action, log_actions
 from chorus.core.crypto import email_index, token_digest
 from chorus.core.outbox import outbox_add, outbox_forget_person
@@ -185,10 +186,8 @@ def _anonymise(person: Person, *, via: str) -> None:
         },
     )
     if created:
-        # Integration API webhooks (person.erased): the identifier only, queued in this transaction.
-        from chorus.api.osdi import webhooks
-
-        webhooks.person_erased(person_uuid=person.uuid)
+        # Announced for listeners (the integration API's webhooks): the identifier only.
+        events.person_erased.send(sender=Person, person_uuid=person.uuid)
 
 
 # --- retention ------------------------------------------------------------------

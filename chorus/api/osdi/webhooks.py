@@ -30,11 +30,12 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
 from chorus.api.models import ApiToken, Scope, WebhookEvent, WebhookSubscription
-from chorus.core import outbox
+from chorus.core import events, outbox
 from chorus.core.audit import log_action
 from chorus.core.models import OutboxMessage
 
@@ -164,10 +165,11 @@ def webhook_event(event: WebhookEvent, *, subject: uuid.UUID, related: dict[str,
     return len(outbox.outbox_add_many(rows))
 
 
-# Called where the events happen (minimal hooks in campaigns, people and bulletin services).
+# Listening to the events (chorus.core.events) sent where they happen: campaigns, people, bulletin.
 
 
-def signature_confirmed(*, signature_id: int) -> None:
+@receiver(events.signature_confirmed)
+def signature_confirmed(*, signature_id: int, **_: Any) -> None:
     from chorus.campaigns.models import Signature
 
     if not _listening(WebhookEvent.SIGNATURE_CONFIRMED):
@@ -183,11 +185,13 @@ def signature_confirmed(*, signature_id: int) -> None:
         )
 
 
-def person_erased(*, person_uuid: uuid.UUID) -> None:
+@receiver(events.person_erased)
+def person_erased(*, person_uuid: uuid.UUID, **_: Any) -> None:
     webhook_event(WebhookEvent.PERSON_ERASED, subject=person_uuid)
 
 
-def subscription_changed(*, person_id: int) -> None:
+@receiver(events.subscription_changed)
+def subscription_changed(*, person_id: int, **_: Any) -> None:
     from chorus.people.models import Person
 
     if not _listening(WebhookEvent.SUBSCRIPTION_CHANGED):

@@ -15,6 +15,7 @@ from chorus.bulletin.models import (
     Subscription,
     SubscriptionStatus,
 )
+from chorus.core import events
 from chorus.core.audit import log_action
 from chorus.core.outbox import outbox_add
 from chorus.core.ratelimit import Limit, within_limits
@@ -36,11 +37,8 @@ def status_change(subscription: Subscription, status: str) -> None:
     """Change the status in memory (the caller saves it), keeping the retention clock right."""
     now = timezone.now()
     if subscription.status != status and subscription.person_id is not None:
-        # Integration API webhooks (subscription.changed): the person's identifier only,
-        # queued in the caller's transaction; one query when no integration listens.
-        from chorus.api.osdi import webhooks
-
-        webhooks.subscription_changed(person_id=subscription.person_id)
+        # Announced for listeners (the integration API's webhooks), in the caller's transaction.
+        events.subscription_changed.send(sender=Subscription, person_id=subscription.person_id)
     subscription.status = status
     subscription.status_changed_at = now
     # The retention clock starts when sending first stops and stops only when the person

@@ -7,7 +7,6 @@ import contextlib
 from django.db import transaction
 from django.utils import timezone
 
-from chorus.api.osdi import webhooks
 from chorus.bulletin.services.subscriptions import subscription_start_proven
 from chorus.campaigns import consents
 from chorus.campaigns.models import DisplayChoice, Signature, SignatureKind, SignatureStatus
@@ -18,6 +17,7 @@ from chorus.campaigns.selectors import (
     signature_for_token,
     signing_source,
 )
+from chorus.core import events
 from chorus.people.models import ConsentPurpose, Person
 from chorus.people.services import consent_give
 
@@ -54,9 +54,9 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
         )
         if not won:
             return ConfirmOutcome.ALREADY_CONFIRMED
-        # Integration API webhooks (signature.confirmed): queued with the consents when there
+        # Announced for listeners (the integration API's webhooks), with the consents when there
         # are any; one query when no integration listens.
-        webhooks.signature_confirmed(signature_id=signature.pk)
+        events.signature_confirmed.send(sender=Signature, signature_id=signature.pk)
         # The person is loaded only when there is something to record for them.
         if chosen and signature.person is not None:
             source = signing_source(signature.action_id)
