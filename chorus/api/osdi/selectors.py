@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 
 from chorus.api.models import Tag, Tagging
@@ -44,14 +44,20 @@ def shareable_people() -> QuerySet[Person]:
 def shared_people() -> QuerySet[Person]:
     """``shareable_people``, each with ``modified``: the latest change to them, their
     agreements or their bulletin subscription (what the ``modified_date`` filter reads)."""
+    # Correlated subqueries rather than Max over a join: no GROUP BY over every shared person,
+    # so a page reads its own rows and a count without a filter leaves the annotation out.
+    consents = ConsentRecord.objects.filter(person_id=OuterRef("pk")).order_by()
+    last_given = consents.values("person_id").annotate(at=Max("given_at")).values("at")
+    last_withdrawn = consents.values("person_id").annotate(at=Max("withdrawn_at")).values("at")
+    status_changed = Subscription.objects.filter(person_id=OuterRef("pk")).values("status_changed_at")
     return (
         shareable_people()
         .annotate(
             modified=Greatest(
                 F("updated_at"),
-                Coalesce(Max("consents__given_at"), F("updated_at")),
-                Coalesce(Max("consents__withdrawn_at"), F("updated_at")),
-                Coalesce(F("bulletin_subscription__status_changed_at"), F("updated_at")),
+                Coalesce(Subquery(last_given), F("updated_at")),
+                Coalesce(Subquery(last_withdrawn), F("updated_at")),
+                Coalesce(Subquery(status_changed), F("updated_at")),
             )
         )
         .order_by("created_at", "pk")
