@@ -6,6 +6,8 @@ URL, never cached); afterwards only its public prefix is shown.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,10 +18,11 @@ from django.views.decorators.http import require_http_methods
 from chorus.api.models import ApiToken, Scope, WebhookEvent, WebhookSubscription
 from chorus.api.osdi.webhooks import AddressRefused, webhook_address_check, webhook_remove, webhook_subscribe
 from chorus.api.tokens import EXPIRY_CHOICES_DAYS, api_token_issue, api_token_revoke
+from chorus.core.idempotency import SubmissionKeyFormMixin, submission_once
 from chorus.core.staff import staff_required
 
 
-class TokenForm(forms.Form):
+class TokenForm(SubmissionKeyFormMixin):
     name = forms.CharField(
         label="Name",
         max_length=100,
@@ -62,13 +65,36 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_create(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        issued = api_token_issue(
-            name=form.cleaned_data["name"],
-            scopes=form.cleaned_data["scopes"],
-            expires_in_days=form.cleaned_data["expires_in_days"],
-            created_by=request.user,
-            request=request,
+        made: list[Any] = []
+
+        def issue() -> str:
+            made.append(
+                api_token_issue(
+                    name=form.cleaned_data["name"],
+                    scopes=form.cleaned_data["scopes"],
+                    expires_in_days=form.cleaned_data["expires_in_days"],
+                    created_by=request.user,
+                    request=request,
+                )
+            )
+            return ""  # the one-time key keeps no trace of the token
+
+        submitted = submission_once(
+            key=form.cleaned_data["submission_key"],
+            scope=f"api-token-create:{request.user.pk}",
+            action=issue,
+            answers=request.POST,
         )
+        if submitted.repeated:
+            # A double click: the first click made the token and showed it, once. It is never
+            # shown again, so say where it went rather than make a second one.
+            messages.warning(
+                request,
+                "Your first click made this token and showed it once. If you did not copy it, "
+                "revoke it here and make another.",
+            )
+            return redirect("api_tokens")
+        issued = made[0]
         # Rendered, not redirected: the plain token exists only in this one answer.
         return render(request, "api/admin/token_created.html", {"token": issued.token, "plain": issued.plain})
     return render(request, "api/admin/token_form.html", {"form": form}, status=400 if form.errors else 200)

@@ -373,6 +373,22 @@ class QuestionsForm(SubmissionKeyFormMixin):
         return {name: (words_in(str(data.get(name) or "")), guide) for name, guide in self.word_guides.items()}
 
 
+def call_times_field(*, on: str, value: str) -> forms.CharField:
+    """"Which days and times suit you for a call?", needed when the choice ``on`` is ``value``:
+    a group may ask for a call instead of writing, both to apply and to report."""
+    return needed_if(
+        forms.CharField(
+            required=False,
+            max_length=300,
+            label="Which days and times suit you for a call?",
+            help_text="For example, weekday mornings, or Tuesdays after 2pm.",
+        ),
+        on=on,
+        values=[value],
+        words="you ask us to call",
+    )
+
+
 class AccessForm(SubmissionKeyFormMixin):
     needs = forms.MultipleChoiceField(
         required=False,
@@ -393,17 +409,7 @@ class AccessForm(SubmissionKeyFormMixin):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how you would like to give your answers."},
     )
-    call_times = needed_if(
-        forms.CharField(
-            required=False,
-            max_length=300,
-            label="Which days and times suit you for a call?",
-            help_text="For example, weekday mornings, or Tuesdays after 2pm.",
-        ),
-        on="apply_by",
-        values=[APPLY_BY_CALL],
-        words="you ask us to call",
-    )
+    call_times = call_times_field(on="apply_by", value=APPLY_BY_CALL)
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
@@ -459,17 +465,7 @@ class ReportForm(SubmissionKeyFormMixin):
         values=[REPORT_BY_RECORDING],
         words="you choose a recording",
     )
-    call_times = needed_if(
-        forms.CharField(
-            required=False,
-            max_length=300,
-            label="Which days and times suit you for a call?",
-            help_text="For example, weekday mornings, or Tuesdays after 2pm.",
-        ),
-        on="how",
-        values=[REPORT_BY_CALL],
-        words="you ask us to call",
-    )
+    call_times = call_times_field(on="how", value=REPORT_BY_CALL)
 
     def __init__(self, *args: Any, too_big: set[str] | frozenset[str] = frozenset(), **kwargs: Any) -> None:
         from chorus.grants.services.files import Accepts, accepted_in_words

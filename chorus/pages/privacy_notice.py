@@ -102,11 +102,32 @@ NOTICE: tuple[NoticeEntry, ...] = (
         why="To send you the bulletin you asked for, with the topics you chose.",
         who_sees_it=(
             "Nobody reads the list of subscribers: editors and campaigners see only counts. An "
-            "administrator can see an address if a send was interrupted, to check whether it arrived."
+            "administrator can see an address if a send was interrupted, to check whether it arrived. "
+            "If we connect our supporters' database, it gets your details too (see below)."
         ),
         how_long=(
             "While you subscribe. When you unsubscribe, or we stop because emails to you bounce, your "
             "subscription is deleted {BULLETIN_RETENTION_ENDED_DAYS} later."
+        ),
+    ),
+    NoticeEntry(
+        slug="supporters-database",
+        feature="Our supporters' database",
+        collected=(
+            "Only while you get the bulletin or have asked to hear about our campaigns: your name, your "
+            "email address and whether our emails reach you, your postcode if you gave one, which of "
+            "those two you agreed to, the letters and petitions you signed and confirmed, and any labels "
+            "our staff gave you there. Never what you told our support desk, your access needs, your "
+            "phone number or anything from a grant application."
+        ),
+        why="So that we can keep in touch with our supporters from one place, if we use one.",
+        who_sees_it=(
+            "Our own supporters' database (a CRM), if an administrator connects one with a key that "
+            "only reads what it needs; every time it reads, that is recorded. Nobody else."
+        ),
+        how_long=(
+            "When you withdraw both agreements, or your record is erased, the database is told to "
+            "delete you the next time it checks."
         ),
     ),
     NoticeEntry(

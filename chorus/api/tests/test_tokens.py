@@ -69,6 +69,24 @@ def test_administrators_see_them(index: int, administrator: User) -> None:
     assert response["Cache-Control"].startswith("max-age=0") or "no-cache" in response["Cache-Control"]
 
 
+def test_a_double_click_makes_one_token_and_says_where_it_went(administrator: User) -> None:
+    from chorus.core.idempotency import submission_key_new
+
+    client = client_for(administrator)
+    answers = {
+        "name": "CiviCRM sync",
+        "scopes": ["people:read"],
+        "expires_in_days": "90",
+        "submission_key": submission_key_new(),
+    }
+    first = client.post(reverse("api_token_create"), answers)
+    second = client.post(reverse("api_token_create"), answers, follow=True)
+    assert first.status_code == 200 and first.context["plain"].startswith("chorus_pat_")
+    assert ApiToken.objects.count() == 1
+    assert "Your first click made this token" in second.text
+    assert first.context["plain"] not in second.text
+
+
 def test_an_administrator_makes_a_token_and_sees_it_once(administrator: User) -> None:
     client = client_for(administrator)
     response = client.post(

@@ -191,6 +191,10 @@ def test_the_page_offers_the_allowed_moves_and_a_button_press_moves_it_once(
         assert response.status_code == 302
     application.refresh_from_db()
     assert application.status == ApplicationStatus.ELIGIBILITY_CHECK
+    # The message says where it is now, not where it was.
+    shown = client.get(f"/admin/grants/{application.pk}/").content.decode()
+    assert f"{application.reference} is now: Eligibility check." in shown
+    assert "is now: Received" not in shown
     assert AuditEvent.objects.filter(action="grants.application.eligibility_check").count() == 1
 
 
