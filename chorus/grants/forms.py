@@ -374,7 +374,7 @@ class QuestionsForm(SubmissionKeyFormMixin):
 
 
 def call_times_field(*, on: str, value: str) -> forms.CharField:
-    """"Which days and times suit you for a call?", needed when the choice ``on`` is ``value``:
+    """ "Which days and times suit you for a call?", needed when the choice ``on`` is ``value``:
     a group may ask for a call instead of writing, both to apply and to report."""
     return needed_if(
         forms.CharField(

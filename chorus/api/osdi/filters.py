@@ -8,12 +8,14 @@ filtered on.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.db.models import Q
 from odata_query import ast
 from odata_query.exceptions import ODataException
 from odata_query.grammar import ODataLexer, ODataParser
+
+from chorus.api.moments import NotAMoment, utc_moment
 
 FILTER_FIELD = "modified_date"
 MAX_FILTER_LENGTH = 500
@@ -30,10 +32,9 @@ def _when(node: object) -> datetime:
     else:
         raise FilterError("Compare modified_date with a date and time, e.g. 2026-01-31T00:00:00Z.")
     try:
-        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as error:
+        return utc_moment(text)
+    except NotAMoment as error:
         raise FilterError(f"'{text[:40]}' is not a date and time like 2026-01-31T00:00:00Z.") from error
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _condition(node: object, field: str) -> Q:

@@ -13,6 +13,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from chorus.api.moments import NotAMoment, utc_moment
 from chorus.campaigns.models import OrganisationType
 from chorus.news.models import ArticleKind
 from chorus.tracker.models import ItemKind, ResponseStatus, StageName
@@ -54,8 +55,8 @@ class PageQuery(Schema):
         if not isinstance(value, str):
             raise ValueError("Give a date and time in ISO 8601 form, for example 2026-12-01T09:00:00Z.")
         try:
-            return datetime.fromisoformat(value)
-        except ValueError:
+            return utc_moment(value)
+        except NotAMoment:
             raise ValueError("Give a date and time in ISO 8601 form, for example 2026-12-01T09:00:00Z.") from None
 
 

@@ -4,6 +4,7 @@ only modified_date is ever filtered on."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import given, settings
@@ -31,6 +32,14 @@ def test_any_other_text_is_refused_cleanly(text: str) -> None:
         return
     # Accepted beyond the pattern (the parser is more lenient): still only modified_date.
     assert {child[0].split("__")[0] for child in condition.children} == {"modified"}  # type: ignore[index]
+
+
+def test_an_offset_postgresql_refuses_is_compared_as_utc() -> None:
+    # Python reads offsets up to a day; PostgreSQL only to ±15:59.
+    condition = odata_filter("modified_date gt 2026-01-01T05:00:00-17:47")
+    assert condition.children[0][1] == datetime(2026, 1, 1, 22, 47, tzinfo=UTC)
+    with pytest.raises(FilterError):
+        odata_filter("modified_date gt 0001-01-01T00:00:00+01:00")
 
 
 def test_the_operators() -> None:

@@ -251,6 +251,23 @@ def test_modified_since(site: PublicSite, client: Client) -> None:
         assert _get(client, f"/{collection}?modified_since={later}").json()["count"] == 0, collection
 
 
+@pytest.mark.parametrize(
+    "moment", ["0656-01-16T05:16:48-17:47", "2395-06-16T09:07:59+18:58", "0001-01-01T00:00:00+01:00"]
+)
+def test_modified_since_takes_any_offset_python_reads(site: PublicSite, client: Client, moment: str) -> None:
+    # PostgreSQL refuses a time zone displacement beyond ±15:59; Python reads up to a day.
+    # The moment is compared as UTC, so the database never sees the offset (found by the
+    # contract tests on PostgreSQL). A year-1 moment ahead of UTC is before the calendar: 400.
+    response = client.get(f"{API}/articles", {"modified_since": moment})
+    if moment.startswith("0001"):
+        assert response.status_code == 400
+    else:
+        assert response.status_code == 200
+        long_ago = _get(client, "/articles?modified_since=1970-01-01T00:00:00Z").json()["count"]
+        expected = 0 if moment.startswith("2395") else long_ago
+        assert response.json()["count"] == expected
+
+
 # --- pages and errors ------------------------------------------------------------------------------
 
 
