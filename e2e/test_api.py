@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from chorus.accounts.models import User
-from chorus.api.models import ApiToken
+from chorus.api.models import ApiToken, WebhookSubscription
 from chorus.pages.tests.factories import make_site
 from e2e.conftest import assert_accessible, assert_accessible_in_dark, assert_reflows, sign_in_as_staff, tab_to
 from e2e.test_staff_editors import check_screen
@@ -60,3 +60,28 @@ def test_an_administrator_makes_and_revokes_a_token_by_keyboard(page: Page, base
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert token.expires_at is not None
+
+
+def test_an_administrator_adds_a_webhook_address_by_keyboard(page: Page, base: str, administrator: User) -> None:
+    from chorus.api.tokens import api_token_issue
+
+    issued = api_token_issue(
+        name="Our CRM", scopes=["webhooks", "people:read"], expires_in_days=90, created_by=administrator
+    )
+    sign_in_as_staff(page, administrator, base)
+    check_screen(page, f"{base}/admin/api-tokens/{issued.token.pk}/webhooks/")
+    tab_to(page, "main input[type=url], main input[name=url]")
+    page.keyboard.type("https://crm.example.org/chorus-events")
+    tab_to(page, "main input[name=events]")
+    page.keyboard.press("Space")
+    tab_to(page, "main button:has-text('Add the address')")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#webhook-secret")
+    assert_accessible(page)
+    assert page.input_value("#webhook-secret")
+    webhook = WebhookSubscription.objects.get(token=issued.token)
+    check_screen(page, f"{base}/admin/api-tokens/{issued.token.pk}/webhooks/{webhook.pk}/remove/")
+    tab_to(page, "main button:has-text('Remove the address')")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/admin/api-tokens/{issued.token.pk}/webhooks/")
+    assert not WebhookSubscription.objects.filter(pk=webhook.pk).exists()
