@@ -23,7 +23,9 @@ def test_a_file_comes_back_as_it_was_and_is_hidden_at_rest(size: int) -> None:
     data = os.urandom(size)
     sealed = crypto.encrypt_bytes(data)
     assert crypto.decrypt_bytes(sealed) == data
-    if size:
+    # Hidden at rest: the content does not appear in what is stored. (A byte or two of random
+    # content can turn up in any ciphertext by chance, so only longer content says anything.)
+    if size >= 16:
         assert data not in sealed
 
 
