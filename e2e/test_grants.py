@@ -14,6 +14,7 @@ from chorus.accounts.models import User
 from chorus.accounts.services import roles_sync
 from chorus.grants.models import RoundBand
 from chorus.grants.tests.factories import ELIGIBILITY, make_fund, make_round
+from chorus.grants.tests.sample_files import wav
 from chorus.pages.tests.factories import make_site
 from e2e.conftest import (
     assert_accessible,
@@ -270,20 +271,6 @@ def test_a_grants_officer_reads_a_sent_application_by_keyboard(
     assert "Viewing this application is recorded in the audit log." in main
 
 
-def _wav() -> bytes:
-    """Half a second of silence: a real recording."""
-    import io
-    import wave
-
-    stream = io.BytesIO()
-    with wave.open(stream, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(bytes(8000))
-    return stream.getvalue()
-
-
 def _press(page: Page, selector: str) -> None:
     tab_to(page, selector)
     page.keyboard.press("Enter")
@@ -318,7 +305,7 @@ def test_a_group_answers_with_a_recording_staff_score_and_decide_and_the_group_r
     assert recording_inputs.count() >= 1
     assert_accessible(page)
     recording_inputs.first.set_input_files(
-        files=[{"name": "our-answer.wav", "mimeType": "audio/wav", "buffer": _wav()}]
+        files=[{"name": "our-answer.wav", "mimeType": "audio/wav", "buffer": wav(frames=4000)}]
     )
     answers = page.locator("main textarea")
     for index in range(1, answers.count()):  # the first question is answered by the recording
