@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # The public API only (/api/v1/): 304 Not Modified, outside the page cache so that cached
     # answers get it too, and JSON errors from the middleware below (chorus/api/public/http.py).
     "chorus.api.public.http.PublicApiMiddleware",
+    # The integration API (/api/osdi/v1/): its errors in OSDI's JSON shape, 405 included.
+    "chorus.api.osdi.http.OsdiErrorShapeMiddleware",
     "chorus.core.middleware.RefuseNulCharactersMiddleware",
     "chorus.core.middleware.PublicPageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

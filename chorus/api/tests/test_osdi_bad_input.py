@@ -103,7 +103,10 @@ def test_invalid_filters_are_refused(client: Client, token: str, text: str) -> N
 def test_other_methods_and_unknown_ids_are_refused(client: Client, token: str) -> None:
     assert_error(get(client, ROOT + "people/00000000-0000-0000-0000-000000000000", token), 404, "NOT_FOUND")
     assert get(client, ROOT + "people/12", token).status_code == 404  # a database id is not an identifier
-    assert client.delete(ROOT + "people", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 405
+    refused = client.delete(ROOT + "people", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert_error(refused, 405, "METHOD_NOT_ALLOWED")
+    assert "GET" in refused["Allow"] and "DELETE" not in refused["Allow"]
+    assert "GET" in refused.json()["resource_status"][0]["errors"][0]["description"]
 
 
 @pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Basic abc", "Bearer chorus_pat_", "Bearer chorus_pat_abc"])

@@ -24,7 +24,7 @@ from chorus.api.tests.osdi_fixtures import World, issue, make_world
 from chorus.api.tokens import api_token_revoke
 from chorus.bulletin.models import Subscription, SubscriptionStatus
 from chorus.bulletin.services.subscriptions import status_change
-from chorus.campaigns.models import Signature, SignatureStatus
+from chorus.campaigns.models import DisplayChoice, Signature, SignatureStatus
 from chorus.campaigns.services.confirmation import signature_confirm_found
 from chorus.core.models import AuditEvent, OutboxMessage, OutboxStatus
 from chorus.core.outbox import outbox_send
@@ -319,3 +319,21 @@ def test_nothing_is_queued_when_no_one_listens(world: World) -> None:
     give_consent(make_person("new@example.org"), ConsentPurpose.BULLETIN)
     assert not OutboxMessage.objects.filter(kind=webhooks.WEBHOOK_KIND).exists()
     assert Signature.objects.filter(status=SignatureStatus.CONFIRMED).count() == 2
+
+
+def test_a_confirmation_is_not_kept_when_its_webhook_cannot_be_queued(
+    receiver: Receiver, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Even a signature with no consents to record confirms in one transaction with its webhook."""
+    subscribe(receiver.url)
+    Signature.objects.filter(pk=world.signature.pk).update(
+        display=DisplayChoice.NOT_LISTED, wants_updates=False, wants_bulletin=False
+    )
+
+    def broken(rows: Any) -> Any:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(webhooks.outbox, "outbox_add_many", broken)
+    with pytest.raises(RuntimeError):
+        signature_confirm_found(pending_signature(world))
+    assert Signature.objects.get(pk=world.signature.pk).status == SignatureStatus.PENDING

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,9 +42,9 @@ def signature_confirm_found(signature: Signature | None) -> ConfirmOutcome:
         chosen.append((ConsentPurpose.CAMPAIGN_UPDATES, scope))
     if signature.wants_bulletin:
         chosen.append((ConsentPurpose.BULLETIN, ""))
-    # Consents commit with the confirmation or not at all; a confirmation without any is
-    # one statement, which needs no transaction (and its two extra round trips) around it.
-    with transaction.atomic() if chosen else contextlib.nullcontext():
+    # The consents and what listeners queue (the integration API's webhooks) commit with the
+    # confirmation or not at all: a crash between them must not confirm without telling.
+    with transaction.atomic():
         now = timezone.now()
         # The conditional UPDATE lets exactly one of several simultaneous clicks win.
         won = Signature.objects.filter(pk=signature.pk, status=SignatureStatus.PENDING).update(
