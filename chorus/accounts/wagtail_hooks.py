@@ -15,6 +15,7 @@ from chorus.accounts import views
 from chorus.accounts.dashboard import administrator_panel
 from chorus.accounts.roles import ADMINISTRATOR, user_has_role
 from chorus.accounts.viewsets import reset_two_factor_button
+from chorus.core.staff import GuardedMenuItem
 
 # django-otp-webauthn's endpoints under the names its script and template tags look up
 # ("otp_webauthn:..."), with its last steps audited (chorus.accounts.views).
@@ -59,14 +60,11 @@ def register_two_factor_account_item(request: Any) -> dict[str, str]:
     }
 
 
-class AuditLogMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return bool(request.user.has_perm("core.view_auditevent"))
-
-
 @hooks.register("register_settings_menu_item")
 def register_audit_log_menu_item() -> MenuItem:
-    return AuditLogMenuItem("Audit log", reverse("accounts_audit_log"), icon_name="list-ul", order=900)
+    return GuardedMenuItem(
+        "Audit log", reverse("accounts_audit_log"), shown_to="core.view_auditevent", icon_name="list-ul", order=900
+    )
 
 
 @hooks.register("register_user_listing_buttons")

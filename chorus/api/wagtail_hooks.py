@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.api import admin_views
+from chorus.core.staff import GuardedMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -26,11 +27,8 @@ def register_admin_urls() -> list[Any]:
     ]
 
 
-class ApiTokensMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return bool(request.user.has_perm("api.view_apitoken"))
-
-
 @hooks.register("register_settings_menu_item")
 def register_api_tokens_menu_item() -> MenuItem:
-    return ApiTokensMenuItem("API tokens", reverse("api_tokens"), icon_name="key", order=920)
+    return GuardedMenuItem(
+        "API tokens", reverse("api_tokens"), shown_to="api.view_apitoken", icon_name="key", order=920
+    )

@@ -17,11 +17,7 @@ from chorus.bulletin import admin_views
 from chorus.bulletin.dashboard import publishing_panel
 from chorus.bulletin.models import BulletinIssue
 from chorus.bulletin.permissions import SEND_PERMISSION
-
-
-class BulletinMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(SEND_PERMISSION)
+from chorus.core.staff import GuardedMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -40,7 +36,9 @@ def register_admin_urls() -> list[Any]:
 
 @hooks.register("register_admin_menu_item")
 def register_bulletin_menu_item() -> MenuItem:
-    return BulletinMenuItem("Bulletin sending", reverse("bulletin_admin:issues"), icon_name="mail", order=260)
+    return GuardedMenuItem(
+        "Bulletin sending", reverse("bulletin_admin:issues"), shown_to=SEND_PERMISSION, icon_name="mail", order=260
+    )
 
 
 @hooks.register("register_page_listing_more_buttons")

@@ -36,6 +36,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django_otp import devices_for_user
+from wagtail.admin.menu import MenuItem
 
 View = Callable[..., HttpResponseBase]
 
@@ -156,3 +157,20 @@ def staff_permissions_of(view: Callable[..., Any]) -> tuple[str, ...] | None:
             return tuple(marked)
         current = getattr(current, "__wrapped__", None)
     return None
+
+
+class GuardedMenuItem(MenuItem):
+    """A staff menu entry shown only to people the screen behind it will let in.
+
+    ``shown_to`` is a permission ("app.codename") or a check of the user; the screen's own
+    guard still decides, this only keeps the menu from offering a door that answers 403.
+    """
+
+    def __init__(self, label: str, url: str, *, shown_to: str | Callable[[Any], bool], **kwargs: Any) -> None:
+        super().__init__(label, url, **kwargs)
+        self.shown_to = shown_to
+
+    def is_shown(self, request: HttpRequest) -> bool:
+        if isinstance(self.shown_to, str):
+            return bool(request.user.has_perm(self.shown_to))
+        return bool(self.shown_to(request.user))

@@ -12,6 +12,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from chorus.accounts.roles import GRANTS_OFFICER, user_has_role
+from chorus.core.staff import GuardedMenuItem
 from chorus.grants import admin_views, file_views, selectors
 from chorus.grants.dashboard import grants_officer_panel
 from chorus.grants.models import FundPage
@@ -23,11 +24,6 @@ def grants_officers_run_the_new_fund(request: HttpRequest, page: Any) -> None:
     specific = page.specific
     if isinstance(specific, FundPage):
         fund_permissions_grant(fund=specific, actor=request.user, screen=request.path[:200])
-
-
-class ApplicationsMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return selectors.may_read_applications(request.user)
 
 
 @hooks.register("register_admin_urls")
@@ -48,7 +44,13 @@ def register_admin_urls() -> list[Any]:
 
 @hooks.register("register_admin_menu_item")
 def register_applications_menu_item() -> MenuItem:
-    return ApplicationsMenuItem("Applications", reverse("grants_admin:applications"), icon_name="form", order=260)
+    return GuardedMenuItem(
+        "Applications",
+        reverse("grants_admin:applications"),
+        shown_to=selectors.may_read_applications,
+        icon_name="form",
+        order=260,
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -12,15 +12,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from chorus.accounts.roles import CASEWORKER, user_has_role
+from chorus.core.staff import GuardedMenuItem
 from chorus.support import admin_views
 from chorus.support.choosers import tracked_item_chooser_viewset
 from chorus.support.dashboard import caseworker_panel
 from chorus.support.models import CannedReply
-
-
-class TriageMenuItem(MenuItem):
-    def is_shown(self, request: HttpRequest) -> bool:
-        return request.user.has_perm(admin_views.TRIAGE_PERMISSION)
 
 
 @hooks.register("register_admin_urls")
@@ -35,12 +31,24 @@ def register_admin_urls() -> list[Any]:
 
 @hooks.register("register_admin_menu_item")
 def register_queue_menu_item() -> MenuItem:
-    return TriageMenuItem("Support desk", reverse("support_admin:queue"), icon_name="help", order=250)
+    return GuardedMenuItem(
+        "Support desk",
+        reverse("support_admin:queue"),
+        shown_to=admin_views.TRIAGE_PERMISSION,
+        icon_name="help",
+        order=250,
+    )
 
 
 @hooks.register("register_admin_menu_item")
 def register_report_menu_item() -> MenuItem:
-    return TriageMenuItem("Issues raised", reverse("support_admin:report"), icon_name="table", order=251)
+    return GuardedMenuItem(
+        "Issues raised",
+        reverse("support_admin:report"),
+        shown_to=admin_views.TRIAGE_PERMISSION,
+        icon_name="table",
+        order=251,
+    )
 
 
 @hooks.register("construct_homepage_panels")

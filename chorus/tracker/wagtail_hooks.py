@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import URLPattern, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
 from chorus.accounts.roles import ADMINISTRATOR, EDITOR, user_has_role
+from chorus.core.staff import GuardedMenuItem
 from chorus.tracker import views
 from chorus.tracker.dashboard import import_runs_panel, tracker_panel
 from chorus.tracker.permissions import can_see_responses
@@ -29,14 +28,11 @@ def register_tracker_urls() -> list[URLPattern]:
     ]
 
 
-class WhatsDueMenuItem(MenuItem):  # type: ignore[misc]
-    def is_shown(self, request: HttpRequest) -> bool:
-        return can_see_responses(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_whats_due_menu_item() -> Any:
-    return WhatsDueMenuItem("Policy deadlines", reverse("tracker_whats_due"), icon_name="date", order=251)
+    return GuardedMenuItem(
+        "Policy deadlines", reverse("tracker_whats_due"), shown_to=can_see_responses, icon_name="date", order=251
+    )
 
 
 @hooks.register("construct_homepage_panels")
