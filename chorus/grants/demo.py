@@ -10,10 +10,13 @@ some weeks before. Our own words throughout.
 
 from __future__ import annotations
 
+import io
+import wave
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from chorus.accounts.services import roles_sync
@@ -314,20 +317,20 @@ def _decider() -> Any:
     return User.objects.get(pk=user.pk)  # fresh, so its permissions are read again
 
 
-def _silence() -> Any:
-    """One second of silence as a WAV file: a real recording, which plays on the staff page."""
-    import io
-    import wave
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
+def silent_wav(frames: int = 8000) -> bytes:
+    """Silence as a WAV file (8,000 frames a second): a real recording, which plays on the
+    staff page; the upload tests build theirs with it too."""
     stream = io.BytesIO()
     with wave.open(stream, "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(8000)
-        out.writeframes(bytes(16000))
-    return SimpleUploadedFile("our-answer.wav", stream.getvalue(), content_type="audio/x-wav")
+        out.writeframes(bytes(frames * 2))
+    return stream.getvalue()
+
+
+def _silence() -> SimpleUploadedFile:
+    return SimpleUploadedFile("our-answer.wav", silent_wav(), content_type="audio/x-wav")
 
 
 def _applications(round_page: RoundPage, demo: list[DemoApplication], *, sent_at: datetime) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-import wave
 import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from mutagen.id3 import COMM, ID3, TIT2, TPE1
+
+from chorus.grants.demo import silent_wav
 
 # One MPEG-1 layer III frame: 128 kbit/s at 44.1 kHz is 417 bytes, header included.
 MP3_FRAME = b"\xff\xfb\x90\x00" + bytes(413)
@@ -31,13 +32,7 @@ def mp3(frames: int = 8, *, title: str = "", artist: str = "", comment: str = ""
 
 
 def wav(frames: int = 800) -> bytes:
-    stream = io.BytesIO()
-    with wave.open(stream, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(8000)
-        out.writeframes(bytes(frames * 2))
-    return stream.getvalue()
+    return silent_wav(frames)
 
 
 def ogg() -> bytes:
