@@ -30,6 +30,10 @@ class Person(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What a program syncing from the integration API reads as the record's modified_date:
+    # moved on by a save and by the services that change their agreements or bulletin status,
+    # so the "changed since" filter reads one indexed column.
+    changed_at = models.DateTimeField(auto_now=True, db_index=True)
     erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

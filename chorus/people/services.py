@@ -110,6 +110,12 @@ def persons_get_or_create(people: Iterable[NewPersonDetails]) -> dict[str, Perso
     return found
 
 
+def person_changed(*, person_id: int) -> None:
+    """Move on what the integration API reports as the person's last change (their agreements
+    or bulletin status changed, which saving the person does not record)."""
+    Person.objects.filter(pk=person_id).update(changed_at=timezone.now())
+
+
 @transaction.atomic
 def consent_give(
     *, person: Person, purpose: ConsentPurpose, wording: str, wording_version: str, source: str, scope: str = ""
@@ -129,6 +135,7 @@ def consent_give(
         source=source,
         given_at=timezone.now(),
     )
+    person_changed(person_id=person.pk)
     log_action(
         "people.consent.given",
         obj=record,
@@ -144,6 +151,7 @@ def consent_withdraw(*, person: Person, purpose: ConsentPurpose, scope: str = ""
         person=person, purpose=purpose, scope=scope, withdrawn_at__isnull=True
     ).update(withdrawn_at=timezone.now(), withdrawn_via=via)
     if withdrawn:
+        person_changed(person_id=person.pk)
         log_action(
             "people.consent.withdrawn",
             object_type="people.person",
@@ -160,6 +168,7 @@ def consent_withdraw_one(*, person: Person, consent_id: int, via: str) -> bool:
         withdrawn_at=timezone.now(), withdrawn_via=via
     )
     if withdrawn:
+        person_changed(person_id=person.pk)
         log_action(
             "people.consent.withdrawn",
             object_type="people.consentrecord",

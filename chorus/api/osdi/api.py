@@ -152,8 +152,24 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 # --- links and pages ----------------------------------------------------------------------
 
 
-def href(request: HttpRequest, name: str, **kwargs: Any) -> schemas.Link:
-    return schemas.Link(href=request.build_absolute_uri(reverse(f"api:osdi:{name}", kwargs=kwargs or None)))
+# Every record's links differ only in its identifier (always a UUID): each address is built
+# once a request with this stand-in, then filled in. A reverse() per link was half the time
+# of a page of 100 people.
+STAND_IN = UUID(int=0)
+
+
+def href(request: HttpRequest, name: str, **kwargs: UUID) -> schemas.Link:
+    templates: dict[tuple[str, ...], str] = request.__dict__.setdefault("osdi_link_templates", {})
+    key = (name, *kwargs)
+    template = templates.get(key)
+    if template is None:
+        stand_ins = dict.fromkeys(kwargs, STAND_IN)
+        template = request.build_absolute_uri(reverse(f"api:osdi:{name}", kwargs=stand_ins or None))
+        templates[key] = template
+    if not kwargs:
+        return schemas.Link(href=template)
+    (value,) = kwargs.values()  # one identifier per address in this API
+    return schemas.Link(href=template.replace(str(STAND_IN), str(value)))
 
 
 def identifiers(uuid: UUID) -> list[str]:

@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from chorus.api.models import Tag, Tagging
 from chorus.bulletin.models import Subscription, SubscriptionStatus
@@ -43,25 +43,9 @@ def shareable_people() -> QuerySet[Person]:
 
 def shared_people() -> QuerySet[Person]:
     """``shareable_people``, each with ``modified``: the latest change to them, their
-    agreements or their bulletin subscription (what the ``modified_date`` filter reads)."""
-    # Correlated subqueries rather than Max over a join: no GROUP BY over every shared person,
-    # so a page reads its own rows and a count without a filter leaves the annotation out.
-    consents = ConsentRecord.objects.filter(person_id=OuterRef("pk")).order_by()
-    last_given = consents.values("person_id").annotate(at=Max("given_at")).values("at")
-    last_withdrawn = consents.values("person_id").annotate(at=Max("withdrawn_at")).values("at")
-    status_changed = Subscription.objects.filter(person_id=OuterRef("pk")).values("status_changed_at")
-    return (
-        shareable_people()
-        .annotate(
-            modified=Greatest(
-                F("updated_at"),
-                Coalesce(Subquery(last_given), F("updated_at")),
-                Coalesce(Subquery(last_withdrawn), F("updated_at")),
-                Coalesce(Subquery(status_changed), F("updated_at")),
-            )
-        )
-        .order_by("created_at", "pk")
-    )
+    agreements or their bulletin subscription (what the ``modified_date`` filter reads),
+    kept on the person by the services that make those changes."""
+    return shareable_people().annotate(modified=F("changed_at")).order_by("created_at", "pk")
 
 
 @dataclass(frozen=True)

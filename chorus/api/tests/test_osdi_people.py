@@ -13,8 +13,9 @@ from django.utils import timezone
 from chorus.api.models import Scope, Tag, Tagging
 from chorus.api.tests.osdi_fixtures import ROOT, World, get, issue, make_world
 from chorus.bulletin.models import Subscription, SubscriptionStatus
+from chorus.bulletin.services.subscriptions import status_change
 from chorus.core.models import AuditEvent
-from chorus.people.models import ConsentPurpose, Person, PersonTombstone
+from chorus.people.models import ConsentPurpose, ConsentRecord, Person, PersonTombstone
 from chorus.people.services import consent_withdraw, people_retention_apply, person_erase
 from chorus.people.tests.factories import give_consent, make_person
 
@@ -133,6 +134,28 @@ def test_modified_date_filters(world: World, client: Client, token: str) -> None
     with time_machine.travel(now + timedelta(hours=2), tick=False):
         give_consent(world.updates_only, ConsentPurpose.BULLETIN)
     assert ids(people(client, token, filter=f"modified_date gt '{after}'")) == {chorus_id(world.updates_only)}
+
+
+def test_withdrawing_or_a_bulletin_status_change_moves_modified_date_on(
+    world: World, client: Client, token: str
+) -> None:
+    """What the filter reads is kept on the person by the services that change it."""
+    later = timezone.now() + timedelta(hours=2)
+    since = f"modified_date gt '{(later - timedelta(minutes=1)).isoformat()}'"
+    assert people(client, token, filter=since) == []
+    with time_machine.travel(later, tick=False):
+        consent_withdraw(person=world.updates_only, purpose=ConsentPurpose.CAMPAIGN_UPDATES, scope="x", via="test")
+    assert people(client, token, filter=since) == [], "nothing was withdrawn: nothing changed"
+    with time_machine.travel(later, tick=False):
+        subscription = Subscription.objects.create(person=world.shared, status=SubscriptionStatus.ACTIVE)
+        status_change(subscription, SubscriptionStatus.PAUSED)
+        subscription.save()
+    assert ids(people(client, token, filter=since)) == {chorus_id(world.shared)}
+    give_consent(world.updates_only, ConsentPurpose.BULLETIN)  # now, before ``since``: still shared after
+    scope = ConsentRecord.objects.get(person=world.updates_only, purpose=ConsentPurpose.CAMPAIGN_UPDATES).scope
+    with time_machine.travel(later, tick=False):
+        consent_withdraw(person=world.updates_only, purpose=ConsentPurpose.CAMPAIGN_UPDATES, scope=scope, via="test")
+    assert ids(people(client, token, filter=since)) == {chorus_id(world.shared), chorus_id(world.updates_only)}
 
 
 def test_pages_carry_totals_and_links(world: World, client: Client, token: str) -> None:

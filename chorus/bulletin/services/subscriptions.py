@@ -21,7 +21,7 @@ from chorus.core.outbox import outbox_add
 from chorus.core.ratelimit import Limit, within_limits
 from chorus.pages.models import PriorityAreaPage
 from chorus.people.models import ConsentPurpose, Person
-from chorus.people.services import consent_give, consent_withdraw, person_get_or_create
+from chorus.people.services import consent_give, consent_withdraw, person_changed, person_get_or_create
 
 # The exact words beside the subscribe button; stored with each consent record.
 CONSENT_WORDING = (
@@ -41,6 +41,8 @@ def status_change(subscription: Subscription, status: str) -> None:
         events.subscription_changed.send(sender=Subscription, person_id=subscription.person_id)
     subscription.status = status
     subscription.status_changed_at = now
+    if subscription.person_id is not None:
+        person_changed(person_id=subscription.person_id)
     # The retention clock starts when sending first stops and stops only when the person
     # comes back (confirming again): a new request they never confirm does not reset it.
     if status in ENDED and subscription.ended_at is None:

@@ -56,9 +56,9 @@ def test_no_personal_value_appears_in_a_database_dump() -> None:
 def test_the_helper_catches_a_plain_value() -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO people_person (uuid, email, name, postcode, phone, access_needs, created_at, updated_at) "
-            "VALUES (%s, '', 'Plainly Visible', '', '', '', %s, %s)",
-            [uuid.uuid4().hex, "2026-01-01 00:00:00+00:00", "2026-01-01 00:00:00+00:00"],
+            "INSERT INTO people_person (uuid, email, name, postcode, phone, access_needs, created_at, updated_at, "
+            "changed_at) VALUES (%s, '', 'Plainly Visible', '', '', '', %s, %s, %s)",
+            [uuid.uuid4().hex, *["2026-01-01 00:00:00+00:00"] * 3],
         )
     assert "plainly visible" in database_dump().lower()
     with pytest.raises(AssertionError, match="Plainly Visible"):
