@@ -9,14 +9,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from chorus.accounts.models import PASSWORD_RESET_EMAIL, User
 from chorus.core import outbox
 from chorus.core.branding import organisation_name
-from chorus.core.mail import ChorusEmail
+from chorus.core.mail import ChorusEmail, render_plain_text
 from chorus.core.models import OutboxMessage
 
 # The templates Wagtail's password-reset view renders (wagtail.admin.views.account).
@@ -46,8 +45,8 @@ def password_reset_email(*, users: list[User]) -> ChorusEmail:
             "token": default_token_generator.make_token(user),
             "protocol": site.scheme or "https",
         }
-        subject = " ".join(render_to_string(SUBJECT_TEMPLATE, context).split())
-        bodies.append(render_to_string(BODY_TEMPLATE, context).strip())
+        subject = " ".join(render_plain_text(SUBJECT_TEMPLATE, context).split())
+        bodies.append(render_plain_text(BODY_TEMPLATE, context).strip())
     return ChorusEmail(
         subject=subject, body="\n\n".join(bodies) + "\n", from_email=settings.DEFAULT_FROM_EMAIL, to=[users[0].email]
     )

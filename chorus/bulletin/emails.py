@@ -40,7 +40,14 @@ from chorus.bulletin.models import (
 from chorus.bulletin.tokens import confirm_token, manage_token
 from chorus.core import outbox
 from chorus.core.branding import organisation_name
-from chorus.core.mail import ChorusEmail, build_email, inline_css, one_click_unsubscribe_headers, site_host
+from chorus.core.mail import (
+    ChorusEmail,
+    build_email,
+    inline_css,
+    one_click_unsubscribe_headers,
+    render_plain_text,
+    site_host,
+)
 from chorus.core.models import OutboxMessage
 from chorus.pages.models import PriorityAreaPage
 
@@ -203,10 +210,10 @@ def _render(
         "preferences_url": PREFERENCES_URL if personal else "",
         "unsubscribe_url": UNSUBSCRIBE_URL if personal else "",
     }
-    subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
+    subject = " ".join(render_plain_text(f"{TEMPLATE}_subject.txt", context).split())
     return RenderedIssue(
         subject=subject,
-        text=render_to_string(f"{TEMPLATE}_body.txt", context),
+        text=render_plain_text(f"{TEMPLATE}_body.txt", context),
         # Inlined here, once per edition: personalising afterwards only swaps placeholders.
         html=inline_css(render_to_string(f"{TEMPLATE}_body.html", context)),
     )

@@ -44,6 +44,7 @@ from chorus.campaigns.delivery_packs import (
 )
 from chorus.campaigns.emails import campaign_update_email
 from chorus.campaigns.forms import CampaignUpdateForm, InvalidationForm
+from chorus.campaigns.letter_selectors import letter_counts_by_office, letter_totals, letters_summary
 from chorus.campaigns.models import ActionPage, CampaignUpdate, DeliveryPack, Invalidation, PetitionPage, Signature
 from chorus.campaigns.selectors import (
     InvalidationCriteria,
@@ -93,15 +94,24 @@ def _action(pk: int) -> ActionPage:
     return action
 
 
+def _taking_part(action: ActionPage) -> str:
+    """How many took part, in the action's own terms: signatures, or letters sent."""
+    if action.takes_signatures:
+        return f"{action_count(action_id=action.pk).total} signatures"
+    return f"{letters_summary(action_id=action.pk).sent} letters sent"
+
+
 @staff_required(VIEW_PERMISSION)
 def action_list(request: HttpRequest) -> HttpResponse:
-    actions = [(action.specific, action_count(action_id=action.pk)) for action in actions_for_staff()]
+    actions = [(action.specific, _taking_part(action.specific)) for action in actions_for_staff()]
     return render(request, "campaigns/admin/action_list.html", {"actions": actions})
 
 
 @staff_required(VIEW_PERMISSION)
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(pk)
+    if not action.takes_signatures:
+        return _letters_dashboard(request, action)
     days = signatures_by_day(action_id=action.pk)
     invalidations = Invalidation.objects.filter(action=action)
     context = {
@@ -117,6 +127,16 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
         "is_petition": isinstance(action, PetitionPage),
         "areas": postcode_areas(action_id=action.pk) if action.asks_postcode else [],
         "updates": sent_updates(action_id=action.pk, limit=3) if request.user.has_perm(UPDATES_PERMISSION) else None,
+    }
+    return render(request, "campaigns/admin/dashboard.html", context)
+
+
+def _letters_dashboard(request: HttpRequest, action: ActionPage) -> HttpResponse:
+    """A letter action's dashboard: its state and its letters' figures, since nobody signs it."""
+    context = {
+        "action": action,
+        "transitions": transitions_from(action.state),
+        "letters": letter_totals(letter_counts_by_office(action_id=action.pk)),
     }
     return render(request, "campaigns/admin/dashboard.html", context)
 

@@ -7,8 +7,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaign actions"
 
     def ready(self) -> None:
-        from chorus.campaigns import demo, emails, receivers, views  # noqa: F401  (emails registers outbox composers; receivers connect)
-        from chorus.campaigns.models import ActionPage
+        # emails and letter_emails register outbox composers; receivers connect.
+        from chorus.campaigns import demo, emails, letter_emails, letter_views, receivers, views  # noqa: F401
+        from chorus.campaigns.models import ActionPage, LetterToRepresentativePage
         from chorus.campaigns.references import describe_reference
         from chorus.campaigns.sections import area_actions_section, spotlight_companions
         from chorus.campaigns.selectors import bulletin_items
@@ -24,6 +25,14 @@ class CampaignsConfig(AppConfig):
                 "signatories": views.signatories,
                 "easy_read": views.easy_read,
                 "easy_read_sign": views.easy_read_sign,
+            }
+        )
+        LetterToRepresentativePage.connect_letter_views(
+            {
+                "letter_action": letter_views.letter_action,
+                "letter": letter_views.write,
+                "letter_check_email": letter_views.check_email,
+                "easy_read": views.easy_read,
             }
         )
         sections.SPOTLIGHT_COMPANIONS.register(

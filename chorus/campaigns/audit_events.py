@@ -12,6 +12,7 @@ EVENTS = {
     "campaigns.action.delivered": EventKind("Campaign action marked delivered", "marked {object} as delivered"),
     "campaigns.action.draft": EventKind("Campaign action back to draft", "put {object} back to draft"),
     "campaigns.signature.confirmed": EventKind("Signature confirmed", "recorded a confirmed signature on {object}"),
+    "campaigns.letter.confirmed": EventKind("Letter confirmed", "recorded a confirmed {object}"),
     "campaigns.signature.approved": EventKind(
         "Organisation approved", "approved an organisation's signature ({object})"
     ),
@@ -58,6 +59,30 @@ EVENTS = {
     "campaigns.blockediphash.added": EventKind("Address blocked", "blocked a connection address"),
     "campaigns.blockediphash.changed": EventKind("Blocked address changed", "changed a blocked connection address"),
     "campaigns.blockediphash.removed": EventKind("Address unblocked", "unblocked a connection address"),
+    # Delivering letters to MPs and what came after (services.letter_delivery, letter_replies, letter_retention).
+    "campaigns.letters.released": EventKind(
+        "Letters handed over for sending", "handed {letters} letters to {offices} offices for sending"
+    ),
+    "campaigns.letters.settled": EventKind(
+        "Letters' delivery recorded", "recorded {sent} letters delivered and {refused} refused"
+    ),
+    "campaigns.letter.refused": EventKind("Letter refused by its office", "recorded that the office refused {object}"),
+    "campaigns.letters.bundled": EventKind("Letters bundled for an office", "put {letters} letters in {object}"),
+    "campaigns.letters.exported": EventKind(
+        "Letters' counts downloaded", "downloaded the letters' counts by constituency of {object}"
+    ),
+    "campaigns.letter.viewed": EventKind("Letter read", "read the writer's details and words of {object}"),
+    "campaigns.letter.reply_reported": EventKind(
+        "Reply reported", "recorded the writer's answer about a reply to {object}"
+    ),
+    "campaigns.letter.reply_kept": EventKind("Reply kept", "recorded the reply its writer pasted for {object}"),
+    "campaigns.letter_reply.attached": EventKind(
+        "Reply attached to the tracker", "attached the reply to {object} to a tracker item"
+    ),
+    "campaigns.letters.retention_applied": EventKind(
+        "Letters' keeping time applied", "applied the keeping time to letters"
+    ),
+    "campaigns.letters.erased": EventKind("Letters erased", "erased {count} letters at their writer's request"),
 }
 
 
@@ -72,12 +97,22 @@ OBJECTS = {
             url=lambda action: reverse("campaigns_admin_dashboard", args=[action.pk]),
             noun="campaign action",
         )
-        for label in ("campaigns.actionpage", "campaigns.openletterpage", "campaigns.petitionpage")
+        for label in (
+            "campaigns.actionpage",
+            "campaigns.openletterpage",
+            "campaigns.petitionpage",
+            "campaigns.lettertorepresentativepage",
+        )
     },
     "campaigns.signature": ObjectKind(
         name=lambda signature: f"signature no. {signature.pk} on {_action_name(signature.action)}",
         url=lambda signature: reverse("campaigns_admin_moderation", args=[signature.action_id]),
         noun="signature",
+    ),
+    "campaigns.constituentletter": ObjectKind(
+        name=lambda letter: f"letter no. {letter.pk} on {_action_name(letter.action)}",
+        url=lambda letter: reverse("campaigns_admin_dashboard", args=[letter.action_id]),
+        noun="letter",
     ),
     "campaigns.campaignupdate": ObjectKind(
         name=lambda update: f"{_action_name(update.action)}",
@@ -88,5 +123,10 @@ OBJECTS = {
         name=lambda pack: _action_name(pack.action),
         url=lambda pack: reverse("campaigns_admin_packs", args=[pack.action_id]),
         noun="delivery pack",
+    ),
+    "campaigns.letterbundle": ObjectKind(
+        name=lambda bundle: f"bundle no. {bundle.pk} on {_action_name(bundle.action)}",
+        url=lambda bundle: reverse("campaigns_admin_letters", args=[bundle.action_id]),
+        noun="bundle of letters",
     ),
 }

@@ -1,4 +1,4 @@
-"""The campaigner's panel on the staff home page: moderation, unusual signing, today's pace, closing soon."""
+"""The campaigner's panel on the staff home page: moderation, unusual signing, today's pace, letters, closing soon."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from chorus.campaigns.letter_selectors import letter_counts_by_office, letter_totals
 from chorus.campaigns.models import ActionPage
 from chorus.campaigns.selectors import confirmed_per_hour, organisations_awaiting_moderation
 from chorus.campaigns.services.trends import latest_trends
@@ -18,6 +19,33 @@ CLOSING_SOON_DAYS = 7
 
 def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
+
+
+def _letter_lines(action: ActionPage) -> list[PanelLine]:
+    """A letter action's letters sent and waiting, and any its offices refused: it has no signatures to count."""
+    totals = letter_totals(letter_counts_by_office(action_id=action.pk))
+    url = reverse("campaigns_admin_letters", args=[action.pk])
+    lines = [
+        PanelLine(
+            label=f"{_plural(totals['sent'], 'letter', 'letters')} sent on {action.title}",
+            count=totals["sent"],
+            url=url,
+            detail=(
+                f"{totals['waiting']} waiting their turn, {totals['on_the_way']} on their way, "
+                f"{totals['pending']} waiting for their writers to confirm."
+            ),
+        )
+    ]
+    if totals["refused"]:
+        lines.append(
+            PanelLine(
+                label=f"{_plural(totals['refused'], 'letter', 'letters')} refused by the office on {action.title}",
+                count=totals["refused"],
+                url=url,
+                attention=True,
+            )
+        )
+    return lines
 
 
 def campaigner_panel(*, now: datetime | None = None) -> DashboardPanel:
@@ -46,9 +74,12 @@ def campaigner_panel(*, now: datetime | None = None) -> DashboardPanel:
                 attention=True,
             )
         )
-    open_actions = list(ActionPage.objects.live().filter(state=ActionState.OPEN).order_by("closing_date", "title"))
-    hourly = confirmed_per_hour(action_ids=[action.pk for action in open_actions], until=now)
-    for action in open_actions:
+    open_actions = list(
+        ActionPage.objects.live().filter(state=ActionState.OPEN).specific().order_by("closing_date", "title")
+    )
+    signing = [action for action in open_actions if action.takes_signatures]
+    hourly = confirmed_per_hour(action_ids=[action.pk for action in signing], until=now)
+    for action in signing:
         counts = hourly[action.pk]
         total = sum(counts)
         busiest = max(counts)
@@ -65,6 +96,9 @@ def campaigner_panel(*, now: datetime | None = None) -> DashboardPanel:
                 ),
             )
         )
+    for action in open_actions:
+        if not action.takes_signatures:
+            lines.extend(_letter_lines(action))
     soon = today + timedelta(days=CLOSING_SOON_DAYS)
     closing = [action for action in open_actions if action.closing_date and today <= action.closing_date <= soon]
     for action in closing:

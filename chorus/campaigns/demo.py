@@ -15,11 +15,15 @@ from chorus.campaigns.models import (
     ActionPage,
     CampaignIndexPage,
     CampaignUpdate,
+    ConstituentLetter,
     DisplayChoice,
+    LetterStatus,
+    LetterToRepresentativePage,
     Moderation,
     OpenLetterPage,
     OrganisationType,
     PetitionPage,
+    ReplyReport,
     Signature,
     SignatureKind,
     SignatureStatus,
@@ -27,6 +31,7 @@ from chorus.campaigns.models import (
 )
 from chorus.campaigns.selectors import consent_scope, update_recipients
 from chorus.campaigns.services.counts import counts_refresh
+from chorus.campaigns.services.letters import letter_shingles_count, letter_similarity, writer_index
 from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import email_index
 from chorus.news.demo import OPEN_LETTER_SLUG
@@ -284,6 +289,149 @@ def _link_from_articles(letter: OpenLetterPage) -> int:
     return 1
 
 
+LETTER_SLUG = "write-to-your-mp-detention-reform"
+
+# Each demo writer's own words (no one's real letter), to example MPs from the representatives demo.
+DEMO_LETTERS: list[tuple[str, str, str, LetterStatus, str]] = [
+    (
+        "Isla Morgan",
+        "GU11 1AA",
+        "My mum was detained three times before she was fifty, and each time the first person who explained "
+        "her rights to her was another patient. Please make sure an advocate reaches people on the first day.",
+        LetterStatus.SENT,
+        ReplyReport.YES,
+    ),
+    (
+        "Dev Chowdhury",
+        "CF24 0AB",
+        "I was held on a ward two hundred miles from home because no bed was free nearer. Nobody I knew could "
+        "visit. I would like you to vote for the changes that limit out-of-area placements.",
+        LetterStatus.SENT,
+        ReplyReport.NOT_YET,
+    ),
+    (
+        "Niamh Quinn",
+        "EH7 5BW",
+        "As a nurse I have seen Black patients far more likely to be restrained. The new law must require "
+        "every trust to publish who is detained and restrained, so the gap cannot be hidden.",
+        LetterStatus.SENT,
+        "",
+    ),
+    (
+        "Rhys Evans",
+        "SW1A 1AA",
+        "The reform bill promises that people will have a say in their treatment. Please ask the minister how "
+        "that promise will be checked on wards like the one my brother stayed on last spring.",
+        LetterStatus.QUEUED,
+        "",
+    ),
+    (
+        "Priya Shah",
+        "CB2 1AA",
+        "Advance choice documents would have saved me from a treatment I had told everyone I could not bear. "
+        "Please speak up for making them a right, not a favour.",
+        LetterStatus.QUEUED,
+        "",
+    ),
+]
+
+
+def _ensure_letter_action(index: CampaignIndexPage) -> LetterToRepresentativePage:
+    action = LetterToRepresentativePage.objects.filter(slug=LETTER_SLUG).first()
+    if action is not None:
+        return action
+    now = timezone.now()
+    action = LetterToRepresentativePage(
+        title="Write to your MP: a Mental Health Act that respects our rights",
+        slug=LETTER_SLUG,
+        summary="Parliament is reforming the Mental Health Act. Tell your MP, in your own words, what detention "
+        "means for you and the people you love, and what the new law must change.",
+        ask="Support amendments that give people a real say in their care, end the over-use of detention on "
+        "Black people, and guarantee an independent advocate from the first day.",
+        body=_paragraph(
+            "The Mental Health Act decides when people can be held in hospital and treated without agreeing to "
+            "it. Members tell us the law is used far more on some communities than others, and that people "
+            "often learn their rights too late to use them.",
+            "MPs read letters from the people they represent, especially letters that say how a law touches "
+            "real lives. A few sentences about you matter more than a long letter copied from elsewhere.",
+        ),
+        briefing="<h3>Why now</h3><p>The bill is going through Parliament, and MPs can still press for "
+        "amendments.</p><h3>What to say</h3><ul><li>Who you are and where you live: you are their "
+        "constituent.</li><li>How detention has touched you or someone close to you, if you are willing to "
+        "share it.</li><li>One or two changes you want them to support.</li></ul><h3>What not to say</h3>"
+        "<ul><li>Other people's private details without their agreement.</li><li>Anything you would not be "
+        "happy to see quoted in a reply.</li></ul>",
+        suggested_letter="I am writing as your constituent about the Mental Health Act reforms.\n\n"
+        "I would like you to support changes that give people a real say in their own care, that tackle "
+        "the far higher rate of detention among Black people, and that make sure everyone detained can see an "
+        "independent advocate from the start.\n\nPlease tell me what you will do.",
+        prompts="How has the Mental Health Act affected you or people you know?\n"
+        "What happened that should not happen to anyone else?\n"
+        "Which one change would make the most difference?\n"
+        "What would you like your MP to do next?",
+        easy_read_summary=picture_sentences(
+            ("hospital", "A law lets hospitals keep some people in, even if they do not agree."),
+            ("talking", "The Government is changing this law now."),
+            ("letter", "You can write a letter to your MP about it."),
+            ("pen", "Use your own words. Say what happened to you or people you know."),
+            ("listening", "We ask MPs to listen and to make the law fairer."),
+        ),
+        closing_date=(now + timedelta(days=45)).date(),
+        state=ActionState.OPEN,
+        opened_at=now - timedelta(days=10),
+    )
+    index.add_child(instance=action)
+    area = PriorityAreaPage.objects.filter(title__icontains="rights").first()
+    if area is not None:
+        action.priority_areas.add(area)
+    action.save_revision().publish()
+    _published_when_opened(action)
+    return action
+
+
+def _demo_letters(action: LetterToRepresentativePage) -> int:
+    """A few letters from example members, already sent or waiting, so the summary and staff screens show them."""
+    from chorus.representatives.lookup import seats_for_postcode
+
+    if ConstituentLetter.objects.filter(action=action).exists():
+        return 0
+    now = timezone.now()
+    made = 0
+    for number, (name, postcode, body, status, reply) in enumerate(DEMO_LETTERS):
+        lookup = seats_for_postcode(postcode)
+        if not lookup.seats or lookup.seats[0].is_vacant:
+            continue  # the example MPs are not loaded: no letter to nobody
+        seat = lookup.seats[0]
+        email = f"demo-writer-{number}@example.invalid"
+        person = Person.objects.filter(email_index=email_index(email)).first() or Person.objects.create(
+            email=email, email_index=email_index(email), name=name
+        )
+        confirmed = now - timedelta(days=9 - number, hours=3)
+        letter = ConstituentLetter.objects.create(
+            action=action,
+            person=person,
+            writer_index=writer_index(action_id=action.pk, email=email),
+            name=name,
+            postal_address=f"{10 + number} Example Road\nExample Town",
+            postcode=postcode,
+            body=body,
+            target_key=seat.constituency_code,
+            target_name=seat.representative_name,
+            target_email=seat.email,
+            constituency_name=seat.constituency_name,
+            similarity=letter_similarity(action=action, target_key=seat.constituency_code, body=body),
+            status=status,
+            created_at=confirmed - timedelta(minutes=20),
+            confirmed_at=confirmed,
+            sent_at=confirmed + timedelta(days=1) if status == LetterStatus.SENT else None,
+            reply_report=reply,
+            reply_reported_at=now - timedelta(days=1) if reply else None,
+        )
+        letter_shingles_count(letter)
+        made += 1
+    return made
+
+
 def load() -> str:
     _, letter, petition = _ensure_pages()
     _link_from_articles(letter)
@@ -291,7 +439,8 @@ def load() -> str:
     made += _demo_signatures(petition.pk, count=160, days=14, organisations=False, seed=2, postcodes=True)
     updates = _demo_update(letter)
     counts_refresh(full=True)
+    letters = _demo_letters(_ensure_letter_action(CampaignIndexPage.objects.get()))
     return (
         f"campaign spotlight with an open letter and a petition; {made} demo signatures "
-        f"and {updates} update sent to signers added"
+        f"and {updates} update sent to signers added; a letter-to-your-MP action with {letters} demo letters"
     )

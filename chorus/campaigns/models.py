@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import StreamField
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -31,7 +32,7 @@ from chorus.campaigns.workflow import ActionState
 from chorus.core.crypto import blind_index
 from chorus.core.fields import EncryptedTextField
 from chorus.news.panels import EasyReadCheckPanel
-from chorus.pages.blocks import BodyBlock, EasyReadBlock
+from chorus.pages.blocks import RICH_TEXT_FEATURES, BodyBlock, EasyReadBlock
 from chorus.pages.pictures import LeadPicture
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class CampaignIndexPage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
-    subpage_types = ["campaigns.OpenLetterPage", "campaigns.PetitionPage"]
+    subpage_types = ["campaigns.OpenLetterPage", "campaigns.PetitionPage", "campaigns.LetterToRepresentativePage"]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -184,6 +185,8 @@ class ActionPage(RoutablePageMixin, LeadPicture, Page):
     def state_label(self) -> str:
         if self.effective_state != self.state:
             return "Closed (its closing date has passed)"
+        if self.state == ActionState.OPEN and not self.takes_signatures:
+            return "Open for letters"
         return str(self.get_state_display())  # type: ignore[attr-defined]
 
     def confirms_signature_made_at(self, signed_at: datetime) -> bool:
@@ -203,6 +206,11 @@ class ActionPage(RoutablePageMixin, LeadPicture, Page):
     @property
     def asks_postcode(self) -> bool:
         return False
+
+    @property
+    def takes_signatures(self) -> bool:
+        """Whether people sign it (open letters, petitions) rather than write their own letter."""
+        return True
 
     def count(self) -> ActionCount:
         from chorus.campaigns.selectors import action_count
@@ -656,3 +664,362 @@ class DeliveryPack(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in PACK_IN_PROGRESS
+
+
+# --- letters to representatives (docs/decisions/0043) ---------------------------------
+
+
+class LetterTargetKind(models.TextChoices):
+    OWN_MP = "own_mp", "The writer's own MP, found from their postcode"
+    NAMED = "named", "A named decision-maker"
+
+
+class LetterDelivery(models.TextChoices):
+    EACH = "each", "Each letter on its own, at the daily pace"
+    WEEKLY = "weekly", "One weekly bundle per office"
+
+
+# The target_key of letters to an action's named decision-maker (a constituency code otherwise).
+NAMED_TARGET_KEY = "named"
+# Route names of a letter action's own addresses (LetterToRepresentativePage below).
+LETTER_ROUTES = ("letter_action", "letter", "letter_check_email", "easy_read")
+
+
+def default_sending_from() -> time:
+    return time(9, 0)
+
+
+def default_sending_until() -> time:
+    return time(17, 0)
+
+
+class LetterToRepresentativePage(ActionPage):
+    """An action in which each member writes their own letter to their MP or a named decision-maker.
+
+    The letters are ConstituentLetter rows, never page content. Signing routes answer 404
+    here: people write, they do not sign.
+    """
+
+    ask = models.TextField(help_text="What writers ask for, in a sentence or two.")
+    briefing = RichTextField(
+        features=RICH_TEXT_FEATURES,
+        help_text="For writers: why this matters, what to say, and what not to say.",
+    )
+    suggested_letter = models.TextField(
+        blank=True,
+        help_text="A letter writers may quote from. It is shown beside their own draft, never put in it.",
+    )
+    prompts = models.TextField(
+        blank=True,
+        help_text="Questions that help people write in their own words, one per line, e.g. "
+        "'How does this affect you or people you know?'",
+    )
+    target_kind = models.CharField(
+        max_length=20, choices=LetterTargetKind.choices, default=LetterTargetKind.OWN_MP, verbose_name="Write to"
+    )
+    target_name = models.CharField(max_length=200, blank=True, help_text="For a named decision-maker: their name.")
+    target_role = models.CharField(
+        max_length=200, blank=True, help_text="e.g. 'Minister for Mental Health' or 'Chair of the Health Committee'."
+    )
+    target_email = models.EmailField(max_length=254, blank=True, help_text="Their public office email address.")
+    target_postal_address = models.TextField(blank=True, help_text="Their public office postal address.")
+    daily_cap = models.PositiveIntegerField(
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="At most this many letters reach each office a day.",
+    )
+    sending_from = models.TimeField(default=default_sending_from, help_text="UK time, on working days.")
+    sending_until = models.TimeField(default=default_sending_until, help_text="UK time, on working days.")
+    delivery = models.CharField(max_length=20, choices=LetterDelivery.choices, default=LetterDelivery.EACH)
+
+    content_panels = [
+        *ActionPage.content_panels[:2],
+        FieldPanel("ask"),
+        FieldPanel("briefing"),
+        FieldPanel("prompts"),
+        FieldPanel("suggested_letter"),
+        MultiFieldPanel(
+            [
+                FieldPanel("target_kind", widget=forms.RadioSelect),
+                FieldPanel("target_name"),
+                FieldPanel("target_role"),
+                FieldPanel("target_email"),
+                FieldPanel("target_postal_address"),
+            ],
+            heading="Who the letters go to",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("delivery", widget=forms.RadioSelect),
+                FieldPanel("daily_cap"),
+                FieldPanel("sending_from"),
+                FieldPanel("sending_until"),
+            ],
+            heading="Delivery",
+        ),
+        *ActionPage.content_panels[2:],
+    ]
+    search_fields = [*ActionPage.search_fields, index.SearchField("ask"), index.SearchField("briefing")]
+    parent_page_types = ["campaigns.CampaignIndexPage"]
+    subpage_types: list[str] = []
+    is_creatable = True
+    template = "campaigns/letter_action_page.html"
+
+    letter_route_views: ClassVar[dict[str, ActionView]] = {}
+
+    class Meta:
+        verbose_name = "letter to an MP or decision-maker"
+
+    @property
+    def kind_label(self) -> str:  # type: ignore[override]
+        return "Letter to a decision-maker" if self.target_kind == LetterTargetKind.NAMED else "Letter to an MP"
+
+    @property
+    def takes_signatures(self) -> bool:
+        return False
+
+    @property
+    def writes_to_own_mp(self) -> bool:
+        return self.target_kind == LetterTargetKind.OWN_MP
+
+    def prompt_list(self) -> list[str]:
+        return [line.strip() for line in self.prompts.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.target_kind == LetterTargetKind.NAMED:
+            if not self.target_name.strip():
+                errors["target_name"] = "Enter the name of the person the letters go to."
+            if not self.target_email.strip():
+                errors["target_email"] = "Enter their office email address: letters are sent to it."
+        if self.sending_from and self.sending_until and self.sending_until <= self.sending_from:
+            errors["sending_until"] = "The end of the sending hours must be later than their start."
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def connect_letter_views(cls, views: Mapping[str, ActionView]) -> None:
+        """Take the views of a letter action's own addresses, by route name (CampaignsConfig.ready())."""
+        cls.letter_route_views.update(views)
+
+    @classmethod
+    def check(cls, **kwargs: Any) -> list[checks.CheckMessage]:
+        errors: list[checks.CheckMessage] = super().check(**kwargs)
+        missing = [name for name in LETTER_ROUTES if name not in cls.letter_route_views]
+        if missing:
+            errors.append(
+                checks.Error(
+                    f"No view is connected for the letter routes {', '.join(missing)}.",
+                    hint="CampaignsConfig.ready() connects them (LetterToRepresentativePage.connect_letter_views).",
+                    obj=cls,
+                    id="campaigns.E002",
+                )
+            )
+        return errors
+
+    def serve_route(self, name: str, request: HttpRequest) -> HttpResponse:
+        # The signing routes it inherits answer 404: a letter action has no signatures.
+        if name == "action":
+            name = "letter_action"
+        if name not in self.letter_route_views:
+            raise Http404("Letters to representatives are written, not signed.")
+        return self.letter_route_views[name](request, self)
+
+    @path("letter/")
+    def letter(self, request: HttpRequest) -> HttpResponse:
+        return self.serve_route("letter", request)
+
+    @path("letter/check-your-email/")
+    def letter_check_email(self, request: HttpRequest) -> HttpResponse:
+        return self.serve_route("letter_check_email", request)
+
+
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for the writer to confirm"
+    QUEUED = "queued", "Confirmed, waiting its turn"
+    SENT = "sent", "Sent"
+    REFUSED = "refused", "Refused by the office's mail server"
+
+
+class ReplyReport(models.TextChoices):
+    YES = "yes", "Yes, they replied"
+    NOT_YET = "not_yet", "Not yet"
+    NO = "no", "No"
+
+
+class ConstituentLetter(models.Model):
+    """One person's own letter to one target of a letter action.
+
+    An ordinary row, never page content or search data; everything the writer typed is
+    encrypted. ``writer_index`` keeps one letter per person, target and action even after
+    retention has let go of the person (constraint below).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.ForeignKey(LetterToRepresentativePage, on_delete=models.CASCADE, related_name="letters")
+    # Null once erased or anonymised; the row still counts.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="constituent_letters"
+    )
+    # A keyed hash of the writer's email, scoped to the action (services.letters.writer_index).
+    writer_index = models.CharField(max_length=64, blank=True)
+    name = EncryptedTextField(blank=True)
+    postal_address = EncryptedTextField(blank=True)
+    postcode = EncryptedTextField(blank=True)
+    body = EncryptedTextField(blank=True)
+    # A constituency code, or NAMED_TARGET_KEY for the action's named decision-maker.
+    target_key = models.CharField(max_length=20)
+    # Public office details, copied when the letter is written and again when confirmed.
+    target_name = models.CharField(max_length=200, blank=True)
+    target_email = models.CharField(max_length=254, blank=True)
+    constituency_name = models.CharField(max_length=200, blank=True)
+    # Share (0 to 1) of this letter's word sequences already in other letters to the same target.
+    similarity = models.FloatField(default=0.0)
+    status = models.CharField(max_length=20, choices=LetterStatus.choices, default=LetterStatus.PENDING)
+    # SHA-256 of the emailed token: a database copy cannot confirm anyone's letter.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    token_sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    refused_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    # "Did your MP reply?" (asked once, a while after sending).
+    reply_asked_at = models.DateTimeField(null=True, blank=True)
+    reply_report = models.CharField(max_length=20, choices=ReplyReport.choices, blank=True)
+    reply_reported_at = models.DateTimeField(null=True, blank=True)
+    reply_text = EncryptedTextField(blank=True)
+    reply_may_share = models.BooleanField(default=False)
+    # Delivery (services.letter_delivery): when the letter was handed to the outbox (from then it
+    # counts against its office's daily cap), and the weekly bundle that carried it, if one did.
+    released_at = models.DateTimeField(null=True, blank=True)
+    bundle = models.ForeignKey(
+        "campaigns.LetterBundle", null=True, blank=True, on_delete=models.SET_NULL, related_name="letters"
+    )
+    # SHA-256 of the token in the emailed "Did your MP reply?" link (services.letter_replies).
+    reply_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target_key", "writer_index"],
+                condition=models.Q(erased_at__isnull=True),
+                name="campaigns_one_letter_per_writer_and_target",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["action", "status"], name="campaigns_letter_action_status"),
+            models.Index(fields=["status", "target_key"], name="campaigns_letter_status_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter #{self.pk}"
+
+    def token_expired(self) -> bool:
+        if self.token_sent_at is None:
+            return True
+        return (timezone.now() - self.token_sent_at).days >= settings.CHORUS_CAMPAIGNS_CONFIRM_DAYS
+
+
+class LetterShingle(models.Model):
+    """How many confirmed letters to one target contain one hashed five-word sequence.
+
+    Only keyed hashes and counts, never words: similarity is measured without anyone's
+    letter being read (services.letters).
+    """
+
+    action = models.ForeignKey(LetterToRepresentativePage, on_delete=models.CASCADE, related_name="+")
+    target_key = models.CharField(max_length=20)
+    shingle = models.CharField(max_length=16)
+    letters = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target_key", "shingle"], name="campaigns_one_row_per_letter_shingle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Shingle {self.shingle} ({self.letters})"
+
+
+# The outbox kinds of a letter writer's own emails (chorus.campaigns.letter_emails).
+LETTER_CONFIRM_EMAIL = "campaigns.letter_confirm"
+LETTER_ALREADY_WRITTEN_EMAIL = "campaigns.letter_already_written"
+LETTER_WRITER_EMAILS = (LETTER_CONFIRM_EMAIL, LETTER_ALREADY_WRITTEN_EMAIL)
+
+
+# --- delivering letters to offices (services.letter_delivery, docs/decisions/0043) ----------
+
+# The outbox kinds of letter delivery (also composed in chorus.campaigns.letter_emails).
+LETTER_TO_OFFICE_EMAIL = "campaigns.letter"
+LETTER_BUNDLE_EMAIL = "campaigns.letter_bundle"
+LETTER_REFUSED_EMAIL = "campaigns.letter_refused"
+LETTER_REPLY_QUESTION_EMAIL = "campaigns.letter_reply_question"
+
+
+class LetterBundleStatus(models.TextChoices):
+    WAITING = "waiting", "On its way"
+    SENT = "sent", "Sent"
+    REFUSED = "refused", "Refused by the office's mail server"
+
+
+class LetterBundle(models.Model):
+    """One email that carried an office's waiting letters at once: the weekly bundle, or one
+    a member of staff sent early. It names no writer: the letters it carried point to it."""
+
+    action = models.ForeignKey(LetterToRepresentativePage, on_delete=models.CASCADE, related_name="letter_bundles")
+    target_key = models.CharField(max_length=20)
+    target_name = models.CharField(max_length=200, blank=True)
+    constituency_name = models.CharField(max_length=200, blank=True)
+    # The Monday of the week for the weekly job's bundle, so it goes once a week; empty when staff sent it.
+    week = models.DateField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0, help_text="Letters it carried.")
+    status = models.CharField(max_length=20, choices=LetterBundleStatus.choices, default=LetterBundleStatus.WAITING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "target_key", "week"],
+                condition=models.Q(week__isnull=False),
+                name="campaigns_one_weekly_bundle_per_office",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Bundle of {self.size} letters #{self.pk}"
+
+
+class SharedReply(models.Model):
+    """A reply from an MP or decision-maker that its letter's writer let the network share,
+    attached by staff to a policy tracker item. Staff take names and addresses out first."""
+
+    item = models.ForeignKey("tracker.TrackedItem", on_delete=models.CASCADE, related_name="shared_letter_replies")
+    action = models.ForeignKey(LetterToRepresentativePage, on_delete=models.CASCADE, related_name="shared_replies")
+    # Null once the letter is gone; the shared words stay with the item.
+    letter = models.ForeignKey(
+        ConstituentLetter, null=True, blank=True, on_delete=models.SET_NULL, related_name="shared_replies"
+    )
+    replied_by = models.CharField(max_length=200, blank=True, help_text="The MP or decision-maker who replied.")
+    constituency_name = models.CharField(max_length=200, blank=True)
+    text = EncryptedTextField()
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attached_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-attached_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["letter", "item"], name="campaigns_reply_shared_once_per_item")]
+        verbose_name_plural = "shared replies"
+
+    def __str__(self) -> str:
+        return f"Reply shared on tracker item #{self.item_id}"  # type: ignore[attr-defined]

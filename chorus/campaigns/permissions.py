@@ -20,8 +20,14 @@ _CAMPAIGN_STAFF = [
     "campaigns.view_blockediphash",
 ]
 
+# Reading a letter to an MP: its writer's name, postal address and own words, and any reply
+# they pasted. Campaigners only: they run letter actions and answer offices and writers about
+# them. Administrators manage staff and the audit log (where each reading is recorded) and need
+# no one's letter for that; counts and similarity scores need only view_signature.
+READ_LETTERS = ["campaigns.view_constituentletter"]
+
 ROLE_PERMISSIONS = {
-    "Campaigner": _CAMPAIGN_STAFF,
+    "Campaigner": [*_CAMPAIGN_STAFF, *READ_LETTERS],
     "Administrator": _CAMPAIGN_STAFF,
 }
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 
 from chorus.campaigns.delivery_packs import delivery_packs_discard
-from chorus.campaigns.models import Signature, SignatureKind
+from chorus.campaigns.models import ConstituentLetter, Signature, SignatureKind
+from chorus.campaigns.services.letter_retention import letters_erase_for_person
 from chorus.campaigns.services.retention import signatures_erase_for_person
 from chorus.core.privacy import ErasureReport, HeldGroup, HeldItem
 from chorus.people.models import Person
@@ -41,12 +42,49 @@ def data_held(person: Person) -> list[HeldGroup]:
                 "the count keeps your signature.",
             )
         )
+    return groups + letters_held(person)
+
+
+def letters_held(person: Person) -> list[HeldGroup]:
+    """Each letter to an MP or decision-maker the person wrote, with everything it holds of them."""
+    groups = []
+    days = settings.CHORUS_CAMPAIGNS_LETTER_RETENTION_DAYS
+    for letter in ConstituentLetter.objects.filter(person=person).select_related("action").order_by("created_at"):
+        to = (
+            f"{letter.target_name}, MP for {letter.constituency_name}"
+            if letter.constituency_name
+            else letter.target_name
+        )
+        items = [
+            HeldItem("Name", letter.name, letter.created_at),
+            HeldItem("Postal address", letter.postal_address),
+            HeldItem("Postcode", letter.postcode),
+            HeldItem("To", to),
+            HeldItem("Your letter", letter.body),
+            HeldItem("Where it is", letter.get_status_display(), letter.sent_at or letter.confirmed_at),
+        ]
+        if letter.reply_report:
+            items.append(HeldItem("Did they reply?", letter.get_reply_report_display(), letter.reply_reported_at))
+        if letter.reply_text:
+            items.append(HeldItem("The reply you gave us", letter.reply_text))
+            items.append(HeldItem("We may share the reply", "Yes" if letter.reply_may_share else "No"))
+        groups.append(
+            HeldGroup(
+                title=f"Your letter for “{letter.action.title}”",
+                purpose="To send your letter, in your own words, to the office it is for, and to ask "
+                "whether you had a reply.",
+                items=items,
+                retention=f"Your name, address, postcode, letter and any reply are removed {days} days after "
+                "the letter is delivered; the count keeps it.",
+            )
+        )
     return groups
 
 
 def erase(person: Person) -> ErasureReport:
     signed = set(Signature.objects.filter(person=person).values_list("action_id", flat=True))
-    erased = signatures_erase_for_person(person=person)
+    wrote = ConstituentLetter.objects.filter(person=person).exists()
+    erased = signatures_erase_for_person(person=person) + letters_erase_for_person(person=person)
     # A built delivery pack is a copy of the list: it goes too (staff prepare a new one).
     delivery_packs_discard(action_ids=signed)
     kept = []
@@ -55,4 +93,6 @@ def erase(person: Person) -> ErasureReport:
             "Confirmed signatures still count in each total, without your details. "
             "An organisation's name that was already published stays on the list it signed."
         )
+    if wrote:
+        kept.append("Letters already delivered still count, without your name, address or words.")
     return ErasureReport(erased=erased, kept=kept)

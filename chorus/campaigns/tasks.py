@@ -7,7 +7,16 @@ from datetime import timedelta
 from django.tasks import task
 
 from chorus.campaigns import delivery_packs
-from chorus.campaigns.services import counts, retention, signing, trends, updates
+from chorus.campaigns.services import (
+    counts,
+    letter_delivery,
+    letter_replies,
+    letter_retention,
+    retention,
+    signing,
+    trends,
+    updates,
+)
 from chorus.campaigns.services.actions import actions_close_undated
 from chorus.core.leases import lease
 from chorus.core.periodic import periodic
@@ -46,7 +55,11 @@ def trend_check() -> int:
 def apply_retention() -> dict[str, int]:
     # Undated actions are closed first, so their retention period starts.
     closed = actions_close_undated()
-    return {"undated_actions_closed": closed, **retention.signatures_apply_retention()}
+    return {
+        "undated_actions_closed": closed,
+        **retention.signatures_apply_retention(),
+        **letter_retention.letters_apply_retention(),
+    }
 
 
 @task
@@ -76,3 +89,28 @@ def build_delivery_pack(pack_id: int) -> str:
 def expire_delivery_packs() -> dict[str, int]:
     """Every quarter of an hour: delete packs whose time is up; give up on packs stuck on the way."""
     return delivery_packs.delivery_packs_expire()
+
+
+# Letters to MPs go out a few at a time through each office's sending hours (letter_delivery).
+@periodic(every=timedelta(minutes=5), name="campaigns.release_letters")
+@task
+def release_letters() -> dict[str, int]:
+    """Every five minutes: record what the outbox did with letters, then release each office's next ones."""
+    settled = letter_delivery.letters_settle()
+    released = letter_delivery.letters_release()
+    return {"sent": settled.sent, "refused": settled.refused, "released": released.letters}
+
+
+# Each office's weekly bundle goes on the week's first working day, early in its sending hours.
+@periodic(every=timedelta(minutes=15), name="campaigns.send_letter_bundles")
+@task
+def send_letter_bundles() -> int:
+    """Every quarter of an hour: make the weekly bundles that are due; returns how many."""
+    return letter_delivery.letter_bundles_send()
+
+
+@periodic(every=timedelta(hours=1), name="campaigns.ask_letter_replies")
+@task
+def ask_letter_replies() -> int:
+    """Hourly: ask writers whose letter went two weeks ago whether they had a reply."""
+    return letter_replies.letter_replies_ask()

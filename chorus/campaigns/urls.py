@@ -1,11 +1,17 @@
 from django.urls import URLPattern, URLResolver, re_path
 
-from chorus.campaigns import views
+from chorus.campaigns import letter_views, views
 
 app_name = "campaigns"
 urlpatterns: list[URLPattern | URLResolver] = [
     # Tokens are URL-safe base64 (secrets.token_urlsafe); anything else is a 404.
     re_path(r"^campaigns/confirm/(?P<token>[A-Za-z0-9_-]{20,100})/$", views.confirm, name="confirm"),
+    re_path(
+        r"^campaigns/letters/confirm/(?P<token>[A-Za-z0-9_-]{20,100})/$", letter_views.confirm, name="letter_confirm"
+    ),
+    re_path(r"^campaigns/(?P<key>[A-Za-z0-9_-]{1,255})/letter/$", letter_views.letter_direct, name="letter"),
+    # "Did your MP reply?" links (letter_views.reply); only the token's hash is stored.
+    re_path(r"^campaigns/letters/reply/(?P<token>[A-Za-z0-9_-]{20,100})/$", letter_views.reply, name="letter_reply"),
     # Signed "person.action:signature" tokens (campaigns.tokens); anything else is a 404.
     re_path(
         r"^campaigns/updates/stop/(?P<token>[0-9]{1,19}\.[0-9]{1,19}:[A-Za-z0-9_-]{20,100})/$",

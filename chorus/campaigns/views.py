@@ -112,6 +112,9 @@ def _signing(
     then the same check-your-email page."""
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    if not action.takes_signatures:
+        # A letter action's people write their own letters (letter_views); nobody signs it.
+        raise Http404("This action takes letters, not signatures.")
     if not action.is_open:
         response = render(request, "campaigns/sign_closed.html", {"page": action})
         return response
@@ -211,9 +214,17 @@ def _find_action(key: str) -> ActionPage:
     return action
 
 
+def _find_signed_action(key: str) -> ActionPage:
+    """The live, public action for an id or slug, if people sign it: a letter action has no count to show."""
+    action = _find_action(key)
+    if not action.takes_signatures:
+        raise Http404("This action takes letters, not signatures.")
+    return action
+
+
 @require_safe  # HEAD too: link checkers and monitors ask with it
 def count_json(request: HttpRequest, key: str) -> HttpResponse:
-    action = _find_action(key)
+    action = _find_signed_action(key)
     count = action_count(action_id=action.pk)
     data: dict[str, Any] = {
         "id": action.pk,
@@ -234,7 +245,7 @@ def count_json(request: HttpRequest, key: str) -> HttpResponse:
 @require_safe
 def share_image_png(request: HttpRequest, key: str) -> HttpResponse:
     """The link-preview image of an action's count, drawn here (sharing.share_image)."""
-    action = _find_action(key)
+    action = _find_signed_action(key)
     png = share_image(action, total=action_count(action_id=action.pk).total)
     response = HttpResponse(png, content_type="image/png")
     return mark_publicly_cacheable(response, max_age=settings.CHORUS_CAMPAIGNS_CACHE_SECONDS)

@@ -1,4 +1,4 @@
-"""Admin wiring: campaign dashboards, moderation, exports, and the block lists."""
+"""Admin wiring: campaign dashboards, moderation, exports, letters, and the block lists."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from chorus.accounts.roles import CAMPAIGNER, user_has_role
-from chorus.campaigns import admin_views
+from chorus.campaigns import admin_views, letter_admin_views
 from chorus.campaigns.dashboard import campaigner_panel
 from chorus.campaigns.models import BlockedEmailDomain, BlockedIpHash
+from chorus.core.staff import GuardedMenuItem
 
 
 @hooks.register("register_admin_urls")
@@ -53,17 +54,40 @@ def register_admin_urls() -> list[Any]:
             admin_views.reverse_invalidation,
             name="campaigns_admin_reverse_invalidation",
         ),
+        # Letters to MPs: delivery, counts and replies (letter_admin_views).
+        path("campaigns/<id:pk>/letters/", letter_admin_views.letters, name="campaigns_admin_letters"),
+        path(
+            "campaigns/<id:pk>/letters/by-constituency.csv",
+            letter_admin_views.letters_csv,
+            name="campaigns_admin_letters_csv",
+        ),
+        path(
+            "campaigns/<id:pk>/letters/send-bundle/",
+            letter_admin_views.letters_bundle_send,
+            name="campaigns_admin_letters_bundle",
+        ),
+        path(
+            "campaigns/<id:pk>/letters/<id:letter_pk>/",
+            letter_admin_views.letter_detail,
+            name="campaigns_admin_letter",
+        ),
+        path(
+            "campaigns/<id:pk>/letters/<id:letter_pk>/attach-reply/",
+            letter_admin_views.letter_reply_attach,
+            name="campaigns_admin_letter_attach",
+        ),
     ]
-
-
-class CampaignsMenuItem(MenuItem):
-    def is_shown(self, request: Any) -> bool:
-        return bool(request.user.has_perm("campaigns.view_signature"))
 
 
 @hooks.register("register_admin_menu_item")
 def register_campaigns_menu_item() -> MenuItem:
-    return CampaignsMenuItem("Campaign actions", reverse("campaigns_admin_list"), icon_name="pick", order=250)
+    return GuardedMenuItem(
+        "Campaign actions",
+        reverse("campaigns_admin_list"),
+        shown_to=admin_views.VIEW_PERMISSION,
+        icon_name="pick",
+        order=250,
+    )
 
 
 class BlockedEmailDomainViewSet(ModelViewSet):

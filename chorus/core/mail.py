@@ -124,11 +124,20 @@ def inline_css(html: str) -> str:
     return str(EMAIL_CSS_INLINER.inline(html))
 
 
+# The template engine for plain text (config/settings/base.py): it never HTML-escapes.
+PLAIN_TEXT_ENGINE = "plain_text"
+
+
+def render_plain_text(template_name: str, context: dict[str, Any]) -> str:
+    """A subject or text body: plain text, so nothing in it is HTML-escaped."""
+    return render_to_string(template_name, context, using=PLAIN_TEXT_ENGINE)
+
+
 def render_email(*, template: str, context: dict[str, Any]) -> RenderedEmail:
     full_context = {"site_url": settings.SITE_URL, "site_name": organisation_name(), **context}
     return RenderedEmail(
-        subject=" ".join(render_to_string(f"{template}_subject.txt", full_context).split()),
-        text=render_to_string(f"{template}_body.txt", full_context),
+        subject=" ".join(render_plain_text(f"{template}_subject.txt", full_context).split()),
+        text=render_plain_text(f"{template}_body.txt", full_context),
         html=inline_css(render_to_string(f"{template}_body.html", full_context)),
     )
 

@@ -92,6 +92,35 @@ NOTICE: tuple[NoticeEntry, ...] = (
         ),
     ),
     NoticeEntry(
+        slug="letters",
+        feature="Writing to your MP or a decision-maker",
+        collected=(
+            "Your email address, your name, your postal address and postcode, the letter you write, and "
+            "who it goes to (your MP, found from your postcode, or the person the action names). How much "
+            "of your letter is like other letters to the same person, worked out from scrambled word "
+            "groups that cannot be read back. Later, if you tell us, whether they replied, and their "
+            "reply and whether we may share it, if you choose to give them."
+        ),
+        why=(
+            "To send your letter, in your own words, to the office it is for, so that they can answer you; "
+            "to send letters at a pace offices can read; to ask you once whether you had a reply; and to "
+            "count, without names, how many letters went and were answered."
+        ),
+        who_sees_it=(
+            "The office your letter goes to: your MP's, or the decision-maker's. They get your name, "
+            "postal address, postcode and letter, with your email address to reply to. Our campaigners "
+            "can read letters when their work needs it, and every time one does it is recorded; other "
+            "staff see only numbers. If you let us share a reply, our campaigners may keep its words, "
+            "without your name or address, with our notes on the policy it is about."
+        ),
+        how_long=(
+            "Your name, postal address, postcode, letter and any reply you give us are deleted "
+            "{CHORUS_CAMPAIGNS_LETTER_RETENTION_DAYS} after your letter is delivered (or could not be); "
+            "only the count, the constituency and your yes or no about a reply stay. A letter you never "
+            "confirm is deleted after {CHORUS_CAMPAIGNS_CONFIRM_DAYS}."
+        ),
+    ),
+    NoticeEntry(
         slug="bulletin",
         feature="Subscribing to the members' bulletin",
         collected=(

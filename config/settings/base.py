@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "chorus.tracker",
     "chorus.grants",
     "chorus.api",
+    "chorus.representatives",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -108,6 +109,15 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },
+    },
+    # Plain-text email (subjects and text bodies, chorus.core.mail.render_plain_text): the
+    # same templates, never HTML-escaped, so "Beds & wards" is not sent as "Beds &amp; wards".
+    {
+        "NAME": "plain_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "chorus" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
     },
 ]
 
@@ -238,6 +248,14 @@ CHORUS_GRANTS_FILES_DIR = Path(env_str("CHORUS_GRANTS_FILES_DIR", str(VAR_DIR / 
 for public_root in (MEDIA_ROOT, STATIC_ROOT):
     if CHORUS_GRANTS_FILES_DIR.resolve().is_relative_to(public_root.resolve()):
         raise ImproperlyConfigured("CHORUS_GRANTS_FILES_DIR must not be inside MEDIA_ROOT or STATIC_ROOT.")
+# Postcode and MP data files staff upload, kept only until the worker has imported them
+# (chorus.representatives.services.uploads); never served.
+CHORUS_REPRESENTATIVES_UPLOADS_DIR = Path(
+    env_str("CHORUS_REPRESENTATIVES_UPLOADS_DIR", str(VAR_DIR / "private" / "representatives"))
+)
+for public_root in (MEDIA_ROOT, STATIC_ROOT):
+    if CHORUS_REPRESENTATIVES_UPLOADS_DIR.resolve().is_relative_to(public_root.resolve()):
+        raise ImproperlyConfigured("CHORUS_REPRESENTATIVES_UPLOADS_DIR must not be inside MEDIA_ROOT or STATIC_ROOT.")
 GRANTS_FILES_STORAGE = "grants_private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -485,6 +503,9 @@ if CHORUS_CAMPAIGNS_PACK_KEEP_HOURS < 1 or CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES <
     raise ImproperlyConfigured(
         "CHORUS_CAMPAIGNS_PACK_KEEP_HOURS and CHORUS_CAMPAIGNS_PACK_BUILD_MINUTES must be 1 or more."
     )
+# A letter to an MP loses its writer's name, address, postcode, words and any pasted reply this
+# many days after it was delivered (or refused); its counts and reply answer stay.
+CHORUS_CAMPAIGNS_LETTER_RETENTION_DAYS = env_int("CHORUS_CAMPAIGNS_LETTER_RETENTION_DAYS", 90)
 
 # --- support desk: members' policy alerts and requests for support ---
 # Working-day targets for the triage desk's clocks ("waiting on member" pauses them).

@@ -13,8 +13,10 @@ from chorus.bulletin.forms import PreferencesForm, SubscribeForm
 from chorus.bulletin.tests.factories import make_subscriber
 from chorus.bulletin.tokens import manage_token
 from chorus.campaigns.forms import EasyReadSignForm, OpenLetterSignForm, PetitionSignForm
+from chorus.campaigns.letter_forms import LetterDetailsForm
 from chorus.campaigns.models import SignatureIntake
 from chorus.campaigns.tests.factories import CampaignIndexPageFactory, letter, petition
+from chorus.campaigns.tests.letter_factories import letter_action, seats_with_postcodes
 from chorus.core.models import OutboxMessage
 from chorus.grants.forms import (
     AboutGroupForm,
@@ -63,6 +65,14 @@ def _signing_accepted(response: Any, name: str, value: str | list[str]) -> None:
         assert taken[name] == value
 
 
+def _letter_details_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
+    # Step 1 taken: the writer is shown their MP and the letter to write.
+    content = response.content.decode()
+    assert response.status_code == 200, content
+    assert "There is a problem" not in content, content
+    assert 'name="body"' in content
+
+
 def _subscribe_accepted(response: Any, _name: str, _value: str | list[str]) -> None:
     assert response.status_code == 302, response.content.decode()
     assert response["Location"] == "/bulletin/check-your-email/"
@@ -102,6 +112,8 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
     open_letter = letter(campaigns)
     with_postcode = petition(campaigns, collect_postcode=True)
     with_easy_read = letter(campaigns, easy_read_summary=picture_sentences(("camera", "Some wards have cameras.")))
+    seats_with_postcodes()
+    to_your_mp = letter_action(campaigns)
     subscription = make_subscriber("kept@example.org")
     funding_round = make_round(make_fund(home))
     eligibility = {"answered": "yes", **{f"question_{n}": "yes" for n in range(1, len(ELIGIBILITY) + 1)}}
@@ -167,6 +179,12 @@ def public_form_journeys() -> dict[type[forms.Form], Journey]:
             EasyReadSignForm(),
             {**person, "show_name": "on"},
             _signing_accepted,
+        ),
+        LetterDetailsForm: Journey(
+            f"/campaigns/{to_your_mp.pk}/letter/",
+            LetterDetailsForm(action=to_your_mp),
+            {**person, "step": "details", "postal_address": "1 Example Street\nLondon", "postcode": "WC1X 8HP"},
+            _letter_details_accepted,
         ),
         SubscribeForm: Journey("/bulletin/subscribe/", SubscribeForm(), {**person}, _subscribe_accepted),
         PrivacyRequestForm: Journey("/privacy/", PrivacyRequestForm(), {**person}, lambda *_: None),

@@ -52,6 +52,9 @@ EXPECTED = {
     "campaigns.trend_check": ("chorus.campaigns.tasks.trend_check", timedelta(hours=1)),
     "campaigns.retention": ("chorus.campaigns.tasks.apply_retention", timedelta(days=1)),
     "campaigns.expire_delivery_packs": ("chorus.campaigns.tasks.expire_delivery_packs", timedelta(minutes=15)),
+    "campaigns.release_letters": ("chorus.campaigns.tasks.release_letters", timedelta(minutes=5)),
+    "campaigns.send_letter_bundles": ("chorus.campaigns.tasks.send_letter_bundles", timedelta(minutes=15)),
+    "campaigns.ask_letter_replies": ("chorus.campaigns.tasks.ask_letter_replies", timedelta(hours=1)),
     "support-retention": ("chorus.support.tasks.support_retention_run", timedelta(hours=6)),
     "support-close-inactive": ("chorus.support.tasks.support_close_inactive_run", timedelta(hours=6)),
     "bulletin-draft": ("chorus.bulletin.tasks.assemble_weekly_draft", timedelta(hours=1)),
@@ -65,6 +68,7 @@ EXPECTED = {
     "grants-retention": ("chorus.grants.tasks.apply_application_retention", timedelta(days=1)),
     "grants-decision-reminders": ("chorus.grants.tasks.send_decision_reminders", timedelta(days=1)),
     "api.taggings_prune": ("chorus.api.tasks.api_taggings_prune", timedelta(hours=1)),
+    "representatives.clean_up": ("chorus.representatives.tasks.clean_up_imports", timedelta(hours=1)),
 }
 
 

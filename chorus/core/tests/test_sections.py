@@ -66,9 +66,11 @@ def test_each_app_registers_its_sections_in_ready_in_order() -> None:
         "tracker.closing_soon",
         "grants.open_rounds",
     ]
-    # Pages first: every other demo hangs its pages under the home page it makes.
+    # Pages first: every other demo hangs its pages under the home page it makes; MPs and
+    # postcodes before campaigns, whose demo letters go to them.
     assert [c.name for c in DEMO_CONTENT.contributions()] == [
         "pages",
+        "representatives",
         "news",
         "tracker",
         "campaigns",
