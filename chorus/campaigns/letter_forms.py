@@ -184,22 +184,29 @@ class LetterDetailsForm(AntiBotFormMixin):
                     self.lookup.seats,
                     radios=True,
                     hint="Your postcode is split between constituencies. Choose the one your address is in.",
+                    required="Your postcode is split between constituencies. Choose the one your address is in.",
                 )
             elif self.lookup.status in (LookupStatus.NO_DATA, LookupStatus.NOT_FOUND):
-                self._offer_all_seats()
+                self._offer_all_seats(needed=self.lookup.status is LookupStatus.NO_DATA)
         elif not postcode_data_loaded():
-            self._offer_all_seats()
+            self._offer_all_seats(needed=True)
 
-    def _offer_all_seats(self) -> None:
+    def _offer_all_seats(self, *, needed: bool) -> None:
         self._offer_seats(
             all_seats(),
             radios=False,
             hint="If we cannot find your postcode, choose your constituency from the list. "
             "Your postcode is still sent with your letter.",
+            required="Choose your constituency from the list." if needed else "",
         )
 
-    def _offer_seats(self, seats: Any, *, radios: bool, hint: str) -> None:
+    def _offer_seats(self, seats: Any, *, radios: bool, hint: str, required: str) -> None:
+        """Show the seats to choose from; ``required`` is the message when none is chosen, if one must be."""
         field = self.fields["seat"]
+        # Marked as needed where it is (no "(optional)" beside it), with our own words when left out.
+        field.required = bool(required)
+        if required:
+            field.error_messages["required"] = required
         choices = [(seat.constituency_code, _seat_label(seat)) for seat in seats]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices if radios else [("", "Choose your constituency"), *choices]
@@ -254,7 +261,7 @@ class LetterDetailsForm(AntiBotFormMixin):
             return self.lookup.seats[0]
         if status is LookupStatus.CHOOSE:
             seat = next((s for s in self.lookup.seats if s.constituency_code == chosen), None)
-            if seat is None:
+            if seat is None and "seat" not in self.errors:
                 self.add_error("seat", "Choose the constituency your address is in.")
             return seat
         if status in (LookupStatus.NO_DATA, LookupStatus.NOT_FOUND) and chosen:
@@ -263,7 +270,8 @@ class LetterDetailsForm(AntiBotFormMixin):
                 self.add_error("seat", "Choose your constituency from the list.")
             return seat
         if status is LookupStatus.NO_DATA:
-            self.add_error("seat", "Choose your constituency from the list.")
+            if "seat" not in self.errors:
+                self.add_error("seat", "Choose your constituency from the list.")
         elif status is LookupStatus.NOT_COVERED:
             self.add_error(
                 "postcode",

@@ -200,7 +200,10 @@ def test_a_split_postcode_asks_which_seat(client: Client, action: Any) -> None:
     body = response.content.decode()
     assert 'type="radio" name="seat" value="W07000081"' in body
     assert 'type="radio" name="seat" value="E14001063"' in body
-    assert "Choose the constituency your address is in." in error_text(response)
+    # Why the question appeared, in the error summary too; and the choice is not "(optional)".
+    assert "Your postcode is split between constituencies. Choose the one" in error_text(response)
+    legend = body[body.index("<legend>Your constituency") :].split("</legend>")[0]
+    assert "(optional)" not in legend
     assert 'value="Sam Rivers"' in body  # answers kept
     chosen = details_step(client, action, postcode="CF10 9ZZ", seat=CARDIFF)
     assert chosen.status_code == 200
