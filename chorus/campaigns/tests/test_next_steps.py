@@ -228,3 +228,12 @@ def test_a_tracked_items_page_says_the_days_left_beside_the_deadline(client: Cli
     with time_machine.travel(datetime(2026, 11, 5, 12, 0, tzinfo=LONDON), tick=False):
         html = " ".join(client.get("/tracker/ward-cameras/").content.decode().split())
     assert "(UK time): closes in 5 days (Tue 10 Nov)</dd>" in html
+
+
+def test_the_action_page_names_its_priority_areas_at_its_foot(index: Any, area_page: Any, client: Client) -> None:
+    action = letter(index, title="Cameras off", slug="cameras-off")
+    action.priority_areas.set([area_page])
+    action.save()
+    html = client.get(action.url).content.decode()
+    footer = html[html.index('<footer class="meta">') :].split("</footer>")[0]
+    assert f'Priority area: <a href="{area_page.url}">{area_page.title}</a>' in footer
